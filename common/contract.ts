@@ -1,0 +1,263 @@
+/**
+ * The one contract between the renderer and the main process. Every request, its payload schema and its result type;
+ * every message on a session's stream. Both transports (Electron IPC and the browser mode's WebSocket) carry exactly
+ * this, and main validates every payload against these schemas before anything reaches the core.
+ *
+ * To add a request: add an entry to `requests` (schema + result type), then a handler in main/core/handlers.ts.
+ * The preload, the web client and the typed `PodtermApi` follow from this table.
+ */
+import { z } from 'zod';
+import { podSaveSchema, type ConnectionMethod, type PodView } from './pods';
+
+/** xterm.js refuses sizes below 1; above 1000 columns or rows is a bug upstream, not a screen. */
+export const MAX_TERMINAL_DIMENSION = 1000;
+/** One paste or keystroke batch; larger pastes are split by the renderer. */
+export const MAX_INPUT_CHARS = 256 * 1024;
+
+const idSchema = z.object({ id: z.string().uuid({ message: 'not a pod record id' }) }).strict();
+const sessionIdSchema = z.number().int().positive({ message: 'not a session id' });
+const dimension = (what: string) =>
+  z
+    .number()
+    .int({ message: `${what} must be a whole number` })
+    .min(1, { message: `${what} must be at least 1` })
+    .max(MAX_TERMINAL_DIMENSION, { message: `${what} must be at most ${MAX_TERMINAL_DIMENSION}` });
+
+export const terminalSizeSchema = z.object({ cols: dimension('cols'), rows: dimension('rows') }).strict();
+export type TerminalSize = z.infer<typeof terminalSizeSchema>;
+
+export const HOST_KEY_DECISIONS = ['acceptOnce', 'acceptAndRemember', 'cancel'] as const;
+export type HostKeyDecision = (typeof HOST_KEY_DECISIONS)[number];
+
+/** A request's schema and (phantom) result type. */
+interface RequestSpec<Schema extends z.ZodType, Result> {
+  input: Schema;
+  /** Never read at run time: carries the result type. */
+  result?: Result;
+}
+const request = <Result>() => ({
+  with: <Schema extends z.ZodType>(input: Schema): RequestSpec<Schema, Result> => ({ input }),
+});
+
+export interface AppInfo {
+  version: string;
+  /** Which transport this renderer is talking through. */
+  mode: 'electron' | 'web';
+  dataDir: string;
+}
+
+export const requests = {
+  'app.info': request<AppInfo>().with(z.object({}).strict()),
+  'pods.list': request<PodView[]>().with(
+    z.object({ query: z.string().max(200, { message: 'search text is at most 200 characters' }).optional() }).strict(),
+  ),
+  'pods.get': request<PodView>().with(idSchema),
+  'pods.save': request<PodView>().with(podSaveSchema),
+  'pods.delete': request<{ deleted: boolean }>().with(idSchema),
+  /** Starts connecting at once and returns; progress, prompts, bytes and the end arrive on the session's stream. */
+  'sessions.open': request<{ sessionId: number }>().with(
+    z.object({ podId: z.string().uuid({ message: 'not a pod record id' }), size: terminalSizeSchema }).strict(),
+  ),
+  'sessions.close': request<{ closed: boolean }>().with(z.object({ sessionId: sessionIdSchema }).strict()),
+  'sessions.answerHostKey': request<{ accepted: boolean }>().with(
+    z
+      .object({ sessionId: sessionIdSchema, promptId: z.string().min(1).max(64), decision: z.enum(HOST_KEY_DECISIONS) })
+      .strict(),
+  ),
+} as const;
+
+export type RequestKey = keyof typeof requests;
+export const REQUEST_KEYS = Object.keys(requests) as RequestKey[];
+export type RequestInput<K extends RequestKey> = z.input<(typeof requests)[K]['input']>;
+export type RequestPayload<K extends RequestKey> = z.output<(typeof requests)[K]['input']>;
+export type RequestResult<K extends RequestKey> = NonNullable<(typeof requests)[K]['result']>;
+
+export function isRequestKey(key: unknown): key is RequestKey {
+  return typeof key === 'string' && Object.hasOwn(requests, key);
+}
+
+/** The typed client: `api.pods.list({})`, derived from the request table. */
+type Namespace<K> = K extends `${infer NS}.${string}` ? NS : never;
+type Method<K, NS extends string> = K extends `${NS}.${infer M}` ? M : never;
+export type ContractApi = {
+  [NS in Namespace<RequestKey>]: {
+    [M in Method<RequestKey, NS>]: `${NS}.${M}` extends infer K extends RequestKey
+      ? (input: RequestInput<K>) => Promise<RequestResult<K>>
+      : never;
+  };
+};
+
+/** Builds a `ContractApi` from one function that sends a validated key and payload. */
+export function buildContractApi(
+  invoke: <K extends RequestKey>(key: K, input: RequestInput<K>) => Promise<RequestResult<K>>,
+): ContractApi {
+  const api: Record<string, Record<string, (input: unknown) => Promise<unknown>>> = {};
+  for (const key of REQUEST_KEYS) {
+    const [namespace, method] = key.split('.') as [string, string];
+    (api[namespace] ??= {})[method] = (input) => invoke(key, input as never);
+  }
+  return api as unknown as ContractApi;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Session streams: one per open session (a MessagePort in Electron, multiplexed frames on the browser-mode WebSocket).
+
+/** One try of one connection method, as the tab's attempt log shows it. */
+export interface ConnectionAttempt {
+  method: ConnectionMethod;
+  /** Epoch ms. */
+  startedAt: number;
+  /** Null while the attempt is still running. */
+  durationMs: number | null;
+  outcome: 'running' | 'opened' | 'failed' | 'skipped';
+  /** Why it failed or was skipped, in words a person can act on. */
+  detail?: string;
+}
+
+/** An SSH host key Podterm has not seen before, waiting for the user's decision. No credential is sent until then. */
+export interface HostKeyPrompt {
+  promptId: string;
+  host: string;
+  port: number;
+  keyType: string;
+  /** OpenSSH style: "SHA256:" + unpadded base64. */
+  fingerprint: string;
+}
+
+export type SessionPhase = 'connecting' | 'awaitingHostKey' | 'connected' | 'ended';
+
+export interface SessionStatus {
+  phase: SessionPhase;
+  attempts: ConnectionAttempt[];
+  /** The method that opened the shell, once one has. */
+  method: ConnectionMethod | null;
+  /** Where it is connected, e.g. "root@10.0.0.5:22" or "prod/api-7d9f (container app)". */
+  target: string | null;
+  hostKeyPrompt: HostKeyPrompt | null;
+}
+
+/** How a session ended. */
+export type SessionEnd =
+  /** The remote shell exited (code null when it died by a signal). Not a connection failure. */
+  | { kind: 'exited'; code: number | null; signal: string | null }
+  /** No method could open a shell; the attempt log says why each failed. */
+  | { kind: 'failed'; message: string }
+  /** An open shell lost its connection. */
+  | { kind: 'lost'; message: string }
+  /** The user closed it. */
+  | { kind: 'closed' };
+
+/** main → renderer on a session stream. */
+export type SessionEvent =
+  | { type: 'data'; data: Uint8Array }
+  | { type: 'status'; status: SessionStatus }
+  | { type: 'end'; end: SessionEnd };
+
+/**
+ * renderer → main on a session stream. `ack` reports bytes xterm.js has parsed (from its write callback), which is what
+ * drives flow control: main pauses the remote when too many bytes are unacknowledged.
+ */
+export const sessionCommandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('write'), data: z.string().min(1).max(MAX_INPUT_CHARS) }).strict(),
+  z.object({ type: z.literal('resize'), size: terminalSizeSchema }).strict(),
+  z.object({ type: z.literal('ack'), bytes: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }).strict(),
+]);
+export type SessionCommand = z.infer<typeof sessionCommandSchema>;
+
+/** What the renderer holds for an open session, whichever transport carries it. */
+export interface SessionChannel {
+  readonly sessionId: number;
+  /** Events queued before the first listener are delivered to it, so nothing is lost between open and attach. */
+  onEvent(listener: (event: SessionEvent) => void): () => void;
+  send(command: SessionCommand): void;
+  /** Stops listening; does not end the session (use `api.sessions.close`). */
+  detach(): void;
+}
+
+/** The renderer's whole view of the main process. Electron's preload and the browser-mode client both implement it. */
+export interface PodtermClient {
+  api: ContractApi;
+  /** Opens a session and returns its stream. */
+  openSession(input: RequestInput<'sessions.open'>): Promise<SessionChannel>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The Electron bridge. The preload exposes one function per request key under `window.podterm` (never ipcRenderer),
+// each resolving to a ResultEnvelope, because Electron flattens errors thrown across invoke into bare strings.
+
+export const ELECTRON_BRIDGE_GLOBAL = 'podterm';
+/** main → preload (webContents.postMessage with the port), then preload → page (window.postMessage with the port). */
+export const SESSION_PORT_CHANNEL = 'podterm:session-port';
+export interface SessionPortMessage {
+  type: typeof SESSION_PORT_CHANNEL;
+  sessionId: number;
+}
+
+export type ResultEnvelope<T> = { ok: true; result: T } | { ok: false; error: ContractErrorShape };
+
+export type BridgeApi = {
+  [NS in keyof ContractApi]: {
+    [M in keyof ContractApi[NS]]: ContractApi[NS][M] extends (input: infer I) => Promise<infer R>
+      ? (input: I) => Promise<ResultEnvelope<R>>
+      : never;
+  };
+};
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Errors
+
+/** Error codes a request can fail with; the message is for people, the code for code. */
+export type ContractErrorCode = 'invalidPayload' | 'notFound' | 'forbidden' | 'unknownRequest' | 'internal';
+
+export interface ContractErrorShape {
+  code: ContractErrorCode;
+  message: string;
+  /** For invalidPayload: the field path → message, so forms can show each under its field. */
+  fieldErrors?: Record<string, string>;
+}
+
+export class ContractError extends Error implements ContractErrorShape {
+  constructor(
+    readonly code: ContractErrorCode,
+    message: string,
+    readonly fieldErrors?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'ContractError';
+  }
+
+  toJSON(): ContractErrorShape {
+    return { code: this.code, message: this.message, ...(this.fieldErrors ? { fieldErrors: this.fieldErrors } : {}) };
+  }
+
+  static fromShape(shape: ContractErrorShape): ContractError {
+    return new ContractError(shape.code, shape.message, shape.fieldErrors);
+  }
+}
+
+/** Turns a zod failure into one message naming each bad field, and a field map for forms. */
+export function describeValidationError(what: string, error: z.ZodError): ContractError {
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const path = issue.path.map(String).join('.') || '(payload)';
+    fieldErrors[path] ??= issue.message;
+  }
+  const summary = Object.entries(fieldErrors)
+    .map(([path, message]) => `${path}: ${message}`)
+    .join('; ');
+  return new ContractError('invalidPayload', `Invalid ${what}: ${summary}`, fieldErrors);
+}
+
+/** Parses a payload against a request's schema or throws a ContractError that names every bad field. */
+export function parseRequest<K extends RequestKey>(key: K, payload: unknown): RequestPayload<K> {
+  const result = requests[key].input.safeParse(payload);
+  if (!result.success) throw describeValidationError(`${key} payload`, result.error);
+  return result.data as RequestPayload<K>;
+}
+
+/** Parses a renderer → main stream message. */
+export function parseSessionCommand(message: unknown): SessionCommand {
+  const result = sessionCommandSchema.safeParse(message);
+  if (!result.success) throw describeValidationError('session message', result.error);
+  return result.data;
+}

@@ -1,0 +1,159 @@
+/**
+ * Pod records as they cross the process boundary: what the renderer may send to save one, and the view of one it gets
+ * back. Secrets travel only inward (renderer → main); the view reports which secrets are stored, never their values.
+ */
+import { z } from 'zod';
+
+/** DNS-1123 label: what Kubernetes accepts as a namespace name. */
+const NAMESPACE_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** DNS-1123 subdomain: what Kubernetes accepts as a pod name. */
+const POD_NAME_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A host name or an IPv4/IPv6 literal; no scheme, no path, no spaces. */
+const SSH_HOST_PATTERN = /^[A-Za-z0-9._:[\]-]+$/;
+/** A POSIX user name as OpenSSH accepts it. */
+const SSH_USER_PATTERN = /^[A-Za-z0-9._][A-Za-z0-9._-]*\$?$/;
+
+/** Kubeconfigs of a few clusters are a few KiB; 1 MiB leaves room for embedded certificates without inviting abuse. */
+export const MAX_KUBECONFIG_BYTES = 1024 * 1024;
+/** Service-account and OIDC tokens are a few KiB at most. */
+export const MAX_TOKEN_LENGTH = 16 * 1024;
+/** An OpenSSH private key, even RSA 16384, is well under 16 KiB. */
+export const MAX_PRIVATE_KEY_LENGTH = 64 * 1024;
+
+export const SSH_AUTH_KINDS = ['password', 'privateKeyPath', 'privateKeyText', 'agent'] as const;
+export type SshAuthKind = (typeof SSH_AUTH_KINDS)[number];
+
+/** The ways Podterm can reach a pod, in the order the connect chain tries them. */
+export const CONNECTION_METHODS = ['defaultKubeconfig', 'podKubeconfig', 'token', 'inCluster', 'ssh'] as const;
+export type ConnectionMethod = (typeof CONNECTION_METHODS)[number];
+
+export const CONNECTION_METHOD_LABELS: Record<ConnectionMethod, string> = {
+  defaultKubeconfig: 'default kubeconfig',
+  podKubeconfig: "pod's kubeconfig",
+  token: 'token auth',
+  inCluster: 'in-cluster config',
+  ssh: 'SSH',
+};
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { message: `must be at most ${max} characters` })
+    .transform((value) => (value === '' ? null : value))
+    .nullable()
+    .optional();
+
+/** A secret field in a save request: a string sets it, null clears it, absent keeps what is stored. */
+const secretField = (max: number, what: string) =>
+  z.string().max(max, { message: `${what} is too long (at most ${max} characters)` }).nullable().optional();
+
+export const podSecretsSchema = z
+  .object({
+    kubeconfig: secretField(MAX_KUBECONFIG_BYTES, 'kubeconfig'),
+    token: secretField(MAX_TOKEN_LENGTH, 'token'),
+    sshPassword: secretField(4096, 'SSH password'),
+    sshPrivateKey: secretField(MAX_PRIVATE_KEY_LENGTH, 'SSH private key'),
+    sshPassphrase: secretField(4096, 'key passphrase'),
+  })
+  .strict();
+export type PodSecretsInput = z.infer<typeof podSecretsSchema>;
+export type PodSecretName = keyof PodSecretsInput;
+export const POD_SECRET_NAMES = Object.keys(podSecretsSchema.shape) as PodSecretName[];
+
+/** The non-secret fields of a pod record, as the form edits them. */
+export const podFieldsSchema = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(1, { message: 'give the record a name' })
+      .max(100, { message: 'must be at most 100 characters' }),
+    namespace: z
+      .string()
+      .trim()
+      .max(63, { message: 'a namespace is at most 63 characters' })
+      .regex(NAMESPACE_PATTERN, { message: 'lowercase letters, digits and "-" only (e.g. "default")' })
+      .default('default'),
+    podName: optionalText(253).refine((v) => v == null || POD_NAME_PATTERN.test(v), {
+      message: 'lowercase letters, digits, "-" and "." only (e.g. "api-7d9f-abcde")',
+    }),
+    container: optionalText(63),
+    kubeContext: optionalText(253),
+    clusterHost: optionalText(2048).refine((v) => v == null || isHttpUrl(v), {
+      message: 'must be the API server URL, e.g. https://10.0.0.1:6443',
+    }),
+    insecureSkipTlsVerify: z.boolean().default(false),
+    sshHost: optionalText(255).refine((v) => v == null || SSH_HOST_PATTERN.test(v), {
+      message: 'a host name or IP address, without user@ or :port',
+    }),
+    sshPort: z
+      .number()
+      .int({ message: 'a whole number' })
+      .min(1, { message: 'between 1 and 65535' })
+      .max(65535, { message: 'between 1 and 65535' })
+      .default(22),
+    sshUser: optionalText(64).refine((v) => v == null || SSH_USER_PATTERN.test(v), {
+      message: 'letters, digits, ".", "_" and "-" only',
+    }),
+    sshAuthKind: z.enum(SSH_AUTH_KINDS).default('password'),
+    sshPrivateKeyPath: optionalText(4096),
+    shell: optionalText(1024),
+    notes: optionalText(10_000),
+  })
+  .strict();
+export type PodFields = z.output<typeof podFieldsSchema>;
+export type PodFieldsInput = z.input<typeof podFieldsSchema>;
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** `pods.save`: create (no id) or update (id) a record. */
+export const podSaveSchema = z
+  .object({
+    id: z.string().uuid({ message: 'not a pod record id' }).optional(),
+    fields: podFieldsSchema,
+    secrets: podSecretsSchema.default({}),
+  })
+  .strict()
+  .superRefine((input, ctx) => {
+    const f = input.fields;
+    if (f.sshHost && !f.sshUser) {
+      ctx.addIssue({ code: 'custom', path: ['fields', 'sshUser'], message: 'SSH needs a user name' });
+    }
+    if (f.sshHost && f.sshAuthKind === 'privateKeyPath' && !f.sshPrivateKeyPath) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fields', 'sshPrivateKeyPath'],
+        message: 'give the path of the private key, e.g. ~/.ssh/id_ed25519',
+      });
+    }
+    if (!f.podName && !f.sshHost) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fields', 'podName'],
+        message: 'give a pod name (Kubernetes) or an SSH host (or both)',
+      });
+    }
+  });
+export type PodSaveInput = z.input<typeof podSaveSchema>;
+export type PodSaveRequest = z.output<typeof podSaveSchema>;
+
+/** Which secrets a record holds: the renderer learns only that they exist. */
+export type StoredSecrets = Record<PodSecretName, boolean>;
+
+/** A pod record as the renderer sees it. Times are epoch milliseconds. */
+export interface PodView extends PodFields {
+  id: string;
+  storedSecrets: StoredSecrets;
+  createdAt: number;
+  updatedAt: number;
+  lastConnectedAt: number | null;
+  lastConnectionMethod: ConnectionMethod | null;
+}
