@@ -1,8 +1,21 @@
 /**
  * Wires the store, the secret box and the session manager into one request dispatcher that both transports call.
  */
-import type { ResultEnvelope } from '../../common/contract';
+import { join } from 'node:path';
+import {
+  ContractError,
+  isRequestKey,
+  parseRequest,
+  type RequestKey,
+  type ResultEnvelope,
+} from '../../common/contract';
+import { sshMethod } from './connect/sshMethod';
+import type { ConnectionMethodHandler } from './connect/types';
+import { createHandlers, type Handlers } from './handlers';
 import type { SecretBox } from './secrets/secretBox';
+import { SessionManager } from './sessions/sessionManager';
+import { DATABASE_FILE_NAME, openStore } from './store';
+import type { Store } from './store/types';
 import type { ClientConnection } from './transport';
 
 export interface CoreOptions {
@@ -14,6 +27,7 @@ export interface CoreOptions {
   /** The environment and home directory to read kubeconfigs, known_hosts and SSH_AUTH_SOCK from (tests pass their own). */
   env?: NodeJS.ProcessEnv;
   homeDir?: string;
+  log?: (message: string) => void;
 }
 
 export interface PodtermCore {
@@ -22,10 +36,46 @@ export interface PodtermCore {
    * `{ ok: false, error }` with a message naming the problem. The transport must have checked the sender first.
    */
   dispatch(key: unknown, payload: unknown, client: ClientConnection): Promise<ResultEnvelope<unknown>>;
+  readonly store: Store;
   /** Ends every session and closes the database. */
   close(): Promise<void>;
 }
 
-export function createCore(_options: CoreOptions): PodtermCore {
-  throw new Error('not yet wired');
+export function createCore(options: CoreOptions): PodtermCore {
+  const log = options.log ?? ((message: string) => console.log(`podterm: ${message}`));
+  const store = openStore({ path: join(options.dataDir, DATABASE_FILE_NAME), secretBox: options.secretBox });
+  const methods: ConnectionMethodHandler[] = [
+    sshMethod({ knownHosts: store.knownHosts, env: options.env, homeDir: options.homeDir }),
+  ];
+  const sessions = new SessionManager({ pods: store.pods, methods, log });
+  const handlers = createHandlers({
+    store,
+    sessions,
+    appInfo: { version: options.version, mode: options.mode, dataDir: options.dataDir },
+  });
+
+  return {
+    store,
+    async dispatch(key, payload, client) {
+      try {
+        if (!isRequestKey(key)) {
+          throw new ContractError('unknownRequest', `Unknown request ${JSON.stringify(String(key)).slice(0, 80)}.`);
+        }
+        const handler = handlers[key] as (payload: unknown, client: ClientConnection) => Promise<unknown>;
+        return { ok: true, result: await handler(parseRequest(key as RequestKey, payload), client) };
+      } catch (error) {
+        if (error instanceof ContractError) return { ok: false, error: error.toJSON() };
+        // Log the failure but never the payload: it may carry secrets.
+        log(`request ${String(key)} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        const message = error instanceof Error ? error.message : String(error);
+        return { ok: false, error: { code: 'internal', message } };
+      }
+    },
+    async close() {
+      await sessions.closeAll();
+      store.close();
+    },
+  };
 }
+
+export type { Handlers };

@@ -1,0 +1,78 @@
+/**
+ * The connect orchestrator: walks the access chain in order and returns the first shell that opened, with one attempt
+ * record per method. It falls back only when a method could not open a shell; a shell that opened and later exits is
+ * the session's business, not a reason to try the next method.
+ */
+import type { ConnectionAttempt } from '../../../common/contract';
+import type { ConnectionMethod } from '../../../common/pods';
+import type { PodConnectRecord } from '../store/types';
+import type { AttemptListener, ConnectContext, ConnectionMethodHandler, OpenedSession } from './types';
+
+export interface ConnectResult extends OpenedSession {
+  method: ConnectionMethod;
+  attempts: ConnectionAttempt[];
+}
+
+export class ConnectFailedError extends Error {
+  constructor(
+    message: string,
+    readonly attempts: ConnectionAttempt[],
+  ) {
+    super(message);
+    this.name = 'ConnectFailedError';
+  }
+}
+
+export class ConnectAbortedError extends Error {
+  constructor() {
+    super('Connecting was cancelled');
+    this.name = 'ConnectAbortedError';
+  }
+}
+
+export async function connect(
+  record: PodConnectRecord,
+  methods: readonly ConnectionMethodHandler[],
+  context: ConnectContext,
+  onAttempts: AttemptListener,
+  now: () => number = Date.now,
+): Promise<ConnectResult> {
+  const attempts: ConnectionAttempt[] = [];
+  const publish = () => onAttempts(attempts.map((attempt) => ({ ...attempt })));
+
+  for (const handler of methods) {
+    if (context.signal.aborted) throw new ConnectAbortedError();
+    const skipReason = handler.skipReason(record);
+    if (skipReason !== null) {
+      attempts.push({ method: handler.method, startedAt: now(), durationMs: 0, outcome: 'skipped', detail: skipReason });
+      publish();
+      continue;
+    }
+    const attempt: ConnectionAttempt = { method: handler.method, startedAt: now(), durationMs: null, outcome: 'running' };
+    attempts.push(attempt);
+    publish();
+    try {
+      const opened = await handler.open(record, context);
+      attempt.durationMs = now() - attempt.startedAt;
+      attempt.outcome = 'opened';
+      attempt.detail = opened.target;
+      publish();
+      return { ...opened, method: handler.method, attempts };
+    } catch (error) {
+      attempt.durationMs = now() - attempt.startedAt;
+      attempt.outcome = 'failed';
+      attempt.detail = error instanceof Error ? error.message : String(error);
+      publish();
+      if (context.signal.aborted) throw new ConnectAbortedError();
+    }
+  }
+
+  const tried = attempts.filter((attempt) => attempt.outcome === 'failed');
+  const message =
+    tried.length === 0
+      ? 'Nothing to connect with: the record has no way to reach the pod (add a pod name with Kubernetes access, or SSH details).'
+      : tried.length === 1
+        ? tried[0]!.detail!
+        : `Every connection method failed (${tried.map((attempt) => attempt.method).join(', ')}); see the attempt log.`;
+  throw new ConnectFailedError(message, attempts);
+}

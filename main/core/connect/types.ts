@@ -1,0 +1,34 @@
+/**
+ * The connect chain's building blocks. A ConnectionMethodHandler is one way to reach a pod (the default kubeconfig,
+ * the record's kubeconfig, token auth, in-cluster config, SSH); the chain in connect.ts tries them in order.
+ */
+import type { ConnectionAttempt, HostKeyDecision, HostKeyPrompt, TerminalSize } from '../../../common/contract';
+import type { ConnectionMethod } from '../../../common/pods';
+import type { PodConnectRecord } from '../store/types';
+import type { TerminalSession } from '../sessions/terminalSession';
+
+/** What a method needs from the session that is connecting. */
+export interface ConnectContext {
+  /** The terminal's size now (it may change while connecting). */
+  size(): TerminalSize;
+  /** Aborted when the user closes the tab while connecting. */
+  signal: AbortSignal;
+  /** Asks the user about an unknown SSH host key; resolves with their decision (cancel when the tab closes). */
+  promptHostKey(prompt: Omit<HostKeyPrompt, 'promptId'>): Promise<HostKeyDecision>;
+}
+
+export interface OpenedSession {
+  session: TerminalSession;
+  /** Where the shell is, for the tab: "root@10.0.0.5:22", "prod/api-7d9f (container app)". */
+  target: string;
+}
+
+export interface ConnectionMethodHandler {
+  readonly method: ConnectionMethod;
+  /** Null when the method applies to this record; otherwise why it is skipped ("no SSH host in the record"). */
+  skipReason(record: PodConnectRecord): string | null;
+  /** Opens a shell or throws an Error whose message says why, in words a person can act on. */
+  open(record: PodConnectRecord, context: ConnectContext): Promise<OpenedSession>;
+}
+
+export type AttemptListener = (attempts: readonly ConnectionAttempt[]) => void;

@@ -1,0 +1,137 @@
+/**
+ * The data path between an open TerminalSession and the renderer: batching and flow control by acknowledged bytes.
+ *
+ *   remote → TerminalSession.onData → SessionDataPipe (batch) → emit → transport → xterm.write(chunk, ack) → ack()
+ *
+ * Figures behind the constants are in ARCHITECTURE.md ("Data path"); they were measured on a 2-core machine where the
+ * xterm.js parser (~30 MB/s) and a remote pty (~35 MB/s) are the ceiling.
+ */
+import type { TerminalSession } from './terminalSession';
+
+export const FlowControlConstants = {
+  /**
+   * While output keeps coming, gather it for this long before sending. Chunks from a pty arrive ~4 KiB at a time; one
+   * message per chunk would spend the time in IPC overhead. Short enough to be invisible; a lone chunk (a keystroke
+   * echo) is never delayed because the first chunk after idle is sent at once (leading edge).
+   */
+  BATCH_WINDOW_MS: 5,
+  /** Send a batch at once when it reaches this size, so a flood is not held back by the window. */
+  BATCH_MAX_BYTES: 256 * 1024,
+  /**
+   * Pause the remote once this many bytes are sent but not yet parsed by xterm.js. Throughput ≈ this ÷ (batch delay +
+   * ack round trip + parse time); VS Code's 100k chars caps a session near 10 MB/s. Capped near 1 MiB because a Ctrl-C
+   * during a flood waits for what is in flight to be parsed (≈ (ssh2 window 2 MiB + this) ÷ 30 MB/s ≈ 0.1 s).
+   */
+  HIGH_WATERMARK_BYTES: 1024 * 1024,
+  /** Resume when the renderer has caught up to this; far enough below the high mark that the remote does not flap. */
+  LOW_WATERMARK_BYTES: 256 * 1024,
+} as const;
+
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const realTimers: Timers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/** Batches a session's output towards the renderer and pauses the session while the renderer is behind. */
+export class SessionDataPipe {
+  private batch: Uint8Array[] = [];
+  private batchBytes = 0;
+  private windowTimer: unknown = null;
+  private unacknowledgedBytes = 0;
+  private paused = false;
+  private disposed = false;
+
+  constructor(
+    private readonly session: Pick<TerminalSession, 'pause' | 'resume'>,
+    private readonly emit: (chunk: Uint8Array) => void,
+    private readonly constants: typeof FlowControlConstants = FlowControlConstants,
+    private readonly timers: Timers = realTimers,
+  ) {}
+
+  /** Feed one chunk from the remote. */
+  push(chunk: Uint8Array): void {
+    if (this.disposed || chunk.byteLength === 0) return;
+    if (this.windowTimer === null) {
+      // Idle until now: send at once so an echo is never delayed, and open a window for what follows.
+      this.send(chunk);
+      this.openWindow();
+    } else {
+      this.batch.push(chunk);
+      this.batchBytes += chunk.byteLength;
+      if (this.batchBytes >= this.constants.BATCH_MAX_BYTES) this.flush();
+    }
+    if (!this.paused && this.unacknowledgedBytes + this.batchBytes >= this.constants.HIGH_WATERMARK_BYTES) {
+      // Flush before pausing: holding a batch while paused would stall the renderer until the window fires.
+      this.flush();
+      this.paused = true;
+      this.session.pause();
+    }
+  }
+
+  /** The renderer has parsed this many more bytes. */
+  acknowledge(bytes: number): void {
+    if (this.disposed) return;
+    // Never below zero: a confused or hostile renderer must not be able to disable flow control by over-acking.
+    this.unacknowledgedBytes = Math.max(0, this.unacknowledgedBytes - bytes);
+    if (this.paused && this.unacknowledgedBytes <= this.constants.LOW_WATERMARK_BYTES) {
+      this.paused = false;
+      this.session.resume();
+    }
+  }
+
+  /** Sends whatever is batched now (before an exit event, so the last output arrives before the end). */
+  flush(): void {
+    if (this.batchBytes === 0) return;
+    const chunk = this.batch.length === 1 ? this.batch[0]! : concat(this.batch, this.batchBytes);
+    this.batch = [];
+    this.batchBytes = 0;
+    this.send(chunk);
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  get pendingBytes(): number {
+    return this.unacknowledgedBytes;
+  }
+
+  dispose(): void {
+    if (this.windowTimer !== null) this.timers.clearTimeout(this.windowTimer);
+    this.windowTimer = null;
+    this.batch = [];
+    this.batchBytes = 0;
+    this.disposed = true;
+  }
+
+  private send(chunk: Uint8Array): void {
+    this.unacknowledgedBytes += chunk.byteLength;
+    this.emit(chunk);
+  }
+
+  private openWindow(): void {
+    this.windowTimer = this.timers.setTimeout(() => {
+      this.windowTimer = null;
+      if (this.batchBytes > 0) {
+        this.flush();
+        // Output is still flowing: keep batching rather than sending the next chunk alone.
+        this.openWindow();
+      }
+    }, this.constants.BATCH_WINDOW_MS);
+  }
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}

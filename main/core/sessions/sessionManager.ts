@@ -1,0 +1,218 @@
+/**
+ * Owns every open session: starts the connect chain for a tab, relays host-key questions, wires the opened
+ * TerminalSession through the data pipe to the renderer's stream, and ends sessions when tabs or windows close.
+ */
+import { randomUUID } from 'node:crypto';
+import type {
+  ConnectionAttempt,
+  HostKeyDecision,
+  SessionCommand,
+  SessionEnd,
+  SessionStatus,
+  TerminalSize,
+} from '../../../common/contract';
+import { ContractError } from '../../../common/contract';
+import { connect, ConnectAbortedError, ConnectFailedError } from '../connect/connect';
+import type { ConnectionMethodHandler } from '../connect/types';
+import type { PodRepository } from '../store/types';
+import type { ClientConnection, SessionStream } from '../transport';
+import { SessionDataPipe } from './flowControl';
+import type { TerminalSession } from './terminalSession';
+
+interface PendingHostKey {
+  promptId: string;
+  resolve(decision: HostKeyDecision): void;
+}
+
+interface ManagedSession {
+  id: number;
+  client: ClientConnection;
+  stream: SessionStream;
+  status: SessionStatus;
+  size: TerminalSize;
+  abort: AbortController;
+  terminal: TerminalSession | null;
+  pipe: SessionDataPipe | null;
+  pendingHostKey: PendingHostKey | null;
+  ended: boolean;
+}
+
+export interface SessionManagerOptions {
+  pods: PodRepository;
+  methods: readonly ConnectionMethodHandler[];
+  now?: () => number;
+  log?: (message: string) => void;
+}
+
+export class SessionManager {
+  private readonly sessions = new Map<number, ManagedSession>();
+  private readonly watchedClients = new WeakSet<ClientConnection>();
+  private nextId = 1;
+  private readonly now: () => number;
+  private readonly log: (message: string) => void;
+
+  constructor(private readonly options: SessionManagerOptions) {
+    this.now = options.now ?? Date.now;
+    this.log = options.log ?? ((message) => console.log(`podterm: ${message}`));
+  }
+
+  /** Starts connecting and returns the session id at once; everything else arrives on the client's stream. */
+  open(podId: string, size: TerminalSize, client: ClientConnection): number {
+    if (!this.options.pods.get(podId)) {
+      throw new ContractError('notFound', `No pod record with id ${podId}; it may have been deleted.`);
+    }
+    this.watchClient(client);
+    const id = this.nextId++;
+    const stream = client.openStream(id);
+    const session: ManagedSession = {
+      id,
+      client,
+      stream,
+      size,
+      status: { phase: 'connecting', attempts: [], method: null, target: null, hostKeyPrompt: null },
+      abort: new AbortController(),
+      terminal: null,
+      pipe: null,
+      pendingHostKey: null,
+      ended: false,
+    };
+    this.sessions.set(id, session);
+    stream.onCommand((command) => this.onCommand(session, command));
+    this.postStatus(session);
+    void this.connect(session, podId);
+    return id;
+  }
+
+  /** Ends a session (the tab closed). Only the client that opened it may close it. */
+  async close(sessionId: number, client: ClientConnection): Promise<boolean> {
+    const session = this.owned(sessionId, client);
+    if (!session) return false;
+    await this.end(session, { kind: 'closed' });
+    return true;
+  }
+
+  answerHostKey(sessionId: number, promptId: string, decision: HostKeyDecision, client: ClientConnection): boolean {
+    const session = this.owned(sessionId, client);
+    const pending = session?.pendingHostKey;
+    if (!session || !pending || pending.promptId !== promptId) return false;
+    session.pendingHostKey = null;
+    this.update(session, { phase: 'connecting', hostKeyPrompt: null });
+    pending.resolve(decision);
+    return decision !== 'cancel';
+  }
+
+  get openCount(): number {
+    return this.sessions.size;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((session) => this.end(session, { kind: 'closed' })));
+  }
+
+  private owned(sessionId: number, client: ClientConnection): ManagedSession | null {
+    const session = this.sessions.get(sessionId);
+    return session && session.client === client ? session : null;
+  }
+
+  private watchClient(client: ClientConnection): void {
+    if (this.watchedClients.has(client)) return;
+    this.watchedClients.add(client);
+    client.onClosed(() => {
+      for (const session of this.sessions.values()) {
+        if (session.client === client) void this.end(session, { kind: 'closed' }, { notify: false });
+      }
+    });
+  }
+
+  private async connect(session: ManagedSession, podId: string): Promise<void> {
+    try {
+      const record = await this.options.pods.getForConnect(podId);
+      if (!record) throw new ConnectFailedError(`No pod record with id ${podId}; it may have been deleted.`, []);
+      const result = await connect(
+        record,
+        this.options.methods,
+        {
+          size: () => session.size,
+          signal: session.abort.signal,
+          promptHostKey: (prompt) =>
+            new Promise<HostKeyDecision>((resolve) => {
+              const promptId = randomUUID();
+              session.pendingHostKey = { promptId, resolve };
+              this.update(session, { phase: 'awaitingHostKey', hostKeyPrompt: { ...prompt, promptId } });
+            }),
+        },
+        (attempts) => this.update(session, { attempts: attempts as ConnectionAttempt[] }),
+        this.now,
+      );
+      if (session.ended) {
+        await result.session.close();
+        return;
+      }
+      this.attach(session, result.session);
+      this.update(session, { phase: 'connected', method: result.method, target: result.target });
+      this.options.pods.recordConnection(podId, result.method, this.now());
+    } catch (error) {
+      if (session.ended || error instanceof ConnectAbortedError) return;
+      const message = error instanceof Error ? error.message : String(error);
+      await this.end(session, { kind: 'failed', message });
+    }
+  }
+
+  private attach(session: ManagedSession, terminal: TerminalSession): void {
+    session.terminal = terminal;
+    const pipe = new SessionDataPipe(terminal, (data) => session.stream.post({ type: 'data', data }));
+    session.pipe = pipe;
+    terminal.onData((chunk) => pipe.push(chunk));
+    terminal.onExit((exit) => void this.end(session, { kind: 'exited', code: exit.code, signal: exit.signal }));
+    terminal.onError((error) => void this.end(session, { kind: 'lost', message: error.message }));
+    // The size may have changed while connecting.
+    terminal.resize(session.size.cols, session.size.rows);
+  }
+
+  private onCommand(session: ManagedSession, command: SessionCommand): void {
+    switch (command.type) {
+      case 'write':
+        // Keystrokes typed before the shell opened have nowhere to go; dropping them beats replaying them blindly.
+        session.terminal?.write(command.data);
+        break;
+      case 'resize':
+        session.size = command.size;
+        session.terminal?.resize(command.size.cols, command.size.rows);
+        break;
+      case 'ack':
+        session.pipe?.acknowledge(command.bytes);
+        break;
+    }
+  }
+
+  private update(session: ManagedSession, change: Partial<SessionStatus>): void {
+    session.status = { ...session.status, ...change };
+    this.postStatus(session);
+  }
+
+  private postStatus(session: ManagedSession): void {
+    if (!session.ended) session.stream.post({ type: 'status', status: session.status });
+  }
+
+  private async end(session: ManagedSession, end: SessionEnd, options: { notify: boolean } = { notify: true }) {
+    if (session.ended) return;
+    session.ended = true;
+    this.sessions.delete(session.id);
+    session.abort.abort();
+    session.pendingHostKey?.resolve('cancel');
+    session.pendingHostKey = null;
+    // The last output must reach the renderer before the end does.
+    session.pipe?.flush();
+    session.pipe?.dispose();
+    if (options.notify) {
+      session.stream.post({ type: 'status', status: { ...session.status, phase: 'ended', hostKeyPrompt: null } });
+      session.stream.post({ type: 'end', end });
+    }
+    session.stream.close();
+    try {
+      await session.terminal?.close();
+    } catch (error) {
+      this.log(`closing session ${session.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
