@@ -1,0 +1,9 @@
+/**
+ * Every schema step, oldest first. Append new steps; never edit, reorder or remove a shipped one (a user's database
+ * records only the last version applied, so a changed step would never run for them).
+ */
+import type { Migration } from '../migrate';
+import { migration as createPods } from './0010-create-pods';
+import { migration as createKnownHosts } from './0020-create-known-hosts';
+
+export const MIGRATIONS: readonly Migration[] = [createPods, createKnownHosts];
