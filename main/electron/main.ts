@@ -1,0 +1,141 @@
+/**
+ * The Electron entry (bundled to dist/main/electron.mjs): app lifecycle, global hardening, the core, IPC and the window.
+ * Every decision lives in policy.ts and is tested there; this file only wires Electron's objects to it.
+ */
+import { BrowserWindow, MessageChannelMain, app, dialog, ipcMain, safeStorage, session, shell } from 'electron';
+import { contentSecurityPolicy } from '../../common/csp';
+import { createCore, type PodtermCore } from '../core';
+import { registerIpcHandlers } from './ipc';
+import {
+  allowsBasicTextSecrets,
+  externalUrlToOpen,
+  isOwnPage,
+  resolveAppFiles,
+  withContentSecurityPolicy,
+} from './policy';
+import { SafeStorageSecretBox } from './safeStorageSecretBox';
+import { createMainWindow } from './window';
+
+/** How long quitting waits for the core to end sessions and close the database before giving up. */
+const CORE_CLOSE_TIMEOUT_MS = 5_000;
+
+const files = resolveAppFiles(import.meta.url);
+/** webContents ids of the windows we created: the only senders IPC accepts. */
+const ourWebContents = new Set<number>();
+let mainWindow: BrowserWindow | null = null;
+let core: PodtermCore | null = null;
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function openWindow(): void {
+  mainWindow = createMainWindow(files, (id) => {
+    ourWebContents.add(id);
+    return () => ourWebContents.delete(id);
+  });
+  mainWindow.once('closed', () => {
+    mainWindow = null;
+  });
+}
+
+/** Applies to every webContents, including any we did not mean to create. */
+function installGlobalHardening(): void {
+  app.on('web-contents-created', (_event, contents) => {
+    const guardNavigation = (event: { url: string; preventDefault(): void }) => {
+      if (!isOwnPage(event.url, files.pageUrl)) event.preventDefault();
+    };
+    contents.on('will-navigate', guardNavigation);
+    contents.on('will-redirect', guardNavigation);
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      const external = externalUrlToOpen(url);
+      if (external) {
+        shell.openExternal(external).catch((error: unknown) => {
+          console.warn(`podterm: could not open a link in the browser: ${messageOf(error)}`);
+        });
+      }
+      return { action: 'deny' };
+    });
+  });
+}
+
+/** Session-wide: no permission (camera, notifications, clipboard-read, …) is ever granted, and every response gets our CSP. */
+function hardenSession(): void {
+  const defaultSession = session.defaultSession;
+  defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  defaultSession.setPermissionCheckHandler(() => false);
+  const csp = contentSecurityPolicy();
+  // The page's meta tag already carries this policy. The header is defence in depth for anything served over a
+  // protocol webRequest sees; Chromium may not run header hooks for file: responses, so the meta tag must stay.
+  defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders, csp) });
+  });
+}
+
+async function start(): Promise<void> {
+  hardenSession();
+  const secretBox = new SafeStorageSecretBox(safeStorage, {
+    platform: process.platform,
+    allowBasicText: allowsBasicTextSecrets(process.argv, process.env),
+  });
+  core = createCore({ dataDir: app.getPath('userData'), secretBox, mode: 'electron', version: app.getVersion() });
+  registerIpcHandlers({
+    ipcMain,
+    core,
+    pageUrl: files.pageUrl,
+    isOurWebContents: (id) => ourWebContents.has(id),
+    createChannel: () => new MessageChannelMain(),
+  });
+  openWindow();
+  // Said once at start-up, so a refusal is in the log before the user first saves a token.
+  secretBox.ready().then(
+    () => console.log(`podterm: secrets are stored with ${secretBox.description}`),
+    (error: unknown) => console.warn(`podterm: secrets cannot be stored: ${messageOf(error)}`),
+  );
+}
+
+function closeCoreThenQuit(): void {
+  const closing = core;
+  core = null;
+  if (!closing) return;
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, CORE_CLOSE_TIMEOUT_MS).unref());
+  Promise.race([closing.close(), timeout])
+    .catch((error: unknown) => console.warn(`podterm: closing the core failed: ${messageOf(error)}`))
+    .finally(() => app.quit());
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Podterm owns the database; it focuses its window (second-instance below) and this one leaves.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  installGlobalHardening();
+
+  app.on('window-all-closed', () => {
+    // macOS convention: the app stays in the dock until the user quits it.
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (core && BrowserWindow.getAllWindows().length === 0) openWindow();
+  });
+  app.on('will-quit', (event) => {
+    // Hold the quit until sessions are ended and the database is closed; closeCoreThenQuit quits again after.
+    if (!core) return;
+    event.preventDefault();
+    closeCoreThenQuit();
+  });
+
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      console.error(error);
+      dialog.showErrorBox('Podterm could not start', messageOf(error));
+      app.exit(1);
+    });
+}

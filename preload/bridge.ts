@@ -1,0 +1,54 @@
+/**
+ * The preload's logic, free of 'electron' so it is unit-tested: the bridge object (one function per contract request)
+ * and the hand-over of session ports to the page. preload.ts wires these to ipcRenderer and contextBridge.
+ */
+import {
+  REQUEST_KEYS,
+  SESSION_PORT_CHANNEL,
+  type BridgeApi,
+  type RequestKey,
+  type ResultEnvelope,
+} from '../common/contract';
+import type { SessionPortMessage } from '../common/contract';
+
+/** Sends one request to main: `(key, payload) => ipcRenderer.invoke(key, payload)` in the app. */
+export type Invoke = (key: RequestKey, payload: unknown) => Promise<ResultEnvelope<unknown>>;
+
+/**
+ * Builds `window.podterm`: `bridge.pods.list(input)` invokes 'pods.list' with exactly that input. Only the contract's
+ * keys exist on it, so the page cannot name an arbitrary channel. Main validates the sender and the payload anyway.
+ */
+export function buildBridgeApi(invoke: Invoke): BridgeApi {
+  const bridge: Record<string, Record<string, (payload: unknown) => Promise<ResultEnvelope<unknown>>>> = {};
+  for (const key of REQUEST_KEYS) {
+    const [namespace, method] = key.split('.') as [string, string];
+    // The function takes one argument and passes only it: nothing else from the page reaches invoke.
+    (bridge[namespace] ??= {})[method] = (payload: unknown) => invoke(key, payload);
+  }
+  return bridge as unknown as BridgeApi;
+}
+
+/** Posts a message with transferred ports to the page: `window.postMessage` in the app. */
+export type PostToPage<Port> = (message: SessionPortMessage, targetOrigin: string, transfer: Port[]) => void;
+
+/**
+ * Handles main's "here is the port for session N" message. Checks its shape, then hands the port to the page as
+ * `{ type: SESSION_PORT_CHANNEL, sessionId }` with the port transferred; the IPC event itself never reaches the page.
+ * Returns whether the message was forwarded.
+ */
+export function forwardSessionPort<Port>(
+  message: unknown,
+  ports: readonly Port[],
+  postToPage: PostToPage<Port>,
+): boolean {
+  if (typeof message !== 'object' || message === null) return false;
+  const { sessionId } = message as { sessionId?: unknown };
+  if (typeof sessionId !== 'number' || !Number.isSafeInteger(sessionId) || sessionId <= 0) return false;
+  // Exactly one port per session; anything else is not a message main sends.
+  const [port] = ports;
+  if (ports.length !== 1 || port === undefined) return false;
+  // The page is this very window (file: pages have an opaque origin, so no narrower target origin exists). The page
+  // must still check `event.source === window` and the type.
+  postToPage({ type: SESSION_PORT_CHANNEL, sessionId }, '*', [port]);
+  return true;
+}

@@ -1,0 +1,22 @@
+/**
+ * The sandboxed preload (bundled to dist/preload/preload.cjs). It exposes `window.podterm`, one function per contract
+ * request, and passes session ports to the page. It never exposes ipcRenderer, a generic send, or an IPC event.
+ */
+import { contextBridge, ipcRenderer } from 'electron';
+import { ELECTRON_BRIDGE_GLOBAL, SESSION_PORT_CHANNEL, type ResultEnvelope } from '../common/contract';
+import { buildBridgeApi, forwardSessionPort } from './bridge';
+
+contextBridge.exposeInMainWorld(
+  ELECTRON_BRIDGE_GLOBAL,
+  buildBridgeApi((key, payload) => ipcRenderer.invoke(key, payload) as Promise<ResultEnvelope<unknown>>),
+);
+
+ipcRenderer.on(SESSION_PORT_CHANNEL, (event, message: unknown) => {
+  if (
+    !forwardSessionPort(message, event.ports, (data, targetOrigin, transfer) =>
+      window.postMessage(data, targetOrigin, transfer),
+    )
+  ) {
+    console.warn('podterm: ignored a malformed session port message from main');
+  }
+});
