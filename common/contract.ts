@@ -8,6 +8,16 @@
  */
 import { z } from 'zod';
 import { podSaveSchema, type ConnectionMethod, type PodView } from './pods';
+import { REQUEST_KEYS, type RequestKey } from './requestKeys';
+
+export {
+  ELECTRON_BRIDGE_GLOBAL,
+  REQUEST_KEYS,
+  SESSION_PORT_CHANNEL,
+  isRequestKey,
+  type RequestKey,
+  type SessionPortMessage,
+} from './requestKeys';
 
 /** xterm.js refuses sizes below 1; above 1000 columns or rows is a bug upstream, not a screen. */
 export const MAX_TERMINAL_DIMENSION = 1000;
@@ -66,15 +76,14 @@ export const requests = {
   ),
 } as const;
 
-export type RequestKey = keyof typeof requests;
-export const REQUEST_KEYS = Object.keys(requests) as RequestKey[];
+/** Compile-time proof that requestKeys.ts lists exactly the keys of this table (an error here names the odd one out). */
+type MissingFromList = Exclude<keyof typeof requests, RequestKey>;
+type MissingFromTable = Exclude<RequestKey, keyof typeof requests>;
+const keysAgree: [MissingFromList, MissingFromTable] extends [never, never] ? true : never = true;
+void keysAgree;
 export type RequestInput<K extends RequestKey> = z.input<(typeof requests)[K]['input']>;
 export type RequestPayload<K extends RequestKey> = z.output<(typeof requests)[K]['input']>;
 export type RequestResult<K extends RequestKey> = NonNullable<(typeof requests)[K]['result']>;
-
-export function isRequestKey(key: unknown): key is RequestKey {
-  return typeof key === 'string' && Object.hasOwn(requests, key);
-}
 
 /** The typed client: `api.pods.list({})`, derived from the request table. */
 type Namespace<K> = K extends `${infer NS}.${string}` ? NS : never;
@@ -184,14 +193,6 @@ export interface PodtermClient {
 // ---------------------------------------------------------------------------------------------------------------------
 // The Electron bridge. The preload exposes one function per request key under `window.podterm` (never ipcRenderer),
 // each resolving to a ResultEnvelope, because Electron flattens errors thrown across invoke into bare strings.
-
-export const ELECTRON_BRIDGE_GLOBAL = 'podterm';
-/** main → preload (webContents.postMessage with the port), then preload → page (window.postMessage with the port). */
-export const SESSION_PORT_CHANNEL = 'podterm:session-port';
-export interface SessionPortMessage {
-  type: typeof SESSION_PORT_CHANNEL;
-  sessionId: number;
-}
 
 export type ResultEnvelope<T> = { ok: true; result: T } | { ok: false; error: ContractErrorShape };
 

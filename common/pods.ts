@@ -105,13 +105,11 @@ export const podFieldsSchema = z
 export type PodFields = z.output<typeof podFieldsSchema>;
 export type PodFieldsInput = z.input<typeof podFieldsSchema>;
 
+/** http(s)://host[:port][/path]; common/ has no URL class (no DOM, no Node), and this is all a server URL needs. */
+const HTTP_URL_PATTERN = /^https?:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?(\/[^\s]*)?$/;
+
 function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
+  return HTTP_URL_PATTERN.test(value);
 }
 
 /** `pods.save`: create (no id) or update (id) a record. */

@@ -2,14 +2,8 @@
  * The preload's logic, free of 'electron' so it is unit-tested: the bridge object (one function per contract request)
  * and the hand-over of session ports to the page. preload.ts wires these to ipcRenderer and contextBridge.
  */
-import {
-  REQUEST_KEYS,
-  SESSION_PORT_CHANNEL,
-  type BridgeApi,
-  type RequestKey,
-  type ResultEnvelope,
-} from '../common/contract';
-import type { SessionPortMessage } from '../common/contract';
+import type { BridgeApi, ResultEnvelope } from '../common/contract';
+import { REQUEST_KEYS, SESSION_PORT_CHANNEL, type RequestKey, type SessionPortMessage } from '../common/requestKeys';
 
 /** Sends one request to main: `(key, payload) => ipcRenderer.invoke(key, payload)` in the app. */
 export type Invoke = (key: RequestKey, payload: unknown) => Promise<ResultEnvelope<unknown>>;

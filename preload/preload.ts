@@ -3,7 +3,8 @@
  * request, and passes session ports to the page. It never exposes ipcRenderer, a generic send, or an IPC event.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { ELECTRON_BRIDGE_GLOBAL, SESSION_PORT_CHANNEL, type ResultEnvelope } from '../common/contract';
+import type { ResultEnvelope } from '../common/contract';
+import { ELECTRON_BRIDGE_GLOBAL, SESSION_PORT_CHANNEL } from '../common/requestKeys';
 import { buildBridgeApi, forwardSessionPort } from './bridge';
 
 contextBridge.exposeInMainWorld(

@@ -1,0 +1,29 @@
+/**
+ * The names of every contract request and the Electron bridge's constants, free of zod so the sandboxed preload can
+ * import them without bundling the validator (main validates; the preload only forwards). contract.ts checks at
+ * compile time that this list and its request table name exactly the same keys.
+ */
+export const REQUEST_KEYS = [
+  'app.info',
+  'pods.list',
+  'pods.get',
+  'pods.save',
+  'pods.delete',
+  'sessions.open',
+  'sessions.close',
+  'sessions.answerHostKey',
+] as const;
+export type RequestKey = (typeof REQUEST_KEYS)[number];
+
+export function isRequestKey(key: unknown): key is RequestKey {
+  return typeof key === 'string' && (REQUEST_KEYS as readonly string[]).includes(key);
+}
+
+/** The preload exposes one function per request key under `window.podterm` (never ipcRenderer). */
+export const ELECTRON_BRIDGE_GLOBAL = 'podterm';
+/** main → preload (webContents.postMessage with the port), then preload → page (window.postMessage with the port). */
+export const SESSION_PORT_CHANNEL = 'podterm:session-port';
+export interface SessionPortMessage {
+  type: typeof SESSION_PORT_CHANNEL;
+  sessionId: number;
+}

@@ -1,0 +1,93 @@
+/**
+ * A real core (real SQLite file, real AES-GCM secret box) in a temp directory, and an in-memory ClientConnection: the
+ * transport is a collaborator the core takes, so tests can stand in for a window without faking any of our code.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SessionCommand, SessionEvent } from '../../common/contract';
+import { createCore, type ClientConnection, type PodtermCore, type SessionStream } from '../../main/core';
+import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../../main/core/secrets/fileKeySecretBox';
+
+export interface TestCore {
+  core: PodtermCore;
+  dataDir: string;
+  home: string;
+  cleanup(): Promise<void>;
+}
+
+export async function createTestCore(env: NodeJS.ProcessEnv = {}): Promise<TestCore> {
+  const scratch = await mkdtemp(join(tmpdir(), 'podterm-core-'));
+  const dataDir = join(scratch, 'data');
+  const home = join(scratch, 'home');
+  const secretBox = await FileKeySecretBox.open(join(dataDir, SECRET_KEY_FILE_NAME));
+  const core = createCore({ dataDir, secretBox, mode: 'web', version: 'test', env, homeDir: home, log: () => {} });
+  return {
+    core,
+    dataDir,
+    home,
+    async cleanup() {
+      await core.close();
+      await rm(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A renderer stand-in: records every event per session and can send commands. */
+export class RecordingClient implements ClientConnection {
+  readonly events = new Map<number, SessionEvent[]>();
+  private readonly commandListeners = new Map<number, (command: SessionCommand) => void>();
+  private readonly closedListeners: Array<() => void> = [];
+  private readonly waiters: Array<() => void> = [];
+
+  openStream(sessionId: number): SessionStream {
+    this.events.set(sessionId, []);
+    return {
+      post: (event) => {
+        this.events.get(sessionId)!.push(event);
+        for (const wake of this.waiters.splice(0)) wake();
+      },
+      onCommand: (listener) => void this.commandListeners.set(sessionId, listener),
+      close: () => void this.commandListeners.delete(sessionId),
+    };
+  }
+
+  onClosed(listener: () => void): void {
+    this.closedListeners.push(listener);
+  }
+
+  send(sessionId: number, command: SessionCommand): void {
+    this.commandListeners.get(sessionId)?.(command);
+  }
+
+  /** Closes the "window": the core must end its sessions. */
+  disconnect(): void {
+    for (const listener of this.closedListeners.splice(0)) listener();
+  }
+
+  /** Everything the session printed so far, as text. */
+  output(sessionId: number): string {
+    const decoder = new TextDecoder();
+    return (this.events.get(sessionId) ?? [])
+      .map((event) => (event.type === 'data' ? decoder.decode(event.data, { stream: true }) : ''))
+      .join('');
+  }
+
+  /** Waits until `predicate` holds for the events recorded so far. */
+  async waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs = 15_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = predicate();
+      if (value) return value;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error('timed out waiting for a session event');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(remaining, 200));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+}
