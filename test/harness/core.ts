@@ -33,9 +33,14 @@ export async function createTestCore(env: NodeJS.ProcessEnv = {}): Promise<TestC
   };
 }
 
+/** How much of the end of the output `tail()` keeps. */
+const TAIL_CHARS = 512;
+
 /** A renderer stand-in: records every event per session and can send commands. */
 export class RecordingClient implements ClientConnection {
   readonly events = new Map<number, SessionEvent[]>();
+  private readonly received = new Map<number, { bytes: number; tail: string }>();
+  private readonly decoder = new TextDecoder();
   private readonly commandListeners = new Map<number, (command: SessionCommand) => void>();
   private readonly closedListeners: Array<() => void> = [];
   private readonly waiters: Array<() => void> = [];
@@ -45,6 +50,12 @@ export class RecordingClient implements ClientConnection {
     return {
       post: (event) => {
         this.events.get(sessionId)!.push(event);
+        if (event.type === 'data') {
+          const seen = this.received.get(sessionId) ?? { bytes: 0, tail: '' };
+          seen.bytes += event.data.byteLength;
+          seen.tail = (seen.tail + this.decoder.decode(event.data.subarray(-TAIL_CHARS))).slice(-TAIL_CHARS);
+          this.received.set(sessionId, seen);
+        }
         for (const wake of this.waiters.splice(0)) wake();
       },
       onCommand: (listener) => void this.commandListeners.set(sessionId, listener),
@@ -63,6 +74,16 @@ export class RecordingClient implements ClientConnection {
   /** Closes the "window": the core must end its sessions. */
   disconnect(): void {
     for (const listener of this.closedListeners.splice(0)) listener();
+  }
+
+  /** Output bytes received so far, counted as they arrive (cheap to poll during a flood). */
+  bytesReceived(sessionId: number): number {
+    return this.received.get(sessionId)?.bytes ?? 0;
+  }
+
+  /** The last few hundred characters of output. */
+  tail(sessionId: number): string {
+    return this.received.get(sessionId)?.tail ?? '';
   }
 
   /** Everything the session printed so far, as text. */
