@@ -1,0 +1,111 @@
+/**
+ * The first user path end to end, in real Chromium against the real browser mode and a real sshd: create a pod record
+ * in the form, open it, answer the host-key question, type in the terminal, use two tabs, close one.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserUnavailableReason, launchChromium } from '../harness/browser';
+import { startSshd, type SshdHarness } from '../harness/sshd';
+import { saveScreenshot, terminalText, typeInTerminal, waitForPrompt, waitForTerminalText } from '../harness/ui';
+import { startWebApp, webAppUnavailableReason, type WebApp } from '../harness/webApp';
+
+const run = promisify(execFile);
+const skipReason = browserUnavailableReason() ?? webAppUnavailableReason();
+if (skipReason) console.warn(`skipping the SSH terminal e2e tests: ${skipReason}`);
+
+let sshd: SshdHarness | null = null;
+let app: WebApp;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  if (skipReason) return;
+  sshd = await startSshd();
+  if (!sshd) return;
+  app = await startWebApp();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(app.url);
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await sshd?.stop();
+});
+
+async function addPodWithKeyFile(name: string): Promise<void> {
+  await page.getByRole('button', { name: /add pod/i }).first().click();
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('SSH host', { exact: true }).fill(sshd!.host);
+  await page.getByLabel('SSH port', { exact: true }).fill(String(sshd!.port));
+  await page.getByLabel('SSH user', { exact: true }).fill(sshd!.keyUser);
+  await page.getByLabel('SSH auth', { exact: true }).selectOption('privateKeyPath');
+  await page.getByLabel('Private key path', { exact: true }).fill(sshd!.clientKeyPath);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect.poll(() => page.getByText(name, { exact: true }).count()).toBeGreaterThan(0);
+}
+
+describe.skipIf(skipReason !== null)('SSH terminal in the browser', () => {
+  it('shows validation messages under the fields and saves nothing invalid', async (context) => {
+    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    await page.getByRole('button', { name: /add pod/i }).first().click();
+    await page.getByLabel('SSH host', { exact: true }).fill('bad host!');
+    await page.getByLabel('SSH port', { exact: true }).fill('70000');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => page.getByText('give the record a name').count()).toBe(1);
+    await expect.poll(() => page.getByText('between 1 and 65535').count()).toBe(1);
+    await saveScreenshot(page, 'pod-form-errors');
+    await page.keyboard.press('Escape');
+  });
+
+  it('creates a record, opens it, accepts the host key and runs a command', async (context) => {
+    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    await addPodWithKeyFile('local sshd');
+    await page.getByText('local sshd', { exact: true }).first().click();
+    await expect.poll(() => page.getByText(sshd!.hostFingerprint).count(), { timeout: 15_000 }).toBe(1);
+    await saveScreenshot(page, 'host-key-prompt');
+    await page.getByRole('button', { name: 'Accept and remember' }).click();
+    await waitForPrompt(page);
+    await typeInTerminal(page, 'echo $((6*7))\n');
+    await waitForTerminalText(page, /^42\s*$/m);
+    await saveScreenshot(page, 'terminal');
+  });
+
+  it('runs a second tab at the same time, and closing a tab ends its remote shell', async (context) => {
+    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    await page.getByText('local sshd', { exact: true }).first().click();
+    await expect.poll(() => page.getByTestId('tab').count()).toBe(2);
+    await waitForPrompt(page);
+    // A marker process whose argv we can find on this machine, which is the "remote" here.
+    await typeInTerminal(page, 'sleep 4242\n');
+    await expect.poll(async () => (await pgrep('sleep 4242')).length, { timeout: 15_000 }).toBe(1);
+    // The first tab still answers while the second is busy.
+    await page.getByTestId('tab').first().click();
+    await typeInTerminal(page, 'echo first-$((1+1))\n');
+    await waitForTerminalText(page, /^first-2\s*$/m);
+    await saveScreenshot(page, 'two-tabs');
+    // Close the second tab: its shell and the sleep in it are gone.
+    await page.getByTestId('tab').nth(1).getByRole('button', { name: 'Close tab' }).click();
+    await expect.poll(() => page.getByTestId('tab').count()).toBe(1);
+    await expect.poll(async () => (await pgrep('sleep 4242')).length, { timeout: 15_000 }).toBe(0);
+  });
+
+  it('shows why a session ended, and keeps the scrollback', async (context) => {
+    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    await typeInTerminal(page, 'exit 3\n');
+    await expect.poll(() => page.getByText(/exit code 3/).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await terminalText(page)).toMatch(/^42\s*$/m);
+    await saveScreenshot(page, 'session-ended');
+  });
+});
+
+async function pgrep(pattern: string): Promise<string[]> {
+  try {
+    const { stdout } = await run('pgrep', ['-f', `^${pattern}$`]);
+    return stdout.split('\n').filter(Boolean);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches.
+  }
+}

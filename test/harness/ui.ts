@@ -1,0 +1,48 @@
+/**
+ * Reading and typing into the visible xterm.js terminal, and saving screenshots as test artifacts.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+const SCREENSHOT_DIR = fileURLToPath(new URL('../../test-results/screenshots', import.meta.url));
+
+/** The text on the visible terminal's screen (xterm's DOM renderer rows), one line per row. */
+export async function terminalText(page: Page): Promise<string> {
+  return page.locator('[data-testid="terminal"]:visible .xterm-rows').first().innerText();
+}
+
+export async function waitForTerminalText(page: Page, pattern: RegExp, timeout = 15_000): Promise<void> {
+  await expect.poll(() => terminalText(page).then((text) => text.replace(/\u00a0/g, ' ')), { timeout }).toMatch(pattern);
+}
+
+/** Types into the visible terminal; "\n" presses Enter. */
+export async function typeInTerminal(page: Page, text: string): Promise<void> {
+  const terminal = page.locator('[data-testid="terminal"]:visible').first();
+  await terminal.click();
+  const lines = text.split('\n');
+  for (const [index, line] of lines.entries()) {
+    if (line) await page.keyboard.type(line);
+    if (index < lines.length - 1) await page.keyboard.press('Enter');
+  }
+}
+
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
+}
+
+/** Waits until the visible terminal shows a shell prompt (its last non-empty line ends in "$" or "#"). */
+export async function waitForPrompt(page: Page, timeout = 15_000): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const lines = (await terminalText(page)).replace(/\u00a0/g, ' ').split('\n').map((line) => line.trimEnd());
+        return lines.filter(Boolean).at(-1) ?? '';
+      },
+      { timeout },
+    )
+    .toMatch(/[$#]$/);
+}
