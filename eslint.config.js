@@ -14,7 +14,8 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:$
 /** @param {{ electron?: boolean, node?: boolean, folders: string[] }} forbidden */
 function layer(forbidden) {
   const paths = [];
-  if (forbidden.electron) paths.push({ name: 'electron', message: "Only main/electron and preload may import 'electron'." });
+  if (forbidden.electron)
+    paths.push({ name: 'electron', message: "Only main/electron and preload may import 'electron'." });
   const patterns = forbidden.folders.map((folder) => ({
     group: [`**/${folder}`, `**/${folder}/**`],
     message: `This layer may not import from ${folder}/ (see ARCHITECTURE.md).`,
@@ -40,11 +41,24 @@ export default tseslint.config(
   },
   { files: ['**/*.mjs', '**/*.js', 'main/**', 'test/**', 'preload/**'], languageOptions: { globals: globals.node } },
   { files: ['renderer/**'], languageOptions: { globals: globals.browser } },
-  { files: ['renderer/**/*.tsx', 'renderer/**/*.ts'], plugins: { 'react-hooks': reactHooks }, rules: reactHooks.configs.recommended.rules },
+  {
+    files: ['renderer/**/*.tsx', 'renderer/**/*.ts'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
+  },
   // --- the layering rule ---
-  { files: ['common/**'], rules: layer({ electron: true, node: true, folders: ['main', 'preload', 'renderer', 'test'] }) },
-  { files: ['main/core/**'], rules: layer({ electron: true, folders: ['main/electron', 'main/web', 'preload', 'renderer', 'test'] }) },
-  { files: ['main/web/**'], rules: layer({ electron: true, folders: ['main/electron', 'preload', 'renderer', 'test'] }) },
+  {
+    files: ['common/**'],
+    rules: layer({ electron: true, node: true, folders: ['main', 'preload', 'renderer', 'test'] }),
+  },
+  {
+    files: ['main/core/**'],
+    rules: layer({ electron: true, folders: ['main/electron', 'main/web', 'preload', 'renderer', 'test'] }),
+  },
+  {
+    files: ['main/web/**'],
+    rules: layer({ electron: true, folders: ['main/electron', 'preload', 'renderer', 'test'] }),
+  },
   { files: ['main/electron/**'], rules: layer({ folders: ['main/web', 'preload', 'renderer', 'test'] }) },
   { files: ['preload/**'], rules: layer({ folders: ['main', 'renderer', 'test'] }) },
   { files: ['renderer/**'], rules: layer({ electron: true, node: true, folders: ['main', 'preload', 'test'] }) },

@@ -158,9 +158,7 @@ export type SessionEnd =
 
 /** main → renderer on a session stream. */
 export type SessionEvent =
-  | { type: 'data'; data: Uint8Array }
-  | { type: 'status'; status: SessionStatus }
-  | { type: 'end'; end: SessionEnd };
+  { type: 'data'; data: Uint8Array } | { type: 'status'; status: SessionStatus } | { type: 'end'; end: SessionEnd };
 
 /**
  * renderer → main on a session stream. `ack` reports bytes xterm.js has parsed (from its write callback), which is what

@@ -46,7 +46,11 @@ const optionalText = (max: number) =>
 
 /** A secret field in a save request: a string sets it, null clears it, absent keeps what is stored. */
 const secretField = (max: number, what: string) =>
-  z.string().max(max, { message: `${what} is too long (at most ${max} characters)` }).nullable().optional();
+  z
+    .string()
+    .max(max, { message: `${what} is too long (at most ${max} characters)` })
+    .nullable()
+    .optional();
 
 export const podSecretsSchema = z
   .object({

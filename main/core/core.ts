@@ -2,13 +2,7 @@
  * Wires the store, the secret box and the session manager into one request dispatcher that both transports call.
  */
 import { join } from 'node:path';
-import {
-  ContractError,
-  isRequestKey,
-  parseRequest,
-  type RequestKey,
-  type ResultEnvelope,
-} from '../../common/contract';
+import { ContractError, isRequestKey, parseRequest, type RequestKey, type ResultEnvelope } from '../../common/contract';
 import { sshMethod } from './connect/sshMethod';
 import type { ConnectionMethodHandler } from './connect/types';
 import { createHandlers, type Handlers } from './handlers';
@@ -66,7 +60,9 @@ export function createCore(options: CoreOptions): PodtermCore {
       } catch (error) {
         if (error instanceof ContractError) return { ok: false, error: error.toJSON() };
         // Log the failure but never the payload: it may carry secrets.
-        log(`request ${String(key)} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        log(
+          `request ${String(key)} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
         const message = error instanceof Error ? error.message : String(error);
         return { ok: false, error: { code: 'internal', message } };
       }

@@ -82,7 +82,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const offered = url.searchParams.get('token');
     if (offered !== null) {
       if (!constantTimeEqual(offered, token)) {
-        return respondText(response, 401, 'This link is from an earlier launch. Open the URL `npm run web` printed now.');
+        return respondText(
+          response,
+          401,
+          'This link is from an earlier launch. Open the URL `npm run web` printed now.',
+        );
       }
       // Trade the token for a cookie and drop it from the address bar and history.
       response.writeHead(303, {

@@ -59,7 +59,10 @@ describe('contract validation at the core', () => {
       expect(badSize.error.fieldErrors?.['size.rows']).toBe('rows must be at most 1000');
     }
     const badId = await harness.core.dispatch('pods.get', { id: '../../etc/passwd' }, client);
-    expect(badId).toMatchObject({ ok: false, error: { code: 'invalidPayload', fieldErrors: { id: 'not a pod record id' } } });
+    expect(badId).toMatchObject({
+      ok: false,
+      error: { code: 'invalidPayload', fieldErrors: { id: 'not a pod record id' } },
+    });
     expect(await harness.core.dispatch('pods.get', 'not an object', client)).toMatchObject({ ok: false });
   });
 
@@ -69,8 +72,14 @@ describe('contract validation at the core', () => {
     const pod = (saved as { result: PodView }).result;
     expect(pod).toMatchObject({ name: 'api', namespace: 'prod', sshPort: 22, storedSecrets: { token: true } });
     expect(JSON.stringify(pod)).not.toContain('tok-123');
-    expect(await harness.core.dispatch('pods.list', { query: 'API' }, client)).toMatchObject({ ok: true, result: [{ id: pod.id }] });
-    expect(await harness.core.dispatch('pods.delete', { id: pod.id }, client)).toEqual({ ok: true, result: { deleted: true } });
+    expect(await harness.core.dispatch('pods.list', { query: 'API' }, client)).toMatchObject({
+      ok: true,
+      result: [{ id: pod.id }],
+    });
+    expect(await harness.core.dispatch('pods.delete', { id: pod.id }, client)).toEqual({
+      ok: true,
+      result: { deleted: true },
+    });
     expect(await harness.core.dispatch('pods.get', { id: pod.id }, client)).toMatchObject({
       ok: false,
       error: { code: 'notFound' },

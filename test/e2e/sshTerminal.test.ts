@@ -36,7 +36,10 @@ afterAll(async () => {
 });
 
 async function addPodWithKeyFile(name: string): Promise<void> {
-  await page.getByRole('button', { name: /add pod/i }).first().click();
+  await page
+    .getByRole('button', { name: /add pod/i })
+    .first()
+    .click();
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('SSH host', { exact: true }).fill(sshd!.host);
   await page.getByLabel('SSH port', { exact: true }).fill(String(sshd!.port));
@@ -50,7 +53,10 @@ async function addPodWithKeyFile(name: string): Promise<void> {
 describe.skipIf(skipReason !== null)('SSH terminal in the browser', () => {
   it('shows validation messages under the fields and saves nothing invalid', async (context) => {
     if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
-    await page.getByRole('button', { name: /add pod/i }).first().click();
+    await page
+      .getByRole('button', { name: /add pod/i })
+      .first()
+      .click();
     await page.getByLabel('SSH host', { exact: true }).fill('bad host!');
     await page.getByLabel('SSH port', { exact: true }).fill('70000');
     await page.getByRole('button', { name: 'Save', exact: true }).click();

@@ -15,7 +15,9 @@ export async function terminalText(page: Page): Promise<string> {
 }
 
 export async function waitForTerminalText(page: Page, pattern: RegExp, timeout = 15_000): Promise<void> {
-  await expect.poll(() => terminalText(page).then((text) => text.replace(/\u00a0/g, ' ')), { timeout }).toMatch(pattern);
+  await expect
+    .poll(() => terminalText(page).then((text) => text.replace(/\u00a0/g, ' ')), { timeout })
+    .toMatch(pattern);
 }
 
 /** Types into the visible terminal; "\n" presses Enter. */
@@ -39,7 +41,10 @@ export async function waitForPrompt(page: Page, timeout = 15_000): Promise<void>
   await expect
     .poll(
       async () => {
-        const lines = (await terminalText(page)).replace(/\u00a0/g, ' ').split('\n').map((line) => line.trimEnd());
+        const lines = (await terminalText(page))
+          .replace(/\u00a0/g, ' ')
+          .split('\n')
+          .map((line) => line.trimEnd());
         return lines.filter(Boolean).at(-1) ?? '';
       },
       { timeout },

@@ -44,11 +44,22 @@ export async function connect(
     if (context.signal.aborted) throw new ConnectAbortedError();
     const skipReason = handler.skipReason(record);
     if (skipReason !== null) {
-      attempts.push({ method: handler.method, startedAt: now(), durationMs: 0, outcome: 'skipped', detail: skipReason });
+      attempts.push({
+        method: handler.method,
+        startedAt: now(),
+        durationMs: 0,
+        outcome: 'skipped',
+        detail: skipReason,
+      });
       publish();
       continue;
     }
-    const attempt: ConnectionAttempt = { method: handler.method, startedAt: now(), durationMs: null, outcome: 'running' };
+    const attempt: ConnectionAttempt = {
+      method: handler.method,
+      startedAt: now(),
+      durationMs: null,
+      outcome: 'running',
+    };
     attempts.push(attempt);
     publish();
     try {

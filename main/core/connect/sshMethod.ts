@@ -76,7 +76,7 @@ async function sshAuth(
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         const why = code === 'ENOENT' ? 'the file does not exist' : code === 'EACCES' ? 'permission denied' : code;
-        throw new Error(`Cannot read the SSH private key ${path} for ${target}: ${why}.`);
+        throw new Error(`Cannot read the SSH private key ${path} for ${target}: ${why}.`, { cause: error });
       }
       return { kind: 'privateKey', privateKey, ...(passphrase ? { passphrase } : {}) };
     }

@@ -28,7 +28,16 @@ class ManualTimers implements Timers {
 function setup(constants = FlowControlConstants) {
   const timers = new ManualTimers();
   const sent: Uint8Array[] = [];
-  const remote = { paused: 0, resumed: 0, pause() { this.paused++; }, resume() { this.resumed++; } };
+  const remote = {
+    paused: 0,
+    resumed: 0,
+    pause() {
+      this.paused++;
+    },
+    resume() {
+      this.resumed++;
+    },
+  };
   const pipe = new SessionDataPipe(remote, (chunk) => sent.push(chunk), constants, timers);
   return { timers, sent, remote, pipe };
 }

@@ -145,7 +145,10 @@ describe('sessions through the core against a real sshd', () => {
     await connected(client, sessionId);
     const received = () => client.bytesReceived(sessionId);
     // 64 MiB of output: far more than the watermark plus every buffer between sshd and us.
-    client.send(sessionId, { type: 'write', data: 'head -c 67108864 /dev/zero | tr "\\0" x; echo; echo FLOOD-$((40+2))\n' });
+    client.send(sessionId, {
+      type: 'write',
+      data: 'head -c 67108864 /dev/zero | tr "\\0" x; echo; echo FLOOD-$((40+2))\n',
+    });
     await client.waitFor(() => received() >= FlowControlConstants.HIGH_WATERMARK_BYTES);
     await new Promise((resolve) => setTimeout(resolve, 500));
     const stalled = received();
