@@ -1,0 +1,539 @@
+/**
+ * The SSH transport: the only file in Podterm that imports ssh2. It turns ssh2's callbacks and events into one promise
+ * (`openSshSession`) that resolves to an open PTY shell behind the TerminalSession interface, or rejects with an
+ * SshConnectError whose message says what went wrong in words a person can act on.
+ *
+ * Order of events on a connection: TCP connect → key exchange → host-key check (verifyHostKey, which may wait for the
+ * user) → authentication → shell. No credential is sent before the host key is accepted: ssh2 only starts user
+ * authentication after its host verifier approves the key.
+ */
+import ssh2 from 'ssh2';
+import type { AnyAuthMethod, AuthHandlerMiddleware, ClientChannel, ClientErrorExtensions, ParsedKey } from 'ssh2';
+import type { TerminalSize } from '../../../common/contract';
+import { HostKeyError, hostKeyType, type VerifyHostKey } from './hostKeys';
+import type { Disposable, TerminalExit, TerminalSession } from './terminalSession';
+
+/** The terminal type every modern full-screen program understands; xterm.js implements it. */
+export const DEFAULT_TERM = 'xterm-256color';
+/**
+ * How long connecting may take, not counting time spent waiting for the user's host-key decision. 10 s is far above a
+ * healthy handshake (tens of ms on a LAN, about a second across continents) and short enough that a dead host is
+ * reported while the user is still looking at the tab.
+ */
+export const DEFAULT_READY_TIMEOUT_MS = 10_000;
+/**
+ * SSH-level keepalives while a shell is open. A dropped network (laptop sleep, VPN change) otherwise leaves the tab
+ * silently frozen until TCP gives up, which can take many minutes; 15 s × 3 unanswered reports it within a minute.
+ */
+const KEEPALIVE_INTERVAL_MS = 15_000;
+const KEEPALIVE_COUNT_MAX = 3;
+/** close() waits this long for the server to acknowledge the disconnect before dropping the socket. */
+const CLOSE_TIMEOUT_MS = 2_000;
+
+export type SshAuth =
+  | { kind: 'password'; password: string }
+  | { kind: 'privateKey'; privateKey: string | Buffer; passphrase?: string }
+  | { kind: 'agent'; agentSocket: string };
+
+export interface SshSessionOptions {
+  host: string;
+  port: number;
+  username: string;
+  auth: SshAuth;
+  size: TerminalSize;
+  /** Defaults to DEFAULT_TERM. */
+  term?: string;
+  /** Runs this command under a PTY instead of the login shell (a shell override, e.g. "bash -l" or "tmux attach"). */
+  command?: string;
+  /**
+   * Decides whether the server's host key is trusted. Called after key exchange and before any credential is sent;
+   * reject to refuse. Usually the function built by createHostKeyVerifier.
+   */
+  verifyHostKey: VerifyHostKey;
+  /** Defaults to DEFAULT_READY_TIMEOUT_MS. The clock stops while verifyHostKey is waiting for the user. */
+  readyTimeoutMs?: number;
+  /** Aborts connecting (not an open session: close that instead). */
+  signal?: AbortSignal;
+}
+
+export type SshConnectFailure = 'refused' | 'unreachable' | 'timeout' | 'auth' | 'hostKey' | 'protocol' | 'aborted';
+
+/** Connecting failed. `reason` is for code (fall back or not, which icon); the message is for people. */
+export class SshConnectError extends Error {
+  constructor(
+    readonly reason: SshConnectFailure,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'SshConnectError';
+  }
+}
+
+type SshError = Error & ClientErrorExtensions & { code?: string | number };
+
+/** Where connecting stands, so a timeout or a dropped connection can say what it was waiting for. */
+type Phase = 'connecting' | 'keyExchange' | 'hostKey' | 'authenticating' | 'openingShell';
+
+const PHASE_WORDS: Record<Phase, string> = {
+  connecting: 'connecting (is the host up and the port right? a firewall may be dropping the packets)',
+  keyExchange: 'exchanging keys with the server',
+  hostKey: 'waiting for the host-key decision',
+  authenticating: 'authenticating',
+  openingShell: 'opening the shell',
+};
+
+/** Socket error codes meaning "no route to that machine", as opposed to "it answered no". */
+const UNREACHABLE_CODES = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EADDRNOTAVAIL', 'ENETDOWN']);
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
+
+function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
+}
+
+/** The ssh2 auth method for these credentials. Parses a private key locally first, so a bad passphrase never dials. */
+function prepareAuth(options: SshSessionOptions, target: string): AnyAuthMethod {
+  const { auth, username } = options;
+  switch (auth.kind) {
+    case 'password':
+      return { type: 'password', username, password: auth.password };
+    case 'agent':
+      return { type: 'agent', username, agent: auth.agentSocket };
+    case 'privateKey': {
+      const passphrase = auth.passphrase === '' ? undefined : auth.passphrase;
+      // ssh2 returns an array for multi-key files (never written by OpenSSH today); the types only know one key.
+      const parsed: ParsedKey | ParsedKey[] | Error = ssh2.utils.parseKey(auth.privateKey, passphrase);
+      const key = Array.isArray(parsed) ? parsed[0] : parsed;
+      const failed = `SSH authentication failed for ${target}`;
+      if (key === undefined) throw new SshConnectError('auth', `${failed}: the private key file holds no key`);
+      if (key instanceof Error) {
+        // ssh2's parse errors name the format problem, never the key or passphrase, so they are safe to show.
+        if (/passphrase|decrypt|integrity/i.test(key.message)) {
+          throw new SshConnectError('auth', `${failed}: the private key passphrase is wrong or missing`);
+        }
+        throw new SshConnectError('auth', `${failed}: the private key could not be read (${key.message})`);
+      }
+      if (!key.isPrivateKey()) {
+        throw new SshConnectError('auth', `${failed}: the key given is a public key; Podterm needs the private key`);
+      }
+      return { type: 'publickey', username, key };
+    }
+  }
+}
+
+/** What the user's credential was, for "the server rejected …". */
+function credentialWords(auth: SshAuth): { rejected: string; method: string } {
+  switch (auth.kind) {
+    case 'password':
+      return { rejected: 'the server rejected the password', method: 'password' };
+    case 'privateKey':
+      return { rejected: 'the server did not accept the private key', method: 'publickey' };
+    case 'agent':
+      return {
+        rejected: `the server accepted none of the keys in the SSH agent at ${auth.agentSocket}`,
+        method: 'publickey',
+      };
+  }
+}
+
+function describeAuthFailure(auth: SshAuth, target: string, offered: string[], partial: boolean): string {
+  const prefix = `SSH authentication failed for ${target}`;
+  const methods = `methods it offers: ${offered.length > 0 ? offered.join(', ') : 'none'}`;
+  const words = credentialWords(auth);
+  if (partial)
+    return `${prefix}: the server accepted the ${words.method} step but requires another one too (${methods})`;
+  if (offered.length > 0 && !offered.includes(words.method)) {
+    return `${prefix}: the server does not allow ${words.method} authentication (${methods})`;
+  }
+  return `${prefix}: ${words.rejected} (${methods})`;
+}
+
+function describeConnectError(error: SshError, target: string, host: string, phase: Phase): SshConnectError {
+  const code = typeof error.code === 'string' ? error.code : undefined;
+  const make = (reason: SshConnectFailure, message: string) => new SshConnectError(reason, message, { cause: error });
+  // Agent errors first: they carry socket codes too (a stale agent socket says ECONNREFUSED), but are not the server's.
+  if (error.level === 'agent') {
+    return make('auth', `SSH authentication failed for ${target}: the SSH agent could not be used (${error.message})`);
+  }
+  if (error.level === 'client-authentication') {
+    return make('auth', `SSH authentication failed for ${target}: ${error.message}`);
+  }
+  if (code === 'ECONNREFUSED') return make('refused', `SSH to ${target} refused: nothing is listening on that port`);
+  if (code !== undefined && DNS_CODES.has(code)) {
+    return make('unreachable', `SSH to ${target} failed: the host name "${host}" could not be resolved (${code})`);
+  }
+  if (code !== undefined && UNREACHABLE_CODES.has(code)) {
+    return make('unreachable', `SSH to ${target} failed: the host is unreachable (${code})`);
+  }
+  if (code === 'ETIMEDOUT') return make('timeout', `SSH to ${target} timed out while ${PHASE_WORDS[phase]}`);
+  if (code === 'ECONNRESET' || error.message === 'Connection lost before handshake') {
+    const hint = phase === 'connecting' || phase === 'keyExchange' ? ' (is an SSH server listening on that port?)' : '';
+    return make(
+      'protocol',
+      `SSH to ${target} failed: the server closed the connection while ${PHASE_WORDS[phase]}${hint}`,
+    );
+  }
+  return make('protocol', `SSH to ${target} failed while ${PHASE_WORDS[phase]}: ${error.message}`);
+}
+
+/** Registers a listener and returns its removal, so everything registered can be disposed in one sweep. */
+function listen<Args extends unknown[]>(
+  emitter: NodeJS.EventEmitter,
+  event: string,
+  listener: (...args: Args) => void,
+): () => void {
+  const untyped = listener as (...args: unknown[]) => void;
+  emitter.on(event, untyped);
+  return () => emitter.off(event, untyped);
+}
+
+/**
+ * A connect-phase clock that can stop while the user decides about a host key: a person reading a fingerprint is not a
+ * slow network.
+ */
+class PausableTimer {
+  private timer: NodeJS.Timeout | undefined;
+  private startedAt = 0;
+
+  constructor(
+    private remainingMs: number,
+    private readonly onTimeout: () => void,
+  ) {}
+
+  start(): void {
+    if (this.timer !== undefined) return;
+    this.startedAt = Date.now();
+    this.timer = setTimeout(this.onTimeout, Math.max(0, this.remainingMs));
+  }
+
+  pause(): void {
+    if (this.timer === undefined) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.remainingMs -= Date.now() - this.startedAt;
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/**
+ * Connects, checks the host key, authenticates and opens a PTY shell. Resolves once the shell channel is open; rejects
+ * with an SshConnectError otherwise. Never logs or repeats a password, key or passphrase.
+ */
+export function openSshSession(options: SshSessionOptions): Promise<TerminalSession> {
+  const { host, port, username, signal, verifyHostKey } = options;
+  const target = `${username}@${host}:${port}`;
+  const timeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+
+  if (signal?.aborted) {
+    return Promise.reject(new SshConnectError('aborted', `SSH to ${target} was cancelled`));
+  }
+  let authMethod: AnyAuthMethod;
+  try {
+    authMethod = prepareAuth(options, target);
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+
+  const client = new ssh2.Client();
+  // ssh2 may emit 'error' after we have settled (e.g. while tearing down); an unhandled 'error' would crash the
+  // process. This listener lives exactly as long as the client's socket.
+  const swallow = () => undefined;
+  client.on('error', swallow);
+  client.once('close', () => client.off('error', swallow));
+
+  return new Promise<TerminalSession>((resolve, reject) => {
+    let settled = false;
+    let phase: Phase = 'connecting';
+    let authAttempted = false;
+    const connectDisposables: Array<() => void> = [];
+
+    const timer = new PausableTimer(timeoutMs, () =>
+      fail(
+        new SshConnectError(
+          'timeout',
+          `SSH to ${target} timed out after ${formatSeconds(timeoutMs)} while ${PHASE_WORDS[phase]}`,
+        ),
+      ),
+    );
+
+    const cleanupConnecting = () => {
+      settled = true;
+      timer.stop();
+      for (const dispose of connectDisposables.splice(0)) dispose();
+    };
+
+    function fail(error: SshConnectError): void {
+      if (settled) return;
+      cleanupConnecting();
+      client.destroy();
+      reject(error);
+    }
+
+    const authHandler: AuthHandlerMiddleware = (methodsLeft, partialSuccess, next) => {
+      if (settled) return;
+      if (!authAttempted) {
+        authAttempted = true;
+        phase = 'authenticating';
+        next(authMethod);
+        return;
+      }
+      // Called again only when the server rejected our one method: report what it would take instead of guessing on.
+      fail(
+        new SshConnectError(
+          'auth',
+          describeAuthFailure(options.auth, target, methodsLeft ?? [], partialSuccess === true),
+        ),
+      );
+    };
+
+    let acceptedKey: Buffer | null = null;
+    const hostVerifier = (key: Buffer, verify: (valid: boolean) => void): void => {
+      // ssh2 asks again on every re-key (about hourly, or per GB). The key was decided once; asking the user again
+      // mid-session would be noise, and a different key mid-session is refused outright.
+      if (acceptedKey !== null) {
+        verify(acceptedKey.equals(key));
+        return;
+      }
+      phase = 'hostKey';
+      timer.pause();
+      const keyType = hostKeyType(key) ?? 'unknown';
+      // Wrapped so a verifier that throws synchronously refuses like one that rejects, instead of unwinding into ssh2.
+      new Promise<void>((resolveCheck) =>
+        resolveCheck(verifyHostKey({ host, port, keyType, key: Buffer.from(key) })),
+      ).then(
+        () => {
+          if (settled) return;
+          acceptedKey = Buffer.from(key);
+          phase = 'authenticating';
+          timer.start();
+          verify(true);
+        },
+        (error: unknown) => {
+          if (settled) return;
+          // The verifier's own refusals already name the host and say what to do; anything else gets context.
+          const message =
+            error instanceof HostKeyError
+              ? error.message
+              : `SSH to ${target} refused: the host key was not accepted (${error instanceof Error ? error.message : String(error)})`;
+          fail(new SshConnectError('hostKey', message, { cause: error }));
+        },
+      );
+    };
+
+    connectDisposables.push(
+      listen(client, 'connect', () => {
+        if (phase === 'connecting') phase = 'keyExchange';
+      }),
+      listen(client, 'error', (error: SshError) => fail(describeConnectError(error, target, host, phase))),
+      listen(client, 'close', () =>
+        fail(
+          new SshConnectError(
+            'protocol',
+            `SSH to ${target} failed: the server closed the connection while ${PHASE_WORDS[phase]}`,
+          ),
+        ),
+      ),
+      listen(client, 'ready', () => {
+        phase = 'openingShell';
+        const window = { term: options.term ?? DEFAULT_TERM, cols: options.size.cols, rows: options.size.rows };
+        const opened = (error: Error | undefined, channel: ClientChannel) => {
+          if (settled) {
+            // Aborted or timed out while the server was opening it; the client is already being destroyed.
+            return;
+          }
+          if (error) {
+            fail(
+              new SshConnectError(
+                'protocol',
+                `SSH to ${target} connected, but the server would not open a ${options.command ? 'command' : 'shell'}: ${error.message}`,
+                { cause: error },
+              ),
+            );
+            return;
+          }
+          cleanupConnecting();
+          resolve(new SshTerminalSession(client, channel, target));
+        };
+        if (options.command !== undefined) client.exec(options.command, { pty: window }, opened);
+        else client.shell(window, opened);
+      }),
+    );
+
+    if (signal) {
+      const onAbort = () => fail(new SshConnectError('aborted', `SSH to ${target} was cancelled`));
+      signal.addEventListener('abort', onAbort, { once: true });
+      connectDisposables.push(() => signal.removeEventListener('abort', onAbort));
+    }
+
+    timer.start();
+    try {
+      client.connect({
+        host,
+        port,
+        username,
+        authHandler,
+        hostVerifier,
+        // ssh2's own ready timeout would also count the minutes a person spends on the host-key prompt; ours does not.
+        readyTimeout: 0,
+        keepaliveInterval: KEEPALIVE_INTERVAL_MS,
+        keepaliveCountMax: KEEPALIVE_COUNT_MAX,
+      });
+    } catch (error) {
+      fail(
+        new SshConnectError('protocol', `SSH to ${target} could not start: ${(error as Error).message}`, {
+          cause: error,
+        }),
+      );
+    }
+  });
+}
+
+type Outcome = { kind: 'exit'; exit: TerminalExit } | { kind: 'error'; error: Error };
+
+/** An open shell on an ssh2 channel. Events arrive in order: all data, then one exit or one error. */
+class SshTerminalSession implements TerminalSession {
+  private readonly dataListeners = new Set<(chunk: Uint8Array) => void>();
+  private readonly exitListeners = new Set<(exit: TerminalExit) => void>();
+  private readonly errorListeners = new Set<(error: Error) => void>();
+  private readonly disposables: Array<() => void> = [];
+  private dataAttached = false;
+  private exitStatus: TerminalExit | null = null;
+  private connectionError: Error | null = null;
+  private connectionClosed = false;
+  private outcome: Outcome | null = null;
+  private closing: Promise<void> | null = null;
+
+  constructor(
+    private readonly client: InstanceType<typeof ssh2.Client>,
+    private readonly channel: ClientChannel,
+    private readonly target: string,
+  ) {
+    this.disposables.push(
+      listen(channel, 'exit', (code: number | null, signal?: string) => {
+        this.exitStatus = { code: typeof code === 'number' ? code : null, signal: signal ?? null };
+      }),
+      // The channel closes after its buffered data was delivered, so exit/error never overtakes output.
+      listen(channel, 'close', () => this.finish()),
+      listen(client, 'error', (error: SshError) => {
+        this.connectionError ??= error;
+      }),
+      listen(client, 'close', () => {
+        this.connectionClosed = true;
+      }),
+    );
+  }
+
+  write(data: Uint8Array | string): void {
+    if (this.outcome !== null || this.closing !== null) return;
+    // Copied: ssh2 may hold the chunk until the server opens its window, and the caller may reuse its buffer.
+    this.channel.write(typeof data === 'string' ? data : Buffer.from(data));
+  }
+
+  resize(cols: number, rows: number): void {
+    if (!Number.isInteger(cols) || !Number.isInteger(rows) || cols < 1 || rows < 1) {
+      throw new RangeError(`terminal size must be whole numbers of at least 1, got ${cols}×${rows}`);
+    }
+    if (this.outcome !== null || this.closing !== null) return;
+    // Pixel sizes are unknown to us; 0 tells the server so (RFC 4254 §6.7).
+    this.channel.setWindow(rows, cols, 0, 0);
+  }
+
+  pause(): void {
+    // Stops reading the channel: ssh2 then stops granting window to the server, which stops sending (real backpressure).
+    this.channel.pause();
+    this.channel.stderr.pause();
+  }
+
+  resume(): void {
+    this.channel.resume();
+    this.channel.stderr.resume();
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  /**
+   * Data starts flowing when the first listener subscribes, so nothing sent before then is lost (the stream buffers it,
+   * within the SSH window).
+   */
+  onData(listener: (chunk: Uint8Array) => void): Disposable {
+    this.dataListeners.add(listener);
+    if (!this.dataAttached) {
+      this.dataAttached = true;
+      const forward = (chunk: Buffer) => this.emit(this.dataListeners, chunk);
+      this.disposables.push(listen(this.channel, 'data', forward), listen(this.channel.stderr, 'data', forward));
+    }
+    return { dispose: () => this.dataListeners.delete(listener) };
+  }
+
+  onExit(listener: (exit: TerminalExit) => void): Disposable {
+    return this.subscribeOutcome(this.exitListeners, listener, 'exit');
+  }
+
+  onError(listener: (error: Error) => void): Disposable {
+    return this.subscribeOutcome(this.errorListeners, listener, 'error');
+  }
+
+  private subscribeOutcome<T>(set: Set<(value: T) => void>, listener: (value: T) => void, kind: Outcome['kind']) {
+    set.add(listener);
+    const outcome = this.outcome;
+    // A late subscriber still learns how it ended, but asynchronously, like every other event.
+    if (outcome?.kind === kind) {
+      const value = (outcome.kind === 'exit' ? outcome.exit : outcome.error) as T;
+      queueMicrotask(() => {
+        if (set.has(listener)) this.emit(set, value);
+      });
+    }
+    return { dispose: () => set.delete(listener) };
+  }
+
+  private emit<T>(listeners: Set<(value: T) => void>, value: T): void {
+    for (const listener of [...listeners]) {
+      try {
+        listener(value);
+      } catch (error) {
+        // A broken listener must not unwind into ssh2's parser, which would tear the connection down.
+        console.error('Podterm: an SSH session listener threw', error);
+      }
+    }
+  }
+
+  private finish(): void {
+    if (this.outcome !== null || this.closing !== null) return;
+    if (this.exitStatus === null && this.connectionClosed) {
+      const why = this.connectionError?.message ?? 'the server closed the connection';
+      this.outcome = { kind: 'error', error: new Error(`SSH connection to ${this.target} lost: ${why}`) };
+      this.emit(this.errorListeners, this.outcome.error);
+    } else {
+      // No exit status on a live connection: the server closed the channel without one (allowed by RFC 4254).
+      this.outcome = { kind: 'exit', exit: this.exitStatus ?? { code: null, signal: null } };
+      this.emit(this.exitListeners, this.outcome.exit);
+    }
+    // One shell per connection: once it is gone, so is the connection.
+    void this.close();
+  }
+
+  private async shutdown(): Promise<void> {
+    for (const dispose of this.disposables.splice(0)) dispose();
+    this.dataListeners.clear();
+    this.exitListeners.clear();
+    this.errorListeners.clear();
+    if (this.connectionClosed) return;
+    const closed = new Promise<void>((resolve) => this.client.once('close', () => resolve()));
+    // Ending the connection makes sshd close the PTY, which hangs up the shell and its jobs (SIGHUP).
+    this.client.end();
+    let timeout: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timeout = setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS);
+    });
+    if ((await Promise.race([closed, timedOut])) === 'timeout') this.client.destroy();
+    clearTimeout(timeout);
+  }
+}

@@ -1,0 +1,324 @@
+/**
+ * A real OpenSSH server for tests: a throwaway sshd on a free loopback port, its own host key, authorized keys and log,
+ * plus client keys (plain and passphrase-protected), an optional password user and an ssh-agent. Nothing here mocks
+ * Podterm or ssh2; the point is to talk to the same server users do.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { constants as fsConstants } from 'node:fs';
+import { access, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+const SSHD = '/usr/sbin/sshd';
+const SSH_KEYGEN = 'ssh-keygen';
+/** sshd's privilege-separation chroot; Debian creates it at boot via systemd, which test machines do not run. */
+const PRIVSEP_DIR = '/run/sshd';
+/** A local account that exists only for password tests; never a real person's login. */
+const PASSWORD_USER = 'podterm-test';
+/** Known to the tests on purpose: the account is throwaway and only reachable through the loopback sshd. */
+const PASSWORD_USER_PASSWORD = 'podterm-test-Pw-3141';
+/** Arbitrary, but not a word a shell prints by accident, so a test can assert it never appears in output or errors. */
+const KEY_PASSPHRASE = 'podterm-passphrase-2718';
+/** sshd daemonises in milliseconds; 10 s covers a loaded 2-core CI box without hiding a server that never starts. */
+const START_TIMEOUT_MS = 10_000;
+/** sshd's RekeyLimit: small, so tests moving a few MB see several key re-exchanges. */
+export const REKEY_LIMIT = '4M';
+/** How often to look again while waiting for a pid file, socket or port. */
+const POLL_MS = 50;
+/** SIGTERM ends the listener at once; give it this long before stop() gives up waiting. */
+const STOP_TIMEOUT_MS = 5_000;
+
+export interface SshdHarness {
+  host: '127.0.0.1';
+  port: number;
+  /** e.g. "ssh-ed25519". */
+  hostKeyType: string;
+  /** The raw host key blob, exactly what the server sends during key exchange. */
+  hostPublicKey: Buffer;
+  /** As `ssh-keygen -l -E sha256` prints it: "SHA256:…" (computed by OpenSSH, not by Podterm). */
+  hostFingerprint: string;
+  /** The account key auth logs in as: the user running the tests. */
+  keyUser: string;
+  clientKeyPath: string;
+  clientKeyText: string;
+  encryptedKeyPath: string;
+  encryptedKeyText: string;
+  keyPassphrase: string;
+  /** Null (with a printed reason) when the tests cannot create or set the password of the test account. */
+  passwordUser: { name: string; password: string } | null;
+  /** Why passwordUser is null, for the skip message. */
+  passwordSkipReason: string | null;
+  /** "[127.0.0.1]:port ssh-ed25519 AAAA…": a known_hosts line for this server. */
+  knownHostsLine: string;
+  /** The temp dir holding config, keys and log; removed by stop(). */
+  dir: string;
+  /** sshd's log (LogLevel DEBUG1, so every authentication request is recorded). */
+  logPath: string;
+  readLog(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface SshAgentHarness {
+  /** The agent's socket, for SSH_AUTH_SOCK or ssh2's `agent` option. */
+  socket: string;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path, fsConstants.F_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = START_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(POLL_MS);
+  }
+}
+
+/** A port nothing listens on right now (the OS picks it; the tiny race before sshd binds it is acceptable in tests). */
+export async function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (address === null || typeof address === 'string') {
+        server.close();
+        reject(new Error('no TCP address for the probe server'));
+        return;
+      }
+      server.close(() => resolve(address.port));
+    });
+  });
+}
+
+/** True once something on the port speaks SSH (sends its "SSH-2.0-" banner). */
+function speaksSsh(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    let banner = '';
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.on('error', () => done(false));
+    socket.on('data', (chunk: Buffer) => {
+      banner += chunk.toString('latin1');
+      if (banner.includes('\n')) done(banner.startsWith('SSH-2.0-'));
+    });
+  });
+}
+
+async function generateKey(path: string, passphrase: string, comment: string): Promise<void> {
+  await run(SSH_KEYGEN, ['-q', '-t', 'ed25519', '-N', passphrase, '-C', comment, '-f', path]);
+}
+
+/** "type base64 comment" → type and the decoded key blob. */
+function parsePublicKeyLine(line: string): { keyType: string; blob: Buffer; base64: string } {
+  const [keyType, base64] = line.trim().split(/\s+/);
+  if (!keyType || !base64) throw new Error(`not an OpenSSH public key line: ${line}`);
+  return { keyType, blob: Buffer.from(base64, 'base64'), base64 };
+}
+
+/** Ensures the password test account exists with the known password; idempotent. Returns the reason when it cannot. */
+async function preparePasswordUser(): Promise<{
+  user: { name: string; password: string } | null;
+  reason: string | null;
+}> {
+  const isRoot = process.getuid?.() === 0;
+  let userExists = true;
+  try {
+    await run('id', ['-u', PASSWORD_USER]);
+  } catch {
+    userExists = false;
+  }
+  if (!isRoot) {
+    const reason = userExists
+      ? `not running as root, so the password of the local user ${PASSWORD_USER} cannot be set`
+      : `not running as root and the local user ${PASSWORD_USER} does not exist (create it to run password tests)`;
+    return { user: null, reason };
+  }
+  if (!userExists) await run('useradd', ['-m', '-s', '/bin/bash', PASSWORD_USER]);
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('chpasswd', [], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`chpasswd failed (${code}): ${stderr.trim()}`)),
+    );
+    child.stdin.end(`${PASSWORD_USER}:${PASSWORD_USER_PASSWORD}\n`);
+  });
+  return { user: { name: PASSWORD_USER, password: PASSWORD_USER_PASSWORD }, reason: null };
+}
+
+/**
+ * Starts a real sshd on a free loopback port. Returns null (after printing why) when OpenSSH's server is not installed,
+ * or when not running as root and sshd cannot start; callers skip their tests with that reason. As root, a server that
+ * fails to start is an error, not a skip.
+ */
+export async function startSshd(): Promise<SshdHarness | null> {
+  if (!(await exists(SSHD))) {
+    console.warn(`SSH tests skipped: ${SSHD} is missing (apt-get install -y openssh-server)`);
+    return null;
+  }
+  const isRoot = process.getuid?.() === 0;
+  const dir = await mkdtemp(join(tmpdir(), 'podterm-sshd-'));
+  try {
+    await mkdir(PRIVSEP_DIR, { recursive: true }).catch(() => undefined);
+
+    const hostKeyPath = join(dir, 'ssh_host_ed25519_key');
+    const clientKeyPath = join(dir, 'client_ed25519');
+    const encryptedKeyPath = join(dir, 'client_ed25519_encrypted');
+    await Promise.all([
+      generateKey(hostKeyPath, '', 'podterm-test-host'),
+      generateKey(clientKeyPath, '', 'podterm-test-client'),
+      generateKey(encryptedKeyPath, KEY_PASSPHRASE, 'podterm-test-client-encrypted'),
+    ]);
+    const authorizedKeysPath = join(dir, 'authorized_keys');
+    const publicKeys = await Promise.all(
+      [clientKeyPath, encryptedKeyPath].map((path) => readFile(`${path}.pub`, 'utf8')),
+    );
+    await writeFile(authorizedKeysPath, publicKeys.join(''), { mode: 0o600 });
+
+    const port = await findFreePort();
+    const configPath = join(dir, 'sshd_config');
+    const logPath = join(dir, 'sshd.log');
+    const pidPath = join(dir, 'sshd.pid');
+    const config = [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${hostKeyPath}`,
+      `AuthorizedKeysFile ${authorizedKeysPath}`,
+      `PidFile ${pidPath}`,
+      'UsePAM no',
+      // The temp dir is world-readable under /tmp; StrictModes would refuse its authorized_keys.
+      'StrictModes no',
+      'PasswordAuthentication yes',
+      'KbdInteractiveAuthentication no',
+      'PubkeyAuthentication yes',
+      'PermitRootLogin yes',
+      'PrintMotd no',
+      'PrintLastLog no',
+      'UseDNS no',
+      // Real servers re-key every GB or hour; a small limit makes every flood test re-key too (ssh2 re-checks the host key).
+      `RekeyLimit ${REKEY_LIMIT}`,
+      // DEBUG1 logs every "userauth-request", which is how tests prove no credential was sent before a host-key decision.
+      'LogLevel DEBUG1',
+      '',
+    ].join('\n');
+    await writeFile(configPath, config);
+
+    try {
+      await run(SSHD, ['-f', configPath, '-E', logPath]);
+      await waitUntil('sshd to write its pid file', () => exists(pidPath));
+      await waitUntil(`sshd to answer on 127.0.0.1:${port}`, () => speaksSsh(port));
+    } catch (error) {
+      const log = await readFile(logPath, 'utf8').catch(() => '(no log)');
+      const reason = `sshd did not start: ${(error as Error).message}\n${log}`;
+      if (isRoot) throw new Error(reason, { cause: error });
+      console.warn(`SSH tests skipped: ${reason}`);
+      await rm(dir, { recursive: true, force: true });
+      return null;
+    }
+
+    const hostPublic = parsePublicKeyLine(await readFile(`${hostKeyPath}.pub`, 'utf8'));
+    const { stdout: fingerprintLine } = await run(SSH_KEYGEN, ['-l', '-E', 'sha256', '-f', `${hostKeyPath}.pub`]);
+    const hostFingerprint = fingerprintLine.split(/\s+/)[1] ?? '';
+    const password = await preparePasswordUser();
+    if (!password.user) console.warn(`SSH password tests skipped: ${password.reason}`);
+
+    const stop = async () => {
+      const pid = Number.parseInt(await readFile(pidPath, 'utf8').catch(() => ''), 10);
+      if (Number.isInteger(pid) && pid > 0) {
+        try {
+          process.kill(pid, 'SIGTERM');
+          await waitUntil(
+            `sshd (pid ${pid}) to exit`,
+            async () => {
+              try {
+                process.kill(pid, 0);
+                return false;
+              } catch {
+                return true;
+              }
+            },
+            STOP_TIMEOUT_MS,
+          );
+        } catch {
+          // Already gone, or slow to exit; the temp dir goes either way.
+        }
+      }
+      await rm(dir, { recursive: true, force: true });
+    };
+
+    return {
+      host: '127.0.0.1',
+      port,
+      hostKeyType: hostPublic.keyType,
+      hostPublicKey: hostPublic.blob,
+      hostFingerprint,
+      keyUser: userInfo().username,
+      clientKeyPath,
+      clientKeyText: await readFile(clientKeyPath, 'utf8'),
+      encryptedKeyPath,
+      encryptedKeyText: await readFile(encryptedKeyPath, 'utf8'),
+      keyPassphrase: KEY_PASSPHRASE,
+      passwordUser: password.user,
+      passwordSkipReason: password.reason,
+      knownHostsLine: `[127.0.0.1]:${port} ${hostPublic.keyType} ${hostPublic.base64}`,
+      dir,
+      logPath,
+      readLog: () => readFile(logPath, 'utf8'),
+      stop,
+    };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Starts an ssh-agent on a private socket holding one (unencrypted) key. */
+export async function startSshAgent(keyPath: string): Promise<SshAgentHarness> {
+  const dir = await mkdtemp(join(tmpdir(), 'podterm-agent-'));
+  const socket = join(dir, 'agent.sock');
+  // -D keeps the agent in the foreground, so it is our child and we stop it by its own pid.
+  const agent: ChildProcess = spawn('ssh-agent', ['-D', '-a', socket], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let agentStderr = '';
+  agent.stderr?.on('data', (chunk: Buffer) => (agentStderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => agent.once('exit', () => resolve()));
+  const stop = async () => {
+    if (agent.exitCode === null && agent.signalCode === null) {
+      agent.kill('SIGTERM');
+      await Promise.race([exited, sleep(STOP_TIMEOUT_MS)]);
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitUntil('ssh-agent to create its socket', async () => {
+      if (agent.exitCode !== null) throw new Error(`ssh-agent exited (${agent.exitCode}): ${agentStderr.trim()}`);
+      return stat(socket).then(
+        (info) => info.isSocket(),
+        () => false,
+      );
+    });
+    await run('ssh-add', ['-q', keyPath], { env: { ...process.env, SSH_AUTH_SOCK: socket } });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { socket, stop };
+}
