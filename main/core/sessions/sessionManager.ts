@@ -141,7 +141,12 @@ export class SessionManager {
               this.update(session, { phase: 'awaitingHostKey', hostKeyPrompt: { ...prompt, promptId } });
             }),
         },
-        (attempts) => this.update(session, { attempts: attempts as ConnectionAttempt[] }),
+        (attempts) => {
+          // An attempt that settled while its host-key question was open (the server hung up, a timeout) takes the
+          // question with it: answering it later would mean nothing.
+          if (session.pendingHostKey && attempts.at(-1)?.outcome !== 'running') this.dismissHostKeyPrompt(session);
+          this.update(session, { attempts: attempts as ConnectionAttempt[] });
+        },
         this.now,
       );
       if (session.ended) {
@@ -167,6 +172,12 @@ export class SessionManager {
     terminal.onError((error) => void this.end(session, { kind: 'lost', message: error.message }));
     // The size may have changed while connecting.
     terminal.resize(session.size.cols, session.size.rows);
+  }
+
+  private dismissHostKeyPrompt(session: ManagedSession): void {
+    session.pendingHostKey?.resolve('cancel');
+    session.pendingHostKey = null;
+    session.status = { ...session.status, phase: 'connecting', hostKeyPrompt: null };
   }
 
   private onCommand(session: ManagedSession, command: SessionCommand): void {
@@ -199,8 +210,7 @@ export class SessionManager {
     session.ended = true;
     this.sessions.delete(session.id);
     session.abort.abort();
-    session.pendingHostKey?.resolve('cancel');
-    session.pendingHostKey = null;
+    this.dismissHostKeyPrompt(session);
     // The last output must reach the renderer before the end does.
     session.pipe?.flush();
     session.pipe?.dispose();
