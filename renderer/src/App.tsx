@@ -1,0 +1,154 @@
+/**
+ * The window: sidebar of saved pods on the left, tabs of terminals on the right, dialogs and notices on top.
+ */
+import { useCallback, useEffect, useRef, useState, type CSSProperties } from 'react';
+import type { AppInfo } from '../../common/contract';
+import type { PodSaveInput, PodView } from '../../common/pods';
+import type { RendererClient } from './client';
+import { ConfirmDialog } from './components/ConfirmDialog';
+import { ConnectionBanner } from './components/ConnectionBanner';
+import { EmptyState } from './components/EmptyState';
+import { PodFormDialog } from './components/podForm/PodFormDialog';
+import { SessionPane } from './components/session/SessionPane';
+import { Sidebar } from './components/sidebar/Sidebar';
+import { clampSidebarWidth, SidebarResizer } from './components/SidebarResizer';
+import { TabStrip } from './components/tabs/TabStrip';
+import { Toasts } from './components/Toasts';
+import { usePods } from './hooks/usePods';
+import { useShortcuts } from './hooks/useShortcuts';
+import { useTabs } from './hooks/useTabs';
+import { useToasts } from './hooks/useToasts';
+import './styles/layout.css';
+
+const SIDEBAR_WIDTH_KEY = 'podterm.sidebarWidth';
+/** Fits "namespace/pod-name-with-hash" at the UI font size without crowding an 80-column terminal on a laptop. */
+const DEFAULT_SIDEBAR_WIDTH = 272;
+
+function loadSidebarWidth(): number {
+  const stored = Number(localStorage.getItem(SIDEBAR_WIDTH_KEY));
+  return stored > 0 ? clampSidebarWidth(stored) : DEFAULT_SIDEBAR_WIDTH;
+}
+
+type FormState = { pod: PodView | null } | null;
+
+export function App({ client }: { client: RendererClient }) {
+  const { toasts, push: notify, dismiss } = useToasts();
+  const { pods, query, setQuery, reload } = usePods(client, notify);
+  const onConnected = useCallback(() => void reload(), [reload]);
+  const { tabs, activeKey, setActiveKey, open, close, cycle } = useTabs(client, { onError: notify, onConnected });
+  const [form, setForm] = useState<FormState>(null);
+  const [deleting, setDeleting] = useState<PodView | null>(null);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [lostMessage, setLostMessage] = useState<string | null>(null);
+  const [appInfo, setAppInfo] = useState<AppInfo | null>(null);
+  const [sidebarWidth, setSidebarWidth] = useState(loadSidebarWidth);
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => client.onTransportLost(setLostMessage), [client]);
+  useEffect(() => {
+    client.api.app.info({}).then(setAppInfo, () => {
+      // Only the footer shows it; a failure here is reported by whatever request fails next.
+    });
+  }, [client]);
+
+  useShortcuts(form === null && deleting === null, {
+    closeTab: () => {
+      if (activeKey !== null) close(activeKey);
+    },
+    nextTab: () => cycle(1),
+    previousTab: () => cycle(-1),
+    focusSearch: () => {
+      searchRef.current?.focus();
+      searchRef.current?.select();
+    },
+  });
+
+  const resizeSidebar = (width: number) => {
+    setSidebarWidth(width);
+    localStorage.setItem(SIDEBAR_WIDTH_KEY, String(width));
+  };
+
+  const addPod = useCallback(() => setForm({ pod: null }), []);
+  const editPod = useCallback((pod: PodView) => setForm({ pod }), []);
+  const savePod = (input: PodSaveInput) => client.api.pods.save(input);
+  const onSaved = (saved: PodView) => {
+    setForm(null);
+    setSelectedId(saved.id);
+    void reload();
+  };
+  const editRecord = async (podId: string) => {
+    try {
+      setForm({ pod: await client.api.pods.get({ id: podId }) });
+    } catch (error) {
+      notify(error instanceof Error ? error.message : String(error));
+    }
+  };
+  const deletePod = async (pod: PodView) => {
+    try {
+      await client.api.pods.delete({ id: pod.id });
+    } catch (error) {
+      notify(error instanceof Error ? error.message : String(error));
+    }
+    setDeleting(null);
+    void reload();
+  };
+
+  const layout = { '--sidebar-width': `${sidebarWidth}px` } as CSSProperties;
+  return (
+    <div className="app" style={layout}>
+      {lostMessage && <ConnectionBanner message={lostMessage} />}
+      <div className="app-body">
+        <Sidebar
+          pods={pods}
+          query={query}
+          onQueryChange={setQuery}
+          onOpen={open}
+          onEdit={editPod}
+          onDelete={setDeleting}
+          onAdd={addPod}
+          searchRef={searchRef}
+          appInfo={appInfo}
+          selectedId={selectedId}
+          onSelect={setSelectedId}
+        />
+        <SidebarResizer width={sidebarWidth} onResize={resizeSidebar} />
+        <main className="workspace">
+          {tabs.length > 0 && (
+            <TabStrip
+              tabs={tabs}
+              activeKey={activeKey}
+              onActivate={setActiveKey}
+              onClose={close}
+              onNew={() => searchRef.current?.focus()}
+            />
+          )}
+          <div className="panes">
+            {tabs.map((tab) => (
+              <SessionPane
+                key={tab.key}
+                tab={tab}
+                active={tab.key === activeKey}
+                onEditRecord={(podId) => void editRecord(podId)}
+              />
+            ))}
+            {tabs.length === 0 && <EmptyState hasPods={(pods?.length ?? 0) > 0 || query !== ''} onAdd={addPod} />}
+          </div>
+        </main>
+      </div>
+
+      {form && <PodFormDialog pod={form.pod} onSave={savePod} onSaved={onSaved} onClose={() => setForm(null)} />}
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete ${deleting.name}?`}
+          confirmLabel="Delete"
+          onConfirm={() => deletePod(deleting)}
+          onCancel={() => setDeleting(null)}
+        >
+          <p>The record and its stored secrets are removed from this machine.</p>
+          <p>Tabs already open for it stay open.</p>
+        </ConfirmDialog>
+      )}
+      <Toasts toasts={toasts} onDismiss={dismiss} />
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+import { PromptIcon } from './icons';
+
+interface EmptyStateProps {
+  hasPods: boolean;
+  onAdd(): void;
+}
+
+/** The main area with no tab open: what to do next, and the keys that do it. */
+export function EmptyState({ hasPods, onAdd }: EmptyStateProps) {
+  return (
+    <div className="empty-state">
+      <div className="empty-state-inner">
+        <div className="empty-state-icon">
+          <PromptIcon size={22} />
+        </div>
+        <h1>No terminal open</h1>
+        {hasPods ? (
+          <p>Pick a pod in the sidebar to open a shell in it, or add a pod record.</p>
+        ) : (
+          <p>
+            Add a pod record, or several: a Kubernetes pod (namespace and pod name), an SSH host, or both. Podterm tries
+            Kubernetes first and falls back to SSH.
+          </p>
+        )}
+        <button type="button" className="btn" onClick={onAdd}>
+          Add a pod record
+        </button>
+        <dl className="shortcuts">
+          <dt>
+            <kbd>↑</kbd> <kbd>↓</kbd> <kbd>Enter</kbd>
+          </dt>
+          <dd>pick and open a pod</dd>
+          <dt>
+            <kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>F</kbd>
+          </dt>
+          <dd>search pods</dd>
+          <dt>
+            <kbd>Ctrl</kbd>+<kbd>PgUp</kbd> / <kbd>PgDn</kbd>
+          </dt>
+          <dd>previous / next tab</dd>
+          <dt>
+            <kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>W</kbd>
+          </dt>
+          <dd>close tab</dd>
+          <dt>
+            <kbd>F2</kbd> / <kbd>Del</kbd>
+          </dt>
+          <dd>edit / delete the selected pod</dd>
+        </dl>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+import { useState } from 'react';
+import type { ConnectionAttempt, SessionEnd } from '../../../../common/contract';
+import { describeEnd } from '../../lib/format';
+import { AttemptLog } from './AttemptLog';
+
+interface EndBarProps {
+  end: SessionEnd;
+  attempts: ConnectionAttempt[];
+  onReconnect(): void;
+}
+
+/** Why the session is over, under the kept scrollback (a failure to connect gets FailedCard instead). */
+export function EndBar({ end, attempts, onReconnect }: EndBarProps) {
+  const [showAttempts, setShowAttempts] = useState(false);
+  const tone = end.kind === 'lost' ? 'bad' : 'neutral';
+  return (
+    <div className={`end-bar ${tone}`} role="status">
+      <div className="end-bar-row">
+        <span className="end-bar-message">{describeEnd(end)}</span>
+        {attempts.length > 0 && (
+          <button type="button" className="btn-link" onClick={() => setShowAttempts((shown) => !shown)}>
+            {showAttempts ? 'Hide attempts' : `Attempts (${attempts.length})`}
+          </button>
+        )}
+        <span className="spacer" />
+        <span className="end-bar-hint">
+          <kbd>Enter</kbd> to reconnect
+        </span>
+        <button type="button" className="btn btn-small" onClick={onReconnect}>
+          Reconnect
+        </button>
+      </div>
+      {showAttempts && attempts.length > 0 && (
+        <div className="end-bar-attempts">
+          <AttemptLog attempts={attempts} />
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+/**
+ * An unknown SSH host key, shown inside its tab (other tabs stay usable). Nothing has been sent to the host yet; the
+ * user compares the fingerprint and decides.
+ */
+import { useEffect, useRef } from 'react';
+import type { HostKeyDecision, HostKeyPrompt } from '../../../../common/contract';
+import { KeyIcon } from '../icons';
+
+interface HostKeyDialogProps {
+  prompt: HostKeyPrompt;
+  busy: boolean;
+  /** Whether this tab is the visible one (focus moves in only then). */
+  active: boolean;
+  onAnswer(decision: HostKeyDecision): void;
+}
+
+export function HostKeyDialog({ prompt, busy, active, onAnswer }: HostKeyDialogProps) {
+  const cancel = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    // Cancel has the focus: accepting a key should be a deliberate act, never a stray Enter.
+    if (active) cancel.current?.focus();
+  }, [active, prompt.promptId]);
+  const titleId = `host-key-${prompt.promptId}`;
+  return (
+    <div className="session-card host-key" role="dialog" aria-labelledby={titleId}>
+      <div className="session-card-title" id={titleId}>
+        <KeyIcon />
+        Unknown host key
+      </div>
+      <p className="session-card-text">
+        Podterm has not connected to this host before. Compare the fingerprint with the one the host’s owner gave you;
+        no credentials are sent until you accept.
+      </p>
+      <dl className="host-key-facts">
+        <dt>Host</dt>
+        <dd className="mono">
+          {prompt.host}:{prompt.port}
+        </dd>
+        <dt>Key type</dt>
+        <dd className="mono">{prompt.keyType}</dd>
+        <dt>Fingerprint</dt>
+        <dd className="mono fingerprint">{prompt.fingerprint}</dd>
+      </dl>
+      <div className="session-card-actions">
+        <button type="button" className="btn" ref={cancel} disabled={busy} onClick={() => onAnswer('cancel')}>
+          Cancel
+        </button>
+        <span className="spacer" />
+        <button type="button" className="btn" disabled={busy} onClick={() => onAnswer('acceptOnce')}>
+          Accept once
+        </button>
+        <button type="button" className="btn btn-primary" disabled={busy} onClick={() => onAnswer('acceptAndRemember')}>
+          Accept and remember
+        </button>
+      </div>
+    </div>
+  );
+}

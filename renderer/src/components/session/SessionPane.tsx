@@ -1,0 +1,88 @@
+/**
+ * One tab's content: the terminal (mounted once, hidden rather than unmounted when another tab is active), the
+ * connecting card or host-key question over it, and the end bar under it.
+ */
+import { useEffect, useLayoutEffect, useRef, useSyncExternalStore } from 'react';
+import type { TabModel } from '../tabs/tabModel';
+import { ConnectingCard } from './ConnectingCard';
+import { EndBar } from './EndBar';
+import { FailedCard } from './FailedCard';
+import { HostKeyDialog } from './HostKeyDialog';
+import './SessionPane.css';
+
+interface SessionPaneProps {
+  tab: TabModel;
+  active: boolean;
+  /** Opens the record's form (a failed connection is usually fixed there). */
+  onEditRecord(podId: string): void;
+}
+
+export function SessionPane({ tab, active, onEditRecord }: SessionPaneProps) {
+  const { session } = tab;
+  const pane = useRef<HTMLDivElement>(null);
+  const host = useRef<HTMLDivElement>(null);
+  const state = useSyncExternalStore(session.subscribe, session.getState);
+  const connected = state.phase === 'connected';
+
+  useLayoutEffect(() => {
+    if (host.current) session.mount(host.current);
+  }, [session]);
+
+  useEffect(() => {
+    if (!active) return;
+    session.show();
+    // The host-key question takes the focus itself; otherwise the keyboard belongs to the terminal.
+    if (session.getState().phase !== 'awaitingHostKey') session.focus();
+  }, [active, session]);
+
+  useEffect(() => {
+    if (!active || !connected) return;
+    // Once the shell is there, type into it, unless the user has moved on to something else meanwhile.
+    const focused = document.activeElement;
+    if (!focused || focused === document.body || pane.current?.contains(focused)) session.focus();
+  }, [active, connected, session]);
+
+  const prompt = state.status?.hostKeyPrompt ?? null;
+  const connecting = state.phase === 'opening' || state.phase === 'connecting';
+  return (
+    <div ref={pane} className="session-pane" hidden={!active}>
+      <div className="terminal-area">
+        <div ref={host} className="terminal-host" />
+        {state.phase === 'awaitingHostKey' && prompt && (
+          <div className="session-overlay">
+            <HostKeyDialog
+              prompt={prompt}
+              busy={state.answeringHostKey}
+              active={active}
+              onAnswer={(decision) => session.answerHostKey(decision)}
+            />
+          </div>
+        )}
+        {connecting && (
+          <div className="session-overlay">
+            <ConnectingCard title={tab.title} attempts={state.status?.attempts ?? []} />
+          </div>
+        )}
+        {state.end?.kind === 'failed' && (
+          <div className="session-overlay">
+            <FailedCard
+              message={state.end.message}
+              attempts={state.status?.attempts ?? []}
+              onEdit={() => onEditRecord(tab.podId)}
+              onReconnect={() => session.reconnect()}
+            />
+          </div>
+        )}
+      </div>
+      {state.phase === 'ended' && state.end && state.end.kind !== 'failed' && (
+        <EndBar
+          // A new session's end is a new bar (its attempt toggle starts fresh).
+          key={state.sessionId ?? 'none'}
+          end={state.end}
+          attempts={state.status?.attempts ?? []}
+          onReconnect={() => session.reconnect()}
+        />
+      )}
+    </div>
+  );
+}

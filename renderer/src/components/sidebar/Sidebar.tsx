@@ -1,0 +1,154 @@
+/**
+ * The saved pods: search (filters as you type), the list, and "Add pod". Keyboard: ↓ from the search box enters the
+ * list, Enter in either opens the selected record.
+ */
+import { useCallback, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import type { AppInfo } from '../../../../common/contract';
+import type { PodView } from '../../../../common/pods';
+import { ContextMenu } from '../ContextMenu';
+import { PlusIcon, SearchIcon } from '../icons';
+import { PodList } from './PodList';
+import './Sidebar.css';
+
+interface SidebarProps {
+  /** null while the first list is loading. */
+  pods: PodView[] | null;
+  query: string;
+  onQueryChange(query: string): void;
+  onOpen(pod: PodView): void;
+  onEdit(pod: PodView): void;
+  onDelete(pod: PodView): void;
+  onAdd(): void;
+  searchRef: RefObject<HTMLInputElement | null>;
+  appInfo: AppInfo | null;
+  /** Selected after a save, so the record just edited is the one highlighted. */
+  selectedId: string | null;
+  onSelect(id: string): void;
+}
+
+interface MenuState {
+  pod: PodView;
+  x: number;
+  y: number;
+}
+
+export function Sidebar(props: SidebarProps) {
+  const { pods, query, onQueryChange, onOpen, onEdit, onDelete, onAdd, searchRef, appInfo, selectedId, onSelect } =
+    props;
+  const list = useRef<HTMLDivElement | null>(null);
+  const [menu, setMenu] = useState<MenuState | null>(null);
+  // The selection falls back to the first match, so Enter in the search box opens the best hit.
+  const selected = pods?.find((pod) => pod.id === selectedId) ?? pods?.[0] ?? null;
+
+  const select = useCallback((pod: PodView) => onSelect(pod.id), [onSelect]);
+  const openMenu = useCallback((pod: PodView, x: number, y: number) => setMenu({ pod, x, y }), []);
+  const closeMenu = useCallback(() => {
+    setMenu(null);
+  }, []);
+
+  const onSearchKey = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'ArrowDown' && pods && pods.length > 0) {
+      event.preventDefault();
+      const index = selected ? pods.indexOf(selected) : -1;
+      const next = pods[Math.min(pods.length - 1, index + 1)];
+      if (next) onSelect(next.id);
+      list.current?.focus();
+    } else if (event.key === 'Enter' && selected) {
+      event.preventDefault();
+      onOpen(selected);
+    } else if (event.key === 'Escape' && query) {
+      event.preventDefault();
+      onQueryChange('');
+    }
+  };
+
+  return (
+    <aside className="sidebar" aria-label="Pods">
+      <div className="sidebar-header">
+        <span className="brand">Podterm</span>
+        <button type="button" className="btn btn-small" onClick={onAdd} title="Add a pod record">
+          <PlusIcon />
+          Add pod
+        </button>
+      </div>
+      <div className="sidebar-search">
+        <SearchIcon />
+        <input
+          ref={searchRef}
+          className="search-input"
+          type="search"
+          aria-label="Search pods"
+          placeholder="Search pods"
+          value={query}
+          onChange={(event) => onQueryChange(event.target.value)}
+          onKeyDown={onSearchKey}
+          spellCheck={false}
+          autoComplete="off"
+        />
+      </div>
+
+      {pods && pods.length > 0 && (
+        <PodList
+          viewport={list}
+          pods={pods}
+          selectedId={selected?.id ?? null}
+          onSelect={select}
+          onOpen={onOpen}
+          onEdit={onEdit}
+          onDelete={onDelete}
+          onContextMenu={openMenu}
+        />
+      )}
+      {pods && pods.length === 0 && <SidebarEmpty query={query} onAdd={onAdd} onClear={() => onQueryChange('')} />}
+      {!pods && <div className="sidebar-empty muted">Loading…</div>}
+
+      <div className="sidebar-footer">
+        <span>
+          {pods ? `${pods.length} ${pods.length === 1 ? 'record' : 'records'}${query ? ' matching' : ''}` : ''}
+        </span>
+        {appInfo && (
+          <span title={`Data: ${appInfo.dataDir}`}>
+            {appInfo.mode === 'web' ? 'browser mode' : 'desktop'} · v{appInfo.version}
+          </span>
+        )}
+      </div>
+
+      {menu && (
+        <ContextMenu
+          x={menu.x}
+          y={menu.y}
+          onClose={closeMenu}
+          items={[
+            { label: 'Open in new tab', shortcut: 'Enter', onSelect: () => onOpen(menu.pod) },
+            { label: 'Edit…', shortcut: 'F2', onSelect: () => onEdit(menu.pod) },
+            { label: 'Delete…', shortcut: 'Del', danger: true, onSelect: () => onDelete(menu.pod) },
+          ]}
+        />
+      )}
+    </aside>
+  );
+}
+
+function SidebarEmpty({ query, onAdd, onClear }: { query: string; onAdd(): void; onClear(): void }) {
+  if (query) {
+    return (
+      <div className="sidebar-empty">
+        <p>No records match “{query}”.</p>
+        <button type="button" className="btn-link" onClick={onClear}>
+          Clear the search
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="sidebar-empty">
+      <p>No pod records yet.</p>
+      <p className="muted">
+        Add a pod record: a Kubernetes pod, an SSH host, or both. Podterm tries Kubernetes first and falls back to SSH.
+      </p>
+      <button type="button" className="btn-link" onClick={onAdd}>
+        Add a pod record
+      </button>
+    </div>
+  );
+}

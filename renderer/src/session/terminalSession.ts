@@ -1,0 +1,335 @@
+/**
+ * One tab's terminal and session, outside React: the xterm.js instance, its session channel, flow control and sizing.
+ * React components subscribe to its state and mount its element, but the terminal lives as long as the tab does (a
+ * hidden tab keeps its screen and its scrollback; a re-render never recreates anything).
+ */
+import { FitAddon } from '@xterm/addon-fit';
+import { Terminal } from '@xterm/xterm';
+import type {
+  HostKeyDecision,
+  SessionChannel,
+  SessionEnd,
+  SessionEvent,
+  SessionPhase,
+  SessionStatus,
+  TerminalSize,
+} from '../../../common/contract';
+import type { RendererClient } from '../client';
+import { connectedLine } from '../lib/format';
+import { AckTracker } from './ackTracker';
+import { splitInput } from './input';
+import { PREFERS_LIGHT_QUERY, TERMINAL_FONT_FAMILY, terminalThemeFor } from './terminalTheme';
+
+/**
+ * A sidebar drag or window resize fires the ResizeObserver every frame; 50 ms coalesces that into a few resizes (each
+ * one a SIGWINCH and a redraw on the remote) without the terminal visibly lagging the window.
+ */
+export const RESIZE_DEBOUNCE_MS = 50;
+/** Enough history to scroll back through a build log or a long `kubectl describe`, at a bounded memory cost. */
+const SCROLLBACK_LINES = 10_000;
+const FONT_SIZE = 13;
+/** What the terminal is sized to before its element has a size (it has one before a session opens, in practice). */
+const FALLBACK_SIZE: TerminalSize = { cols: 80, rows: 24 };
+
+const DIM = '\x1b[2m';
+const RESET = '\x1b[0m';
+/** DECSTR: a soft reset clears modes a dead program left behind (alternate screen, hidden cursor) but keeps the text. */
+const SOFT_RESET = '\x1b[!p';
+/** DECTCEM off: a dead session shows no cursor (a blinking block would suggest it still takes input). */
+const HIDE_CURSOR = '\x1b[?25l';
+
+export type TabPhase = 'opening' | SessionPhase;
+
+export interface TabSessionState {
+  /** 'opening' until `sessions.open` answers, then the stream's phase. */
+  phase: TabPhase;
+  sessionId: number | null;
+  status: SessionStatus | null;
+  end: SessionEnd | null;
+  /** A host-key answer is on its way to main. */
+  answeringHostKey: boolean;
+}
+
+export interface TerminalSessionOptions {
+  client: RendererClient;
+  podId: string;
+  /** A request failed: shown as a toast. */
+  onError(message: string): void;
+  /** A shell opened (the record's "last connected" changed). */
+  onConnected(): void;
+}
+
+export class TerminalSession {
+  /** The element xterm.js renders into; the tab's view mounts it. */
+  readonly element: HTMLDivElement;
+  private readonly term: Terminal;
+  private readonly fit = new FitAddon();
+  private readonly disposers: Array<() => void> = [];
+  private readonly listeners = new Set<() => void>();
+  private state: TabSessionState = {
+    phase: 'opening',
+    sessionId: null,
+    status: null,
+    end: null,
+    answeringHostKey: false,
+  };
+  private channel: SessionChannel | null = null;
+  private acks: AckTracker | null = null;
+  /** Bumped per connect, so a late answer to an earlier attempt (before a reconnect or close) is recognised. */
+  private generation = 0;
+  private lastSentSize: TerminalSize | null = null;
+  private announced = false;
+  private opened = false;
+  private disposed = false;
+  private resizeTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly options: TerminalSessionOptions) {
+    this.element = document.createElement('div');
+    this.element.className = 'terminal-surface';
+    this.element.dataset.testid = 'terminal';
+
+    const prefersLight = window.matchMedia(PREFERS_LIGHT_QUERY);
+    this.term = new Terminal({
+      fontFamily: TERMINAL_FONT_FAMILY,
+      fontSize: FONT_SIZE,
+      lineHeight: 1.15,
+      scrollback: SCROLLBACK_LINES,
+      cursorBlink: true,
+      allowProposedApi: false,
+      theme: terminalThemeFor(prefersLight.matches),
+    });
+    this.term.loadAddon(this.fit);
+    const onScheme = (event: MediaQueryListEvent) => (this.term.options.theme = terminalThemeFor(event.matches));
+    prefersLight.addEventListener('change', onScheme);
+    this.disposers.push(() => prefersLight.removeEventListener('change', onScheme));
+
+    this.term.attachCustomKeyEventHandler((event) => this.handleKey(event));
+    const input = this.term.onData((data) => this.sendInput(data));
+    this.disposers.push(() => input.dispose());
+  }
+
+  // --- state for React (useSyncExternalStore) ---
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  };
+
+  readonly getState = (): TabSessionState => this.state;
+
+  private update(change: Partial<TabSessionState>): void {
+    this.state = { ...this.state, ...change };
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  // --- view ---
+
+  /**
+   * Puts the terminal into the tab's host element. The first mount opens xterm.js, fits it and only then opens the
+   * session, so the remote pty has the right size from its first byte.
+   */
+  mount(host: HTMLElement): void {
+    if (this.disposed) return;
+    if (this.element.parentElement !== host) host.appendChild(this.element);
+    if (this.opened) return;
+    this.opened = true;
+    this.term.open(this.element);
+    this.fitNow();
+    const observer = new ResizeObserver(() => this.scheduleFit());
+    observer.observe(this.element);
+    this.disposers.push(() => observer.disconnect());
+    void this.connect();
+  }
+
+  /** The tab became visible: refit (the window may have changed while it was hidden) and take the keyboard. */
+  show(): void {
+    this.fitNow();
+    this.focus();
+  }
+
+  focus(): void {
+    if (this.opened && !this.disposed) this.term.focus();
+  }
+
+  // --- session ---
+
+  answerHostKey(decision: HostKeyDecision): void {
+    const { sessionId, status } = this.state;
+    const prompt = status?.hostKeyPrompt;
+    if (sessionId === null || !prompt || this.state.answeringHostKey) return;
+    this.update({ answeringHostKey: true });
+    this.options.client.api.sessions
+      .answerHostKey({ sessionId, promptId: prompt.promptId, decision })
+      .catch((error: unknown) => {
+        this.update({ answeringHostKey: false });
+        this.options.onError(messageOf(error));
+      })
+      .finally(() => this.focus());
+  }
+
+  /** Opens a new session for the same record in this tab, keeping the old output above it. */
+  reconnect(): void {
+    if (this.disposed || this.state.phase !== 'ended') return;
+    this.term.options.disableStdin = false;
+    this.term.options.cursorBlink = true;
+    this.term.write(`${SOFT_RESET}\r\n${DIM}Reconnecting…${RESET}\r\n`);
+    this.announced = false;
+    void this.connect();
+    this.focus();
+  }
+
+  /** The tab closed: end the session on main and free the terminal. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.generation++;
+    const { sessionId, phase } = this.state;
+    if (sessionId !== null && phase !== 'ended') this.closeRemote(sessionId);
+    this.channel?.detach();
+    this.channel = null;
+    if (this.resizeTimer !== null) clearTimeout(this.resizeTimer);
+    for (const dispose of this.disposers.splice(0)) dispose();
+    this.listeners.clear();
+    this.term.dispose();
+    this.element.remove();
+  }
+
+  private async connect(): Promise<void> {
+    const generation = ++this.generation;
+    const size = this.currentSize();
+    this.lastSentSize = size;
+    this.update({ phase: 'opening', sessionId: null, status: null, end: null, answeringHostKey: false });
+    let channel: SessionChannel;
+    try {
+      channel = await this.options.client.openSession({ podId: this.options.podId, size });
+    } catch (error) {
+      if (generation === this.generation) this.ended({ kind: 'failed', message: messageOf(error) });
+      return;
+    }
+    if (generation !== this.generation) {
+      // The tab closed (or reconnected) while the request was in flight: this session has no one to show it.
+      this.closeRemote(channel.sessionId);
+      channel.detach();
+      return;
+    }
+    this.channel = channel;
+    this.element.dataset.sessionId = String(channel.sessionId);
+    this.acks = new AckTracker((bytes) => channel.send({ type: 'ack', bytes }));
+    this.update({ sessionId: channel.sessionId, phase: 'connecting' });
+    channel.onEvent((event) => {
+      if (generation === this.generation) this.handle(event);
+    });
+    // The window may have been resized while `sessions.open` was in flight.
+    this.sendSizeIfChanged();
+  }
+
+  private handle(event: SessionEvent): void {
+    switch (event.type) {
+      case 'data': {
+        const bytes = event.data.byteLength;
+        if (bytes === 0) return;
+        const acks = this.acks;
+        this.term.write(event.data, acks ? acks.written(bytes) : undefined);
+        return;
+      }
+      case 'status': {
+        const { status } = event;
+        const phase = this.state.phase === 'ended' ? 'ended' : status.phase;
+        const promptChanged = status.hostKeyPrompt?.promptId !== this.state.status?.hostKeyPrompt?.promptId;
+        this.update({ status, phase, ...(promptChanged ? { answeringHostKey: false } : {}) });
+        if (status.phase === 'connected' && !this.announced) {
+          this.announced = true;
+          this.term.write(`${DIM}${connectedLine(status.method, status.target)}${RESET}\r\n`);
+          this.options.onConnected();
+        }
+        return;
+      }
+      case 'end':
+        this.ended(event.end);
+        return;
+    }
+  }
+
+  private ended(end: SessionEnd): void {
+    this.acks?.flush();
+    this.acks = null;
+    this.channel?.detach();
+    this.channel = null;
+    // Keep the screen and the scrollback; stop pretending keys go anywhere.
+    this.term.options.disableStdin = true;
+    this.term.options.cursorBlink = false;
+    this.term.write(HIDE_CURSOR);
+    this.update({ phase: 'ended', end, answeringHostKey: false });
+  }
+
+  private closeRemote(sessionId: number): void {
+    this.options.client.api.sessions.close({ sessionId }).catch((error: unknown) => {
+      // After the tab is gone there is nowhere sensible to report a failed close (and main ends a gone page's
+      // sessions by itself); a close that fails while the tab lives is worth a toast.
+      if (!this.disposed) this.options.onError(messageOf(error));
+    });
+  }
+
+  private sendInput(data: string): void {
+    // Keys typed before a shell exists have nowhere to go (main would drop them too).
+    if (!this.channel || this.state.phase !== 'connected') return;
+    for (const piece of splitInput(data)) this.channel.send({ type: 'write', data: piece });
+  }
+
+  private handleKey(event: KeyboardEvent): boolean {
+    if (this.state.phase === 'ended' && event.type === 'keydown' && event.key === 'Enter' && !hasModifier(event)) {
+      // As the end bar says: Enter in an ended tab starts a new session for the same record.
+      event.preventDefault();
+      this.reconnect();
+      return false;
+    }
+    if (event.type !== 'keydown' || !event.ctrlKey || !event.shiftKey || event.altKey || event.metaKey) return true;
+    if (event.code === 'KeyC') {
+      // Ctrl+Shift+C copies, as in other Linux terminals (plain Ctrl+C must stay SIGINT).
+      if (this.term.hasSelection()) void navigator.clipboard?.writeText(this.term.getSelection()).catch(() => {});
+      event.preventDefault();
+      return false;
+    }
+    // Ctrl+Shift+V: let the browser paste into xterm's textarea (xterm handles the paste event, bracketed if asked).
+    return event.code !== 'KeyV';
+  }
+
+  // --- sizing ---
+
+  private scheduleFit(): void {
+    if (this.resizeTimer !== null) clearTimeout(this.resizeTimer);
+    this.resizeTimer = setTimeout(() => {
+      this.resizeTimer = null;
+      this.fitNow();
+    }, RESIZE_DEBOUNCE_MS);
+  }
+
+  private fitNow(): void {
+    if (!this.opened || this.disposed) return;
+    // A hidden tab (display: none) measures 0×0; fitting it would shrink the remote pty to 2×1.
+    if (this.element.clientWidth === 0 || this.element.clientHeight === 0) return;
+    this.fit.fit();
+    this.sendSizeIfChanged();
+  }
+
+  private currentSize(): TerminalSize {
+    if (!this.opened) return FALLBACK_SIZE;
+    return { cols: this.term.cols, rows: this.term.rows };
+  }
+
+  private sendSizeIfChanged(): void {
+    if (!this.channel || this.state.phase === 'ended') return;
+    const size = this.currentSize();
+    if (this.lastSentSize && this.lastSentSize.cols === size.cols && this.lastSentSize.rows === size.rows) return;
+    this.lastSentSize = size;
+    this.channel.send({ type: 'resize', size });
+  }
+}
+
+function hasModifier(event: KeyboardEvent): boolean {
+  return event.ctrlKey || event.shiftKey || event.altKey || event.metaKey;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

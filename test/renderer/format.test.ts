@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { connectedLine, describeEnd, formatDuration, podTargetLine, relativeTime } from '../../renderer/src/lib/format';
+
+const MINUTE = 60_000;
+const now = Date.UTC(2026, 4, 20, 12, 0, 0);
+
+describe('format', () => {
+  it('says how long ago, coarsely', () => {
+    expect(relativeTime(now - 10_000, now)).toBe('just now');
+    expect(relativeTime(now - 5 * MINUTE, now)).toBe('5 min ago');
+    expect(relativeTime(now - 3 * 60 * MINUTE, now)).toBe('3 h ago');
+    expect(relativeTime(now - 30 * 60 * MINUTE, now)).toBe('yesterday');
+    expect(relativeTime(now - 4 * 24 * 60 * MINUTE, now)).toBe('4 d ago');
+  });
+
+  it('formats durations', () => {
+    expect(formatDuration(340)).toBe('340 ms');
+    expect(formatDuration(1234)).toBe('1.2 s');
+    expect(formatDuration(75_000)).toBe('75 s');
+  });
+
+  it('says why a session ended', () => {
+    expect(describeEnd({ kind: 'exited', code: 3, signal: null })).toBe('Session ended (exit code 3)');
+    expect(describeEnd({ kind: 'exited', code: null, signal: 'KILL' })).toBe('Session ended (killed by signal KILL)');
+    expect(describeEnd({ kind: 'failed', message: 'no route' })).toBe('Could not connect: no route');
+    expect(describeEnd({ kind: 'lost', message: 'reset' })).toBe('Connection lost: reset');
+    expect(describeEnd({ kind: 'closed' })).toBe('Session closed');
+  });
+
+  it('names the target', () => {
+    expect(connectedLine('ssh', 'root@127.0.0.1:2222')).toBe('Connected via SSH to root@127.0.0.1:2222');
+    expect(podTargetLine({ namespace: 'prod', podName: 'api-1', sshHost: 'h', sshUser: 'u', sshPort: 2222 })).toBe(
+      'prod/api-1 · u@h:2222',
+    );
+    expect(podTargetLine({ namespace: 'prod', podName: null, sshHost: 'h', sshUser: 'u', sshPort: 22 })).toBe('u@h');
+  });
+});
