@@ -26,7 +26,7 @@ beforeAll(async () => {
   if (!sshd) return;
   app = await startWebApp();
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
   await page.goto(app.url);
 });
 afterAll(async () => {

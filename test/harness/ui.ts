@@ -33,7 +33,7 @@ export async function typeInTerminal(page: Page, text: string): Promise<void> {
 
 export async function saveScreenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled' });
 }
 
 /** Waits until the visible terminal shows a shell prompt (its last non-empty line ends in "$" or "#"). */
