@@ -17,6 +17,8 @@ const SSH_USER_PATTERN = /^[A-Za-z0-9._][A-Za-z0-9._-]*\$?$/;
 export const MAX_KUBECONFIG_BYTES = 1024 * 1024;
 /** Service-account and OIDC tokens are a few KiB at most. */
 export const MAX_TOKEN_LENGTH = 16 * 1024;
+/** A CA bundle of a few certificates is a few KiB. */
+export const MAX_CA_DATA_LENGTH = 64 * 1024;
 /** An OpenSSH private key, even RSA 16384, is well under 16 KiB. */
 export const MAX_PRIVATE_KEY_LENGTH = 64 * 1024;
 
@@ -87,6 +89,10 @@ export const podFieldsSchema = z
     clusterHost: optionalText(2048).refine((v) => v == null || isHttpUrl(v), {
       message: 'must be the API server URL, e.g. https://10.0.0.1:6443',
     }),
+    /** The cluster's CA certificate (PEM, or base64 of PEM as kubeconfigs hold it) for token auth. */
+    clusterCaData: optionalText(MAX_CA_DATA_LENGTH).refine((v) => v == null || looksLikeCaData(v), {
+      message: 'paste the CA certificate as PEM (-----BEGIN CERTIFICATE-----…) or as base64 of the PEM',
+    }),
     insecureSkipTlsVerify: z.boolean().default(false),
     sshHost: optionalText(255).refine((v) => v == null || SSH_HOST_PATTERN.test(v), {
       message: 'a host name or IP address, without user@ or :port',
@@ -111,6 +117,11 @@ export type PodFieldsInput = z.input<typeof podFieldsSchema>;
 
 /** http(s)://host[:port][/path]; common/ has no URL class (no DOM, no Node), and this is all a server URL needs. */
 const HTTP_URL_PATTERN = /^https?:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?(\/[^\s]*)?$/;
+
+/** PEM text, or the base64 of PEM that kubeconfigs carry in certificate-authority-data ("LS0tLS1CRUdJTi" = "-----BEGIN"). */
+function looksLikeCaData(value: string): boolean {
+  return value.includes('-----BEGIN CERTIFICATE-----') || /^LS0tLS1CRUdJTi[A-Za-z0-9+/=\s]*$/.test(value);
+}
 
 function isHttpUrl(value: string): boolean {
   return HTTP_URL_PATTERN.test(value);

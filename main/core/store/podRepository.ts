@@ -27,7 +27,7 @@ const SECRET_LABELS: Record<PodSecretName, string> = {
 };
 
 /** The columns a view needs: everything but the ciphertexts, plus whether each ciphertext exists. */
-const VIEW_COLUMNS = `id, name, namespace, pod_name, container, kube_context, cluster_host, insecure_skip_tls_verify,
+const VIEW_COLUMNS = `id, name, namespace, pod_name, container, kube_context, cluster_host, cluster_ca_data, insecure_skip_tls_verify,
   ssh_host, ssh_port, ssh_user, ssh_auth_kind, ssh_private_key_path, shell, notes, created_at, updated_at,
   last_connected_at, last_connection_method,
   ${SECRET_NAMES.map((name) => `${SECRET_COLUMNS[name]} IS NOT NULL AS has_${SECRET_COLUMNS[name]}`).join(', ')}`;
@@ -42,6 +42,7 @@ interface FieldColumns {
   container: string | null;
   kube_context: string | null;
   cluster_host: string | null;
+  cluster_ca_data: string | null;
   insecure_skip_tls_verify: number;
   ssh_host: string | null;
   ssh_port: number;
@@ -60,6 +61,7 @@ const FIELD_COLUMN_SET: Record<keyof FieldColumns, true> = {
   container: true,
   kube_context: true,
   cluster_host: true,
+  cluster_ca_data: true,
   insecure_skip_tls_verify: true,
   ssh_host: true,
   ssh_port: true,
@@ -220,6 +222,7 @@ function toFieldColumns(fields: PodSaveRequest['fields']): FieldColumns {
     container: fields.container ?? null,
     kube_context: fields.kubeContext ?? null,
     cluster_host: fields.clusterHost ?? null,
+    cluster_ca_data: fields.clusterCaData ?? null,
     // better-sqlite3 binds no booleans, and the column is a STRICT INTEGER.
     insecure_skip_tls_verify: fields.insecureSkipTlsVerify ? 1 : 0,
     ssh_host: fields.sshHost ?? null,
@@ -240,6 +243,7 @@ function toFields(row: FieldColumns): PodSaveRequest['fields'] {
     container: row.container,
     kubeContext: row.kube_context,
     clusterHost: row.cluster_host,
+    clusterCaData: row.cluster_ca_data,
     insecureSkipTlsVerify: row.insecure_skip_tls_verify === 1,
     sshHost: row.ssh_host,
     sshPort: row.ssh_port,

@@ -19,6 +19,7 @@ export interface PodFormValues {
   container: string;
   kubeContext: string;
   clusterHost: string;
+  clusterCaData: string;
   insecureSkipTlsVerify: boolean;
   sshHost: string;
   sshPort: string;
@@ -56,6 +57,7 @@ export function formValuesFrom(pod: PodView | null): PodFormValues {
     container: pod?.container ?? '',
     kubeContext: pod?.kubeContext ?? '',
     clusterHost: pod?.clusterHost ?? '',
+    clusterCaData: pod?.clusterCaData ?? '',
     insecureSkipTlsVerify: pod?.insecureSkipTlsVerify ?? false,
     sshHost: pod?.sshHost ?? '',
     sshPort: pod ? String(pod.sshPort) : '',
@@ -102,6 +104,7 @@ export function buildSaveInput(values: PodFormValues, secrets: SecretEdits, id: 
       container: values.container,
       kubeContext: values.kubeContext,
       clusterHost: values.clusterHost,
+      clusterCaData: values.clusterCaData,
       insecureSkipTlsVerify: values.insecureSkipTlsVerify,
       sshHost: values.sshHost,
       ...(port && PORT_TEXT.test(port) ? { sshPort: Number(port) } : {}),

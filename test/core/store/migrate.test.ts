@@ -65,17 +65,20 @@ function tables(target: Database): Array<{ name: string; strict: number }> {
     .all();
 }
 
+/** The newest schema version this build knows. */
+const LATEST = MIGRATIONS.at(-1)!.version;
+
 describe('migrate', () => {
   it('takes an empty database to the newest version, then has nothing left to do', () => {
     const target = open();
     expect(readUserVersion(target)).toBe(0);
-    expect(migrate(target)).toEqual({ fromVersion: 0, toVersion: 20, applied: [10, 20] });
+    expect(migrate(target)).toEqual({ fromVersion: 0, toVersion: LATEST, applied: [10, 20, 30] });
     expect(readUserVersion(target)).toBe(MIGRATIONS.at(-1)?.version);
     expect(tables(target)).toEqual([
       { name: 'known_hosts', strict: 1 },
       { name: 'pods', strict: 1 },
     ]);
-    expect(migrate(reopen())).toEqual({ fromVersion: 20, toVersion: 20, applied: [] });
+    expect(migrate(reopen())).toEqual({ fromVersion: LATEST, toVersion: LATEST, applied: [] });
   });
 
   it('opens in WAL mode with foreign keys on', () => {
@@ -85,7 +88,7 @@ describe('migrate', () => {
   });
 
   it('lists steps in tens, in order', () => {
-    expect(MIGRATIONS.map((step) => step.version)).toEqual([10, 20]);
+    expect(MIGRATIONS.map((step) => step.version)).toEqual([10, 20, 30]);
   });
 
   it('0010 creates a STRICT pods table with its checks', () => {
@@ -128,6 +131,21 @@ describe('migrate', () => {
     expect(() => insert.run(Buffer.from([1]))).toThrow(/UNIQUE/);
   });
 
+  it('0030 adds pods.cluster_ca_data, empty for existing rows', () => {
+    const target = open();
+    migrate(target, { targetVersion: 20 });
+    insertPod(target, { cluster_host: 'https://10.0.0.1:6443' });
+    expect(migrate(target, { targetVersion: 30 }).applied).toEqual([30]);
+    expect(target.prepare('SELECT cluster_host, cluster_ca_data FROM pods').get()).toEqual({
+      cluster_host: 'https://10.0.0.1:6443',
+      cluster_ca_data: null,
+    });
+    // STRICT holds for the new column too.
+    expect(() => target.prepare('UPDATE pods SET cluster_ca_data = ?').run(Buffer.from([1]))).toThrow(
+      /cannot store BLOB/,
+    );
+  });
+
   it('rolls a failing run back completely: schema, rows and user_version unchanged, file bytes identical', () => {
     const target = open();
     migrate(target, { targetVersion: 10 });
@@ -140,16 +158,16 @@ describe('migrate', () => {
     const reopened = open();
     const before = dump(reopened);
     const broken: Migration = {
-      version: 30,
+      version: LATEST + 10,
       name: 'broken on purpose',
       up(d) {
         d.exec("UPDATE pods SET name = 'changed'; CREATE TABLE half_done (x INTEGER) STRICT;");
         d.exec('CREATE TABLE (');
       },
     };
-    // Step 20 succeeds before 30 fails: one transaction per run, so 20 must be undone too.
+    // The real steps succeed before the broken one fails: one transaction per run, so they must be undone too.
     expect(() => migrate(reopened, { migrations: [...MIGRATIONS, broken] })).toThrow(
-      'Schema step 30 (broken on purpose) failed; the database was left unchanged',
+      `Schema step ${LATEST + 10} (broken on purpose) failed; the database was left unchanged`,
     );
     expect(dump(reopened)).toEqual(before);
     expect(readUserVersion(reopened)).toBe(10);
@@ -163,7 +181,7 @@ describe('migrate', () => {
     target.pragma('user_version = 40');
     expect(() => migrate(target)).toThrow(SchemaTooNewError);
     expect(() => migrate(target)).toThrow(
-      `This database (${dbPath}, schema version 40) was written by a newer Podterm; this build knows up to 20. ` +
+      `This database (${dbPath}, schema version 40) was written by a newer Podterm; this build knows up to ${LATEST}. ` +
         'Update Podterm or choose another data directory (--data-dir).',
     );
     expect(readUserVersion(target)).toBe(40);
@@ -183,7 +201,9 @@ describe('migrate', () => {
   it('refuses to go down, to an unknown target, or with steps out of order', () => {
     const target = open();
     migrate(target);
-    expect(() => migrate(target, { targetVersion: 10 })).toThrow(/Cannot migrate down from schema version 20 to 10/);
+    expect(() => migrate(target, { targetVersion: 10 })).toThrow(
+      new RegExp(`Cannot migrate down from schema version ${LATEST} to 10`),
+    );
     expect(() => migrate(target, { targetVersion: 15 })).toThrow(/no such step/);
     expect(() => migrate(target, { migrations: [...MIGRATIONS].reverse() })).toThrow(/out of order/);
   });

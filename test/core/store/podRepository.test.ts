@@ -66,6 +66,7 @@ describe('PodRepository', () => {
       container: null,
       kubeContext: null,
       clusterHost: null,
+      clusterCaData: null,
       insecureSkipTlsVerify: false,
       sshHost: null,
       sshPort: 22,

@@ -185,6 +185,15 @@ export function PodFormDialog({ pod, onSave, onSaved, onClose }: PodFormDialogPr
             error={err('fields.clusterHost')}
             placeholder="https://10.0.0.1:6443 (for token auth)"
           />
+          <TextAreaField
+            label="Cluster CA"
+            mono
+            className="span-2"
+            value={values.clusterCaData}
+            onChange={set('clusterCaData')}
+            error={err('fields.clusterCaData')}
+            placeholder="-----BEGIN CERTIFICATE----- … (verifies the cluster host for token auth)"
+          />
           <SecretField
             label="Token"
             className="span-2"
