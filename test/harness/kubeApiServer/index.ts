@@ -1,0 +1,411 @@
+/**
+ * A small but real Kubernetes API server for tests: HTTPS with a per-run CA, bearer-token and client-certificate auth,
+ * discovery, GET/list of fixture pods, and pod exec over the WebSocket channel protocol running real processes on a
+ * real PTY. kubectl itself is the judge of its faithfulness (test/kube/). Nothing in here mocks Podterm.
+ *
+ * Layout: certs.ts (openssl PKI), auth.ts, fixtures.ts (the pods), rest.ts (discovery and reads), exec.ts (one exec
+ * session), status.ts (metav1.Status bodies), kubeconfig.ts.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { authenticate, authorize, FORBIDDEN_USER, TOKEN_USER } from './auth';
+import { CERT_USER_NAME, generatePki, OPENSSL, opensslAvailable } from './certs';
+import { containerForExec, makeCluster, type Cluster } from './fixtures';
+import { buildKubeconfig, type KubeconfigUser } from './kubeconfig';
+import { handleRest } from './rest';
+import { chooseProtocol, queryBool, runExec, type ExecOutcome, type ExecPlan, type ExecSession } from './exec';
+import { badRequest, forbidden, notFound, unauthorized, type JsonReply } from './status';
+
+export type { ExecOutcome } from './exec';
+export { buildKubeconfig, type KubeconfigEntry } from './kubeconfig';
+
+/** The exec subresource path; the only one served over an upgrade. */
+const EXEC_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec\/?$/;
+/** What an otherwise valid SPDY exec (kubectl's fallback, a POST) gets: this server only speaks WebSocket exec. */
+const SPDY_UNSUPPORTED = 'SPDY is not supported by this test server; use WebSocket exec';
+/** kube-apiserver's answer to an exec GET that is not an upgrade at all. */
+const UPGRADE_REQUIRED = 'Upgrade request required';
+/** Bytes of randomness per bearer token: as unguessable as a real service-account token's signature. */
+const TOKEN_BYTES = 32;
+
+export interface KubeApiServerOptions {
+  /** Listen on this port instead of a free one (the sandbox uses it to keep a stable address). */
+  port?: number;
+}
+
+export interface ExecRequestRecord {
+  namespace: string;
+  pod: string;
+  container: string;
+  command: string[];
+  /** The negotiated subprotocol; null when the client offered none we speak (the upgrade was refused with 400). */
+  protocol: string | null;
+  user: string;
+  tty: boolean;
+  stdin: boolean;
+  /** The process id once started (null if it never started: refused upgrade, no such executable). */
+  pid: number | null;
+  /** Resolves when the exec is over: process ended (status sent) or killed because the client left. */
+  finished: Promise<ExecOutcome>;
+}
+
+export interface ResizeRecord {
+  /** Index into execRequests. */
+  exec: number;
+  width: number;
+  height: number;
+}
+
+export interface RequestRecord {
+  method: string;
+  /** Path and query, e.g. "/api/v1/namespaces/default/pods/shell-pod". Never holds credentials. */
+  path: string;
+  user: string | null;
+  code: number;
+}
+
+export interface KubeApiServer {
+  /** https://127.0.0.1:PORT */
+  url: string;
+  port: number;
+  caPem: string;
+  caFile: string;
+  users: {
+    token: { name: 'token-user'; token: string };
+    forbidden: { name: 'forbidden-user'; token: string };
+    cert: { name: 'cert-user'; certPem: string; keyPem: string; certFile: string; keyFile: string };
+  };
+  /**
+   * A kubeconfig (YAML text) for one of the users; defaults: context/cluster/user names 'test', namespace default, CA
+   * inlined as certificate-authority-data. 'badToken' uses a token the server rejects.
+   */
+  kubeconfig(options: {
+    user: 'token' | 'cert' | 'forbidden' | 'badToken';
+    namespace?: string;
+    contextName?: string;
+    clusterName?: string;
+    userName?: string;
+    server?: string;
+    caFile?: boolean;
+  }): string;
+  /** Every exec request that reached the upgrade, for assertions. */
+  execRequests: ExecRequestRecord[];
+  /** Resize messages applied to a PTY, in order, each naming its exec (index into execRequests). */
+  resizes: ResizeRecord[];
+  /** Every HTTP request (including upgrades) with the user it authenticated as and the answer's status code. */
+  requests: RequestRecord[];
+  /** WebSocket pings received on exec sockets (each was answered with a pong). */
+  readonly pingsReceived: number;
+  /** The directory every exec runs in (cwd and HOME): the "container's" filesystem. */
+  containerDir: string;
+  /** Abruptly destroys every open exec socket (a server or network failure). */
+  dropConnections(): void;
+  stop(): Promise<void>;
+}
+
+function sendJson(response: ServerResponse, reply: JsonReply): void {
+  const body = JSON.stringify(reply.body);
+  response.writeHead(reply.code, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-cache, private',
+  });
+  response.end(body);
+}
+
+/** An HTTP answer written straight to a socket whose request asked for an upgrade we refuse. */
+function sendRawJson(socket: Duplex, reply: JsonReply): void {
+  const body = JSON.stringify(reply.body);
+  const head = [
+    `HTTP/1.1 ${reply.code} ${STATUS_CODES[reply.code] ?? ''}`,
+    'Content-Type: application/json',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Cache-Control: no-cache, private',
+    'Connection: close',
+  ];
+  socket.once('finish', () => socket.destroy());
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+}
+
+/**
+ * Checks an exec request the way kube-apiserver orders them: authorization, the pod, the options, the container;
+ * plus the completed-pod refusal. Returns the error to answer, or what to run.
+ */
+function prepareExec(url: URL, user: string, cluster: Cluster): JsonReply | ExecPlan {
+  const match = EXEC_PATH.exec(url.pathname);
+  const namespace = decodeURIComponent(match?.[1] ?? '');
+  const podName = decodeURIComponent(match?.[2] ?? '');
+  if (!authorize(user, 'create')) return forbidden(user, 'create', 'pods/exec', namespace, podName);
+  const fixture = cluster.pods.find(
+    (candidate) => candidate.pod.metadata.namespace === namespace && candidate.pod.metadata.name === podName,
+  );
+  if (!fixture) return notFound('pods', podName);
+  const params = url.searchParams;
+  const command = params.getAll('command');
+  if (command.length === 0) return badRequest('you must specify at least one command for the container');
+  const streams = { stdin: queryBool(params, 'stdin'), stdout: queryBool(params, 'stdout') };
+  const stderr = queryBool(params, 'stderr');
+  if (!streams.stdin && !streams.stdout && !stderr) {
+    return badRequest('you must specify at least 1 of stdin, stdout, stderr');
+  }
+  const chosen = containerForExec(fixture.pod, params.get('container'));
+  if ('error' in chosen) return badRequest(chosen.error);
+  const phase = fixture.pod.status.phase;
+  if (phase === 'Succeeded' || phase === 'Failed') {
+    return badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
+  }
+  const tty = queryBool(params, 'tty');
+  return {
+    namespace,
+    pod: podName,
+    container: chosen.container,
+    command,
+    ...streams,
+    // With a TTY there is no separate stderr: the kubelet drops it and everything arrives on stdout.
+    stderr: stderr && !tty,
+    tty,
+    hasExecutables: fixture.hasExecutables,
+  };
+}
+
+const isReply = (value: JsonReply | ExecPlan): value is JsonReply => 'code' in value;
+
+/**
+ * Starts the server on 127.0.0.1. Returns null (after printing why) when openssl is missing; callers skip their tests
+ * with that reason.
+ */
+export async function startKubeApiServer(options: KubeApiServerOptions = {}): Promise<KubeApiServer | null> {
+  if (!(await opensslAvailable())) {
+    console.warn(`Kubernetes API server tests skipped: ${OPENSSL} is missing (apt-get install -y openssl)`);
+    return null;
+  }
+  const root = await mkdtemp(join(tmpdir(), 'podterm-kube-'));
+  try {
+    const pkiDir = join(root, 'pki');
+    const containerDir = join(root, 'container');
+    await Promise.all([mkdir(pkiDir, { mode: 0o700 }), mkdir(containerDir)]);
+    const pki = await generatePki(pkiDir);
+    const cluster = makeCluster();
+    const newToken = () => randomBytes(TOKEN_BYTES).toString('base64url');
+    const tokenUserToken = newToken();
+    const forbiddenUserToken = newToken();
+    /** Never registered: the kubeconfig for 'badToken' carries it so the server answers 401. */
+    const badToken = newToken();
+    const tokens = new Map([
+      [tokenUserToken, TOKEN_USER],
+      [forbiddenUserToken, FORBIDDEN_USER],
+    ]);
+
+    const execRequests: ExecRequestRecord[] = [];
+    const resizes: ResizeRecord[] = [];
+    const requests: RequestRecord[] = [];
+    const sessions = new Set<ExecSession>();
+    let pingsReceived = 0;
+    let address = '';
+
+    const wss = new WebSocketServer({
+      noServer: true,
+      // kube-apiserver does not negotiate permessage-deflate on exec streams.
+      perMessageDeflate: false,
+      handleProtocols: (offered) => chooseProtocol(offered) ?? false,
+    });
+
+    const record = (request: IncomingMessage, user: string | null, code: number) =>
+      requests.push({ method: request.method ?? '', path: request.url ?? '', user, code });
+
+    const onRequest = (request: IncomingMessage, response: ServerResponse) => {
+      const url = new URL(request.url ?? '/', 'https://127.0.0.1');
+      const user = authenticate(request, tokens);
+      let reply: JsonReply;
+      if (!user) {
+        reply = unauthorized();
+      } else if (EXEC_PATH.test(url.pathname)) {
+        const prepared = prepareExec(url, user, cluster);
+        reply = isReply(prepared)
+          ? prepared
+          : badRequest(request.method === 'GET' ? UPGRADE_REQUIRED : SPDY_UNSUPPORTED);
+      } else {
+        reply = handleRest(
+          { method: request.method ?? 'GET', url, accept: request.headers.accept ?? '', user, serverAddress: address },
+          cluster,
+        );
+      }
+      record(request, user, reply.code);
+      sendJson(response, reply);
+    };
+
+    const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on('error', () => undefined); // a client that resets mid-handshake is not the server's failure
+      const url = new URL(request.url ?? '/', 'https://127.0.0.1');
+      const user = authenticate(request, tokens);
+      const refuse = (reply: JsonReply) => {
+        record(request, user, reply.code);
+        sendRawJson(socket, reply);
+      };
+      if (!user) return refuse(unauthorized());
+      if (!EXEC_PATH.test(url.pathname)) {
+        return refuse(
+          handleRest(
+            {
+              method: request.method ?? 'GET',
+              url,
+              accept: request.headers.accept ?? '',
+              user,
+              serverAddress: address,
+            },
+            cluster,
+          ),
+        );
+      }
+      const plan = prepareExec(url, user, cluster);
+      if (isReply(plan)) return refuse(plan);
+      // kubectl's fallback after a refused WebSocket upgrade is a SPDY POST (Upgrade: SPDY/3.1).
+      if (request.method !== 'GET' || request.headers.upgrade?.toLowerCase() !== 'websocket') {
+        return refuse(badRequest(SPDY_UNSUPPORTED));
+      }
+      const offered = (request.headers['sec-websocket-protocol'] ?? '')
+        .split(',')
+        .map((protocol) => protocol.trim())
+        .filter(Boolean);
+      const protocol = chooseProtocol(offered);
+      let resolveFinished!: (outcome: ExecOutcome) => void;
+      const entry: ExecRequestRecord = {
+        namespace: plan.namespace,
+        pod: plan.pod,
+        container: plan.container,
+        command: plan.command,
+        protocol,
+        user,
+        tty: plan.tty,
+        stdin: plan.stdin,
+        pid: null,
+        finished: new Promise((resolve) => (resolveFinished = resolve)),
+      };
+      const index = execRequests.push(entry) - 1;
+      if (!protocol) {
+        resolveFinished({ status: null, exitCode: null, killedBecauseClientLeft: false });
+        return refuse(
+          badRequest(
+            `unable to upgrade connection: none of the offered subprotocols [${offered.join(', ')}] is supported; ` +
+              'this server speaks v5.channel.k8s.io and v4.channel.k8s.io',
+          ),
+        );
+      }
+      record(request, user, 101);
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        const session = runExec(ws, protocol, plan, {
+          containerDir,
+          onResize: (width, height) => resizes.push({ exec: index, width, height }),
+          onPing: () => pingsReceived++,
+          onStart: (pid) => (entry.pid = pid),
+        });
+        sessions.add(session);
+        void session.finished.then((outcome) => {
+          sessions.delete(session);
+          resolveFinished(outcome);
+        });
+      });
+    };
+
+    const server = createServer(
+      {
+        key: pki.server.keyPem,
+        cert: pki.server.certPem,
+        ca: pki.ca.certPem,
+        // Ask for a client certificate but let token users in without one; auth.ts checks socket.authorized.
+        requestCert: true,
+        rejectUnauthorized: false,
+      },
+      onRequest,
+    );
+    server.on('upgrade', onUpgrade);
+    server.on('tlsClientError', () => undefined); // e.g. a client that rejects our CA: its failure, not ours
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    address = `127.0.0.1:${port}`;
+    const url = `https://${address}`;
+
+    const users: KubeApiServer['users'] = {
+      token: { name: TOKEN_USER, token: tokenUserToken },
+      forbidden: { name: FORBIDDEN_USER, token: forbiddenUserToken },
+      cert: {
+        name: CERT_USER_NAME,
+        certPem: pki.client.certPem,
+        keyPem: pki.client.keyPem,
+        certFile: pki.client.certFile,
+        keyFile: pki.client.keyFile,
+      },
+    };
+
+    const kubeconfig: KubeApiServer['kubeconfig'] = (config) => {
+      const user: KubeconfigUser =
+        config.user === 'cert'
+          ? { kind: 'cert', certPem: users.cert.certPem, keyPem: users.cert.keyPem }
+          : {
+              kind: 'token',
+              token:
+                config.user === 'token' ? tokenUserToken : config.user === 'forbidden' ? forbiddenUserToken : badToken,
+            };
+      return buildKubeconfig([
+        {
+          contextName: config.contextName ?? 'test',
+          clusterName: config.clusterName ?? 'test',
+          userName: config.userName ?? 'test',
+          namespace: config.namespace ?? 'default',
+          server: config.server ?? url,
+          ca: config.caFile ? { file: pki.ca.certFile } : { pem: pki.ca.certPem },
+          user,
+        },
+      ]);
+    };
+
+    let stopped = false;
+    const stop = async () => {
+      if (stopped) return;
+      stopped = true;
+      await Promise.all([...sessions].map((session) => session.stop()));
+      wss.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await rm(root, { recursive: true, force: true });
+    };
+
+    return {
+      url,
+      port,
+      caPem: pki.ca.certPem,
+      caFile: pki.ca.certFile,
+      users,
+      kubeconfig,
+      execRequests,
+      resizes,
+      requests,
+      get pingsReceived() {
+        return pingsReceived;
+      },
+      containerDir,
+      dropConnections: () => {
+        for (const session of sessions) session.drop();
+      },
+      stop,
+    };
+  } catch (error) {
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  }
+}
