@@ -326,8 +326,7 @@ export function runExec(ws: WebSocket, protocol: string, plan: ExecPlan, hooks: 
     if (plan.tty) killTimer = setTimeout(() => running.kill('SIGKILL'), KILL_GRACE_MS);
   };
 
-  ws.on('message', (data) => {
-    const message = toBuffer(data);
+  const handleMessage = (message: Buffer) => {
     const channel = message[0];
     const payload = message.subarray(1);
     if (channel === CHANNEL_STDIN) {
@@ -340,7 +339,19 @@ export function runExec(ws: WebSocket, protocol: string, plan: ExecPlan, hooks: 
     } else if (channel === CHANNEL_CLOSE && protocol === PROTOCOL_V5) {
       if (payload[0] === CHANNEL_STDIN && plan.stdin && !processDone) runner?.endStdin();
     }
+  };
+  // Clients send their terminal size (and may type) the moment the socket opens, before the process exists: keep
+  // those messages and replay them in order once it does, as a runtime's stream copy would.
+  let early: Buffer[] | null = [];
+  ws.on('message', (data) => {
+    if (early) early.push(toBuffer(data));
+    else handleMessage(toBuffer(data));
   });
+  const replayEarly = () => {
+    const queued = early ?? [];
+    early = null;
+    for (const message of queued) handleMessage(message);
+  };
   ws.on('ping', () => hooks.onPing());
   ws.on('error', () => undefined); // A reset socket also emits 'close', which is where the cleanup happens.
   ws.on('close', () => {
@@ -350,7 +361,9 @@ export function runExec(ws: WebSocket, protocol: string, plan: ExecPlan, hooks: 
 
   // The opening frame: an empty stdout message right after the upgrade (wsstream does this; clients wait for it).
   send(CHANNEL_STDOUT, Buffer.alloc(0));
-  start().catch((error: unknown) => finish(execInternalError(String(error)), null));
+  start()
+    .catch((error: unknown) => finish(execInternalError(String(error)), null))
+    .finally(replayEarly);
 
   return {
     finished,

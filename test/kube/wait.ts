@@ -1,0 +1,21 @@
+/** Polling for tests that wait on another process (kubectl, a shell): a condition, a deadline, and what was seen. */
+
+/** How often to look again. */
+const POLL_MS = 20;
+/** Everything awaited here happens in well under a second; 10 s on a loaded 2-core box means it will not happen. */
+export const WAIT_TIMEOUT_MS = 10_000;
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function waitFor(
+  what: string,
+  check: () => boolean,
+  seen: () => string = () => '',
+  timeoutMs = WAIT_TIMEOUT_MS,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}. Seen:\n${seen()}`);
+    await sleep(POLL_MS);
+  }
+}
