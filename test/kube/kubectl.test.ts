@@ -137,6 +137,14 @@ describe.skipIf(missing !== null)('kubectl against the test API server', () => {
     try {
       // kubectl sends the terminal's size as soon as the stream is up; wait for it so `stty size` cannot race it.
       await waitFor('kubectl to send its first resize', () => sizeApplied(FIRST_SIZE));
+      // Typed before the prompt, the echo and the prompt interleave; wait for the shell each time.
+      const prompt = () =>
+        waitFor(
+          'the shell prompt',
+          () => /[#$] $/.test(output),
+          () => output,
+        );
+      await prompt();
       term.write('stty size\r');
       await waitFor(
         'stty to print 30 100',
@@ -145,6 +153,7 @@ describe.skipIf(missing !== null)('kubectl against the test API server', () => {
       );
       term.resize(SECOND_SIZE.cols, SECOND_SIZE.rows);
       await waitFor('kubectl to forward the resize', () => sizeApplied(SECOND_SIZE));
+      await prompt();
       term.write('stty size\r');
       await waitFor(
         'stty to print 40 120',
