@@ -38,6 +38,8 @@ const TOKEN_BYTES = 32;
 export interface KubeApiServerOptions {
   /** Listen on this port instead of a free one (the sandbox uses it to keep a stable address). */
   port?: number;
+  /** Called with one line per HTTP request ("GET /api/v1/... 200 token-user"); never given credentials. */
+  log?: (line: string) => void;
 }
 
 export interface ExecRequestRecord {
@@ -217,8 +219,11 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       handleProtocols: (offered) => chooseProtocol(offered) ?? false,
     });
 
-    const record = (request: IncomingMessage, user: string | null, code: number) =>
-      requests.push({ method: request.method ?? '', path: request.url ?? '', user, code });
+    const record = (request: IncomingMessage, user: string | null, code: number) => {
+      const entry = { method: request.method ?? '', path: request.url ?? '', user, code };
+      requests.push(entry);
+      options.log?.(`${entry.method} ${entry.path} ${code} ${user ?? '(unauthenticated)'}`);
+    };
 
     const onRequest = (request: IncomingMessage, response: ServerResponse) => {
       const url = new URL(request.url ?? '/', 'https://127.0.0.1');
