@@ -1,0 +1,46 @@
+/**
+ * Kubernetes access: the public surface the connect chain uses. Resolve a record's access for one method, read the pod
+ * with it, and build the environment the resolver reads (the process's, plus the login shell's for exec plugins).
+ */
+import { homedir } from 'node:os';
+import { DEFAULT_SERVICE_ACCOUNT_DIR } from './inClusterAccess';
+import { lazyLoginEnvironment } from './loginEnvironment';
+import type { AccessEnvironment } from './types';
+
+export type { AccessEnvironment, AccessResolution, AccessResolver, KubeAccessMethod, ResolvedAccess } from './types';
+export { createAccessResolver, type AccessResolverOptions } from './resolve';
+export {
+  readPod,
+  PodNotFoundError,
+  PodReadError,
+  DEFAULT_POD_READ_TIMEOUT_MS,
+  DEFAULT_CONTAINER_ANNOTATION,
+  type PodInfo,
+  type PodReadFailure,
+} from './podReader';
+export { PODTERM_CLUSTER_HOST_ENV, PODTERM_TOKEN_ENV, PODTERM_CLUSTER_CA_FILE_ENV } from './tokenAccess';
+export { DEFAULT_SERVICE_ACCOUNT_DIR } from './inClusterAccess';
+export { captureLoginEnvironment, lazyLoginEnvironment, type LoginEnvironmentOptions } from './loginEnvironment';
+export { ContextChoiceError, type ContextChoiceFailure } from './contextChoice';
+export { ExecPluginError } from './execPlugins';
+export {
+  KubeconfigError,
+  exportKubeconfigYaml,
+  flattenKubeConfig,
+  loadDefaultKubeconfig,
+  loadKubeconfigText,
+  type LoadedKubeconfig,
+} from './kubeconfigFiles';
+
+/**
+ * The machine's configuration as the app sees it: process.env, the home directory, the standard service-account
+ * directory, and the login shell's environment captured once per process (start it early: call its loginEnv()).
+ */
+export function processAccessEnvironment(): AccessEnvironment {
+  return {
+    env: process.env,
+    homeDir: homedir(),
+    serviceAccountDir: DEFAULT_SERVICE_ACCOUNT_DIR,
+    loginEnv: lazyLoginEnvironment(),
+  };
+}
