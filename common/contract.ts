@@ -56,6 +56,33 @@ export interface AppInfo {
   dataDir: string;
 }
 
+/** What Refresh found about a pod. */
+export interface PodInfoView {
+  phase: string;
+  containers: string[];
+  /** The kubectl.kubernetes.io/default-container annotation, when it names one of the containers. */
+  defaultContainer: string | null;
+  ready: boolean;
+  nodeName: string | null;
+  podIP: string | null;
+}
+
+export interface PodRefreshResult {
+  /** The pod exists and was read. False when it is gone, or when no method could read it. */
+  found: boolean;
+  /** The access that read it (or that said it is gone). */
+  method: ConnectionMethod | null;
+  /** "context dev from ~/.kube/config", … */
+  access: string | null;
+  pod: PodInfoView | null;
+  /** One line for people: what was found, or why not. */
+  message: string;
+  /** Each method tried, in order. */
+  checked: Array<{ method: ConnectionMethod; outcome: 'found' | 'notFound' | 'failed' | 'skipped'; detail: string }>;
+  /** The record after storing what was resolved (unchanged when the pod was not found). */
+  record: PodView;
+}
+
 export const requests = {
   'app.info': request<AppInfo>().with(z.object({}).strict()),
   'pods.list': request<PodView[]>().with(
@@ -64,9 +91,25 @@ export const requests = {
   'pods.get': request<PodView>().with(idSchema),
   'pods.save': request<PodView>().with(podSaveSchema),
   'pods.delete': request<{ deleted: boolean }>().with(idSchema),
+  /**
+   * The original design's pod management step: resolve the record's Kubernetes access, store the cluster host (and the
+   * kubeconfig or token where they came from the machine), read the pod and report what was found.
+   */
+  'pods.refresh': request<PodRefreshResult>().with(idSchema),
   /** Starts connecting at once and returns; progress, prompts, bytes and the end arrive on the session's stream. */
   'sessions.open': request<{ sessionId: number }>().with(
-    z.object({ podId: z.string().uuid({ message: 'not a pod record id' }), size: terminalSizeSchema }).strict(),
+    z
+      .object({
+        podId: z.string().uuid({ message: 'not a pod record id' }),
+        size: terminalSizeSchema,
+        /** Overrides the record's container for this session (the tab's container picker). */
+        container: z
+          .string()
+          .max(63, { message: 'a container name is at most 63 characters' })
+          .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'not a container name' })
+          .optional(),
+      })
+      .strict(),
   ),
   'sessions.close': request<{ closed: boolean }>().with(z.object({ sessionId: sessionIdSchema }).strict()),
   'sessions.answerHostKey': request<{ accepted: boolean }>().with(
@@ -133,6 +176,15 @@ export interface HostKeyPrompt {
   fingerprint: string;
 }
 
+/** Where a Kubernetes exec session landed, so the tab can offer the pod's other containers. */
+export interface KubeSessionTarget {
+  namespace: string;
+  pod: string;
+  container: string;
+  /** Every container of the pod (one entry for a single-container pod). */
+  containers: string[];
+}
+
 export type SessionPhase = 'connecting' | 'awaitingHostKey' | 'connected' | 'ended';
 
 export interface SessionStatus {
@@ -143,12 +195,14 @@ export interface SessionStatus {
   /** Where it is connected, e.g. "root@10.0.0.5:22" or "prod/api-7d9f (container app)". */
   target: string | null;
   hostKeyPrompt: HostKeyPrompt | null;
+  /** Set once a Kubernetes exec session opened. */
+  kube: KubeSessionTarget | null;
 }
 
 /** How a session ended. */
 export type SessionEnd =
   /** The remote shell exited (code null when it died by a signal). Not a connection failure. */
-  | { kind: 'exited'; code: number | null; signal: string | null }
+  | { kind: 'exited'; code: number | null; signal: string | null; message?: string }
   /** No method could open a shell; the attempt log says why each failed. */
   | { kind: 'failed'; message: string }
   /** An open shell lost its connection. */

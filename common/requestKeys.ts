@@ -9,6 +9,7 @@ export const REQUEST_KEYS = [
   'pods.get',
   'pods.save',
   'pods.delete',
+  'pods.refresh',
   'sessions.open',
   'sessions.close',
   'sessions.answerHostKey',

@@ -1,9 +1,13 @@
 /**
  * Wires the store, the secret box and the session manager into one request dispatcher that both transports call.
  */
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ContractError, isRequestKey, parseRequest, type RequestKey, type ResultEnvelope } from '../../common/contract';
+import { createAccessResolver, DEFAULT_SERVICE_ACCOUNT_DIR, lazyLoginEnvironment } from './access';
+import { KUBE_METHODS, kubeMethod } from './connect/kubeMethod';
 import { sshMethod } from './connect/sshMethod';
+import { refreshPod } from './refresh';
 import type { ConnectionMethodHandler } from './connect/types';
 import { createHandlers, type Handlers } from './handlers';
 import type { SecretBox } from './secrets/secretBox';
@@ -21,6 +25,14 @@ export interface CoreOptions {
   /** The environment and home directory to read kubeconfigs, known_hosts and SSH_AUTH_SOCK from (tests pass their own). */
   env?: NodeJS.ProcessEnv;
   homeDir?: string;
+  /** The in-cluster service-account directory (default /var/run/secrets/kubernetes.io/serviceaccount). */
+  serviceAccountDir?: string;
+  /** The user's login-shell environment for exec credential plugins (default: captured once, lazily). */
+  loginEnv?: () => Promise<NodeJS.ProcessEnv>;
+  /** Overrides the exec sessions' keepalive interval (tests). */
+  keepaliveIntervalMs?: number;
+  /** Overrides the per-step bound of each Kubernetes attempt (tests; see kubeMethod.ts). */
+  kubeTimeoutMs?: number;
   log?: (message: string) => void;
 }
 
@@ -38,14 +50,34 @@ export interface PodtermCore {
 export function createCore(options: CoreOptions): PodtermCore {
   const log = options.log ?? ((message: string) => console.log(`podterm: ${message}`));
   const store = openStore({ path: join(options.dataDir, DATABASE_FILE_NAME), secretBox: options.secretBox });
+  const env = options.env ?? process.env;
+  const homeDir = options.homeDir ?? homedir();
+  const loginEnv = options.loginEnv ?? lazyLoginEnvironment();
+  // Capture the login shell's environment now, at start-up, so the first exec plugin does not wait for it.
+  void loginEnv().catch(() => {});
+  const resolver = createAccessResolver({
+    env,
+    homeDir,
+    serviceAccountDir: options.serviceAccountDir ?? DEFAULT_SERVICE_ACCOUNT_DIR,
+    loginEnv,
+  });
+  // The chain, in the order the original design set: every Kubernetes way first, SSH last.
   const methods: ConnectionMethodHandler[] = [
-    sshMethod({ knownHosts: store.knownHosts, env: options.env, homeDir: options.homeDir }),
+    ...KUBE_METHODS.map((method) =>
+      kubeMethod(method, {
+        resolver,
+        ...(options.keepaliveIntervalMs ? { keepaliveIntervalMs: options.keepaliveIntervalMs } : {}),
+        ...(options.kubeTimeoutMs ? { timeoutMs: options.kubeTimeoutMs } : {}),
+      }),
+    ),
+    sshMethod({ knownHosts: store.knownHosts, env, homeDir }),
   ];
   const sessions = new SessionManager({ pods: store.pods, methods, log });
   const handlers = createHandlers({
     store,
     sessions,
     appInfo: { version: options.version, mode: options.mode, dataDir: options.dataDir },
+    refreshPod: (id) => refreshPod(id, store.pods, resolver),
   });
 
   return {

@@ -2,7 +2,7 @@
  * One handler per contract request. Payloads arrive here already validated (core.ts parses them with the contract's
  * schemas); a handler only calls the store or the session manager.
  */
-import type { AppInfo, RequestKey, RequestPayload, RequestResult } from '../../common/contract';
+import type { AppInfo, PodRefreshResult, RequestKey, RequestPayload, RequestResult } from '../../common/contract';
 import { ContractError } from '../../common/contract';
 import type { SessionManager } from './sessions/sessionManager';
 import type { Store } from './store/types';
@@ -12,7 +12,14 @@ export type Handlers = {
   [K in RequestKey]: (payload: RequestPayload<K>, client: ClientConnection) => Promise<RequestResult<K>>;
 };
 
-export function createHandlers(deps: { store: Store; sessions: SessionManager; appInfo: AppInfo }): Handlers {
+export interface HandlerDependencies {
+  store: Store;
+  sessions: SessionManager;
+  appInfo: AppInfo;
+  refreshPod(id: string): Promise<PodRefreshResult>;
+}
+
+export function createHandlers(deps: HandlerDependencies): Handlers {
   const { store, sessions } = deps;
   return {
     'app.info': async () => deps.appInfo,
@@ -24,7 +31,14 @@ export function createHandlers(deps: { store: Store; sessions: SessionManager; a
     },
     'pods.save': async (request) => store.pods.save(request),
     'pods.delete': async ({ id }) => ({ deleted: store.pods.delete(id) }),
-    'sessions.open': async ({ podId, size }, client) => ({ sessionId: sessions.open(podId, size, client) }),
+    'pods.refresh': async ({ id }) => {
+      if (!store.pods.get(id))
+        throw new ContractError('notFound', `No pod record with id ${id}; it may have been deleted.`);
+      return deps.refreshPod(id);
+    },
+    'sessions.open': async ({ podId, size, container }, client) => ({
+      sessionId: sessions.open(podId, size, client, container ?? null),
+    }),
     'sessions.close': async ({ sessionId }, client) => ({ closed: await sessions.close(sessionId, client) }),
     'sessions.answerHostKey': async ({ sessionId, promptId, decision }, client) => ({
       accepted: sessions.answerHostKey(sessionId, promptId, decision, client),

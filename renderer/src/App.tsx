@@ -2,7 +2,7 @@
  * The window: sidebar of saved pods on the left, tabs of terminals on the right, dialogs and notices on top.
  */
 import { useCallback, useEffect, useRef, useState, type CSSProperties } from 'react';
-import type { AppInfo } from '../../common/contract';
+import type { AppInfo, PodRefreshResult } from '../../common/contract';
 import type { PodSaveInput, PodView } from '../../common/pods';
 import type { RendererClient } from './client';
 import { ConfirmDialog } from './components/ConfirmDialog';
@@ -13,6 +13,7 @@ import { SessionPane } from './components/session/SessionPane';
 import { Sidebar } from './components/sidebar/Sidebar';
 import { clampSidebarWidth, SidebarResizer } from './components/SidebarResizer';
 import { TabStrip } from './components/tabs/TabStrip';
+import { RefreshDialog } from './components/RefreshDialog';
 import { Toasts } from './components/Toasts';
 import { usePods } from './hooks/usePods';
 import { useShortcuts } from './hooks/useShortcuts';
@@ -38,6 +39,7 @@ export function App({ client }: { client: RendererClient }) {
   const { tabs, activeKey, setActiveKey, open, close, cycle } = useTabs(client, { onError: notify, onConnected });
   const [form, setForm] = useState<FormState>(null);
   const [deleting, setDeleting] = useState<PodView | null>(null);
+  const [refreshing, setRefreshing] = useState<{ pod: PodView; result: PodRefreshResult | null } | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [lostMessage, setLostMessage] = useState<string | null>(null);
   const [appInfo, setAppInfo] = useState<AppInfo | null>(null);
@@ -83,6 +85,22 @@ export function App({ client }: { client: RendererClient }) {
       notify(error instanceof Error ? error.message : String(error));
     }
   };
+  const refreshPod = useCallback(
+    (pod: PodView) => {
+      setRefreshing({ pod, result: null });
+      client.api.pods
+        .refresh({ id: pod.id })
+        .then((result) => {
+          setRefreshing((current) => (current?.pod.id === pod.id ? { pod, result } : current));
+          void reload();
+        })
+        .catch((error: unknown) => {
+          setRefreshing(null);
+          notify(error instanceof Error ? error.message : String(error));
+        });
+    },
+    [client, notify, reload],
+  );
   const deletePod = async (pod: PodView) => {
     try {
       await client.api.pods.delete({ id: pod.id });
@@ -104,6 +122,7 @@ export function App({ client }: { client: RendererClient }) {
           onQueryChange={setQuery}
           onOpen={open}
           onEdit={editPod}
+          onRefresh={refreshPod}
           onDelete={setDeleting}
           onAdd={addPod}
           searchRef={searchRef}
@@ -137,6 +156,9 @@ export function App({ client }: { client: RendererClient }) {
       </div>
 
       {form && <PodFormDialog pod={form.pod} onSave={savePod} onSaved={onSaved} onClose={() => setForm(null)} />}
+      {refreshing && (
+        <RefreshDialog name={refreshing.pod.name} result={refreshing.result} onClose={() => setRefreshing(null)} />
+      )}
       {deleting && (
         <ConfirmDialog
           title={`Delete ${deleting.name}?`}

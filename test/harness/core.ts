@@ -6,7 +6,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SessionCommand, SessionEvent } from '../../common/contract';
-import { createCore, type ClientConnection, type PodtermCore, type SessionStream } from '../../main/core';
+import {
+  createCore,
+  type ClientConnection,
+  type CoreOptions,
+  type PodtermCore,
+  type SessionStream,
+} from '../../main/core';
 import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../../main/core/secrets/fileKeySecretBox';
 
 export interface TestCore {
@@ -16,12 +22,28 @@ export interface TestCore {
   cleanup(): Promise<void>;
 }
 
-export async function createTestCore(env: NodeJS.ProcessEnv = {}): Promise<TestCore> {
+export async function createTestCore(
+  env: NodeJS.ProcessEnv = {},
+  overrides: Partial<Omit<CoreOptions, 'dataDir' | 'secretBox' | 'env'>> = {},
+): Promise<TestCore> {
   const scratch = await mkdtemp(join(tmpdir(), 'podterm-core-'));
   const dataDir = join(scratch, 'data');
   const home = join(scratch, 'home');
   const secretBox = await FileKeySecretBox.open(join(dataDir, SECRET_KEY_FILE_NAME));
-  const core = createCore({ dataDir, secretBox, mode: 'web', version: 'test', env, homeDir: home, log: () => {} });
+  const core = createCore({
+    dataDir,
+    secretBox,
+    mode: 'web',
+    version: 'test',
+    env,
+    homeDir: home,
+    // No machine-wide service account leaks into tests; tests that want in-cluster config pass their own directory.
+    serviceAccountDir: join(scratch, 'no-service-account'),
+    // The tests' own environment stands in for a login shell's.
+    loginEnv: async () => ({ ...process.env, ...env }),
+    log: () => {},
+    ...overrides,
+  });
   return {
     core,
     dataDir,

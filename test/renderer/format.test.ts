@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { connectedLine, describeEnd, formatDuration, podTargetLine, relativeTime } from '../../renderer/src/lib/format';
+import {
+  connectedLine,
+  describeEnd,
+  failedAttemptLine,
+  formatDuration,
+  podTargetLine,
+  relativeTime,
+} from '../../renderer/src/lib/format';
 
 const MINUTE = 60_000;
 const now = Date.UTC(2026, 4, 20, 12, 0, 0);
@@ -33,5 +40,17 @@ describe('format', () => {
       'prod/api-1 · u@h:2222',
     );
     expect(podTargetLine({ namespace: 'prod', podName: null, sshHost: 'h', sshUser: 'u', sshPort: 22 })).toBe('u@h');
+  });
+
+  it('writes a failed attempt as one line naming the method, the time and the reason', () => {
+    expect(
+      failedAttemptLine({
+        method: 'token',
+        startedAt: 0,
+        durationMs: 12,
+        outcome: 'failed',
+        detail: 'connection refused by 127.0.0.1:1',
+      }),
+    ).toMatch(/^✗ token auth failed \(12\s?ms\): connection refused by 127\.0\.0\.1:1$/);
   });
 });

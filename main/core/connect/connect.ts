@@ -4,7 +4,7 @@
  * the session's business, not a reason to try the next method.
  */
 import type { ConnectionAttempt } from '../../../common/contract';
-import type { ConnectionMethod } from '../../../common/pods';
+import { CONNECTION_METHOD_LABELS, type ConnectionMethod } from '../../../common/pods';
 import type { PodConnectRecord } from '../store/types';
 import type { AttemptListener, ConnectContext, ConnectionMethodHandler, OpenedSession } from './types';
 
@@ -20,6 +20,17 @@ export class ConnectFailedError extends Error {
   ) {
     super(message);
     this.name = 'ConnectFailedError';
+  }
+}
+
+/**
+ * Thrown by a method's open() when it turns out not to apply only after some work (e.g. the default kubeconfig does not
+ * know the record's cluster): recorded as skipped, not failed.
+ */
+export class MethodSkippedError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'MethodSkippedError';
   }
 }
 
@@ -71,7 +82,7 @@ export async function connect(
       return { ...opened, method: handler.method, attempts };
     } catch (error) {
       attempt.durationMs = now() - attempt.startedAt;
-      attempt.outcome = 'failed';
+      attempt.outcome = error instanceof MethodSkippedError ? 'skipped' : 'failed';
       attempt.detail = error instanceof Error ? error.message : String(error);
       publish();
       if (context.signal.aborted) throw new ConnectAbortedError();
@@ -79,11 +90,13 @@ export async function connect(
   }
 
   const tried = attempts.filter((attempt) => attempt.outcome === 'failed');
+  const describe = (list: ConnectionAttempt[]) =>
+    list.map((attempt) => `${CONNECTION_METHOD_LABELS[attempt.method]}: ${attempt.detail}`).join('; ');
   const message =
     tried.length === 0
-      ? 'Nothing to connect with: the record has no way to reach the pod (add a pod name with Kubernetes access, or SSH details).'
+      ? `No way to reach this pod was configured (${describe(attempts)}). Add Kubernetes access or SSH details to the record.`
       : tried.length === 1
         ? tried[0]!.detail!
-        : `Every connection method failed (${tried.map((attempt) => attempt.method).join(', ')}); see the attempt log.`;
+        : `Every connection method failed (${tried.map((attempt) => CONNECTION_METHOD_LABELS[attempt.method]).join(', ')}); see the attempt log.`;
   throw new ConnectFailedError(message, attempts);
 }

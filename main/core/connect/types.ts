@@ -2,7 +2,13 @@
  * The connect chain's building blocks. A ConnectionMethodHandler is one way to reach a pod (the default kubeconfig,
  * the record's kubeconfig, token auth, in-cluster config, SSH); the chain in connect.ts tries them in order.
  */
-import type { ConnectionAttempt, HostKeyDecision, HostKeyPrompt, TerminalSize } from '../../../common/contract';
+import type {
+  ConnectionAttempt,
+  HostKeyDecision,
+  HostKeyPrompt,
+  KubeSessionTarget,
+  TerminalSize,
+} from '../../../common/contract';
 import type { ConnectionMethod } from '../../../common/pods';
 import type { PodConnectRecord } from '../store/types';
 import type { TerminalSession } from '../sessions/terminalSession';
@@ -11,6 +17,8 @@ import type { TerminalSession } from '../sessions/terminalSession';
 export interface ConnectContext {
   /** The terminal's size now (it may change while connecting). */
   size(): TerminalSize;
+  /** The container the user picked for this session (the tab's picker), overriding the record's. */
+  containerOverride: string | null;
   /** Aborted when the user closes the tab while connecting. */
   signal: AbortSignal;
   /** Asks the user about an unknown SSH host key; resolves with their decision (cancel when the tab closes). */
@@ -21,6 +29,8 @@ export interface OpenedSession {
   session: TerminalSession;
   /** Where the shell is, for the tab: "root@10.0.0.5:22", "prod/api-7d9f (container app)". */
   target: string;
+  /** For Kubernetes exec sessions: the pod and container, so the tab can offer the other containers. */
+  kube?: KubeSessionTarget;
 }
 
 export interface ConnectionMethodHandler {

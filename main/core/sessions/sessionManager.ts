@@ -57,7 +57,7 @@ export class SessionManager {
   }
 
   /** Starts connecting and returns the session id at once; everything else arrives on the client's stream. */
-  open(podId: string, size: TerminalSize, client: ClientConnection): number {
+  open(podId: string, size: TerminalSize, client: ClientConnection, container: string | null = null): number {
     if (!this.options.pods.get(podId)) {
       throw new ContractError('notFound', `No pod record with id ${podId}; it may have been deleted.`);
     }
@@ -69,7 +69,7 @@ export class SessionManager {
       client,
       stream,
       size,
-      status: { phase: 'connecting', attempts: [], method: null, target: null, hostKeyPrompt: null },
+      status: { phase: 'connecting', attempts: [], method: null, target: null, hostKeyPrompt: null, kube: null },
       abort: new AbortController(),
       terminal: null,
       pipe: null,
@@ -79,7 +79,7 @@ export class SessionManager {
     this.sessions.set(id, session);
     stream.onCommand((command) => this.onCommand(session, command));
     this.postStatus(session);
-    void this.connect(session, podId);
+    void this.connect(session, podId, container);
     return id;
   }
 
@@ -124,7 +124,7 @@ export class SessionManager {
     });
   }
 
-  private async connect(session: ManagedSession, podId: string): Promise<void> {
+  private async connect(session: ManagedSession, podId: string, containerOverride: string | null): Promise<void> {
     try {
       const record = await this.options.pods.getForConnect(podId);
       if (!record) throw new ConnectFailedError(`No pod record with id ${podId}; it may have been deleted.`, []);
@@ -133,6 +133,7 @@ export class SessionManager {
         this.options.methods,
         {
           size: () => session.size,
+          containerOverride,
           signal: session.abort.signal,
           promptHostKey: (prompt) =>
             new Promise<HostKeyDecision>((resolve) => {
@@ -154,7 +155,12 @@ export class SessionManager {
         return;
       }
       this.attach(session, result.session);
-      this.update(session, { phase: 'connected', method: result.method, target: result.target });
+      this.update(session, {
+        phase: 'connected',
+        method: result.method,
+        target: result.target,
+        kube: result.kube ?? null,
+      });
       this.options.pods.recordConnection(podId, result.method, this.now());
     } catch (error) {
       if (session.ended || error instanceof ConnectAbortedError) return;
@@ -168,7 +174,15 @@ export class SessionManager {
     const pipe = new SessionDataPipe(terminal, (data) => session.stream.post({ type: 'data', data }));
     session.pipe = pipe;
     terminal.onData((chunk) => pipe.push(chunk));
-    terminal.onExit((exit) => void this.end(session, { kind: 'exited', code: exit.code, signal: exit.signal }));
+    terminal.onExit(
+      (exit) =>
+        void this.end(session, {
+          kind: 'exited',
+          code: exit.code,
+          signal: exit.signal,
+          ...(exit.message ? { message: exit.message } : {}),
+        }),
+    );
     terminal.onError((error) => void this.end(session, { kind: 'lost', message: error.message }));
     // The size may have changed while connecting.
     terminal.resize(session.size.cols, session.size.rows);

@@ -6,6 +6,8 @@ export interface TerminalExit {
   /** Null when the remote reported no code (killed by a signal, or the server sent none). */
   code: number | null;
   signal: string | null;
+  /** Why, when the remote said more than a code (e.g. a Kubernetes exec that failed after the shell opened). */
+  message?: string;
 }
 
 export interface Disposable {

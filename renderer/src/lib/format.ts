@@ -50,7 +50,7 @@ export function describeEnd(end: SessionEnd): string {
     case 'exited':
       if (end.code !== null) return `Session ended (exit code ${end.code})`;
       if (end.signal !== null) return `Session ended (killed by signal ${end.signal})`;
-      return 'Session ended';
+      return end.message ? `Session ended: ${end.message}` : 'Session ended';
     case 'failed':
       return `Could not connect: ${end.message}`;
     case 'lost':
@@ -64,6 +64,15 @@ export function describeEnd(end: SessionEnd): string {
 export function connectedLine(method: ConnectionMethod | null, target: string | null): string {
   const via = method ? ` via ${CONNECTION_METHOD_LABELS[method]}` : '';
   return `Connected${via}${target ? ` to ${target}` : ''}`;
+}
+
+/**
+ * A method that failed before the one that opened, as a line above "Connected …": the scrollback keeps why the
+ * session landed where it did (e.g. on SSH after the cluster refused).
+ */
+export function failedAttemptLine(attempt: ConnectionAttempt): string {
+  const took = attempt.durationMs !== null ? ` (${formatDuration(attempt.durationMs)})` : '';
+  return `✗ ${CONNECTION_METHOD_LABELS[attempt.method]} failed${took}: ${attempt.detail ?? 'no reason given'}`;
 }
 
 export const ATTEMPT_OUTCOME_WORDS: Record<ConnectionAttempt['outcome'], string> = {

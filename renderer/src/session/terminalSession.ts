@@ -15,7 +15,7 @@ import type {
   TerminalSize,
 } from '../../../common/contract';
 import type { RendererClient } from '../client';
-import { connectedLine } from '../lib/format';
+import { connectedLine, failedAttemptLine } from '../lib/format';
 import { AckTracker } from './ackTracker';
 import { splitInput } from './input';
 import { PREFERS_LIGHT_QUERY, TERMINAL_FONT_FAMILY, terminalThemeFor } from './terminalTheme';
@@ -82,6 +82,8 @@ export class TerminalSession {
   private opened = false;
   private disposed = false;
   private resizeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The container picked in this tab (overrides the record's), once the user has picked one. */
+  private container: string | null = null;
 
   constructor(private readonly options: TerminalSessionOptions) {
     this.element = document.createElement('div');
@@ -178,6 +180,24 @@ export class TerminalSession {
     this.focus();
   }
 
+  /** The tab's container picker: ends this session and opens the same pod's other container in the same tab. */
+  switchContainer(container: string): void {
+    if (this.disposed || this.state.status?.kube?.container === container) return;
+    this.container = container;
+    this.generation++;
+    const { sessionId, phase } = this.state;
+    if (sessionId !== null && phase !== 'ended') this.closeRemote(sessionId);
+    this.acks = null;
+    this.channel?.detach();
+    this.channel = null;
+    this.term.options.disableStdin = false;
+    this.term.options.cursorBlink = true;
+    this.term.write(`${SOFT_RESET}\r\n${DIM}Switching to container ${container}…${RESET}\r\n`);
+    this.announced = false;
+    void this.connect();
+    this.focus();
+  }
+
   /** The tab closed: end the session on main and free the terminal. */
   dispose(): void {
     if (this.disposed) return;
@@ -201,7 +221,11 @@ export class TerminalSession {
     this.update({ phase: 'opening', sessionId: null, status: null, end: null, answeringHostKey: false });
     let channel: SessionChannel;
     try {
-      channel = await this.options.client.openSession({ podId: this.options.podId, size });
+      channel = await this.options.client.openSession({
+        podId: this.options.podId,
+        size,
+        ...(this.container ? { container: this.container } : {}),
+      });
     } catch (error) {
       if (generation === this.generation) this.ended({ kind: 'failed', message: messageOf(error) });
       return;
@@ -239,6 +263,9 @@ export class TerminalSession {
         this.update({ status, phase, ...(promptChanged ? { answeringHostKey: false } : {}) });
         if (status.phase === 'connected' && !this.announced) {
           this.announced = true;
+          for (const attempt of status.attempts.filter((entry) => entry.outcome === 'failed')) {
+            this.term.write(`${DIM}${failedAttemptLine(attempt)}${RESET}\r\n`);
+          }
           this.term.write(`${DIM}${connectedLine(status.method, status.target)}${RESET}\r\n`);
           this.options.onConnected();
         }

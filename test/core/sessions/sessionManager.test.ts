@@ -78,7 +78,15 @@ describe('sessions through the core against a real sshd', () => {
     const status = await connected(client, sessionId);
     expect(status.method).toBe('ssh');
     expect(status.target).toBe(`${sshd.keyUser}@127.0.0.1:${sshd.port}`);
-    expect(status.attempts).toMatchObject([{ method: 'ssh', outcome: 'opened' }]);
+    // A record without a pod name skips every Kubernetes method (with the reason) and opens over SSH.
+    expect(status.attempts.map((attempt) => `${attempt.method}:${attempt.outcome}`)).toEqual([
+      'defaultKubeconfig:skipped',
+      'podKubeconfig:skipped',
+      'token:skipped',
+      'inCluster:skipped',
+      'ssh:opened',
+    ]);
+    expect(status.attempts[0]!.detail).toBe('no pod name in the record');
 
     client.send(sessionId, { type: 'write', data: 'echo $((6*7))\n' });
     await client.waitFor(() => /^42\r?$/m.test(client.output(sessionId)));
@@ -109,7 +117,7 @@ describe('sessions through the core against a real sshd', () => {
     client.send(sessionId, { type: 'write', data: 'exit 3\n' });
     const end = await client.waitFor(() => endOf(client.events.get(sessionId)));
     expect(end.end).toEqual({ kind: 'exited', code: 3, signal: null });
-    expect(statusOf(client.events.get(sessionId))?.attempts).toHaveLength(1);
+    expect(statusOf(client.events.get(sessionId))?.attempts.filter((a) => a.outcome !== 'skipped')).toHaveLength(1);
   });
 
   it('reports a wrong password as a failed connection with the reason, and keeps the record intact', async (context) => {

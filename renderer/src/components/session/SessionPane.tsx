@@ -43,9 +43,32 @@ export function SessionPane({ tab, active, onEditRecord }: SessionPaneProps) {
   }, [active, connected, session]);
 
   const prompt = state.status?.hostKeyPrompt ?? null;
+  const kube = state.status?.kube ?? null;
   const connecting = state.phase === 'opening' || state.phase === 'connecting';
   return (
     <div ref={pane} className="session-pane" hidden={!active}>
+      {kube && kube.containers.length > 1 && (
+        <div className="session-bar">
+          <span className="session-bar-pod mono">
+            {kube.namespace}/{kube.pod}
+          </span>
+          <label className="session-bar-field">
+            Container
+            <select
+              className="select"
+              aria-label="Container"
+              value={kube.container}
+              onChange={(event) => session.switchContainer(event.target.value)}
+            >
+              {kube.containers.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      )}
       <div className="terminal-area">
         <div ref={host} className="terminal-host" />
         {state.phase === 'awaitingHostKey' && prompt && (

@@ -17,6 +17,7 @@ interface SidebarProps {
   onQueryChange(query: string): void;
   onOpen(pod: PodView): void;
   onEdit(pod: PodView): void;
+  onRefresh(pod: PodView): void;
   onDelete(pod: PodView): void;
   onAdd(): void;
   searchRef: RefObject<HTMLInputElement | null>;
@@ -33,8 +34,20 @@ interface MenuState {
 }
 
 export function Sidebar(props: SidebarProps) {
-  const { pods, query, onQueryChange, onOpen, onEdit, onDelete, onAdd, searchRef, appInfo, selectedId, onSelect } =
-    props;
+  const {
+    pods,
+    query,
+    onQueryChange,
+    onOpen,
+    onEdit,
+    onRefresh,
+    onDelete,
+    onAdd,
+    searchRef,
+    appInfo,
+    selectedId,
+    onSelect,
+  } = props;
   const list = useRef<HTMLDivElement | null>(null);
   const [menu, setMenu] = useState<MenuState | null>(null);
   // The selection falls back to the first match, so Enter in the search box opens the best hit.
@@ -121,6 +134,7 @@ export function Sidebar(props: SidebarProps) {
           items={[
             { label: 'Open in new tab', shortcut: 'Enter', onSelect: () => onOpen(menu.pod) },
             { label: 'Edit…', shortcut: 'F2', onSelect: () => onEdit(menu.pod) },
+            { label: 'Refresh', onSelect: () => onRefresh(menu.pod) },
             { label: 'Delete…', shortcut: 'Del', danger: true, onSelect: () => onDelete(menu.pod) },
           ]}
         />

@@ -1,0 +1,103 @@
+/**
+ * Refresh: the original design's "manage pod" step. Walk the Kubernetes methods in chain order, read the pod with the
+ * first access that works, and store what was resolved on the record so later connects (and other machines, through
+ * an export) have it. A pod that no longer exists is reported and the record is left exactly as it was.
+ */
+import type { PodRefreshResult } from '../../common/contract';
+import { CONNECTION_METHOD_LABELS, podSaveSchema, type PodView } from '../../common/pods';
+import { PodNotFoundError, readPod, type AccessResolver, type ResolvedAccess } from './access';
+import { KUBE_METHODS } from './connect/kubeMethod';
+import type { PodRepository } from './store/types';
+
+export async function refreshPod(id: string, pods: PodRepository, resolver: AccessResolver): Promise<PodRefreshResult> {
+  const record = await pods.getForConnect(id);
+  const view = pods.get(id);
+  if (!record || !view) throw new Error(`No pod record with id ${id}; it may have been deleted.`);
+  const checked: PodRefreshResult['checked'] = [];
+  const result = (found: boolean, message: string, extra: Partial<PodRefreshResult> = {}): PodRefreshResult => ({
+    found,
+    method: null,
+    access: null,
+    pod: null,
+    message,
+    checked,
+    record: view,
+    ...extra,
+  });
+
+  if (!record.podName) {
+    return result(false, 'This record has no pod name, so there is nothing to look up in Kubernetes.');
+  }
+  const where = `${record.namespace}/${record.podName}`;
+  for (const method of KUBE_METHODS) {
+    let access: ResolvedAccess;
+    try {
+      const resolution = await resolver.resolve(method, record);
+      if ('skip' in resolution) {
+        checked.push({ method, outcome: 'skipped', detail: resolution.skip });
+        continue;
+      }
+      access = resolution.access;
+    } catch (error) {
+      checked.push({ method, outcome: 'failed', detail: messageOf(error) });
+      continue;
+    }
+    try {
+      const pod = await readPod(access, record.namespace, record.podName);
+      checked.push({ method, outcome: 'found', detail: `${pod.phase} via ${access.description}` });
+      const stored = await storeAccess(view, access, pods);
+      const containers = pod.containers.join(', ');
+      return result(
+        true,
+        `Found ${where}: ${pod.phase}, container${pod.containers.length === 1 ? '' : 's'} ${containers}` +
+          `${pod.defaultContainer ? ` (default ${pod.defaultContainer})` : ''}, via ${access.description}.`,
+        { method, access: access.description, pod, record: stored },
+      );
+    } catch (error) {
+      if (error instanceof PodNotFoundError) {
+        checked.push({ method, outcome: 'notFound', detail: error.message });
+        return result(
+          false,
+          `Pod ${where} no longer exists (${CONNECTION_METHOD_LABELS[method]}: ${access.description}). The record is unchanged; edit its pod name if the pod was replaced.`,
+          { method, access: access.description },
+        );
+      }
+      checked.push({ method, outcome: 'failed', detail: messageOf(error) });
+    }
+  }
+  const tried = checked.filter((entry) => entry.outcome === 'failed');
+  return result(
+    false,
+    tried.length === 0
+      ? 'No Kubernetes access is configured for this record: add a kubeconfig, a cluster host and token, or a default kubeconfig.'
+      : `Could not read ${where}: ${tried.map((entry) => `${CONNECTION_METHOD_LABELS[entry.method]}: ${entry.detail}`).join('; ')}`,
+  );
+}
+
+/**
+ * Stores the cluster host always, and the credentials only where they came from the machine rather than the record:
+ * the default kubeconfig's context (flattened to one self-contained kubeconfig) or the environment's token. In-cluster
+ * service-account tokens rotate, so they are not copied.
+ */
+async function storeAccess(view: PodView, access: ResolvedAccess, pods: PodRepository): Promise<PodView> {
+  const {
+    id,
+    storedSecrets: _storedSecrets,
+    createdAt: _createdAt,
+    updatedAt: _updatedAt,
+    lastConnectedAt: _lastConnectedAt,
+    lastConnectionMethod: _lastConnectionMethod,
+    ...fields
+  } = view;
+  const secrets: Record<string, string> = {};
+  if (access.method === 'defaultKubeconfig' && access.kubeconfigText) secrets.kubeconfig = access.kubeconfigText;
+  if (access.method === 'token' && access.token && !view.storedSecrets.token) secrets.token = access.token;
+  const parsed = podSaveSchema.safeParse({ id, fields: { ...fields, clusterHost: access.server }, secrets });
+  // A server URL the record's schema would refuse (it should not happen) is not worth failing the refresh over.
+  if (!parsed.success) return view;
+  return pods.save(parsed.data);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

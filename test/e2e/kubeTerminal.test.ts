@@ -1,0 +1,128 @@
+/**
+ * Kubernetes paths end to end in real Chromium: a record with only a kubeconfig opens over exec against the test API
+ * server; a record whose cluster is dead falls back to the real sshd and the tab says why; a pod with several
+ * containers offers the picker; Refresh reports what it found.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserUnavailableReason, launchChromium } from '../harness/browser';
+import { startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
+import { findFreePort, startSshd, type SshdHarness } from '../harness/sshd';
+import { saveScreenshot, terminalText, typeInTerminal, waitForPrompt, waitForTerminalText } from '../harness/ui';
+import { startWebApp, webAppUnavailableReason, type WebApp } from '../harness/webApp';
+
+const skipReason = browserUnavailableReason() ?? webAppUnavailableReason();
+if (skipReason) console.warn(`skipping the Kubernetes e2e tests: ${skipReason}`);
+
+let kube: KubeApiServer | null = null;
+let sshd: SshdHarness | null = null;
+let app: WebApp;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  if (skipReason) return;
+  kube = await startKubeApiServer();
+  sshd = await startSshd();
+  if (!kube || !sshd) return;
+  app = await startWebApp();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+  await page.goto(app.url);
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await sshd?.stop();
+  await kube?.stop();
+});
+
+function needsServers(): string | null {
+  if (!kube) return 'the test Kubernetes API server could not start (openssl missing?)';
+  if (!sshd) return 'no sshd on this machine (apt-get install openssh-server)';
+  return null;
+}
+
+async function fillKubeRecord(name: string, podName: string): Promise<void> {
+  await page
+    .getByRole('button', { name: /add pod/i })
+    .first()
+    .click();
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Namespace', { exact: true }).fill('default');
+  await page.getByLabel('Pod name', { exact: true }).fill(podName);
+}
+
+async function save(name: string): Promise<void> {
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect.poll(() => page.getByText(name, { exact: true }).count()).toBeGreaterThan(0);
+}
+
+describe.skipIf(skipReason !== null)('Kubernetes terminal in the browser', () => {
+  it('opens a record that has only a kubeconfig over exec, and the tab names the method', async (context) => {
+    const missing = needsServers();
+    if (missing) return context.skip(missing);
+    await fillKubeRecord('shell pod', 'shell-pod');
+    await page.getByLabel('Kubeconfig', { exact: true }).fill(kube!.kubeconfig({ user: 'token' }));
+    await save('shell pod');
+    await page.getByText('shell pod', { exact: true }).first().click();
+    await waitForTerminalText(page, /Connected via pod's kubeconfig to default\/shell-pod \(container main\)/);
+    await waitForPrompt(page);
+    await typeInTerminal(page, 'echo $((6*7))\n');
+    await waitForTerminalText(page, /^42\s*$/m);
+    await saveScreenshot(page, 'kube-exec');
+    expect(kube!.execRequests.at(-1)).toMatchObject({ pod: 'shell-pod', container: 'main', tty: true });
+  });
+
+  it('falls back to SSH when the cluster is down, and the tab shows both attempts', async (context) => {
+    const missing = needsServers();
+    if (missing) return context.skip(missing);
+    const deadPort = await findFreePort();
+    await fillKubeRecord('dead cluster', 'shell-pod');
+    await page.getByLabel('Cluster host', { exact: true }).fill(`https://127.0.0.1:${deadPort}`);
+    await page.getByLabel('Token', { exact: true }).fill('a-token-for-a-dead-cluster');
+    await page.getByLabel('SSH host', { exact: true }).fill(sshd!.host);
+    await page.getByLabel('SSH port', { exact: true }).fill(String(sshd!.port));
+    await page.getByLabel('SSH user', { exact: true }).fill(sshd!.keyUser);
+    await page.getByLabel('SSH auth', { exact: true }).selectOption('privateKeyPath');
+    await page.getByLabel('Private key path', { exact: true }).fill(sshd!.clientKeyPath);
+    await save('dead cluster');
+    await page.getByText('dead cluster', { exact: true }).first().click();
+    await page.getByRole('button', { name: 'Accept once' }).click({ timeout: 15_000 });
+    // A long reason wraps across rows: read the rows as one line.
+    await expect
+      .poll(async () => (await terminalText(page)).replace(/\n/g, ''), { timeout: 15_000 })
+      .toMatch(/✗ token auth failed \(\d+\s?ms\): .*ECONNREFUSED/);
+    await waitForTerminalText(page, /Connected via SSH to /);
+    await waitForPrompt(page);
+    await saveScreenshot(page, 'fallback-to-ssh');
+    expect(await terminalText(page)).not.toContain('a-token-for-a-dead-cluster');
+  });
+
+  it('offers the container picker for a pod with several containers, starting in the default one', async (context) => {
+    const missing = needsServers();
+    if (missing) return context.skip(missing);
+    await fillKubeRecord('multi pod', 'multi');
+    await page.getByLabel('Kubeconfig', { exact: true }).fill(kube!.kubeconfig({ user: 'token' }));
+    await save('multi pod');
+    await page.getByText('multi pod', { exact: true }).first().click();
+    await waitForTerminalText(page, /default\/multi \(container sidecar\)/);
+    const picker = page.locator('.session-pane:visible').getByLabel('Container');
+    await expect.poll(() => picker.inputValue()).toBe('sidecar');
+    await saveScreenshot(page, 'container-picker');
+    await picker.selectOption('app');
+    await waitForTerminalText(page, /default\/multi \(container app\)/);
+    await expect.poll(() => kube!.execRequests.at(-1)?.container).toBe('app');
+  });
+
+  it('refreshes a record and shows the pod it found', async (context) => {
+    const missing = needsServers();
+    if (missing) return context.skip(missing);
+    await page.getByText('multi pod', { exact: true }).first().click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Refresh' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Found default/multi' }).count()).toBe(1);
+    await expect.poll(() => page.getByText('sidecar (default)').count()).toBe(1);
+    await saveScreenshot(page, 'refresh');
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+  });
+});
