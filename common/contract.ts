@@ -58,10 +58,12 @@ export interface AppInfo {
 
 /** What Refresh found about a pod. */
 export interface PodInfoView {
+  /** Pending, Running, Succeeded, Failed, Unknown (or '' when the server gave none). */
   phase: string;
   containers: string[];
   /** The kubectl.kubernetes.io/default-container annotation, when it names one of the containers. */
   defaultContainer: string | null;
+  /** The pod's Ready condition is True. */
   ready: boolean;
   nodeName: string | null;
   podIP: string | null;

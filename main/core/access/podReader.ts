@@ -6,6 +6,7 @@
  *
  * The only file in access/ that talks to the API server.
  */
+import type { PodInfoView } from '../../../common/contract';
 import {
   ApiException,
   CoreV1Api,
@@ -29,19 +30,10 @@ const MAX_ERROR_BODY_CHARS = 2_000;
 /** How deep to look through error.cause chains (fetch → undici → socket) for a system error code. */
 const MAX_CAUSE_DEPTH = 6;
 
-/** What the connect chain needs to know about a pod. */
-export interface PodInfo {
+/** What the connect chain needs to know about a pod: the view Refresh shows, plus where the pod is. */
+export interface PodInfo extends PodInfoView {
   name: string;
   namespace: string;
-  /** Pending, Running, Succeeded, Failed, Unknown (or '' when the server gave none). */
-  phase: string;
-  containers: string[];
-  /** The default-container annotation, when it names one of the pod's containers. */
-  defaultContainer: string | null;
-  /** The pod's Ready condition is True. */
-  ready: boolean;
-  nodeName: string | null;
-  podIP: string | null;
 }
 
 export type PodReadFailure =

@@ -4,7 +4,6 @@
  * TLS) with the message they see, and the TerminalSession behaviour: size, exit code, close, lost connection,
  * backpressure, keepalive through an idle-cutting proxy.
  */
-import { readFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import {
   type KubeExecOptions,
 } from '../../../main/core/sessions/kubeExecSession';
 import type { TerminalExit, TerminalSession } from '../../../main/core/sessions/terminalSession';
+import { bytesWrittenBy, eventually, isRunning, record, sleep, WAIT_MS } from '../../harness/sessionRecorder';
 import { startIdleProxy } from '../../harness/idleProxy';
 import { startKubeApiServer } from '../../harness/kubeApiServer';
 
@@ -23,82 +23,6 @@ const kube = await startKubeApiServer();
 afterAll(async () => {
   await kube?.stop();
 });
-
-/** Long enough for a loaded 2-core box, short enough that a hang fails the test rather than the suite. */
-const WAIT_MS = 10_000;
-/** Keeps the first part and the tail of the output only: a flood test sends megabytes nobody needs to keep. */
-const KEEP_TEXT_CHARS = 256 * 1024;
-const KEEP_TAIL_CHARS = 4 * 1024;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-/** Records a session's output and how it ended. */
-function record(session: TerminalSession) {
-  let text = '';
-  let tail = '';
-  let bytes = 0;
-  let exit: TerminalExit | null = null;
-  let error: Error | null = null;
-  session.onData((chunk) => {
-    bytes += chunk.byteLength;
-    const piece = Buffer.from(chunk).toString('latin1');
-    if (text.length < KEEP_TEXT_CHARS) text += piece;
-    tail = (tail + piece).slice(-KEEP_TAIL_CHARS);
-  });
-  const exited = new Promise<TerminalExit>((resolve) =>
-    session.onExit((status) => {
-      exit = status;
-      resolve(status);
-    }),
-  );
-  const failed = new Promise<Error>((resolve) =>
-    session.onError((e) => {
-      error = e;
-      resolve(e);
-    }),
-  );
-  return {
-    get text() {
-      return text;
-    },
-    get bytes() {
-      return bytes;
-    },
-    get exit() {
-      return exit;
-    },
-    get error() {
-      return error;
-    },
-    exited,
-    failed,
-    waitFor: (pattern: RegExp) =>
-      eventually(`output matching ${pattern}`, () => text.match(pattern) ?? tail.match(pattern) ?? undefined),
-  };
-}
-
-/** Is the process alive (a zombie counts as gone)? The test server's "containers" are processes on this machine. */
-async function isRunning(pid: number): Promise<boolean> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-  if (stat === null) return false;
-  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-}
-
-/** Bytes the process has written (Linux /proc/<pid>/io "wchar"): proves whether a remote writer is blocked. */
-async function bytesWrittenBy(pid: number): Promise<number> {
-  const io = await readFile(`/proc/${pid}/io`, 'utf8');
-  return Number(/^wchar: (\d+)$/m.exec(io)?.[1]);
-}
 
 async function freePort(): Promise<number> {
   const server = createServer();

@@ -2,7 +2,6 @@
  * openSshSession against a real OpenSSH server (test/harness/sshd.ts): every auth method, the error people see when
  * each goes wrong, and the TerminalSession behaviour (size, exit code, close, backpressure) on a real PTY.
  */
-import { readFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -12,77 +11,13 @@ import {
   type SshSessionOptions,
 } from '../../../main/core/sessions/sshSession';
 import type { TerminalExit, TerminalSession } from '../../../main/core/sessions/terminalSession';
+import { bytesWrittenBy, eventually, isRunning, record, sleep } from '../../harness/sessionRecorder';
 import { findFreePort, startSshAgent, startSshd } from '../../harness/sshd';
 
 const sshd = await startSshd();
 afterAll(async () => {
   await sshd?.stop();
 });
-
-/** Long enough for a loaded 2-core box, short enough that a hang fails the test rather than the suite. */
-const WAIT_MS = 10_000;
-/** Keeps the first part of the output only: a flood test sends megabytes nobody needs to keep. */
-const KEEP_TEXT_CHARS = 256 * 1024;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-/** Records a session's output and how it ended. */
-function record(session: TerminalSession) {
-  let text = '';
-  let bytes = 0;
-  let exit: TerminalExit | null = null;
-  let error: Error | null = null;
-  session.onData((chunk) => {
-    bytes += chunk.byteLength;
-    if (text.length < KEEP_TEXT_CHARS) text += Buffer.from(chunk).toString('utf8');
-  });
-  const exited = new Promise<TerminalExit>((resolve) =>
-    session.onExit((status) => {
-      exit = status;
-      resolve(status);
-    }),
-  );
-  session.onError((e) => (error = e));
-  return {
-    get text() {
-      return text;
-    },
-    get bytes() {
-      return bytes;
-    },
-    get exit() {
-      return exit;
-    },
-    get error() {
-      return error;
-    },
-    exited,
-    waitFor: (pattern: RegExp) => eventually(`output matching ${pattern}`, () => text.match(pattern) ?? undefined),
-  };
-}
-
-/** Is the process alive (a zombie counts as gone: containers often have no init to reap it)? */
-async function isRunning(pid: number): Promise<boolean> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-  if (stat === null) return false;
-  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-}
-
-/** Bytes the process has written (Linux /proc/<pid>/io "wchar"): proves whether a remote writer is blocked. */
-async function bytesWrittenBy(pid: number): Promise<number> {
-  const io = await readFile(`/proc/${pid}/io`, 'utf8');
-  return Number(/^wchar: (\d+)$/m.exec(io)?.[1]);
-}
 
 async function expectConnectError(promise: Promise<TerminalSession>): Promise<SshConnectError> {
   const error = await promise.then(

@@ -1,0 +1,84 @@
+/**
+ * Watching a TerminalSession in tests: its output (bounded, so floods do not eat memory), how it ended, and waiting
+ * for either. Shared by the SSH and Kubernetes exec session tests, which drive the same interface.
+ */
+import { readFile } from 'node:fs/promises';
+import type { TerminalExit, TerminalSession } from '../../main/core/sessions/terminalSession';
+
+/** Long enough for a loaded 2-core box, short enough that a hang fails the test rather than the suite. */
+export const WAIT_MS = 10_000;
+/** Keeps the first part and the tail of the output only: a flood test sends megabytes nobody needs to keep. */
+const KEEP_TEXT_CHARS = 256 * 1024;
+const KEEP_TAIL_CHARS = 4 * 1024;
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` until it returns something other than undefined, or fails after WAIT_MS naming `what`. */
+export async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** Records a session's output and how it ended. */
+export function record(session: TerminalSession) {
+  const decoder = new TextDecoder();
+  let text = '';
+  let tail = '';
+  let bytes = 0;
+  let exit: TerminalExit | null = null;
+  let error: Error | null = null;
+  session.onData((chunk) => {
+    bytes += chunk.byteLength;
+    const piece = decoder.decode(chunk, { stream: true });
+    if (text.length < KEEP_TEXT_CHARS) text += piece;
+    tail = (tail + piece).slice(-KEEP_TAIL_CHARS);
+  });
+  const exited = new Promise<TerminalExit>((resolve) =>
+    session.onExit((status) => {
+      exit = status;
+      resolve(status);
+    }),
+  );
+  const failed = new Promise<Error>((resolve) =>
+    session.onError((e) => {
+      error = e;
+      resolve(e);
+    }),
+  );
+  return {
+    get text() {
+      return text;
+    },
+    get bytes() {
+      return bytes;
+    },
+    get exit() {
+      return exit;
+    },
+    get error() {
+      return error;
+    },
+    exited,
+    failed,
+    waitFor: (pattern: RegExp) =>
+      eventually(`output matching ${pattern}`, () => text.match(pattern) ?? tail.match(pattern) ?? undefined),
+  };
+}
+
+/** Is the process alive (a zombie counts as gone: containers often have no init to reap it)? */
+export async function isRunning(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  if (stat === null) return false;
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+}
+
+/** Bytes the process has written (Linux /proc/<pid>/io "wchar"): proves whether a remote writer is blocked. */
+export async function bytesWrittenBy(pid: number): Promise<number> {
+  const io = await readFile(`/proc/${pid}/io`, 'utf8');
+  return Number(/^wchar: (\d+)$/m.exec(io)?.[1]);
+}
