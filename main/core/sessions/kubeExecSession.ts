@@ -36,6 +36,7 @@ import {
   KubeExecError,
   type ExecErrorContext,
 } from './kubeExecErrors';
+import { SessionEvents } from './sessionEvents';
 import type { Disposable, TerminalExit, TerminalSession } from './terminalSession';
 
 export { KubeExecError, type KubeExecFailure } from './kubeExecErrors';
@@ -227,7 +228,6 @@ function readBody(response: IncomingMessage, limit: number): Promise<string> {
 }
 
 type Phase = 'connecting' | 'starting' | 'open' | 'failed';
-type Outcome = { kind: 'exit'; exit: KubeExecExit } | { kind: 'error'; error: Error };
 
 /**
  * One exec socket, from the upgrade to the close. Events reach listeners in order: all data, then one exit or one
@@ -245,16 +245,12 @@ class KubeExecSession implements TerminalSession {
   private readonly connectDisposables: Array<() => void> = [];
   /** Everything else registered on the socket, removed on close. */
   private readonly disposables: Array<() => void> = [];
-  private readonly dataListeners = new Set<(chunk: Uint8Array) => void>();
-  private readonly exitListeners = new Set<(exit: KubeExecExit) => void>();
-  private readonly errorListeners = new Set<(error: Error) => void>();
+  private readonly events = new SessionEvents<KubeExecExit>('a Kubernetes exec session');
   private held: Uint8Array[] = [];
   private flushScheduled = false;
   private status: ExecStatus | null = null;
   private socketError: Error | null = null;
   private keepaliveError: Error | null = null;
-  private outcome: Outcome | null = null;
-  private outcomeReleased = false;
   private closing: Promise<void> | null = null;
   private userPaused = false;
   private keepaliveTimer: NodeJS.Timeout | undefined;
@@ -455,39 +451,39 @@ class KubeExecSession implements TerminalSession {
   // --- delivering ---
 
   private deliver(chunk: Uint8Array): void {
-    if (this.dataListeners.size === 0 || this.held.length > 0) {
+    if (!this.events.hasDataListeners || this.held.length > 0) {
       this.held.push(chunk);
       this.applyPause();
       return;
     }
-    this.emit(this.dataListeners, chunk);
+    this.events.emitData(chunk);
   }
 
   private flushHeld(): void {
     this.flushScheduled = false;
-    for (const chunk of this.held.splice(0)) this.emit(this.dataListeners, chunk);
+    for (const chunk of this.held.splice(0)) this.events.emitData(chunk);
     this.applyPause();
     this.releaseOutcome();
   }
 
   private finish(code: number, reason: string): void {
-    if (this.outcome !== null || this.closing !== null) return;
+    if (this.events.outcome !== null || this.closing !== null) return;
     const status = this.status;
     if (status !== null) {
-      this.outcome = {
+      this.events.settle({
         kind: 'exit',
         exit:
           status.kind === 'failed'
             ? { code: null, signal: null, message: status.message }
             : { code: status.code, signal: null },
-      };
+      });
     } else {
       const why = this.keepaliveError?.message;
       const cause = this.socketError ? `; ${this.socketError.message}` : '';
-      this.outcome = {
+      this.events.settle({
         kind: 'error',
         error: new Error(why ?? `Connection to ${this.target} lost (${closeWords(code, reason)}${cause})`),
-      };
+      });
     }
     for (const dispose of this.disposables.splice(0)) dispose();
     // Held data goes first; the outcome follows it once a data listener takes it.
@@ -495,22 +491,8 @@ class KubeExecSession implements TerminalSession {
   }
 
   private releaseOutcome(): void {
-    const outcome = this.outcome;
-    if (outcome === null || this.outcomeReleased || this.closing !== null) return;
-    this.outcomeReleased = true;
-    if (outcome.kind === 'exit') this.emit(this.exitListeners, outcome.exit);
-    else this.emit(this.errorListeners, outcome.error);
-  }
-
-  private emit<T>(listeners: Set<(value: T) => void>, value: T): void {
-    for (const listener of [...listeners]) {
-      try {
-        listener(value);
-      } catch (error) {
-        // A broken listener must not unwind into ws's parser, which would tear the connection down.
-        console.error('Podterm: a Kubernetes exec session listener threw', error);
-      }
-    }
+    // After close() nothing fires (TerminalSession's contract).
+    if (this.closing === null) this.events.release();
   }
 
   // --- TerminalSession ---
@@ -546,35 +528,22 @@ class KubeExecSession implements TerminalSession {
    * every other event.
    */
   onData(listener: (chunk: Uint8Array) => void): Disposable {
-    this.dataListeners.add(listener);
+    const subscription = this.events.onData(listener);
     if (this.held.length > 0 && !this.flushScheduled) {
       this.flushScheduled = true;
       queueMicrotask(() => {
         if (this.closing === null) this.flushHeld();
       });
     }
-    return { dispose: () => this.dataListeners.delete(listener) };
+    return subscription;
   }
 
   onExit(listener: (exit: KubeExecExit) => void): Disposable {
-    return this.subscribeOutcome(this.exitListeners, listener, 'exit');
+    return this.events.onExit(listener);
   }
 
   onError(listener: (error: Error) => void): Disposable {
-    return this.subscribeOutcome(this.errorListeners, listener, 'error');
-  }
-
-  private subscribeOutcome<T>(set: Set<(value: T) => void>, listener: (value: T) => void, kind: Outcome['kind']) {
-    set.add(listener);
-    const outcome = this.outcome;
-    // A late subscriber still learns how it ended, but asynchronously, like every other event.
-    if (this.outcomeReleased && outcome?.kind === kind) {
-      const value = (outcome.kind === 'exit' ? outcome.exit : outcome.error) as T;
-      queueMicrotask(() => {
-        if (set.has(listener)) this.emit(set, value);
-      });
-    }
-    return { dispose: () => set.delete(listener) };
+    return this.events.onError(listener);
   }
 
   private isLive(): boolean {
@@ -582,7 +551,7 @@ class KubeExecSession implements TerminalSession {
   }
 
   private isPaused(): boolean {
-    return this.userPaused || (this.dataListeners.size === 0 && this.held.length > 0);
+    return this.userPaused || (!this.events.hasDataListeners && this.held.length > 0);
   }
 
   /** Real backpressure: a paused ws stops reading its socket, so TCP stops the API server, which stops the process. */
@@ -595,9 +564,7 @@ class KubeExecSession implements TerminalSession {
     this.stopTimers();
     for (const dispose of this.connectDisposables.splice(0)) dispose();
     for (const dispose of this.disposables.splice(0)) dispose();
-    this.dataListeners.clear();
-    this.exitListeners.clear();
-    this.errorListeners.clear();
+    this.events.clear();
     this.held = [];
     const ws = this.ws;
     if (ws.readyState === WebSocket.CLOSED) return;

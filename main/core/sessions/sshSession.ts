@@ -11,6 +11,7 @@ import ssh2 from 'ssh2';
 import type { AnyAuthMethod, AuthHandlerMiddleware, ClientChannel, ClientErrorExtensions, ParsedKey } from 'ssh2';
 import type { TerminalSize } from '../../../common/contract';
 import { HostKeyError, hostKeyType, type VerifyHostKey } from './hostKeys';
+import { SessionEvents } from './sessionEvents';
 import type { Disposable, TerminalExit, TerminalSession } from './terminalSession';
 
 /** The terminal type every modern full-screen program understands; xterm.js implements it. */
@@ -393,19 +394,14 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
   });
 }
 
-type Outcome = { kind: 'exit'; exit: TerminalExit } | { kind: 'error'; error: Error };
-
 /** An open shell on an ssh2 channel. Events arrive in order: all data, then one exit or one error. */
 class SshTerminalSession implements TerminalSession {
-  private readonly dataListeners = new Set<(chunk: Uint8Array) => void>();
-  private readonly exitListeners = new Set<(exit: TerminalExit) => void>();
-  private readonly errorListeners = new Set<(error: Error) => void>();
+  private readonly events = new SessionEvents('an SSH session');
   private readonly disposables: Array<() => void> = [];
   private dataAttached = false;
   private exitStatus: TerminalExit | null = null;
   private connectionError: Error | null = null;
   private connectionClosed = false;
-  private outcome: Outcome | null = null;
   private closing: Promise<void> | null = null;
 
   constructor(
@@ -429,7 +425,7 @@ class SshTerminalSession implements TerminalSession {
   }
 
   write(data: Uint8Array | string): void {
-    if (this.outcome !== null || this.closing !== null) return;
+    if (this.events.outcome !== null || this.closing !== null) return;
     // Copied: ssh2 may hold the chunk until the server opens its window, and the caller may reuse its buffer.
     this.channel.write(typeof data === 'string' ? data : Buffer.from(data));
   }
@@ -438,7 +434,7 @@ class SshTerminalSession implements TerminalSession {
     if (!Number.isInteger(cols) || !Number.isInteger(rows) || cols < 1 || rows < 1) {
       throw new RangeError(`terminal size must be whole numbers of at least 1, got ${cols}×${rows}`);
     }
-    if (this.outcome !== null || this.closing !== null) return;
+    if (this.events.outcome !== null || this.closing !== null) return;
     // Pixel sizes are unknown to us; 0 tells the server so (RFC 4254 §6.7).
     this.channel.setWindow(rows, cols, 0, 0);
   }
@@ -464,67 +460,41 @@ class SshTerminalSession implements TerminalSession {
    * within the SSH window).
    */
   onData(listener: (chunk: Uint8Array) => void): Disposable {
-    this.dataListeners.add(listener);
+    const subscription = this.events.onData(listener);
     if (!this.dataAttached) {
       this.dataAttached = true;
-      const forward = (chunk: Buffer) => this.emit(this.dataListeners, chunk);
+      const forward = (chunk: Buffer) => this.events.emitData(chunk);
       this.disposables.push(listen(this.channel, 'data', forward), listen(this.channel.stderr, 'data', forward));
     }
-    return { dispose: () => this.dataListeners.delete(listener) };
+    return subscription;
   }
 
   onExit(listener: (exit: TerminalExit) => void): Disposable {
-    return this.subscribeOutcome(this.exitListeners, listener, 'exit');
+    return this.events.onExit(listener);
   }
 
   onError(listener: (error: Error) => void): Disposable {
-    return this.subscribeOutcome(this.errorListeners, listener, 'error');
-  }
-
-  private subscribeOutcome<T>(set: Set<(value: T) => void>, listener: (value: T) => void, kind: Outcome['kind']) {
-    set.add(listener);
-    const outcome = this.outcome;
-    // A late subscriber still learns how it ended, but asynchronously, like every other event.
-    if (outcome?.kind === kind) {
-      const value = (outcome.kind === 'exit' ? outcome.exit : outcome.error) as T;
-      queueMicrotask(() => {
-        if (set.has(listener)) this.emit(set, value);
-      });
-    }
-    return { dispose: () => set.delete(listener) };
-  }
-
-  private emit<T>(listeners: Set<(value: T) => void>, value: T): void {
-    for (const listener of [...listeners]) {
-      try {
-        listener(value);
-      } catch (error) {
-        // A broken listener must not unwind into ssh2's parser, which would tear the connection down.
-        console.error('Podterm: an SSH session listener threw', error);
-      }
-    }
+    return this.events.onError(listener);
   }
 
   private finish(): void {
-    if (this.outcome !== null || this.closing !== null) return;
+    if (this.events.outcome !== null || this.closing !== null) return;
     if (this.exitStatus === null && this.connectionClosed) {
       const why = this.connectionError?.message ?? 'the server closed the connection';
-      this.outcome = { kind: 'error', error: new Error(`SSH connection to ${this.target} lost: ${why}`) };
-      this.emit(this.errorListeners, this.outcome.error);
+      this.events.settle({ kind: 'error', error: new Error(`SSH connection to ${this.target} lost: ${why}`) });
     } else {
       // No exit status on a live connection: the server closed the channel without one (allowed by RFC 4254).
-      this.outcome = { kind: 'exit', exit: this.exitStatus ?? { code: null, signal: null } };
-      this.emit(this.exitListeners, this.outcome.exit);
+      this.events.settle({ kind: 'exit', exit: this.exitStatus ?? { code: null, signal: null } });
     }
+    // The channel's close comes after its data, so nothing is held back: deliver the end now.
+    this.events.release();
     // One shell per connection: once it is gone, so is the connection.
     void this.close();
   }
 
   private async shutdown(): Promise<void> {
     for (const dispose of this.disposables.splice(0)) dispose();
-    this.dataListeners.clear();
-    this.exitListeners.clear();
-    this.errorListeners.clear();
+    this.events.clear();
     if (this.connectionClosed) return;
     const closed = new Promise<void>((resolve) => this.client.once('close', () => resolve()));
     // Ending the connection makes sshd close the PTY, which hangs up the shell and its jobs (SIGHUP).
