@@ -1,0 +1,64 @@
+/**
+ * A tab whose connection drops keeps its scrollback, says why, and reconnects to the same record in place.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserUnavailableReason, launchChromium } from '../harness/browser';
+import { startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
+import { saveScreenshot, terminalText, typeInTerminal, waitForPrompt, waitForTerminalText } from '../harness/ui';
+import { startWebApp, webAppUnavailableReason, type WebApp } from '../harness/webApp';
+
+const skipReason = browserUnavailableReason() ?? webAppUnavailableReason();
+if (skipReason) console.warn(`skipping the reconnect e2e test: ${skipReason}`);
+
+let kube: KubeApiServer | null = null;
+let app: WebApp;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  if (skipReason) return;
+  kube = await startKubeApiServer();
+  if (!kube) return;
+  app = await startWebApp();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1100, height: 700 }, colorScheme: 'dark' });
+  await page.goto(app.url);
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await kube?.stop();
+});
+
+describe.skipIf(skipReason !== null)('reconnect', () => {
+  it('shows a dropped connection, keeps the scrollback and reconnects in the same tab', async (context) => {
+    if (!kube) return context.skip('the test Kubernetes API server could not start (openssl missing?)');
+    await page
+      .getByRole('button', { name: /add pod/i })
+      .first()
+      .click();
+    await page.getByLabel('Name', { exact: true }).fill('flaky link');
+    await page.getByLabel('Pod name', { exact: true }).fill('shell-pod');
+    await page.getByLabel('Kubeconfig', { exact: true }).fill(kube.kubeconfig({ user: 'token' }));
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('flaky link', { exact: true }).first().click();
+    await waitForPrompt(page);
+    await typeInTerminal(page, 'echo before-$((40+2))\n');
+    await waitForTerminalText(page, /^before-42\s*$/m);
+
+    // The API server goes away under the open session (a network drop, a restarted control plane).
+    kube.dropConnections();
+    await expect.poll(() => page.getByText(/Connection lost/).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await terminalText(page)).toMatch(/^before-42\s*$/m);
+    await saveScreenshot(page, 'connection-lost');
+
+    await page.getByRole('button', { name: 'Reconnect' }).click();
+    await expect.poll(() => page.getByTestId('tab').count()).toBe(1);
+    await waitForPrompt(page);
+    await typeInTerminal(page, 'echo after-$((40+2))\n');
+    await waitForTerminalText(page, /^after-42\s*$/m);
+    // The old output is still above the new session.
+    expect(await terminalText(page)).toMatch(/^before-42\s*$/m);
+  });
+});
