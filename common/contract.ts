@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { podSaveSchema, type ConnectionMethod, type PodView } from './pods';
 import { REQUEST_KEYS, type RequestKey } from './requestKeys';
+import { settingsSaveSchema, type TerminalSettings } from './settings';
 
 export {
   ELECTRON_BRIDGE_GLOBAL,
@@ -119,6 +120,17 @@ export const requests = {
       .object({ sessionId: sessionIdSchema, promptId: z.string().min(1).max(64), decision: z.enum(HOST_KEY_DECISIONS) })
       .strict(),
   ),
+  /**
+   * Starts writing the session's OUTPUT to an asciicast v2 file in <dataDir>/recordings (keystrokes are never
+   * recorded, so a password typed at a prompt that does not echo it is not in the file). Answers the file's path.
+   */
+  'sessions.startRecording': request<{ path: string }>().with(z.object({ sessionId: sessionIdSchema }).strict()),
+  /** Stops the recording and flushes the file; answers its path. */
+  'sessions.stopRecording': request<{ path: string }>().with(z.object({ sessionId: sessionIdSchema }).strict()),
+  /** Every terminal and appearance setting, defaults filled in. */
+  'settings.get': request<TerminalSettings>().with(z.object({}).strict()),
+  /** Stores the given settings (any subset) and answers the full result. */
+  'settings.save': request<TerminalSettings>().with(settingsSaveSchema),
 } as const;
 
 /** Compile-time proof that requestKeys.ts lists exactly the keys of this table (an error here names the odd one out). */

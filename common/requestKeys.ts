@@ -13,6 +13,10 @@ export const REQUEST_KEYS = [
   'sessions.open',
   'sessions.close',
   'sessions.answerHostKey',
+  'sessions.startRecording',
+  'sessions.stopRecording',
+  'settings.get',
+  'settings.save',
 ] as const;
 export type RequestKey = (typeof REQUEST_KEYS)[number];
 

@@ -16,6 +16,9 @@ import { DATABASE_FILE_NAME, openStore } from './store';
 import type { Store } from './store/types';
 import type { ClientConnection } from './transport';
 
+/** Session recordings (asciicast files) live beside the database, in the same owner-only data directory. */
+export const RECORDINGS_DIR_NAME = 'recordings';
+
 export interface CoreOptions {
   /** Where podterm.db lives (Electron: userData; browser mode: --data-dir or $XDG_DATA_HOME/podterm). */
   dataDir: string;
@@ -72,7 +75,12 @@ export function createCore(options: CoreOptions): PodtermCore {
     ),
     sshMethod({ knownHosts: store.knownHosts, env, homeDir }),
   ];
-  const sessions = new SessionManager({ pods: store.pods, methods, log });
+  const sessions = new SessionManager({
+    pods: store.pods,
+    methods,
+    log,
+    recordingsDir: join(options.dataDir, RECORDINGS_DIR_NAME),
+  });
   const handlers = createHandlers({
     store,
     sessions,

@@ -43,5 +43,9 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
     'sessions.answerHostKey': async ({ sessionId, promptId, decision }, client) => ({
       accepted: sessions.answerHostKey(sessionId, promptId, decision, client),
     }),
+    'sessions.startRecording': async ({ sessionId }, client) => sessions.startRecording(sessionId, client),
+    'sessions.stopRecording': async ({ sessionId }, client) => sessions.stopRecording(sessionId, client),
+    'settings.get': async () => store.settings.get(),
+    'settings.save': async (changes) => store.settings.save(changes),
   };
 }

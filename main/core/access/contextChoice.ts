@@ -28,13 +28,15 @@ export interface ContextWish {
   clusterHost?: string | null | undefined;
 }
 
-export type ContextChoiceFailure =
+export const CONTEXT_CHOICE_FAILURES = [
   /** The record names a context the kubeconfig does not define. */
-  | 'contextNotFound'
+  'contextNotFound',
   /** Nothing to go by: no kubeContext, no clusterHost match, no (valid) current-context; or no contexts at all. */
-  | 'noContext'
+  'noContext',
   /** The chosen context is broken: unknown cluster or user, or a cluster without a server. */
-  | 'brokenContext';
+  'brokenContext',
+] as const;
+export type ContextChoiceFailure = (typeof CONTEXT_CHOICE_FAILURES)[number];
 
 /** No usable context. `reason` is for code (skip or fail the method); the message says what to set. */
 export class ContextChoiceError extends Error {

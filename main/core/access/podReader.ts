@@ -36,8 +36,17 @@ export interface PodInfo extends PodInfoView {
   namespace: string;
 }
 
-export type PodReadFailure =
-  'notFound' | 'unauthorized' | 'forbidden' | 'tls' | 'unreachable' | 'timeout' | 'server' | 'other';
+export const POD_READ_FAILURES = [
+  'notFound',
+  'unauthorized',
+  'forbidden',
+  'tls',
+  'unreachable',
+  'timeout',
+  'server',
+  'other',
+] as const;
+export type PodReadFailure = (typeof POD_READ_FAILURES)[number];
 
 /** Reading the pod failed. `reason` is for code (every one of them means "try the next method"); the message is for people. */
 export class PodReadError extends Error {
@@ -93,7 +102,7 @@ export async function readPod(
  * no body at all, and the Status message ("token has expired", "pods is forbidden: User … cannot get …") is what
  * tells people what to fix.
  */
-function abortAndKeepErrorBody(signal: AbortSignal, keep: { text: string | null }): ObservableMiddleware {
+export function abortAndKeepErrorBody(signal: AbortSignal, keep: { text: string | null }): ObservableMiddleware {
   return {
     pre(request: RequestContext) {
       request.setSignal(signal);
@@ -145,7 +154,7 @@ interface ErrorContext {
 }
 
 /** System error codes that mean the TLS handshake did not trust the server (Node's and OpenSSL's names). */
-const TLS_TRUST_CODES = new Set([
+export const TLS_TRUST_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
@@ -154,9 +163,9 @@ const TLS_TRUST_CODES = new Set([
   'CERT_UNTRUSTED',
   'CERT_SIGNATURE_FAILURE',
 ]);
-const TLS_OTHER_CODES = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+export const TLS_OTHER_CODES = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID']);
 /** Codes that mean nothing answered at that address. */
-const UNREACHABLE_CODES = new Set([
+export const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
   'EAI_AGAIN',
@@ -239,7 +248,7 @@ function describeError(error: unknown, context: ErrorContext): PodReadError {
 }
 
 /** The `message` of a Kubernetes Status body, else the body text itself when short; null when there is nothing. */
-function statusMessage(body: string | null): string | null {
+export function statusMessage(body: string | null): string | null {
   if (body === null || body.trim() === '') return null;
   try {
     const parsed: unknown = JSON.parse(body);
@@ -252,14 +261,14 @@ function statusMessage(body: string | null): string | null {
   return flat.length <= 200 ? flat : `${flat.slice(0, 200)}…`;
 }
 
-function bodyText(body: unknown): string | null {
+export function bodyText(body: unknown): string | null {
   if (typeof body === 'string') return body;
   if (Buffer.isBuffer(body)) return body.toString('utf8');
   if (typeof body === 'object' && body !== null) return JSON.stringify(body);
   return null;
 }
 
-function systemCode(error: unknown): string | null {
+export function systemCode(error: unknown): string | null {
   let current: unknown = error;
   for (let depth = 0; depth < MAX_CAUSE_DEPTH && current != null; depth += 1) {
     const code = (current as { code?: unknown }).code;
@@ -270,7 +279,7 @@ function systemCode(error: unknown): string | null {
 }
 
 /** "fetch failed" says nothing; the innermost cause usually does. */
-function deepestMessage(error: Error): string {
+export function deepestMessage(error: Error): string {
   let current: Error = error;
   for (let depth = 0; depth < MAX_CAUSE_DEPTH && current.cause instanceof Error; depth += 1) current = current.cause;
   return current === error ? error.message : `${error.message} (${current.message})`;

@@ -53,7 +53,8 @@ interface KnownKey {
   revoked: boolean;
 }
 
-export type HostKeyErrorKind = 'changed' | 'revoked' | 'cancelled' | 'unreadable' | 'malformed';
+export const HOST_KEY_ERROR_KINDS = ['changed', 'revoked', 'cancelled', 'unreadable', 'malformed'] as const;
+export type HostKeyErrorKind = (typeof HOST_KEY_ERROR_KINDS)[number];
 
 /** A refused host key. `kind` is for code; the message is for the person deciding what to do. */
 export class HostKeyError extends Error {

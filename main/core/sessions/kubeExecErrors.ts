@@ -13,21 +13,23 @@ import { EXEC_SUBPROTOCOLS, parseApiStatus } from './kubeExecProtocol';
  * the kubeconfig cannot be used as it is (no cluster, an http:// server without insecure-skip-tls-verify), and the API
  * server accepted the exec but could not start the command for a reason other than a missing executable.
  */
-export type KubeExecFailure =
-  | 'unauthorized'
-  | 'forbidden'
-  | 'notFound'
-  | 'badRequest'
-  | 'tls'
-  | 'unreachable'
-  | 'refused'
-  | 'timeout'
-  | 'upgradeRefused'
-  | 'noShell'
-  | 'execFailed'
-  | 'protocol'
-  | 'config'
-  | 'aborted';
+export const KUBE_EXEC_FAILURES = [
+  'unauthorized',
+  'forbidden',
+  'notFound',
+  'badRequest',
+  'tls',
+  'unreachable',
+  'refused',
+  'timeout',
+  'upgradeRefused',
+  'noShell',
+  'execFailed',
+  'protocol',
+  'config',
+  'aborted',
+] as const;
+export type KubeExecFailure = (typeof KUBE_EXEC_FAILURES)[number];
 
 /** Opening an exec session failed. `reason` is for code; the message is for people. */
 export class KubeExecError extends Error {

@@ -39,7 +39,7 @@ import {
 import { SessionEvents } from './sessionEvents';
 import type { Disposable, TerminalExit, TerminalSession } from './terminalSession';
 
-export { KubeExecError, type KubeExecFailure } from './kubeExecErrors';
+export { KUBE_EXEC_FAILURES, KubeExecError, type KubeExecFailure } from './kubeExecErrors';
 export { buildExecUrl, parseExecStatus, SHELL_PROBE, shellCommand, type ExecStatus } from './kubeExecProtocol';
 
 /**

@@ -17,6 +17,7 @@ import type { ConnectionMethodHandler } from '../connect/types';
 import type { PodRepository } from '../store/types';
 import type { ClientConnection, SessionStream } from '../transport';
 import { SessionDataPipe } from './flowControl';
+import { SessionRecording } from './recording';
 import type { TerminalSession } from './terminalSession';
 
 interface PendingHostKey {
@@ -26,6 +27,9 @@ interface PendingHostKey {
 
 interface ManagedSession {
   id: number;
+  podId: string;
+  /** The asciicast being written for this session, if the tab asked for one. */
+  recording: SessionRecording | null;
   client: ClientConnection;
   stream: SessionStream;
   status: SessionStatus;
@@ -40,6 +44,8 @@ interface ManagedSession {
 export interface SessionManagerOptions {
   pods: PodRepository;
   methods: readonly ConnectionMethodHandler[];
+  /** Where session recordings go (<dataDir>/recordings); without it, recording is refused. */
+  recordingsDir?: string;
   now?: () => number;
   log?: (message: string) => void;
 }
@@ -66,6 +72,8 @@ export class SessionManager {
     const stream = client.openStream(id);
     const session: ManagedSession = {
       id,
+      podId,
+      recording: null,
       client,
       stream,
       size,
@@ -99,6 +107,39 @@ export class SessionManager {
     this.update(session, { phase: 'connecting', hostKeyPrompt: null });
     pending.resolve(decision);
     return decision !== 'cancel';
+  }
+
+  /**
+   * Starts writing the session's output to an asciicast file (output only: keystrokes are never recorded). The shell
+   * must be open. Returns the file's path.
+   */
+  startRecording(sessionId: number, client: ClientConnection): { path: string } {
+    const session = this.owned(sessionId, client);
+    if (!session) throw new ContractError('notFound', `No open session ${sessionId} in this window.`);
+    if (session.recording) return { path: session.recording.path };
+    if (!session.terminal || session.status.phase !== 'connected') {
+      throw new ContractError('invalidPayload', 'Recording starts once the shell is open; wait for the prompt.');
+    }
+    const dir = this.options.recordingsDir;
+    if (!dir) throw new ContractError('forbidden', 'Recording is not available: no recordings directory is set.');
+    const name = this.options.pods.get(session.podId)?.name ?? 'session';
+    session.recording = new SessionRecording({ dir, name, size: session.size, now: this.now });
+    return { path: session.recording.path };
+  }
+
+  /** Stops the session's recording and flushes the file. */
+  async stopRecording(sessionId: number, client: ClientConnection): Promise<{ path: string }> {
+    const session = this.owned(sessionId, client);
+    const recording = session?.recording;
+    if (!session || !recording) throw new ContractError('notFound', `Session ${sessionId} is not being recorded.`);
+    await this.stopRecordingOf(session);
+    return { path: recording.path };
+  }
+
+  private async stopRecordingOf(session: ManagedSession): Promise<void> {
+    const recording = session.recording;
+    session.recording = null;
+    await recording?.stop();
   }
 
   get openCount(): number {
@@ -173,7 +214,10 @@ export class SessionManager {
     session.terminal = terminal;
     const pipe = new SessionDataPipe(terminal, (data) => session.stream.post({ type: 'data', data }));
     session.pipe = pipe;
-    terminal.onData((chunk) => pipe.push(chunk));
+    terminal.onData((chunk) => {
+      session.recording?.output(chunk);
+      pipe.push(chunk);
+    });
     terminal.onExit(
       (exit) =>
         void this.end(session, {
@@ -202,6 +246,7 @@ export class SessionManager {
         break;
       case 'resize':
         session.size = command.size;
+        session.recording?.resize(command.size);
         session.terminal?.resize(command.size.cols, command.size.rows);
         break;
       case 'ack':
@@ -233,6 +278,7 @@ export class SessionManager {
       session.stream.post({ type: 'end', end });
     }
     session.stream.close();
+    await this.stopRecordingOf(session);
     try {
       await session.terminal?.close();
     } catch (error) {

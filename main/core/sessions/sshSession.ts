@@ -57,7 +57,16 @@ export interface SshSessionOptions {
   signal?: AbortSignal;
 }
 
-export type SshConnectFailure = 'refused' | 'unreachable' | 'timeout' | 'auth' | 'hostKey' | 'protocol' | 'aborted';
+export const SSH_CONNECT_FAILURES = [
+  'refused',
+  'unreachable',
+  'timeout',
+  'auth',
+  'hostKey',
+  'protocol',
+  'aborted',
+] as const;
+export type SshConnectFailure = (typeof SSH_CONNECT_FAILURES)[number];
 
 /** Connecting failed. `reason` is for code (fall back or not, which icon); the message is for people. */
 export class SshConnectError extends Error {

@@ -9,9 +9,10 @@ import { IN_MEMORY_PATH, openDatabase } from './database';
 import { SqliteKnownHostRepository } from './knownHostRepository';
 import { migrate } from './migrate';
 import { SqlitePodRepository } from './podRepository';
+import { SqliteSettingsRepository } from './settingsRepository';
 import type { Store } from './types';
 
-export type { KnownHostRepository, PodConnectRecord, PodRepository, Store } from './types';
+export type { KnownHostRepository, PodConnectRecord, PodRepository, SettingsRepository, Store } from './types';
 export { SchemaTooNewError } from './migrate';
 
 /** The database file's name inside the data directory. */
@@ -40,6 +41,7 @@ export function openStore({ path, secretBox, now = Date.now }: OpenStoreOptions)
     return {
       pods: new SqlitePodRepository(db, secretBox, now),
       knownHosts: new SqliteKnownHostRepository(db, now),
+      settings: new SqliteSettingsRepository(db),
       path,
       close: () => db.close(),
     };

@@ -3,6 +3,7 @@
  * nothing outside main/core/store writes SQL.
  */
 import type { ConnectionMethod, PodFields, PodSaveRequest, PodView } from '../../../common/pods';
+import type { SettingsSaveRequest, TerminalSettings } from '../../../common/settings';
 
 /** A record with its secrets decrypted, for the connect chain only; never sent to the renderer or logged. */
 export interface PodConnectRecord extends PodFields {
@@ -33,9 +34,17 @@ export interface KnownHostRepository {
   remember(host: string, port: number, keyType: string, key: Uint8Array): void;
 }
 
+/** Terminal and appearance settings; every read returns the full object, defaults filled in. */
+export interface SettingsRepository {
+  get(): TerminalSettings;
+  /** Stores the given keys (validated by the contract) in one transaction and returns the full result. */
+  save(changes: SettingsSaveRequest): TerminalSettings;
+}
+
 export interface Store {
   pods: PodRepository;
   knownHosts: KnownHostRepository;
+  settings: SettingsRepository;
   /** The database file's path (":memory:" in some tests). */
   readonly path: string;
   close(): void;

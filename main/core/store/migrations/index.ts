@@ -6,5 +6,6 @@ import type { Migration } from '../migrate';
 import { migration as createPods } from './0010-create-pods';
 import { migration as createKnownHosts } from './0020-create-known-hosts';
 import { migration as addClusterCa } from './0030-add-cluster-ca';
+import { migration as createSettings } from './0070-create-settings';
 
-export const MIGRATIONS: readonly Migration[] = [createPods, createKnownHosts, addClusterCa];
+export const MIGRATIONS: readonly Migration[] = [createPods, createKnownHosts, addClusterCa, createSettings];
