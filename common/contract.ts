@@ -7,6 +7,13 @@
  * The preload, the web client and the typed `PodtermApi` follow from this table.
  */
 import { z } from 'zod';
+import {
+  kubeconfigImportSchema,
+  kubeconfigPreviewSchema,
+  type KubeconfigImportResult,
+  type KubeconfigPreviewResult,
+  type KubeconfigView,
+} from './kubeconfigs';
 import { podSaveSchema, type ConnectionMethod, type PodView } from './pods';
 import { REQUEST_KEYS, type RequestKey } from './requestKeys';
 import { settingsSaveSchema, type TerminalSettings } from './settings';
@@ -131,6 +138,15 @@ export const requests = {
   'settings.get': request<TerminalSettings>().with(z.object({}).strict()),
   /** Stores the given settings (any subset) and answers the full result. */
   'settings.save': request<TerminalSettings>().with(settingsSaveSchema),
+  /** Parses and validates dropped, picked or pasted kubeconfigs; stores nothing. Per file: its contexts or its errors. */
+  'kubeconfigs.preview': request<KubeconfigPreviewResult>().with(kubeconfigPreviewSchema),
+  /** Validates the files again and stores the chosen contexts (a file with errors is skipped whole). */
+  'kubeconfigs.import': request<KubeconfigImportResult>().with(kubeconfigImportSchema),
+  'kubeconfigs.list': request<KubeconfigView[]>().with(z.object({}).strict()),
+  /** Records that used the context keep their other settings and lose only the link. */
+  'kubeconfigs.remove': request<{ removed: boolean }>().with(
+    z.object({ id: z.string().uuid({ message: 'not an imported kubeconfig id' }) }).strict(),
+  ),
 } as const;
 
 /** Compile-time proof that requestKeys.ts lists exactly the keys of this table (an error here names the odd one out). */

@@ -86,6 +86,8 @@ export const podFieldsSchema = z
     }),
     container: optionalText(63),
     kubeContext: optionalText(253),
+    /** An imported kubeconfig context (kubeconfigs.list) used as the record's own kubeconfig when none is pasted. */
+    kubeconfigId: z.string().uuid({ message: 'pick an imported context from the list' }).nullable().optional(),
     clusterHost: optionalText(2048).refine((v) => v == null || isHttpUrl(v), {
       message: 'must be the API server URL, e.g. https://10.0.0.1:6443',
     }),

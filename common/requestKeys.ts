@@ -17,6 +17,10 @@ export const REQUEST_KEYS = [
   'sessions.stopRecording',
   'settings.get',
   'settings.save',
+  'kubeconfigs.preview',
+  'kubeconfigs.import',
+  'kubeconfigs.list',
+  'kubeconfigs.remove',
 ] as const;
 export type RequestKey = (typeof REQUEST_KEYS)[number];
 

@@ -10,6 +10,7 @@ import { sshMethod } from './connect/sshMethod';
 import { refreshPod } from './refresh';
 import type { ConnectionMethodHandler } from './connect/types';
 import { createHandlers, type Handlers } from './handlers';
+import { createKubeconfigImporter } from './kubeconfigs';
 import type { SecretBox } from './secrets/secretBox';
 import { SessionManager } from './sessions/sessionManager';
 import { DATABASE_FILE_NAME, openStore } from './store';
@@ -85,6 +86,7 @@ export function createCore(options: CoreOptions): PodtermCore {
     store,
     sessions,
     appInfo: { version: options.version, mode: options.mode, dataDir: options.dataDir },
+    kubeconfigs: createKubeconfigImporter({ repository: store.kubeconfigs, homeDir }),
     refreshPod: (id) => refreshPod(id, store.pods, resolver),
   });
 

@@ -4,6 +4,7 @@
  */
 import type { AppInfo, PodRefreshResult, RequestKey, RequestPayload, RequestResult } from '../../common/contract';
 import { ContractError } from '../../common/contract';
+import type { KubeconfigImporter } from './kubeconfigs';
 import type { SessionManager } from './sessions/sessionManager';
 import type { Store } from './store/types';
 import type { ClientConnection } from './transport';
@@ -17,6 +18,7 @@ export interface HandlerDependencies {
   sessions: SessionManager;
   appInfo: AppInfo;
   refreshPod(id: string): Promise<PodRefreshResult>;
+  kubeconfigs: KubeconfigImporter;
 }
 
 export function createHandlers(deps: HandlerDependencies): Handlers {
@@ -47,5 +49,9 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
     'sessions.stopRecording': async ({ sessionId }, client) => sessions.stopRecording(sessionId, client),
     'settings.get': async () => store.settings.get(),
     'settings.save': async (changes) => store.settings.save(changes),
+    'kubeconfigs.preview': async ({ files, replaces }) => deps.kubeconfigs.preview(files, replaces),
+    'kubeconfigs.import': async ({ files, selected, replaces }) => deps.kubeconfigs.import(files, selected, replaces),
+    'kubeconfigs.list': async () => store.kubeconfigs.list(),
+    'kubeconfigs.remove': async ({ id }) => ({ removed: store.kubeconfigs.remove(id) }),
   };
 }

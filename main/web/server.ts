@@ -21,8 +21,11 @@ export const SESSION_COOKIE = 'podterm_session';
 export const API_PATH = '/api';
 /** 32 random bytes: unguessable for the life of one launch. */
 const TOKEN_BYTES = 32;
-/** A paste is capped at 256 KiB of characters by the contract; JSON escaping can double that. */
-const MAX_CLIENT_MESSAGE_BYTES = 1024 * 1024;
+/**
+ * A paste is capped at 256 KiB of characters by the contract; a kubeconfig import carries up to a few files of at most
+ * 1 MiB each (real ones are a few KiB), and JSON escaping can double that. 8 MiB bounds a request without refusing one.
+ */
+const MAX_CLIENT_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

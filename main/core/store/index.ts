@@ -7,12 +7,13 @@ import { dirname } from 'node:path';
 import type { SecretBox } from '../secrets/secretBox';
 import { IN_MEMORY_PATH, openDatabase } from './database';
 import { SqliteKnownHostRepository } from './knownHostRepository';
+import { SqliteKubeconfigRepository } from './kubeconfigRepository';
 import { migrate } from './migrate';
 import { SqlitePodRepository } from './podRepository';
 import { SqliteSettingsRepository } from './settingsRepository';
 import type { Store } from './types';
 
-export type { KnownHostRepository, PodConnectRecord, PodRepository, SettingsRepository, Store } from './types';
+export type { KnownHostRepository, KubeconfigRepository, PodConnectRecord, PodRepository, SettingsRepository, Store } from './types';
 export { SchemaTooNewError } from './migrate';
 
 /** The database file's name inside the data directory. */
@@ -41,6 +42,7 @@ export function openStore({ path, secretBox, now = Date.now }: OpenStoreOptions)
     return {
       pods: new SqlitePodRepository(db, secretBox, now),
       knownHosts: new SqliteKnownHostRepository(db, now),
+      kubeconfigs: new SqliteKubeconfigRepository(db, secretBox, now),
       settings: new SqliteSettingsRepository(db),
       path,
       close: () => db.close(),

@@ -27,7 +27,7 @@ const SECRET_LABELS: Record<PodSecretName, string> = {
 };
 
 /** The columns a view needs: everything but the ciphertexts, plus whether each ciphertext exists. */
-const VIEW_COLUMNS = `id, name, namespace, pod_name, container, kube_context, cluster_host, cluster_ca_data, insecure_skip_tls_verify,
+const VIEW_COLUMNS = `id, name, namespace, pod_name, container, kube_context, kubeconfig_id, cluster_host, cluster_ca_data, insecure_skip_tls_verify,
   ssh_host, ssh_port, ssh_user, ssh_auth_kind, ssh_private_key_path, shell, notes, created_at, updated_at,
   last_connected_at, last_connection_method,
   ${SECRET_NAMES.map((name) => `${SECRET_COLUMNS[name]} IS NOT NULL AS has_${SECRET_COLUMNS[name]}`).join(', ')}`;
@@ -41,6 +41,7 @@ interface FieldColumns {
   pod_name: string | null;
   container: string | null;
   kube_context: string | null;
+  kubeconfig_id: string | null;
   cluster_host: string | null;
   cluster_ca_data: string | null;
   insecure_skip_tls_verify: number;
@@ -60,6 +61,7 @@ const FIELD_COLUMN_SET: Record<keyof FieldColumns, true> = {
   pod_name: true,
   container: true,
   kube_context: true,
+  kubeconfig_id: true,
   cluster_host: true,
   cluster_ca_data: true,
   insecure_skip_tls_verify: true,
@@ -86,7 +88,13 @@ interface ViewRow extends FieldColumns {
 }
 
 type SecretColumns = Record<(typeof SECRET_COLUMNS)[PodSecretName], Uint8Array | null>;
-type ConnectRow = FieldColumns & SecretColumns & { id: string };
+/** The imported kubeconfig a record links to (kubeconfig_id), joined in for the connect chain. */
+interface ImportedColumns {
+  imported_kubeconfig_enc: Uint8Array | null;
+  imported_name: string | null;
+  imported_server: string | null;
+}
+type ConnectRow = FieldColumns & SecretColumns & ImportedColumns & { id: string };
 
 /** Per secret in an update: keep_x = 1 leaves the column alone, otherwise x becomes the new value (null clears). */
 type SecretParams = SecretColumns & Record<`keep_${(typeof SECRET_COLUMNS)[PodSecretName]}`, 0 | 1>;
@@ -132,7 +140,10 @@ export class SqlitePodRepository implements PodRepository {
       `SELECT ${VIEW_COLUMNS} FROM pods
        WHERE ${SEARCH_COLUMNS.map((c) => `${c} LIKE @pattern ESCAPE '${LIKE_ESCAPE}'`).join(' OR ')} ${order}`,
     );
-    this.connectStmt = db.prepare(`SELECT * FROM pods WHERE id = ?`);
+    this.connectStmt = db.prepare(
+      `SELECT pods.*, k.content_enc AS imported_kubeconfig_enc, k.name AS imported_name, k.server AS imported_server
+       FROM pods LEFT JOIN kubeconfigs k ON k.id = pods.kubeconfig_id WHERE pods.id = ?`,
+    );
     this.deleteStmt = db.prepare(`DELETE FROM pods WHERE id = ?`);
     this.recordConnectionStmt = db.prepare(
       `UPDATE pods SET last_connected_at = @at, last_connection_method = @method WHERE id = @id`,
@@ -160,8 +171,8 @@ export class SqlitePodRepository implements PodRepository {
       ...secrets,
     };
     if (request.id === undefined) {
-      this.insertStmt.run(params);
-    } else if (this.updateStmt.run(params).changes === 0) {
+      runLinked(() => this.insertStmt.run(params));
+    } else if (runLinked(() => this.updateStmt.run(params)).changes === 0) {
       throw new ContractError('notFound', `No pod record with id ${request.id}; it may have been deleted`);
     }
     const saved = this.get(params.id);
@@ -179,7 +190,37 @@ export class SqlitePodRepository implements PodRepository {
     const secrets = await Promise.all(
       SECRET_NAMES.map(async (name) => [name, await this.decrypt(row[SECRET_COLUMNS[name]], name, row.name)] as const),
     );
-    return { id: row.id, ...toFields(row), secrets: Object.fromEntries(secrets) as PodConnectRecord['secrets'] };
+    const record: PodConnectRecord = {
+      id: row.id,
+      ...toFields(row),
+      secrets: Object.fromEntries(secrets) as PodConnectRecord['secrets'],
+    };
+    return this.withImportedKubeconfig(record, row);
+  }
+
+  /**
+   * A record linked to an imported context uses it as "the pod's kubeconfig" when no kubeconfig is pasted into the
+   * record: the imported kubeconfig goes into secrets.kubeconfig, so the access chain needs no second source. The
+   * context is chosen by its imported name (unique among imports), and the record's cluster host defaults to the
+   * context's server, so the default kubeconfig is only used for the same cluster, never its current context.
+   */
+  private async withImportedKubeconfig(record: PodConnectRecord, row: ImportedColumns): Promise<PodConnectRecord> {
+    if (record.secrets.kubeconfig || !row.imported_kubeconfig_enc || !row.imported_name) return record;
+    let text: string;
+    try {
+      text = await this.secretBox.decrypt(row.imported_kubeconfig_enc);
+    } catch (error) {
+      if (!(error instanceof SecretBoxError)) throw error;
+      throw new SecretBoxError(
+        `The imported context "${row.imported_name}" of "${record.name}": ${error.message} Re-import its kubeconfig.`,
+      );
+    }
+    return {
+      ...record,
+      kubeContext: row.imported_name,
+      clusterHost: record.clusterHost ?? row.imported_server,
+      secrets: { ...record.secrets, kubeconfig: text },
+    };
   }
 
   /** A record deleted while its session was connecting is not an error: there is simply nothing left to update. */
@@ -214,6 +255,20 @@ export class SqlitePodRepository implements PodRepository {
   }
 }
 
+/** A save whose kubeconfigId names no imported context (removed meanwhile) fails its foreign key: say so per field. */
+function runLinked<T>(write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code !== 'SQLITE_CONSTRAINT_FOREIGNKEY') throw error;
+    throw new ContractError(
+      'invalidPayload',
+      'The imported context this record uses was removed; pick another one or paste a kubeconfig.',
+      { 'fields.kubeconfigId': 'this imported context no longer exists; pick another' },
+    );
+  }
+}
+
 function toFieldColumns(fields: PodSaveRequest['fields']): FieldColumns {
   return {
     name: fields.name,
@@ -221,6 +276,7 @@ function toFieldColumns(fields: PodSaveRequest['fields']): FieldColumns {
     pod_name: fields.podName ?? null,
     container: fields.container ?? null,
     kube_context: fields.kubeContext ?? null,
+    kubeconfig_id: fields.kubeconfigId ?? null,
     cluster_host: fields.clusterHost ?? null,
     cluster_ca_data: fields.clusterCaData ?? null,
     // better-sqlite3 binds no booleans, and the column is a STRICT INTEGER.
@@ -242,6 +298,7 @@ function toFields(row: FieldColumns): PodSaveRequest['fields'] {
     podName: row.pod_name,
     container: row.container,
     kubeContext: row.kube_context,
+    kubeconfigId: row.kubeconfig_id,
     clusterHost: row.cluster_host,
     clusterCaData: row.cluster_ca_data,
     insecureSkipTlsVerify: row.insecure_skip_tls_verify === 1,

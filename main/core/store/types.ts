@@ -2,6 +2,7 @@
  * The store's public surface: what the rest of main may ask of the database. Repositories hold prepared statements;
  * nothing outside main/core/store writes SQL.
  */
+import type { KubeAuthKind, KubeconfigView } from '../../../common/kubeconfigs';
 import type { ConnectionMethod, PodFields, PodSaveRequest, PodView } from '../../../common/pods';
 import type { SettingsSaveRequest, TerminalSettings } from '../../../common/settings';
 
@@ -41,9 +42,41 @@ export interface SettingsRepository {
   save(changes: SettingsSaveRequest): TerminalSettings;
 }
 
+/** One context to store, as main/core/kubeconfigs prepared it. */
+export interface NewKubeconfig {
+  name: string;
+  originalName: string;
+  fileName: string;
+  server: string;
+  namespace: string | null;
+  user: string | null;
+  authKind: KubeAuthKind;
+  /** The self-contained kubeconfig; encrypted before it is written. */
+  content: string;
+}
+
+/** Imported kubeconfig contexts (kubeconfigs table); each row's kubeconfig is SecretBox ciphertext. */
+export interface KubeconfigRepository {
+  /** Sorted by name. */
+  list(): KubeconfigView[];
+  get(id: string): KubeconfigView | null;
+  /** The contexts imported from a file name (what a re-import of it replaces). */
+  listFile(fileName: string): KubeconfigView[];
+  /** The decrypted kubeconfig, for the connect chain only. */
+  getContent(id: string): Promise<{ name: string; content: string } | null>;
+  /**
+   * Stores every entry in one transaction. With `replaces`, that file's stored contexts are replaced: one with the same
+   * name in the file keeps its id (records using it keep it), the others are removed.
+   */
+  importAll(entries: NewKubeconfig[], replaces?: string): Promise<{ imported: KubeconfigView[]; removed: number }>;
+  /** Records that used it fall back to no imported kubeconfig (ON DELETE SET NULL). */
+  remove(id: string): boolean;
+}
+
 export interface Store {
   pods: PodRepository;
   knownHosts: KnownHostRepository;
+  kubeconfigs: KubeconfigRepository;
   settings: SettingsRepository;
   /** The database file's path (":memory:" in some tests). */
   readonly path: string;

@@ -65,6 +65,7 @@ describe('PodRepository', () => {
       podName: 'api-0',
       container: null,
       kubeContext: null,
+      kubeconfigId: null,
       clusterHost: null,
       clusterCaData: null,
       insecureSkipTlsVerify: false,

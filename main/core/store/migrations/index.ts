@@ -6,6 +6,7 @@ import type { Migration } from '../migrate';
 import { migration as createPods } from './0010-create-pods';
 import { migration as createKnownHosts } from './0020-create-known-hosts';
 import { migration as addClusterCa } from './0030-add-cluster-ca';
+import { migration as createKubeconfigs } from './0040-create-kubeconfigs';
 import { migration as createSettings } from './0070-create-settings';
 
-export const MIGRATIONS: readonly Migration[] = [createPods, createKnownHosts, addClusterCa, createSettings];
+export const MIGRATIONS: readonly Migration[] = [createPods, createKnownHosts, addClusterCa, createKubeconfigs, createSettings];
