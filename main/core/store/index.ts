@@ -13,7 +13,14 @@ import { SqlitePodRepository } from './podRepository';
 import { SqliteSettingsRepository } from './settingsRepository';
 import type { Store } from './types';
 
-export type { KnownHostRepository, KubeconfigRepository, PodConnectRecord, PodRepository, SettingsRepository, Store } from './types';
+export type {
+  KnownHostRepository,
+  KubeconfigRepository,
+  PodConnectRecord,
+  PodRepository,
+  SettingsRepository,
+  Store,
+} from './types';
 export { SchemaTooNewError } from './migrate';
 
 /** The database file's name inside the data directory. */

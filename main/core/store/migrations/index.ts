@@ -9,4 +9,10 @@ import { migration as addClusterCa } from './0030-add-cluster-ca';
 import { migration as createKubeconfigs } from './0040-create-kubeconfigs';
 import { migration as createSettings } from './0070-create-settings';
 
-export const MIGRATIONS: readonly Migration[] = [createPods, createKnownHosts, addClusterCa, createKubeconfigs, createSettings];
+export const MIGRATIONS: readonly Migration[] = [
+  createPods,
+  createKnownHosts,
+  addClusterCa,
+  createKubeconfigs,
+  createSettings,
+];
