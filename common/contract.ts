@@ -14,6 +14,7 @@ import {
   type KubeconfigPreviewResult,
   type KubeconfigView,
 } from './kubeconfigs';
+import { clusterNamespacesSchema, clusterPodsSchema, type ClusterContextList, type ClusterPodView } from './clusters';
 import { podSaveSchema, type ConnectionMethod, type PodView } from './pods';
 import { REQUEST_KEYS, type RequestKey } from './requestKeys';
 import { settingsSaveSchema, type TerminalSettings } from './settings';
@@ -106,6 +107,12 @@ export const requests = {
    * kubeconfig or token where they came from the machine), read the pod and report what was found.
    */
   'pods.refresh': request<PodRefreshResult>().with(idSchema),
+  /** The cluster browser: every context of the default kubeconfig and every imported one, plus sources that failed. */
+  'clusters.contexts': request<ClusterContextList>().with(z.object({}).strict()),
+  /** A context's namespaces, sorted. Fails with the access module's message (401, 403, unreachable, …). */
+  'clusters.namespaces': request<string[]>().with(clusterNamespacesSchema),
+  /** A namespace's pods with phase, ready containers, restarts and age, sorted by name. */
+  'clusters.pods': request<ClusterPodView[]>().with(clusterPodsSchema),
   /** Starts connecting at once and returns; progress, prompts, bytes and the end arrive on the session's stream. */
   'sessions.open': request<{ sessionId: number }>().with(
     z

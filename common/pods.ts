@@ -3,6 +3,7 @@
  * back. Secrets travel only inward (renderer → main); the view reports which secrets are stored, never their values.
  */
 import { z } from 'zod';
+import { MAX_LABEL_SELECTOR_LENGTH, parseLabelSelector } from './labelSelector';
 
 /** DNS-1123 label: what Kubernetes accepts as a namespace name. */
 const NAMESPACE_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -84,6 +85,17 @@ export const podFieldsSchema = z
     podName: optionalText(253).refine((v) => v == null || POD_NAME_PATTERN.test(v), {
       message: 'lowercase letters, digits, "-" and "." only (e.g. "api-7d9f-abcde")',
     }),
+    /** Follow a workload instead of one pod: connecting picks a Running, Ready pod this selector matches. */
+    labelSelector: optionalText(MAX_LABEL_SELECTOR_LENGTH).superRefine((value, ctx) => {
+      if (value == null) return;
+      const parsed = parseLabelSelector(value);
+      if ('error' in parsed) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${parsed.error}. Use comma-separated key=value, key!=value, key or !key terms (e.g. app=api,tier!=canary)`,
+        });
+      }
+    }),
     container: optionalText(63),
     kubeContext: optionalText(253),
     /** An imported kubeconfig context (kubeconfigs.list) used as the record's own kubeconfig when none is pasted. */
@@ -149,11 +161,11 @@ export const podSaveSchema = z
         message: 'give the path of the private key, e.g. ~/.ssh/id_ed25519',
       });
     }
-    if (!f.podName && !f.sshHost) {
+    if (!f.podName && !f.labelSelector && !f.sshHost) {
       ctx.addIssue({
         code: 'custom',
         path: ['fields', 'podName'],
-        message: 'give a pod name (Kubernetes) or an SSH host (or both)',
+        message: 'give a pod name or a label selector (Kubernetes), or an SSH host',
       });
     }
   });

@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ContractError, isRequestKey, parseRequest, type RequestKey, type ResultEnvelope } from '../../common/contract';
 import { createAccessResolver, DEFAULT_SERVICE_ACCOUNT_DIR, lazyLoginEnvironment } from './access';
+import { createClusterBrowser } from './clusters/clusterBrowser';
 import { KUBE_METHODS, kubeMethod } from './connect/kubeMethod';
 import { sshMethod } from './connect/sshMethod';
 import { refreshPod } from './refresh';
@@ -88,6 +89,10 @@ export function createCore(options: CoreOptions): PodtermCore {
     appInfo: { version: options.version, mode: options.mode, dataDir: options.dataDir },
     kubeconfigs: createKubeconfigImporter({ repository: store.kubeconfigs, homeDir }),
     refreshPod: (id) => refreshPod(id, store.pods, resolver),
+    clusters: createClusterBrowser({
+      environment: { env, homeDir, serviceAccountDir: DEFAULT_SERVICE_ACCOUNT_DIR, loginEnv },
+      ...(options.kubeTimeoutMs ? { timeoutMs: options.kubeTimeoutMs } : {}),
+    }),
   });
 
   return {

@@ -5,6 +5,7 @@
 import type { AppInfo, PodRefreshResult, RequestKey, RequestPayload, RequestResult } from '../../common/contract';
 import { ContractError } from '../../common/contract';
 import type { KubeconfigImporter } from './kubeconfigs';
+import type { ClusterBrowser } from './clusters/clusterBrowser';
 import type { SessionManager } from './sessions/sessionManager';
 import type { Store } from './store/types';
 import type { ClientConnection } from './transport';
@@ -14,6 +15,7 @@ export type Handlers = {
 };
 
 export interface HandlerDependencies {
+  clusters: ClusterBrowser;
   store: Store;
   sessions: SessionManager;
   appInfo: AppInfo;
@@ -38,6 +40,9 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
         throw new ContractError('notFound', `No pod record with id ${id}; it may have been deleted.`);
       return deps.refreshPod(id);
     },
+    'clusters.contexts': async () => deps.clusters.contexts(),
+    'clusters.namespaces': async ({ context }) => deps.clusters.namespaces(context),
+    'clusters.pods': async ({ context, namespace }) => deps.clusters.pods(context, namespace),
     'sessions.open': async ({ podId, size, container }, client) => ({
       sessionId: sessions.open(podId, size, client, container ?? null),
     }),

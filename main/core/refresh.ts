@@ -6,7 +6,8 @@
 import type { PodRefreshResult } from '../../common/contract';
 import { CONNECTION_METHOD_LABELS, podSaveSchema, type PodView } from '../../common/pods';
 import { PodNotFoundError, readPod, type AccessResolver, type ResolvedAccess } from './access';
-import { KUBE_METHODS } from './connect/kubeMethod';
+import { NoReadyPodError } from './clusters/podSelection';
+import { KUBE_METHODS, pickBySelector } from './connect/kubeMethod';
 import type { PodRepository } from './store/types';
 
 export async function refreshPod(id: string, pods: PodRepository, resolver: AccessResolver): Promise<PodRefreshResult> {
@@ -25,10 +26,15 @@ export async function refreshPod(id: string, pods: PodRepository, resolver: Acce
     ...extra,
   });
 
-  if (!record.podName) {
-    return result(false, 'This record has no pod name, so there is nothing to look up in Kubernetes.');
+  if (!record.podName && !record.labelSelector) {
+    return result(
+      false,
+      'This record has no pod name or label selector, so there is nothing to look up in Kubernetes.',
+    );
   }
-  const where = `${record.namespace}/${record.podName}`;
+  const where = record.podName
+    ? `${record.namespace}/${record.podName}`
+    : `a pod matching ${record.labelSelector} in namespace ${record.namespace}`;
   for (const method of KUBE_METHODS) {
     let access: ResolvedAccess;
     try {
@@ -43,17 +49,27 @@ export async function refreshPod(id: string, pods: PodRepository, resolver: Acce
       continue;
     }
     try {
-      const pod = await readPod(access, record.namespace, record.podName);
+      // A selector record reports the pod connecting would pick now.
+      const pod = record.podName
+        ? await readPod(access, record.namespace, record.podName)
+        : await pickBySelector(access, record.namespace, record.labelSelector!);
+      const picked = record.podName
+        ? where
+        : `${record.namespace}/${pod.name} (picked by ${record.labelSelector}; ${'matched' in pod ? pod.matched : 1} matching)`;
       checked.push({ method, outcome: 'found', detail: `${pod.phase} via ${access.description}` });
       const stored = await storeAccess(view, access, pods);
       const containers = pod.containers.join(', ');
       return result(
         true,
-        `Found ${where}: ${pod.phase}, container${pod.containers.length === 1 ? '' : 's'} ${containers}` +
+        `Found ${picked}: ${pod.phase}, container${pod.containers.length === 1 ? '' : 's'} ${containers}` +
           `${pod.defaultContainer ? ` (default ${pod.defaultContainer})` : ''}, via ${access.description}.`,
         { method, access: access.description, pod, record: stored },
       );
     } catch (error) {
+      if (error instanceof NoReadyPodError) {
+        checked.push({ method, outcome: 'notFound', detail: error.message });
+        return result(false, `${error.message} The record is unchanged.`, { method, access: access.description });
+      }
       if (error instanceof PodNotFoundError) {
         checked.push({ method, outcome: 'notFound', detail: error.message });
         return result(

@@ -33,7 +33,7 @@ describe('client-node against the test API server', () => {
       const config = new KubeConfig();
       config.loadFromString(server.kubeconfig({ user, namespace: 'prod' }));
       const pods = await config.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'prod' });
-      expect(pods.items.map((pod) => pod.metadata?.name)).toEqual(['api-0']);
+      expect(pods.items.map((pod) => pod.metadata?.name)).toEqual(['api-0', 'api-canary-1', 'api-canary-2']);
       expect(pods.items[0]?.status?.containerStatuses?.[0]).toMatchObject({ name: 'api', ready: true });
     });
   }

@@ -4,6 +4,8 @@
  */
 import type { KubeAccessMethod, AccessResolver, ResolvedAccess } from '../access';
 import { readPod } from '../access';
+import { listPods } from '../access/clusterReader';
+import { pickReadyPod } from '../clusters/podSelection';
 import { openKubeExecSession, shellCommand } from '../sessions/kubeExecSession';
 import type { PodConnectRecord } from '../store/types';
 import { MethodSkippedError } from './connect';
@@ -26,7 +28,8 @@ export interface KubeMethodOptions {
 export function kubeMethod(method: KubeAccessMethod, options: KubeMethodOptions): ConnectionMethodHandler {
   return {
     method,
-    skipReason: (record) => (record.podName ? null : 'no pod name in the record'),
+    skipReason: (record) =>
+      record.podName || record.labelSelector ? null : 'no pod name or label selector in the record',
     async open(record: PodConnectRecord, context: ConnectContext): Promise<OpenedSession> {
       const resolution = await options.resolver.resolve(method, record);
       if ('skip' in resolution) throw new MethodSkippedError(resolution.skip);
@@ -42,10 +45,14 @@ async function openInPod(
   options: KubeMethodOptions,
 ): Promise<OpenedSession> {
   const namespace = record.namespace;
-  const podName = record.podName!;
+  const timeout = options.timeoutMs ? { timeoutMs: options.timeoutMs } : {};
   // kubectl reads the pod to choose a container and to refuse finished pods; so do we. The API server itself refuses
-  // an exec without a container into a pod that has several.
-  const pod = await readPod(access, namespace, podName, options.timeoutMs ? { timeoutMs: options.timeoutMs } : {});
+  // an exec without a container into a pod that has several. A record that follows a workload lists the pods its
+  // selector matches instead, and takes the newest Running, Ready one (clusters/podSelection.ts).
+  const pod = record.podName
+    ? await readPod(access, namespace, record.podName, timeout)
+    : await pickBySelector(access, namespace, record.labelSelector!, timeout);
+  const podName = pod.name;
   if (pod.phase === 'Succeeded' || pod.phase === 'Failed') {
     throw new Error(
       `Pod ${namespace}/${podName} has ${pod.phase.toLowerCase()} (phase ${pod.phase}): a finished pod has no running container to open a shell in.`,
@@ -71,7 +78,29 @@ async function openInPod(
   });
   return {
     session,
-    target: `${namespace}/${podName} (container ${container})`,
+    target: `${namespace}/${podName} (container ${container})${record.podName ? '' : `, picked by ${record.labelSelector}`}`,
     kube: { namespace, pod: podName, container, containers: pod.containers },
+  };
+}
+
+/** The pod a selector record connects to, in the shape readPod gives. Throws NoReadyPodError when none is ready. */
+export async function pickBySelector(
+  access: ResolvedAccess,
+  namespace: string,
+  selector: string,
+  options: { timeoutMs?: number } = {},
+) {
+  const matching = await listPods(access, namespace, { labelSelector: selector, ...options });
+  const pod = pickReadyPod(matching, selector, namespace);
+  return {
+    name: pod.name,
+    namespace: pod.namespace,
+    phase: pod.phase,
+    containers: pod.containers,
+    defaultContainer: pod.defaultContainer,
+    ready: pod.readyCondition,
+    nodeName: pod.nodeName,
+    podIP: pod.podIP,
+    matched: matching.length,
   };
 }

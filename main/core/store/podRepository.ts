@@ -27,18 +27,19 @@ const SECRET_LABELS: Record<PodSecretName, string> = {
 };
 
 /** The columns a view needs: everything but the ciphertexts, plus whether each ciphertext exists. */
-const VIEW_COLUMNS = `id, name, namespace, pod_name, container, kube_context, kubeconfig_id, cluster_host, cluster_ca_data, insecure_skip_tls_verify,
+const VIEW_COLUMNS = `id, name, namespace, pod_name, label_selector, container, kube_context, kubeconfig_id, cluster_host, cluster_ca_data, insecure_skip_tls_verify,
   ssh_host, ssh_port, ssh_user, ssh_auth_kind, ssh_private_key_path, shell, notes, created_at, updated_at,
   last_connected_at, last_connection_method,
   ${SECRET_NAMES.map((name) => `${SECRET_COLUMNS[name]} IS NOT NULL AS has_${SECRET_COLUMNS[name]}`).join(', ')}`;
 
 /** The columns a search matches, as the PodRepository contract lists them. */
-const SEARCH_COLUMNS = ['name', 'namespace', 'pod_name', 'kube_context', 'cluster_host', 'ssh_host'];
+const SEARCH_COLUMNS = ['name', 'namespace', 'pod_name', 'label_selector', 'kube_context', 'cluster_host', 'ssh_host'];
 
 interface FieldColumns {
   name: string;
   namespace: string;
   pod_name: string | null;
+  label_selector: string | null;
   container: string | null;
   kube_context: string | null;
   kubeconfig_id: string | null;
@@ -59,6 +60,7 @@ const FIELD_COLUMN_SET: Record<keyof FieldColumns, true> = {
   name: true,
   namespace: true,
   pod_name: true,
+  label_selector: true,
   container: true,
   kube_context: true,
   kubeconfig_id: true,
@@ -274,6 +276,7 @@ function toFieldColumns(fields: PodSaveRequest['fields']): FieldColumns {
     name: fields.name,
     namespace: fields.namespace,
     pod_name: fields.podName ?? null,
+    label_selector: fields.labelSelector ?? null,
     container: fields.container ?? null,
     kube_context: fields.kubeContext ?? null,
     kubeconfig_id: fields.kubeconfigId ?? null,
@@ -296,6 +299,7 @@ function toFields(row: FieldColumns): PodSaveRequest['fields'] {
     name: row.name,
     namespace: row.namespace,
     podName: row.pod_name,
+    labelSelector: row.label_selector,
     container: row.container,
     kubeContext: row.kube_context,
     kubeconfigId: row.kubeconfig_id,

@@ -86,7 +86,7 @@ describe('sessions through the core against a real sshd', () => {
       'inCluster:skipped',
       'ssh:opened',
     ]);
-    expect(status.attempts[0]!.detail).toBe('no pod name in the record');
+    expect(status.attempts[0]!.detail).toBe('no pod name or label selector in the record');
 
     client.send(sessionId, { type: 'write', data: 'echo $((6*7))\n' });
     await client.waitFor(() => /^42\r?$/m.test(client.output(sessionId)));

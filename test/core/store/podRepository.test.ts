@@ -63,6 +63,7 @@ describe('PodRepository', () => {
       name: 'Prod API',
       namespace: 'prod',
       podName: 'api-0',
+      labelSelector: null,
       container: null,
       kubeContext: null,
       kubeconfigId: null,

@@ -48,6 +48,7 @@ export interface Pod {
       restartCount: number;
       state:
         | { running: { startedAt: string } }
+        | { waiting: { reason: string } }
         | { terminated: { exitCode: number; reason: string; startedAt: string; finishedAt: string } };
     }>;
   };
@@ -81,8 +82,12 @@ interface PodSpecInput {
   namespace: string;
   name: string;
   containers: ContainerSpec[];
-  phase: 'Running' | 'Succeeded';
+  phase: 'Running' | 'Succeeded' | 'Pending';
   ageMinutes: number;
+  /** Labels instead of the default app=<name without its ordinal>. */
+  labels?: Record<string, string>;
+  /** A Running pod whose containers are not ready (a failing readiness probe). */
+  notReady?: boolean;
   podIP: string;
   annotations?: Record<string, string>;
   restartCount?: number;
@@ -96,7 +101,9 @@ const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString()
 function makePod(input: PodSpecInput, now: number): FixturePod {
   const created = iso(now - input.ageMinutes * MINUTE_MS);
   const running = input.phase === 'Running';
-  const ready = running ? 'True' : 'False';
+  const pending = input.phase === 'Pending';
+  const containersReady = running && !input.notReady;
+  const ready = containersReady ? 'True' : 'False';
   const pod: Pod = {
     kind: 'Pod',
     apiVersion: 'v1',
@@ -106,7 +113,7 @@ function makePod(input: PodSpecInput, now: number): FixturePod {
       uid: randomUUID(),
       resourceVersion: nextResourceVersion(),
       creationTimestamp: created,
-      labels: { app: input.name.replace(/-\d+$/, '') },
+      labels: input.labels ?? { app: input.name.replace(/-\d+$/, '') },
       ...(input.annotations ? { annotations: input.annotations } : {}),
     },
     spec: {
@@ -136,12 +143,14 @@ function makePod(input: PodSpecInput, now: number): FixturePod {
         image: container.image,
         imageID: `${container.image.split(':')[0]}@sha256:${'0'.repeat(64)}`,
         containerID: `containerd://${randomUUID().replaceAll('-', '')}`,
-        ready: running,
+        ready: containersReady,
         started: running,
         restartCount: input.restartCount ?? 0,
         state: running
           ? { running: { startedAt: created } }
-          : { terminated: { exitCode: 0, reason: 'Completed', startedAt: created, finishedAt: created } },
+          : pending
+            ? { waiting: { reason: 'ContainerCreating' } }
+            : { terminated: { exitCode: 0, reason: 'Completed', startedAt: created, finishedAt: created } },
       })),
     },
   };
@@ -225,6 +234,35 @@ export function makeCluster(now = Date.now()): Cluster {
         phase: 'Running',
         ageMinutes: 7 * 24 * 60,
         podIP: '10.244.1.20',
+        labels: { app: 'api', track: 'stable' },
+      },
+      now,
+    ),
+    // Two newer pods of the same workload that a selector record must pass over: one whose readiness probe fails, one
+    // still being created.
+    makePod(
+      {
+        namespace: 'prod',
+        name: 'api-canary-1',
+        containers: [{ name: 'api', image: 'registry.example.com/api:2.4.0-rc1' }],
+        phase: 'Running',
+        notReady: true,
+        ageMinutes: 30,
+        podIP: '10.244.1.21',
+        restartCount: 4,
+        labels: { app: 'api', track: 'canary' },
+      },
+      now,
+    ),
+    makePod(
+      {
+        namespace: 'prod',
+        name: 'api-canary-2',
+        containers: [{ name: 'api', image: 'registry.example.com/api:2.4.0-rc1' }],
+        phase: 'Pending',
+        ageMinutes: 2,
+        podIP: '',
+        labels: { app: 'api', track: 'canary' },
       },
       now,
     ),

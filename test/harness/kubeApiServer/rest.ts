@@ -148,7 +148,9 @@ export function handleRest(request: RestRequest, cluster: Cluster): JsonReply {
   const path = url.pathname.replace(/\/+$/, '') || '/';
   const wantsTable = request.accept.includes('as=Table');
   const now = Date.now();
-  const pods = cluster.pods.map((fixture) => fixture.pod);
+  const selected = selectByLabels(url.searchParams.get('labelSelector'));
+  if ('error' in selected) return badRequest(selected.error);
+  const pods = cluster.pods.map((fixture) => fixture.pod).filter((pod) => selected.matches(pod.metadata.labels));
 
   if (method !== 'GET') {
     const verb = VERB_BY_METHOD[method] ?? method.toLowerCase();
@@ -224,4 +226,33 @@ export function handleRest(request: RestRequest, cluster: Cluster): JsonReply {
   const pod = inNamespace.find((candidate) => candidate.metadata.name === podName);
   if (!pod) return notFound('pods', podName);
   return ok(wantsTable ? podTable([pod], cluster.resourceVersion, now) : pod);
+}
+
+/**
+ * `?labelSelector=` as kube-apiserver reads its equality-based form (k8s.io/apimachinery/pkg/labels): comma-separated
+ * `k=v`, `k==v`, `k!=v`, `k`, `!k`. Written independently of Podterm's own parser so the server stays a judge of it.
+ * Set-based terms answer 400 here (the real server supports them; nothing in Podterm sends them).
+ */
+function selectByLabels(
+  selector: string | null,
+): { matches: (labels: Record<string, string>) => boolean } | { error: string } {
+  if (selector === null || selector.trim() === '') return { matches: () => true };
+  const tests: Array<(labels: Record<string, string>) => boolean> = [];
+  for (const raw of selector.split(',')) {
+    const term = raw.trim();
+    const equality = /^([A-Za-z0-9./_-]+)\s*(==|!=|=)\s*([A-Za-z0-9._-]*)$/.exec(term);
+    if (equality) {
+      const [, key = '', op, value = ''] = equality;
+      tests.push(op === '!=' ? (labels) => labels[key] !== value : (labels) => labels[key] === value);
+      continue;
+    }
+    const existence = /^(!?)([A-Za-z0-9./_-]+)$/.exec(term);
+    if (existence) {
+      const [, not, key = ''] = existence;
+      tests.push(not ? (labels) => !(key in labels) : (labels) => key in labels);
+      continue;
+    }
+    return { error: `unable to parse requirement: found '${term}', expected: key=value, key!=value, key or !key` };
+  }
+  return { matches: (labels) => tests.every((test) => test(labels)) };
 }

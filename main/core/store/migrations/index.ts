@@ -7,6 +7,7 @@ import { migration as createPods } from './0010-create-pods';
 import { migration as createKnownHosts } from './0020-create-known-hosts';
 import { migration as addClusterCa } from './0030-add-cluster-ca';
 import { migration as createKubeconfigs } from './0040-create-kubeconfigs';
+import { migration as addLabelSelector } from './0050-add-label-selector';
 import { migration as createSettings } from './0070-create-settings';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -14,5 +15,6 @@ export const MIGRATIONS: readonly Migration[] = [
   createKnownHosts,
   addClusterCa,
   createKubeconfigs,
+  addLabelSelector,
   createSettings,
 ];
