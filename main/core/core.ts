@@ -90,6 +90,7 @@ export function createCore(options: CoreOptions): PodtermCore {
     kubeconfigs: createKubeconfigImporter({ repository: store.kubeconfigs, homeDir }),
     refreshPod: (id) => refreshPod(id, store.pods, resolver),
     clusters: createClusterBrowser({
+      imported: store.kubeconfigs,
       environment: { env, homeDir, serviceAccountDir: DEFAULT_SERVICE_ACCOUNT_DIR, loginEnv },
       ...(options.kubeTimeoutMs ? { timeoutMs: options.kubeTimeoutMs } : {}),
     }),

@@ -24,22 +24,12 @@ import {
   type LoadedKubeconfig,
 } from '../access/kubeconfigFiles';
 import type { AccessEnvironment } from '../access/types';
+import type { KubeconfigRepository } from '../store/types';
 import { PodReadError } from '../access/podReader';
 import { ContractError } from '../../../common/contract';
 
-/** An imported context as the store lists it (helper for the browser; the text is decrypted only when browsed). */
-export interface ImportedContextSource {
-  list(): Array<{
-    id: string;
-    name: string;
-    server: string;
-    namespace: string | null;
-    authKind: KubeAuthKind;
-    fileName: string;
-  }>;
-  /** The stored self-contained kubeconfig (one context), or null when it was removed. */
-  content(id: string): Promise<string | null>;
-}
+/** The imported contexts: the store's kubeconfigs repository (the text is decrypted only when a context is browsed). */
+export type ImportedContextSource = Pick<KubeconfigRepository, 'list' | 'getContent'>;
 
 export interface ClusterBrowser {
   contexts(): Promise<ClusterContextList>;
@@ -91,7 +81,7 @@ export function createClusterBrowser(options: ClusterBrowserOptions): ClusterBro
       return resolveIn(loaded, ref.name, `context ${ref.name} from ${origin}`);
     }
     const entry = options.imported?.list().find((candidate) => candidate.id === ref.id);
-    const text = entry ? await options.imported!.content(ref.id) : null;
+    const text = entry ? ((await options.imported!.getContent(ref.id))?.content ?? null) : null;
     if (!entry || text === null) {
       throw new Error('this imported kubeconfig was removed; reload the cluster list.');
     }

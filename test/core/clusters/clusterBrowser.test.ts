@@ -153,6 +153,26 @@ describe('cluster browser', () => {
   });
 });
 
+describe('imported contexts in the cluster browser', () => {
+  it('lists an imported context after the default ones and browses it by id', async (context) => {
+    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    const text = kube.kubeconfig({ user: 'cert', contextName: 'staging', namespace: 'prod' });
+    await call('kubeconfigs.import', { files: [{ fileName: 'staging.yaml', text }], selected: [['staging']] });
+    const list = await call<ClusterContextList>('clusters.contexts', {});
+    const imported = list.contexts.find((entry) => entry.ref.source === 'imported');
+    expect(imported).toMatchObject({
+      name: 'staging',
+      server: kube.url,
+      namespace: 'prod',
+      authKind: 'clientCert',
+      current: false,
+      origin: 'imported from staging.yaml',
+    });
+    const pods = await call<ClusterPodView[]>('clusters.pods', { context: imported!.ref, namespace: 'prod' });
+    expect(pods.map((pod) => pod.name)).toEqual(['api-0', 'api-canary-1', 'api-canary-2']);
+  });
+});
+
 describe('records that follow a workload by label selector', () => {
   it('connects to the newest Running, Ready pod the selector matches, and says which', async (context) => {
     if (!kube) return context.skip('the test API server could not start (openssl missing?)');
