@@ -8,6 +8,7 @@ import type { RendererClient } from './client';
 import { ConfirmDialog } from './components/ConfirmDialog';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { EmptyState } from './components/EmptyState';
+import { useKubeconfigUi } from './components/kubeconfigs/useKubeconfigUi';
 import { PodFormDialog } from './components/podForm/PodFormDialog';
 import { SessionPane } from './components/session/SessionPane';
 import { Sidebar } from './components/sidebar/Sidebar';
@@ -37,6 +38,7 @@ export function App({ client }: { client: RendererClient }) {
   const { pods, query, setQuery, reload } = usePods(client, notify);
   const onConnected = useCallback(() => void reload(), [reload]);
   const { tabs, activeKey, setActiveKey, open, close, cycle } = useTabs(client, { onError: notify, onConnected });
+  const kubeconfigUi = useKubeconfigUi(client, notify);
   const [form, setForm] = useState<FormState>(null);
   const [deleting, setDeleting] = useState<PodView | null>(null);
   const [refreshing, setRefreshing] = useState<{ pod: PodView; result: PodRefreshResult | null } | null>(null);
@@ -125,6 +127,8 @@ export function App({ client }: { client: RendererClient }) {
           onRefresh={refreshPod}
           onDelete={setDeleting}
           onAdd={addPod}
+          onImportKubeconfig={kubeconfigUi.openImport}
+          onOpenSettings={kubeconfigUi.openSettings}
           searchRef={searchRef}
           appInfo={appInfo}
           selectedId={selectedId}
@@ -155,7 +159,16 @@ export function App({ client }: { client: RendererClient }) {
         </main>
       </div>
 
-      {form && <PodFormDialog pod={form.pod} onSave={savePod} onSaved={onSaved} onClose={() => setForm(null)} />}
+      {form && (
+        <PodFormDialog
+          pod={form.pod}
+          onSave={savePod}
+          onSaved={onSaved}
+          onClose={() => setForm(null)}
+          kubeconfigs={kubeconfigUi.kubeconfigs}
+        />
+      )}
+      {kubeconfigUi.overlays}
       {refreshing && (
         <RefreshDialog name={refreshing.pod.name} result={refreshing.result} onClose={() => setRefreshing(null)} />
       )}

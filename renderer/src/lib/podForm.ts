@@ -18,6 +18,10 @@ export interface PodFormValues {
   podName: string;
   container: string;
   kubeContext: string;
+  /** Where the record's own kubeconfig comes from: an imported context (kubeconfigId) or pasted text. */
+  kubeconfigSource: 'imported' | 'pasted';
+  /** '' for none. */
+  kubeconfigId: string;
   clusterHost: string;
   clusterCaData: string;
   insecureSkipTlsVerify: boolean;
@@ -56,6 +60,8 @@ export function formValuesFrom(pod: PodView | null): PodFormValues {
     podName: pod?.podName ?? '',
     container: pod?.container ?? '',
     kubeContext: pod?.kubeContext ?? '',
+    kubeconfigSource: pod?.kubeconfigId ? 'imported' : 'pasted',
+    kubeconfigId: pod?.kubeconfigId ?? '',
     clusterHost: pod?.clusterHost ?? '',
     clusterCaData: pod?.clusterCaData ?? '',
     insecureSkipTlsVerify: pod?.insecureSkipTlsVerify ?? false,
@@ -93,6 +99,10 @@ export function buildSaveInput(values: PodFormValues, secrets: SecretEdits, id: 
     if (edit.clear) secretPayload[name] = null;
     else if (edit.value !== '') secretPayload[name] = edit.value;
   }
+  // One kubeconfig source at a time: an imported context drops typed kubeconfig text (the pasted one would win).
+  if (values.kubeconfigSource === 'imported' && typeof secretPayload.kubeconfig === 'string') {
+    delete secretPayload.kubeconfig;
+  }
   return {
     ...(id ? { id } : {}),
     fields: {
@@ -103,6 +113,7 @@ export function buildSaveInput(values: PodFormValues, secrets: SecretEdits, id: 
       podName: values.podName,
       container: values.container,
       kubeContext: values.kubeContext,
+      kubeconfigId: values.kubeconfigSource === 'imported' && values.kubeconfigId ? values.kubeconfigId : null,
       clusterHost: values.clusterHost,
       clusterCaData: values.clusterCaData,
       insecureSkipTlsVerify: values.insecureSkipTlsVerify,

@@ -4,6 +4,7 @@
  */
 import { useRef, useState, type FormEvent } from 'react';
 import { ContractError } from '../../../../common/contract';
+import type { KubeconfigView } from '../../../../common/kubeconfigs';
 import type { PodSaveInput, PodSecretName, PodView, SshAuthKind } from '../../../../common/pods';
 import {
   buildSaveInput,
@@ -18,6 +19,7 @@ import {
 } from '../../lib/podForm';
 import { Modal } from '../Modal';
 import { CheckboxField, Section, SelectField, TextAreaField, TextField } from './fields';
+import { KubeconfigChoice } from './KubeconfigChoice';
 import { KubeconfigField } from './KubeconfigField';
 import { SecretField } from './SecretField';
 import './PodForm.css';
@@ -41,9 +43,11 @@ interface PodFormDialogProps {
   onSave(input: PodSaveInput): Promise<PodView>;
   onSaved(pod: PodView): void;
   onClose(): void;
+  /** Imported kubeconfig contexts for the Kubeconfig choice. */
+  kubeconfigs?: KubeconfigView[];
 }
 
-export function PodFormDialog({ pod, onSave, onSaved, onClose }: PodFormDialogProps) {
+export function PodFormDialog({ pod, onSave, onSaved, onClose, kubeconfigs = [] }: PodFormDialogProps) {
   const [values, setValues] = useState<PodFormValues>(() => formValuesFrom(pod));
   const [secrets, setSecrets] = useState<SecretEdits>(emptySecretEdits);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -211,11 +215,23 @@ export function PodFormDialog({ pod, onSave, onSaved, onClose }: PodFormDialogPr
               error={err('fields.insecureSkipTlsVerify')}
             />
           </div>
-          <KubeconfigField
-            edit={secrets.kubeconfig}
-            stored={stored('kubeconfig')}
-            onChange={setSecret('kubeconfig')}
-            error={err('secrets.kubeconfig')}
+          <KubeconfigChoice
+            source={values.kubeconfigSource}
+            onSourceChange={set('kubeconfigSource')}
+            kubeconfigId={values.kubeconfigId}
+            onKubeconfigIdChange={set('kubeconfigId')}
+            kubeconfigs={kubeconfigs}
+            pastedStored={stored('kubeconfig')}
+            onPastedChange={setSecret('kubeconfig')}
+            error={err('fields.kubeconfigId')}
+            pasted={
+              <KubeconfigField
+                edit={secrets.kubeconfig}
+                stored={stored('kubeconfig')}
+                onChange={setSecret('kubeconfig')}
+                error={err('secrets.kubeconfig')}
+              />
+            }
           />
         </Section>
 

@@ -6,6 +6,8 @@ import { useCallback, useRef, useState, type KeyboardEvent, type RefObject } fro
 import type { AppInfo } from '../../../../common/contract';
 import type { PodView } from '../../../../common/pods';
 import { ContextMenu } from '../ContextMenu';
+import { UploadIcon } from '../kubeconfigs/KubeconfigImport';
+import { GearIcon } from '../settings/GearIcon';
 import { PlusIcon, SearchIcon } from '../icons';
 import { PodList } from './PodList';
 import './Sidebar.css';
@@ -25,6 +27,10 @@ interface SidebarProps {
   /** Selected after a save, so the record just edited is the one highlighted. */
   selectedId: string | null;
   onSelect(id: string): void;
+  /** Opens the kubeconfig import dialog. */
+  onImportKubeconfig?: () => void;
+  /** Opens Settings (the gear in the footer). */
+  onOpenSettings?: () => void;
 }
 
 interface MenuState {
@@ -79,10 +85,23 @@ export function Sidebar(props: SidebarProps) {
     <aside className="sidebar" aria-label="Pods">
       <div className="sidebar-header">
         <span className="brand">Podterm</span>
-        <button type="button" className="btn btn-small" onClick={onAdd} title="Add a pod record">
-          <PlusIcon />
-          Add pod
-        </button>
+        <span className="sidebar-header-actions">
+          {props.onImportKubeconfig && (
+            <button
+              type="button"
+              className="icon-btn"
+              onClick={props.onImportKubeconfig}
+              aria-label="Import kubeconfig…"
+              title="Import kubeconfig… (or drop the files on the window)"
+            >
+              <UploadIcon size={14} />
+            </button>
+          )}
+          <button type="button" className="btn btn-small" onClick={onAdd} title="Add a pod record">
+            <PlusIcon />
+            Add pod
+          </button>
+        </span>
       </div>
       <div className="sidebar-search">
         <SearchIcon />
@@ -123,6 +142,17 @@ export function Sidebar(props: SidebarProps) {
           <span title={`Data: ${appInfo.dataDir}`}>
             {appInfo.mode === 'web' ? 'browser mode' : 'desktop'} · v{appInfo.version}
           </span>
+        )}
+        {props.onOpenSettings && (
+          <button
+            type="button"
+            className="icon-btn sidebar-settings"
+            onClick={props.onOpenSettings}
+            aria-label="Settings"
+            title="Settings"
+          >
+            <GearIcon />
+          </button>
         )}
       </div>
 

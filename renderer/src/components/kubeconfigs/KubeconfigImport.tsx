@@ -1,0 +1,459 @@
+/**
+ * Importing kubeconfigs: files dropped anywhere on the window (a drop zone shows while dragging), picked with a file
+ * dialog, or pasted as YAML. Main previews them (each file's contexts, or its errors with the place in the file) and
+ * nothing is stored until the user presses Import with the contexts they ticked.
+ */
+import { useCallback, useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
+import {
+  KUBE_AUTH_KIND_LABELS,
+  type KubeconfigFileInput,
+  type KubeconfigFilePreview,
+  type KubeconfigView,
+} from '../../../../common/kubeconfigs';
+import type { RendererClient } from '../../client';
+import { Modal } from '../Modal';
+import { dragHasFiles, readKubeconfigFiles, type RefusedFile } from './readFiles';
+import './KubeconfigImport.css';
+
+/** What the sidebar and the settings view can ask of the importer. */
+export interface KubeconfigImportHandle {
+  /** Opens the import dialog (empty: drop, pick or paste). */
+  open(): void;
+  /** Opens the file picker; with `replaces`, the picked file replaces that imported file's contexts. */
+  pick(replaces?: string): void;
+}
+
+interface KubeconfigImportProps {
+  client: RendererClient;
+  ref?: Ref<KubeconfigImportHandle>;
+  onImported(imported: KubeconfigView[], removed: number): void;
+  onError(message: string): void;
+}
+
+interface DialogState {
+  files: KubeconfigFileInput[];
+  refused: RefusedFile[];
+  previews: KubeconfigFilePreview[] | null;
+  /** Per previewed file (by name): the context names ticked. */
+  selected: Record<string, string[]>;
+  replaces?: string;
+  busy: boolean;
+  error: string | null;
+}
+
+const EMPTY_DIALOG: DialogState = { files: [], refused: [], previews: null, selected: {}, busy: false, error: null };
+
+export function KubeconfigImport({ client, ref, onImported, onError }: KubeconfigImportProps) {
+  const [dragging, setDragging] = useState(false);
+  const [dialog, setDialogState] = useState<DialogState | null>(null);
+  // The dialog's latest state, readable between awaits (a state updater may run later than the call that queued it).
+  const latest = useRef<DialogState | null>(null);
+  const setDialog = useCallback((next: DialogState | null | ((current: DialogState | null) => DialogState | null)) => {
+    latest.current = typeof next === 'function' ? next(latest.current) : next;
+    setDialogState(latest.current);
+  }, []);
+  const picker = useRef<HTMLInputElement>(null);
+  const pickReplaces = useRef<string | undefined>(undefined);
+
+  /** Adds files to the dialog (or replaces them for a re-import) and previews them all again. */
+  const addFiles = useCallback(
+    async (incoming: KubeconfigFileInput[], refused: RefusedFile[], replaces?: string) => {
+      const current = latest.current;
+      const base = replaces !== undefined || current === null ? { ...EMPTY_DIALOG } : current;
+      const kept = base.files.filter((file) => !incoming.some((added) => added.fileName === file.fileName));
+      const state: DialogState = {
+        ...base,
+        files: [...kept, ...incoming],
+        refused: [...base.refused.filter((r) => !refused.some((n) => n.fileName === r.fileName)), ...refused],
+        busy: incoming.length > 0,
+        error: null,
+        ...(replaces !== undefined ? { replaces } : {}),
+      };
+      setDialog(state);
+      if (state.files.length === 0) return;
+      try {
+        const { files: previews } = await client.api.kubeconfigs.preview({
+          files: state.files,
+          ...(state.replaces !== undefined ? { replaces: state.replaces } : {}),
+        });
+        setDialog((current) =>
+          current === null
+            ? null
+            : {
+                ...current,
+                previews,
+                busy: false,
+                // Every context ticked by default; a choice already made for a file stays.
+                selected: Object.fromEntries(
+                  previews.map((file) => [
+                    file.fileName,
+                    current.selected[file.fileName] ?? file.contexts.map((context) => context.name),
+                  ]),
+                ),
+              },
+        );
+      } catch (error) {
+        setDialog((current) => current && { ...current, busy: false, error: messageOf(error) });
+      }
+    },
+    [client, setDialog],
+  );
+
+  const addFileList = useCallback(
+    async (list: Iterable<File>, replaces?: string) => {
+      const { files, refused } = await readKubeconfigFiles(list);
+      await addFiles(files, refused, replaces);
+    },
+    [addFiles],
+  );
+
+  useImperativeHandle(
+    ref,
+    () => ({
+      open: () => setDialog((current) => current ?? { ...EMPTY_DIALOG }),
+      pick: (replaces) => {
+        pickReplaces.current = replaces;
+        picker.current?.click();
+      },
+    }),
+    [setDialog],
+  );
+
+  // The whole window is the drop zone. A drop that something else handles (the pod form's kubeconfig field prevents
+  // the default first) is left to it.
+  useEffect(() => {
+    const onDragOver = (event: DragEvent) => {
+      if (!dragHasFiles(event)) return;
+      if (event.defaultPrevented) {
+        setDragging(false);
+        return;
+      }
+      event.preventDefault();
+      if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
+      setDragging(true);
+    };
+    const onDragLeave = (event: DragEvent) => {
+      // relatedTarget is null only when the pointer leaves the window (moving between elements names the next one).
+      if (event.relatedTarget === null) setDragging(false);
+    };
+    const onDrop = (event: DragEvent) => {
+      setDragging(false);
+      if (event.defaultPrevented || !event.dataTransfer || event.dataTransfer.files.length === 0) return;
+      event.preventDefault();
+      void addFileList([...event.dataTransfer.files]);
+    };
+    window.addEventListener('dragenter', onDragOver);
+    window.addEventListener('dragover', onDragOver);
+    window.addEventListener('dragleave', onDragLeave);
+    window.addEventListener('drop', onDrop);
+    return () => {
+      window.removeEventListener('dragenter', onDragOver);
+      window.removeEventListener('dragover', onDragOver);
+      window.removeEventListener('dragleave', onDragLeave);
+      window.removeEventListener('drop', onDrop);
+    };
+  }, [addFileList]);
+
+  const runImport = async () => {
+    if (!dialog?.previews) return;
+    const importable = dialog.previews.filter((file) => file.errors.length === 0);
+    const files = dialog.files.filter((file) => importable.some((p) => p.fileName === file.fileName));
+    setDialog({ ...dialog, busy: true, error: null });
+    try {
+      const result = await client.api.kubeconfigs.import({
+        files,
+        selected: files.map((file) => dialog.selected[file.fileName] ?? []),
+        ...(dialog.replaces !== undefined ? { replaces: dialog.replaces } : {}),
+      });
+      if (result.failed.length > 0) {
+        // The files changed between preview and import (edited on disk and dropped again): show the new errors.
+        setDialog((current) => current && { ...current, busy: false, previews: mergePreviews(current, result.failed) });
+        return;
+      }
+      setDialog(null);
+      onImported(result.imported, result.removed);
+    } catch (error) {
+      setDialog((current) => current && { ...current, busy: false, error: messageOf(error) });
+    }
+  };
+
+  const toggle = (fileName: string, name: string, on: boolean) =>
+    setDialog((current) => {
+      if (!current) return current;
+      const chosen = new Set(current.selected[fileName] ?? []);
+      if (on) chosen.add(name);
+      else chosen.delete(name);
+      return { ...current, selected: { ...current.selected, [fileName]: [...chosen] } };
+    });
+
+  const count = dialog?.previews
+    ? dialog.previews
+        .filter((file) => file.errors.length === 0)
+        .reduce((sum, file) => sum + (dialog.selected[file.fileName]?.length ?? 0), 0)
+    : 0;
+
+  return (
+    <>
+      <input
+        ref={picker}
+        type="file"
+        multiple
+        hidden
+        tabIndex={-1}
+        aria-hidden="true"
+        data-testid="kubeconfig-file-picker"
+        onChange={(event) => {
+          const files = [...(event.target.files ?? [])];
+          event.target.value = '';
+          if (files.length > 0) void addFileList(files, pickReplaces.current).catch((e) => onError(messageOf(e)));
+        }}
+      />
+      {dragging && (
+        <div className="drop-zone" role="status" aria-label="Drop kubeconfig files to import">
+          <div className="drop-zone-card">
+            <UploadIcon />
+            <strong>Drop kubeconfig files to import</strong>
+            <span>Each file’s contexts are shown before anything is saved.</span>
+          </div>
+        </div>
+      )}
+      {dialog && (
+        <ImportDialog
+          dialog={dialog}
+          count={count}
+          onToggle={toggle}
+          onPick={() => {
+            pickReplaces.current = dialog.replaces;
+            picker.current?.click();
+          }}
+          onPaste={(text) => {
+            const taken = new Set(dialog.files.map((file) => file.fileName));
+            let fileName = 'pasted.yaml';
+            for (let n = 2; taken.has(fileName); n += 1) fileName = `pasted-${n}.yaml`;
+            void addFiles([{ fileName, text }], [], dialog.replaces);
+          }}
+          onImport={() => void runImport()}
+          onClose={() => setDialog(null)}
+        />
+      )}
+    </>
+  );
+}
+
+interface ImportDialogProps {
+  dialog: DialogState;
+  count: number;
+  onToggle(fileName: string, name: string, on: boolean): void;
+  onPick(): void;
+  onPaste(text: string): void;
+  onImport(): void;
+  onClose(): void;
+}
+
+function ImportDialog({ dialog, count, onToggle, onPick, onPaste, onImport, onClose }: ImportDialogProps) {
+  const [paste, setPaste] = useState('');
+  const [pasteOpen, setPasteOpen] = useState(false);
+  const empty = dialog.files.length === 0 && dialog.refused.length === 0;
+  const groups: KubeconfigFilePreview[] = [
+    ...(dialog.previews ?? []),
+    ...dialog.refused.map((refused) => ({
+      fileName: refused.fileName,
+      contexts: [],
+      errors: [{ place: null, message: refused.message }],
+    })),
+  ];
+
+  return (
+    <Modal
+      title={dialog.replaces ? `Re-import ${dialog.replaces}` : 'Import kubeconfig'}
+      onClose={onClose}
+      className="kubeconfig-import-modal"
+      footer={
+        <>
+          <button type="button" className="btn-link" onClick={onPick}>
+            {empty ? 'Choose files…' : 'Add files…'}
+          </button>
+          <button type="button" className="btn-link" onClick={() => setPasteOpen((open) => !open)}>
+            Paste YAML
+          </button>
+          <span className="spacer" />
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={dialog.busy || count === 0}
+            onClick={onImport}
+            data-autofocus={count > 0 ? true : undefined}
+          >
+            {count === 1 ? 'Import 1 context' : `Import ${count} contexts`}
+          </button>
+        </>
+      }
+    >
+      {dialog.replaces && (
+        <p className="import-note">
+          The contexts imported from <code>{dialog.replaces}</code> are replaced by the ones ticked here; records using
+          a context of the same name keep it.
+        </p>
+      )}
+      {empty && !pasteOpen && (
+        <div className="import-empty">
+          <UploadIcon />
+          <p>
+            Drop kubeconfig files anywhere in the window, or{' '}
+            <button type="button" className="btn-link" onClick={onPick}>
+              choose files
+            </button>
+            .
+          </p>
+          <p className="muted">
+            Files a kubeconfig refers to (certificates, keys, token files) are read now and stored with it, encrypted.
+            Relative paths are read from ~/.kube.
+          </p>
+        </div>
+      )}
+      {(pasteOpen || (empty && pasteOpen)) && (
+        <div className="import-paste">
+          <label htmlFor="kubeconfig-paste">Paste YAML</label>
+          <textarea
+            id="kubeconfig-paste"
+            className="textarea mono"
+            rows={8}
+            value={paste}
+            spellCheck={false}
+            placeholder={'apiVersion: v1\nkind: Config\nclusters: …'}
+            onChange={(event) => setPaste(event.target.value)}
+          />
+          <div className="import-paste-actions">
+            <button
+              type="button"
+              className="btn btn-small"
+              disabled={paste.trim() === ''}
+              onClick={() => {
+                onPaste(paste);
+                setPaste('');
+                setPasteOpen(false);
+              }}
+            >
+              Preview
+            </button>
+          </div>
+        </div>
+      )}
+      {dialog.busy && groups.length === 0 && <p className="muted">Reading…</p>}
+      {dialog.error && (
+        <div className="form-summary" role="alert">
+          {dialog.error}
+        </div>
+      )}
+      {groups.map((file) => (
+        <FileGroup
+          key={file.fileName}
+          file={file}
+          selected={dialog.selected[file.fileName] ?? []}
+          onToggle={(name, on) => onToggle(file.fileName, name, on)}
+        />
+      ))}
+    </Modal>
+  );
+}
+
+function FileGroup({
+  file,
+  selected,
+  onToggle,
+}: {
+  file: KubeconfigFilePreview;
+  selected: string[];
+  onToggle(name: string, on: boolean): void;
+}) {
+  const failed = file.errors.length > 0;
+  return (
+    <section className={`import-file${failed ? ' failed' : ''}`} aria-label={file.fileName}>
+      <header>
+        <span className="import-file-name mono">{file.fileName}</span>
+        <span className="import-file-meta">
+          {failed
+            ? `${file.errors.length === 1 ? '1 problem' : `${file.errors.length} problems`}, nothing imported`
+            : `${selected.length} of ${file.contexts.length} ${file.contexts.length === 1 ? 'context' : 'contexts'}`}
+        </span>
+      </header>
+      {failed ? (
+        <ul className="import-errors" role="alert">
+          {file.errors.map((error, index) => (
+            <li key={index}>
+              <span className="import-error-file">{file.fileName}</span>
+              {error.place && <span className="import-error-place">{error.place}</span>}
+              <span>{error.message}</span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <ul className="import-contexts">
+          {file.contexts.map((context) => {
+            const renamed = context.importName !== context.name;
+            return (
+              <li key={context.name}>
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={selected.includes(context.name)}
+                    onChange={(event) => onToggle(context.name, event.target.checked)}
+                    aria-label={`Import context ${context.name}`}
+                  />
+                  <span className="ctx-name mono">
+                    {context.name}
+                    {renamed && (
+                      <span className="ctx-rename" title="An imported context already has this name">
+                        {' → '}
+                        <span>{context.importName}</span>
+                      </span>
+                    )}
+                    {context.current && <span className="ctx-current">current</span>}
+                  </span>
+                  <span className="ctx-auth">{KUBE_AUTH_KIND_LABELS[context.authKind]}</span>
+                  <span className="ctx-detail mono" title={context.server}>
+                    {context.server}
+                  </span>
+                  <span className="ctx-detail">
+                    <span className="muted">user</span> <span className="mono">{context.user ?? '—'}</span>
+                    <span className="muted"> · ns</span> <span className="mono">{context.namespace ?? 'default'}</span>
+                  </span>
+                </label>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function mergePreviews(dialog: DialogState, failed: KubeconfigFilePreview[]): KubeconfigFilePreview[] {
+  return (dialog.previews ?? []).map((file) => failed.find((f) => f.fileName === file.fileName) ?? file);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function UploadIcon({ size = 20 }: { size?: number }) {
+  return (
+    <svg
+      width={size}
+      height={size}
+      viewBox="0 0 16 16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.4"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
+      <path d="M8 10.5V2.5M5 5.5l3-3 3 3M2.5 10v2.5a1 1 0 0 0 1 1h9a1 1 0 0 0 1-1V10" />
+    </svg>
+  );
+}

@@ -1,0 +1,46 @@
+/**
+ * Reads dropped or picked files for a kubeconfig import, refusing what cannot be a kubeconfig before it is sent: files
+ * over 1 MiB and binary files. Main checks both again; refusing here keeps a dropped disk image out of the request.
+ */
+import { MAX_KUBECONFIG_BYTES, type KubeconfigFileInput } from '../../../../common/kubeconfigs';
+
+export interface RefusedFile {
+  fileName: string;
+  message: string;
+}
+
+export interface ReadResult {
+  files: KubeconfigFileInput[];
+  refused: RefusedFile[];
+}
+
+/** Text files have no NUL bytes; every common binary format has plenty in its first kilobytes. */
+const BINARY_SNIFF_BYTES = 8 * 1024;
+
+export async function readKubeconfigFiles(list: Iterable<File>): Promise<ReadResult> {
+  const files: KubeconfigFileInput[] = [];
+  const refused: RefusedFile[] = [];
+  for (const file of list) {
+    if (file.size > MAX_KUBECONFIG_BYTES) {
+      const size = (file.size / 1024 / 1024).toFixed(1);
+      refused.push({ fileName: file.name, message: `${size} MiB is too big to be a kubeconfig (at most 1 MiB)` });
+      continue;
+    }
+    try {
+      const head = new Uint8Array(await file.slice(0, BINARY_SNIFF_BYTES).arrayBuffer());
+      if (head.includes(0)) {
+        refused.push({ fileName: file.name, message: 'a binary file, not a kubeconfig (kubeconfigs are YAML text)' });
+        continue;
+      }
+      files.push({ fileName: file.name, text: await file.text() });
+    } catch {
+      refused.push({ fileName: file.name, message: 'could not be read (was it moved or deleted?)' });
+    }
+  }
+  return { files, refused };
+}
+
+/** Whether a drag carries files (not text or a link dragged from a page). */
+export function dragHasFiles(event: DragEvent): boolean {
+  return event.dataTransfer !== null && [...event.dataTransfer.types].includes('Files');
+}

@@ -1,0 +1,192 @@
+/**
+ * Kubeconfig import end to end in real Chromium against the browser mode: real drop events carrying real files
+ * (a DataTransfer of File objects dispatched on the page), the drop zone, the preview with checkboxes, the clash rename
+ * on a second import, errors naming the file and the place while the stored list stays the same, Settings, and a pod
+ * record that uses an imported context connecting to the test API server.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserUnavailableReason, launchChromium } from '../harness/browser';
+import { buildKubeconfig, startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
+import { saveScreenshot, waitForPrompt, waitForTerminalText } from '../harness/ui';
+import { startWebApp, webAppUnavailableReason, type WebApp } from '../harness/webApp';
+
+const skipReason = browserUnavailableReason() ?? webAppUnavailableReason();
+if (skipReason) console.warn(`skipping the kubeconfig import e2e tests: ${skipReason}`);
+
+let kube: KubeApiServer | null = null;
+let app: WebApp;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  if (skipReason) return;
+  kube = await startKubeApiServer();
+  if (!kube) return;
+  app = await startWebApp();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+  await page.goto(app.url);
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await kube?.stop();
+});
+
+interface DroppedFile {
+  name: string;
+  text?: string;
+  bytes?: number[];
+}
+
+/**
+ * Drags files onto the window the way a file manager does: dragenter and dragover (the drop zone shows), then drop,
+ * each a real DragEvent whose DataTransfer holds real File objects made in the page.
+ */
+async function dropFiles(files: DroppedFile[], screenshot?: string): Promise<void> {
+  const dataTransfer = await page.evaluateHandle((list) => {
+    const transfer = new DataTransfer();
+    for (const file of list) {
+      const body = file.bytes ? new Uint8Array(file.bytes) : (file.text ?? '');
+      transfer.items.add(new File([body], file.name, { type: 'application/yaml' }));
+    }
+    return transfer;
+  }, files);
+  await page.dispatchEvent('body', 'dragenter', { dataTransfer });
+  await page.dispatchEvent('body', 'dragover', { dataTransfer });
+  const zone = page.getByRole('status', { name: 'Drop kubeconfig files to import' });
+  await expect.poll(() => zone.isVisible()).toBe(true);
+  if (screenshot) await saveScreenshot(page, screenshot);
+  await page.dispatchEvent('body', 'drop', { dataTransfer });
+  await expect.poll(() => zone.count()).toBe(0);
+  await dataTransfer.dispose();
+}
+
+function twoContexts(): string {
+  return buildKubeconfig([
+    {
+      contextName: 'sandbox',
+      clusterName: 'sandbox-cluster',
+      userName: 'token-user',
+      namespace: 'default',
+      server: kube!.url,
+      ca: { pem: kube!.caPem },
+      user: { kind: 'token', token: kube!.users.token.token },
+    },
+    {
+      contextName: 'sandbox-prod',
+      clusterName: 'sandbox-cluster',
+      userName: 'cert-user',
+      namespace: 'prod',
+      server: kube!.url,
+      ca: { pem: kube!.caPem },
+      user: { kind: 'cert', certPem: kube!.users.cert.certPem, keyPem: kube!.users.cert.keyPem },
+    },
+  ]);
+}
+
+const dialog = () => page.getByRole('dialog', { name: /import kubeconfig/i });
+const contextBox = (name: string) => dialog().getByRole('checkbox', { name: `Import context ${name}`, exact: true });
+
+/** The imported contexts as Settings lists them (name per row), closing Settings again. */
+async function settingsRows(screenshot?: string): Promise<string[]> {
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  const table = page.getByRole('table', { name: 'Imported contexts' });
+  const settings = page.getByRole('dialog', { name: 'Settings' });
+  await expect.poll(() => settings.isVisible()).toBe(true);
+  const rows = (await table.count()) === 0 ? [] : await table.locator('tbody tr td:first-child').allInnerTexts();
+  if (screenshot) await saveScreenshot(page, screenshot);
+  await settings.getByRole('button', { name: 'Close', exact: true }).click();
+  return rows;
+}
+
+describe.skipIf(skipReason !== null)('kubeconfig import in the browser', () => {
+  it('drops a file with two contexts, imports the one left ticked, and lists it in Settings', async (context) => {
+    if (!kube) return context.skip('the test Kubernetes API server could not start (openssl missing?)');
+    await dropFiles([{ name: 'two-contexts.yaml', text: twoContexts() }], 'kubeconfig-drop-zone');
+
+    await expect.poll(() => contextBox('sandbox').isChecked()).toBe(true);
+    await expect.poll(() => contextBox('sandbox-prod').isChecked()).toBe(true);
+    const group = dialog().getByRole('region', { name: 'two-contexts.yaml' });
+    await expect.poll(() => group.innerText()).toMatch(/token[\s\S]*client cert/);
+    expect(await group.innerText()).toContain(kube!.url);
+    await saveScreenshot(page, 'kubeconfig-preview');
+
+    await contextBox('sandbox-prod').uncheck();
+    await dialog().getByRole('button', { name: 'Import 1 context' }).click();
+    await expect.poll(() => dialog().count()).toBe(0);
+    expect(await settingsRows('kubeconfig-settings-first')).toEqual(['sandbox']);
+  });
+
+  it('importing the same file again renames the clash with the file stem', async (context) => {
+    if (!kube) return context.skip('the test Kubernetes API server could not start');
+    await dropFiles([{ name: 'two-contexts.yaml', text: twoContexts() }]);
+    await expect.poll(() => dialog().getByText('sandbox (two-contexts)').count()).toBe(1);
+    // "sandbox-prod" was not imported the first time, so it keeps its name.
+    expect(await dialog().getByText('sandbox-prod (two-contexts)').count()).toBe(0);
+    await saveScreenshot(page, 'kubeconfig-preview-rename');
+    await dialog().getByRole('button', { name: 'Import 2 contexts' }).click();
+    await expect.poll(() => dialog().count()).toBe(0);
+    expect(await settingsRows('kubeconfig-settings')).toEqual(['sandbox', 'sandbox (two-contexts)', 'sandbox-prod']);
+  });
+
+  it('shows invalid files’ errors with the file and the place, and stores nothing', async (context) => {
+    if (!kube) return context.skip('the test Kubernetes API server could not start');
+    const before = await settingsRows();
+    const missingUser = `apiVersion: v1
+kind: Config
+clusters:
+- name: c1
+  cluster:
+    server: ${kube!.url}
+users:
+- name: admin
+  user:
+    token: abc
+contexts:
+- name: staging
+  context:
+    cluster: c1
+    user: ghost
+`;
+    await dropFiles([
+      { name: 'not-yaml.yaml', text: 'clusters: [\n  - name: "broken\nusers: {' },
+      { name: 'missing-user.yaml', text: missingUser },
+      { name: 'archive.zip', bytes: [0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x14, 0x00] },
+    ]);
+    const errors = dialog().locator('.import-errors');
+    await expect.poll(() => errors.count()).toBe(3);
+    const text = await dialog().innerText();
+    expect(text).toMatch(/not-yaml\.yaml\s*line \d+\s*not valid YAML/);
+    expect(text).toMatch(
+      /missing-user\.yaml\s*context "staging" \(line 12\)\s*user "ghost" is not defined in the file \(users there: admin\)/,
+    );
+    expect(text).toMatch(/archive\.zip\s*a binary file, not a kubeconfig/);
+    expect(await dialog().getByRole('button', { name: 'Import 0 contexts' }).isDisabled()).toBe(true);
+    await saveScreenshot(page, 'kubeconfig-errors');
+    await dialog().getByRole('button', { name: 'Cancel', exact: true }).click();
+    expect(await settingsRows()).toEqual(before);
+  });
+
+  it('a pod record using an imported context connects with it', async (context) => {
+    if (!kube) return context.skip('the test Kubernetes API server could not start');
+    await page
+      .getByRole('button', { name: /add pod/i })
+      .first()
+      .click();
+    await page.getByLabel('Name', { exact: true }).fill('imported shell');
+    await page.getByLabel('Namespace', { exact: true }).fill('default');
+    await page.getByLabel('Pod name', { exact: true }).fill('shell-pod');
+    await page.getByRole('radio', { name: 'Imported', exact: true }).check();
+    await page
+      .getByLabel('Imported context', { exact: true })
+      .selectOption({ label: `sandbox · ${kube!.url} · token` });
+    await saveScreenshot(page, 'kubeconfig-pod-form');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => page.getByText('imported shell', { exact: true }).count()).toBeGreaterThan(0);
+    await page.getByText('imported shell', { exact: true }).first().click();
+    await waitForTerminalText(page, /Connected via pod's kubeconfig to default\/shell-pod \(container main\)/);
+    await waitForPrompt(page);
+  });
+});
