@@ -157,12 +157,13 @@ contexts:
     ]);
     const errors = dialog().locator('.import-errors');
     await expect.poll(() => errors.count()).toBe(3);
-    const text = await dialog().innerText();
-    expect(text).toMatch(/not-yaml\.yaml\s*line \d+\s*not valid YAML/);
-    expect(text).toMatch(
-      /missing-user\.yaml\s*context "staging" \(line 12\)\s*user "ghost" is not defined in the file \(users there: admin\)/,
+    // Each file is its own group, named by the file; its errors give the place and the problem.
+    const groupText = (name: string) => dialog().getByRole('region', { name }).innerText();
+    expect(await groupText('not-yaml.yaml')).toMatch(/nothing imported\s*line \d+\s*not valid YAML/);
+    expect(await groupText('missing-user.yaml')).toMatch(
+      /context "staging" \(line 12\)\s*user "ghost" is not defined in the file \(users there: admin\)/,
     );
-    expect(text).toMatch(/archive\.zip\s*a binary file, not a kubeconfig/);
+    expect(await groupText('archive.zip')).toMatch(/a binary file, not a kubeconfig/);
     expect(await dialog().getByRole('button', { name: 'Import 0 contexts' }).isDisabled()).toBe(true);
     await saveScreenshot(page, 'kubeconfig-errors');
     await dialog().getByRole('button', { name: 'Cancel', exact: true }).click();

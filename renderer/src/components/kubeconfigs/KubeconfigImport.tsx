@@ -384,7 +384,6 @@ function FileGroup({
         <ul className="import-errors" role="alert">
           {file.errors.map((error, index) => (
             <li key={index}>
-              <span className="import-error-file">{file.fileName}</span>
               {error.place && <span className="import-error-place">{error.place}</span>}
               <span>{error.message}</span>
             </li>

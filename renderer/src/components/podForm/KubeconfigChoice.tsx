@@ -69,6 +69,11 @@ export function KubeconfigChoice(props: KubeconfigChoiceProps) {
               {props.error ?? 'this imported context was removed; pick another'}
             </span>
           )}
+          {kubeconfigId !== '' && !missing && (
+            <span className="field-hint">
+              Connects with this context (its cluster and user); the Kube context above is not used for it.
+            </span>
+          )}
           {kubeconfigs.length === 0 && (
             <span className="field-hint">Drop a kubeconfig on the window, or import one in Settings.</span>
           )}
