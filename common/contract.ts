@@ -107,6 +107,11 @@ export const requests = {
    * kubeconfig or token where they came from the machine), read the pod and report what was found.
    */
   'pods.refresh': request<PodRefreshResult>().with(idSchema),
+  /**
+   * Copies a record, secrets included, as "<name> (copy)". Done in main because secrets never reach the renderer, so
+   * it could not save a copy with them itself.
+   */
+  'pods.duplicate': request<PodView>().with(idSchema),
   /** The cluster browser: every context of the default kubeconfig and every imported one, plus sources that failed. */
   'clusters.contexts': request<ClusterContextList>().with(z.object({}).strict()),
   /** A context's namespaces, sorted. Fails with the access module's message (401, 403, unreachable, …). */

@@ -172,6 +172,15 @@ export const podSaveSchema = z
 export type PodSaveInput = z.input<typeof podSaveSchema>;
 export type PodSaveRequest = z.output<typeof podSaveSchema>;
 
+/**
+ * What the last Refresh or connection learned about a record's pod, for the sidebar's status dot: running (Running and
+ * Ready, or a shell opened), notReady (exists but not Running and Ready: Pending, Succeeded, Failed, starting),
+ * gone (the API server says there is no such pod), unreachable (no answer, refused, timed out), error (any other
+ * failure: credentials, RBAC, TLS).
+ */
+export const POD_STATUSES = ['running', 'notReady', 'gone', 'unreachable', 'error'] as const;
+export type PodStatus = (typeof POD_STATUSES)[number];
+
 /** Which secrets a record holds: the renderer learns only that they exist. */
 export type StoredSecrets = Record<PodSecretName, boolean>;
 
@@ -183,4 +192,10 @@ export interface PodView extends PodFields {
   updatedAt: number;
   lastConnectedAt: number | null;
   lastConnectionMethod: ConnectionMethod | null;
+  /** Null until a Refresh or a connection has said anything about the pod. */
+  lastStatus: PodStatus | null;
+  /** When lastStatus was learned (epoch ms). */
+  lastStatusAt: number | null;
+  /** One line for people: what the status is based on ("Running, ready", "pod default/x not found", the error). */
+  lastStatusDetail: string | null;
 }

@@ -10,6 +10,7 @@ export const REQUEST_KEYS = [
   'pods.save',
   'pods.delete',
   'pods.refresh',
+  'pods.duplicate',
   'clusters.contexts',
   'clusters.namespaces',
   'clusters.pods',

@@ -4,8 +4,8 @@
  */
 import type { AppInfo, PodRefreshResult, RequestKey, RequestPayload, RequestResult } from '../../common/contract';
 import { ContractError } from '../../common/contract';
-import type { KubeconfigImporter } from './kubeconfigs';
 import type { ClusterBrowser } from './clusters/clusterBrowser';
+import type { KubeconfigImporter } from './kubeconfigs';
 import type { SessionManager } from './sessions/sessionManager';
 import type { Store } from './store/types';
 import type { ClientConnection } from './transport';
@@ -39,6 +39,11 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
       if (!store.pods.get(id))
         throw new ContractError('notFound', `No pod record with id ${id}; it may have been deleted.`);
       return deps.refreshPod(id);
+    },
+    'pods.duplicate': async ({ id }) => {
+      const copy = store.pods.duplicate(id);
+      if (!copy) throw new ContractError('notFound', `No pod record with id ${id}; it may have been deleted.`);
+      return copy;
     },
     'clusters.contexts': async () => deps.clusters.contexts(),
     'clusters.namespaces': async ({ context }) => deps.clusters.namespaces(context),

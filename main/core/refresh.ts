@@ -4,13 +4,56 @@
  * an export) have it. A pod that no longer exists is reported and the record is left exactly as it was.
  */
 import type { PodRefreshResult } from '../../common/contract';
-import { CONNECTION_METHOD_LABELS, podSaveSchema, type PodView } from '../../common/pods';
+import { CONNECTION_METHOD_LABELS, podSaveSchema, type PodSaveRequest, type PodView } from '../../common/pods';
 import { PodNotFoundError, readPod, type AccessResolver, type ResolvedAccess } from './access';
 import { NoReadyPodError } from './clusters/podSelection';
 import { KUBE_METHODS, pickBySelector } from './connect/kubeMethod';
+import { statusOfRefresh } from './podStatus';
 import type { PodRepository } from './store/types';
 
-export async function refreshPod(id: string, pods: PodRepository, resolver: AccessResolver): Promise<PodRefreshResult> {
+/** Looks the pod up, then stores what that says about it (the sidebar's status dot); the result carries the record. */
+export async function refreshPod(
+  id: string,
+  pods: PodRepository,
+  resolver: AccessResolver,
+  now: () => number = Date.now,
+): Promise<PodRefreshResult> {
+  const failures: unknown[] = [];
+  const result = await lookUp(id, pods, resolver, failures, { dryRun: false, update: null });
+  const status = statusOfRefresh(result, failures);
+  if (!status) return result;
+  pods.recordStatus(id, status.status, status.detail, now());
+  return { ...result, record: pods.get(id) ?? result.record };
+}
+
+/**
+ * What a Refresh would store, without storing it or the status (the CLI's `pods backfill --dry-run`, and its
+ * sealed-secrets mode, which stores the non-secret part itself). `update` is null when the pod was not found.
+ * The update may carry secrets (a kubeconfig, a token): never log it or send it to a renderer.
+ */
+export async function planRefresh(
+  id: string,
+  pods: PodRepository,
+  resolver: AccessResolver,
+): Promise<{ result: PodRefreshResult; update: PodSaveRequest | null }> {
+  const plan: RefreshPlan = { dryRun: true, update: null };
+  const result = await lookUp(id, pods, resolver, [], plan);
+  return { result, update: plan.update };
+}
+
+/** Whether lookUp stores what it found, and what that is (filled in by storeAccess). */
+interface RefreshPlan {
+  dryRun: boolean;
+  update: PodSaveRequest | null;
+}
+
+async function lookUp(
+  id: string,
+  pods: PodRepository,
+  resolver: AccessResolver,
+  failures: unknown[],
+  plan: RefreshPlan,
+): Promise<PodRefreshResult> {
   const record = await pods.getForConnect(id);
   const view = pods.get(id);
   if (!record || !view) throw new Error(`No pod record with id ${id}; it may have been deleted.`);
@@ -45,6 +88,7 @@ export async function refreshPod(id: string, pods: PodRepository, resolver: Acce
       }
       access = resolution.access;
     } catch (error) {
+      failures.push(error);
       checked.push({ method, outcome: 'failed', detail: messageOf(error) });
       continue;
     }
@@ -57,7 +101,7 @@ export async function refreshPod(id: string, pods: PodRepository, resolver: Acce
         ? where
         : `${record.namespace}/${pod.name} (picked by ${record.labelSelector}; ${'matched' in pod ? pod.matched : 1} matching)`;
       checked.push({ method, outcome: 'found', detail: `${pod.phase} via ${access.description}` });
-      const stored = await storeAccess(view, access, pods);
+      const stored = await storeAccess(view, access, pods, plan);
       const containers = pod.containers.join(', ');
       return result(
         true,
@@ -78,6 +122,7 @@ export async function refreshPod(id: string, pods: PodRepository, resolver: Acce
           { method, access: access.description },
         );
       }
+      failures.push(error);
       checked.push({ method, outcome: 'failed', detail: messageOf(error) });
     }
   }
@@ -95,7 +140,12 @@ export async function refreshPod(id: string, pods: PodRepository, resolver: Acce
  * the default kubeconfig's context (flattened to one self-contained kubeconfig) or the environment's token. In-cluster
  * service-account tokens rotate, so they are not copied.
  */
-async function storeAccess(view: PodView, access: ResolvedAccess, pods: PodRepository): Promise<PodView> {
+async function storeAccess(
+  view: PodView,
+  access: ResolvedAccess,
+  pods: PodRepository,
+  plan: RefreshPlan,
+): Promise<PodView> {
   const {
     id,
     storedSecrets: _storedSecrets,
@@ -103,6 +153,9 @@ async function storeAccess(view: PodView, access: ResolvedAccess, pods: PodRepos
     updatedAt: _updatedAt,
     lastConnectedAt: _lastConnectedAt,
     lastConnectionMethod: _lastConnectionMethod,
+    lastStatus: _lastStatus,
+    lastStatusAt: _lastStatusAt,
+    lastStatusDetail: _lastStatusDetail,
     ...fields
   } = view;
   const secrets: Record<string, string> = {};
@@ -111,7 +164,8 @@ async function storeAccess(view: PodView, access: ResolvedAccess, pods: PodRepos
   const parsed = podSaveSchema.safeParse({ id, fields: { ...fields, clusterHost: access.server }, secrets });
   // A server URL the record's schema would refuse (it should not happen) is not worth failing the refresh over.
   if (!parsed.success) return view;
-  return pods.save(parsed.data);
+  plan.update = parsed.data;
+  return plan.dryRun ? view : pods.save(parsed.data);
 }
 
 function messageOf(error: unknown): string {

@@ -4,7 +4,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ContractError } from '../../../common/contract';
-import type { ConnectionMethod, PodSaveRequest, PodSecretName, PodView, SshAuthKind } from '../../../common/pods';
+import type {
+  ConnectionMethod,
+  PodSaveRequest,
+  PodSecretName,
+  PodStatus,
+  PodView,
+  SshAuthKind,
+} from '../../../common/pods';
 import { SecretBoxError, type SecretBox } from '../secrets/secretBox';
 import type { Database, Statement } from './database';
 import type { PodConnectRecord, PodRepository } from './types';
@@ -29,7 +36,7 @@ const SECRET_LABELS: Record<PodSecretName, string> = {
 /** The columns a view needs: everything but the ciphertexts, plus whether each ciphertext exists. */
 const VIEW_COLUMNS = `id, name, namespace, pod_name, label_selector, container, kube_context, kubeconfig_id, cluster_host, cluster_ca_data, insecure_skip_tls_verify,
   ssh_host, ssh_port, ssh_user, ssh_auth_kind, ssh_private_key_path, shell, notes, created_at, updated_at,
-  last_connected_at, last_connection_method,
+  last_connected_at, last_connection_method, last_status, last_status_at, last_status_detail,
   ${SECRET_NAMES.map((name) => `${SECRET_COLUMNS[name]} IS NOT NULL AS has_${SECRET_COLUMNS[name]}`).join(', ')}`;
 
 /** The columns a search matches, as the PodRepository contract lists them. */
@@ -82,6 +89,9 @@ interface ViewRow extends FieldColumns {
   updated_at: number;
   last_connected_at: number | null;
   last_connection_method: ConnectionMethod | null;
+  last_status: PodStatus | null;
+  last_status_at: number | null;
+  last_status_detail: string | null;
   has_kubeconfig_enc: number;
   has_token_enc: number;
   has_ssh_password_enc: number;
@@ -102,6 +112,11 @@ type ConnectRow = FieldColumns & SecretColumns & ImportedColumns & { id: string 
 type SecretParams = SecretColumns & Record<`keep_${(typeof SECRET_COLUMNS)[PodSecretName]}`, 0 | 1>;
 type WriteParams = FieldColumns & SecretParams & { id: string; now: number };
 
+/** The status detail is a tooltip line; an error message longer than this is cut (the Refresh dialog has it whole). */
+const MAX_STATUS_DETAIL_CHARS = 500;
+/** pods.name's limit in the contract (podFieldsSchema): a copy's name must still pass it when the record is saved. */
+const MAX_NAME_CHARS = 100;
+
 /** SQLite's LIKE wildcards, escaped so a search for "a_b" or "50%" matches literally. */
 const LIKE_ESCAPE = '\\';
 
@@ -115,6 +130,10 @@ export class SqlitePodRepository implements PodRepository {
   private readonly connectStmt: Statement<[string], ConnectRow>;
   private readonly deleteStmt: Statement<[string]>;
   private readonly recordConnectionStmt: Statement<{ id: string; method: ConnectionMethod; at: number }>;
+  private readonly recordStatusStmt: Statement<{ id: string; status: PodStatus; detail: string | null; at: number }>;
+  private readonly duplicateStmt: Statement<{ id: string; newId: string; name: string; now: number }>;
+  private readonly nameTakenStmt: Statement<[string], { taken: number }>;
+  private readonly importTransaction: (writes: WriteParams[]) => Array<'created' | 'updated'>;
 
   /** `now` is injectable so tests can check timestamps. */
   constructor(
@@ -148,7 +167,27 @@ export class SqlitePodRepository implements PodRepository {
     );
     this.deleteStmt = db.prepare(`DELETE FROM pods WHERE id = ?`);
     this.recordConnectionStmt = db.prepare(
-      `UPDATE pods SET last_connected_at = @at, last_connection_method = @method WHERE id = @id`,
+      `UPDATE pods SET last_connected_at = @at, last_connection_method = @method,
+         last_status = 'running', last_status_at = @at, last_status_detail = 'a shell opened' WHERE id = @id`,
+    );
+    this.recordStatusStmt = db.prepare(
+      `UPDATE pods SET last_status = @status, last_status_at = @at, last_status_detail = @detail WHERE id = @id`,
+    );
+    // Every field and secret column travels; ids, times, connection history and status start afresh.
+    const copied = [...fieldNames.filter((column) => column !== 'name'), ...secretColumns];
+    this.duplicateStmt = db.prepare(
+      `INSERT INTO pods (id, name, ${copied.join(', ')}, created_at, updated_at)
+       SELECT @newId, @name, ${copied.join(', ')}, @now, @now FROM pods WHERE id = @id`,
+    );
+    this.nameTakenStmt = db.prepare(`SELECT 1 AS taken FROM pods WHERE name = ? LIMIT 1`);
+    // One transaction: an import that fails half-way (a foreign key, a full disk) leaves no record written.
+    // Whether an id exists is decided inside it, so a record deleted meanwhile is created rather than lost.
+    this.importTransaction = db.transaction((writes: WriteParams[]) =>
+      writes.map((params) => {
+        const create = this.getStmt.get(params.id) === undefined;
+        runLinked(() => (create ? this.insertStmt : this.updateStmt).run(params));
+        return create ? 'created' : 'updated';
+      }),
     );
   }
 
@@ -180,6 +219,20 @@ export class SqlitePodRepository implements PodRepository {
     const saved = this.get(params.id);
     if (!saved) throw new Error(`Pod record ${params.id} vanished right after it was saved`);
     return saved;
+  }
+
+  async importAll(requests: PodSaveRequest[]): Promise<Array<{ id: string; action: 'created' | 'updated' }>> {
+    // Encrypt everything first: the SecretBox may be asynchronous and no transaction may span an await.
+    const writes = await Promise.all(
+      requests.map(async (request): Promise<WriteParams> => ({
+        id: request.id ?? randomUUID(),
+        now: this.now(),
+        ...toFieldColumns(request.fields),
+        ...(await this.encryptSecrets(request.secrets)),
+      })),
+    );
+    const actions = this.importTransaction(writes);
+    return writes.map((params, index) => ({ id: params.id, action: actions[index]! }));
   }
 
   delete(id: string): boolean {
@@ -228,6 +281,27 @@ export class SqlitePodRepository implements PodRepository {
   /** A record deleted while its session was connecting is not an error: there is simply nothing left to update. */
   recordConnection(id: string, method: ConnectionMethod, at: number): void {
     this.recordConnectionStmt.run({ id, method, at });
+  }
+
+  recordStatus(id: string, status: PodStatus, detail: string | null, at: number): void {
+    this.recordStatusStmt.run({ id, status, detail: detail?.slice(0, MAX_STATUS_DETAIL_CHARS) ?? null, at });
+  }
+
+  duplicate(id: string): PodView | null {
+    const original = this.get(id);
+    if (!original) return null;
+    const newId = randomUUID();
+    const changes = this.duplicateStmt.run({ id, newId, name: this.copyName(original.name), now: this.now() }).changes;
+    return changes === 0 ? null : this.get(newId);
+  }
+
+  /** "api (copy)", then "api (copy 2)", …; the base is shortened so the result stays within the contract's limit. */
+  private copyName(name: string): string {
+    for (let n = 1; ; n++) {
+      const suffix = n === 1 ? ' (copy)' : ` (copy ${n})`;
+      const candidate = name.slice(0, MAX_NAME_CHARS - suffix.length) + suffix;
+      if (!this.nameTakenStmt.get(candidate)) return candidate;
+    }
   }
 
   /** Names the record and the secret in the error, so the user knows what to re-enter. */
@@ -331,6 +405,9 @@ function toView(row: ViewRow): PodView {
     updatedAt: row.updated_at,
     lastConnectedAt: row.last_connected_at,
     lastConnectionMethod: row.last_connection_method,
+    lastStatus: row.last_status,
+    lastStatusAt: row.last_status_at,
+    lastStatusDetail: row.last_status_detail,
   };
 }
 

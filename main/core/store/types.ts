@@ -3,7 +3,7 @@
  * nothing outside main/core/store writes SQL.
  */
 import type { KubeAuthKind, KubeconfigView } from '../../../common/kubeconfigs';
-import type { ConnectionMethod, PodFields, PodSaveRequest, PodView } from '../../../common/pods';
+import type { ConnectionMethod, PodFields, PodSaveRequest, PodStatus, PodView } from '../../../common/pods';
 import type { SettingsSaveRequest, TerminalSettings } from '../../../common/settings';
 
 /** A record with its secrets decrypted, for the connect chain only; never sent to the renderer or logged. */
@@ -26,7 +26,21 @@ export interface PodRepository {
   save(request: PodSaveRequest): Promise<PodView>;
   delete(id: string): boolean;
   getForConnect(id: string): Promise<PodConnectRecord | null>;
+  /**
+   * Writes every request in one transaction, all or nothing (the CLI's `pods import`): a request whose id exists updates
+   * that record, one with an unknown id creates it under that id, one without an id creates a new record. Secrets follow
+   * save's rules (undefined keeps, null clears). Returns each request's id and what happened, in order.
+   */
+  importAll(requests: PodSaveRequest[]): Promise<Array<{ id: string; action: 'created' | 'updated' }>>;
+  /** A shell opened: stores when and how, and sets the status to running. */
   recordConnection(id: string, method: ConnectionMethod, at: number): void;
+  /** What a Refresh learned (the sidebar's status dot). A deleted record is not an error. */
+  recordStatus(id: string, status: PodStatus, detail: string | null, at: number): void;
+  /**
+   * Copies a record with every field and secret (the ciphertexts, never decrypted) under a new id and the name
+   * "<name> (copy)" (or "(copy 2)", … when taken); connection history and status start empty. Null for an unknown id.
+   */
+  duplicate(id: string): PodView | null;
 }
 
 /** SSH host keys the user accepted and asked Podterm to remember (beside ~/.ssh/known_hosts, which is only read). */

@@ -306,6 +306,12 @@ describe('Refresh', () => {
     expect(result.found).toBe(false);
     expect(result.message).toMatch(/no longer exists/);
     const after = await core.core.dispatch('pods.get', { id: pod.id }, new RecordingClient());
-    expect((after as { result: PodView }).result).toEqual(pod);
+    // Every field as it was; only the status dot learned that the pod is gone.
+    expect((after as { result: PodView }).result).toEqual({
+      ...pod,
+      lastStatus: 'gone',
+      lastStatusAt: expect.any(Number),
+      lastStatusDetail: expect.stringMatching(/no longer exists/),
+    });
   });
 });

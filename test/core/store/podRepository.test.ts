@@ -82,6 +82,9 @@ describe('PodRepository', () => {
       updatedAt: T0,
       lastConnectedAt: null,
       lastConnectionMethod: null,
+      lastStatus: null,
+      lastStatusAt: null,
+      lastStatusDetail: null,
     });
     expect(store.pods.get(view.id)).toEqual(view);
   });

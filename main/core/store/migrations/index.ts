@@ -8,6 +8,7 @@ import { migration as createKnownHosts } from './0020-create-known-hosts';
 import { migration as addClusterCa } from './0030-add-cluster-ca';
 import { migration as createKubeconfigs } from './0040-create-kubeconfigs';
 import { migration as addLabelSelector } from './0050-add-label-selector';
+import { migration as addPodStatus } from './0060-add-pod-status';
 import { migration as createSettings } from './0070-create-settings';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -16,5 +17,6 @@ export const MIGRATIONS: readonly Migration[] = [
   addClusterCa,
   createKubeconfigs,
   addLabelSelector,
+  addPodStatus,
   createSettings,
 ];
