@@ -10,6 +10,7 @@ import {
   allowsBasicTextSecrets,
   externalUrlToOpen,
   isOwnPage,
+  isPermissionGranted,
   resolveAppFiles,
   withContentSecurityPolicy,
 } from './policy';
@@ -60,11 +61,18 @@ function installGlobalHardening(): void {
   });
 }
 
-/** Session-wide: no permission (camera, notifications, clipboard-read, …) is ever granted, and every response gets our CSP. */
+/**
+ * Session-wide: no permission (camera, notifications, clipboard-read, …) is granted except writing to the clipboard
+ * for our own page (policy.ts), and every response gets our CSP.
+ */
 function hardenSession(): void {
   const defaultSession = session.defaultSession;
-  defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  defaultSession.setPermissionCheckHandler(() => false);
+  defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(isPermissionGranted(permission, details.requestingUrl, files.pageUrl)),
+  );
+  defaultSession.setPermissionCheckHandler((_contents, permission, _origin, details) =>
+    isPermissionGranted(permission, details.requestingUrl, files.pageUrl),
+  );
   const csp = contentSecurityPolicy();
   // The page's meta tag already carries this policy. The header is defence in depth for anything served over a
   // protocol webRequest sees; Chromium may not run header hooks for file: responses, so the meta tag must stay.

@@ -155,6 +155,27 @@ export function checkSender(
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
+// Permissions
+
+/**
+ * The only permission Podterm's page gets: writing text to the clipboard (Ctrl+Shift+C / Cmd+C, copy-on-select use
+ * navigator.clipboard.writeText). Reading is not granted: pasting goes through the browser's own paste event, which
+ * needs no permission and only ever happens when the user pastes.
+ */
+export const GRANTED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
+
+/** Whether a permission request or check from `requestingUrl` is granted: one of ours, from our own page only. */
+export function isPermissionGranted(
+  permission: string,
+  requestingUrl: string | undefined,
+  expectedPageUrl: string,
+): boolean {
+  return (
+    GRANTED_PERMISSIONS.has(permission) && requestingUrl !== undefined && isOwnPage(requestingUrl, expectedPageUrl)
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
 // Response headers
 
 const CSP_HEADER = 'Content-Security-Policy';

@@ -12,6 +12,7 @@ import {
   externalUrlToOpen,
   isAllowedExternalUrl,
   isOwnPage,
+  isPermissionGranted,
   resolveAppFiles,
   webPreferencesFor,
   withContentSecurityPolicy,
@@ -187,5 +188,21 @@ describe('allowsBasicTextSecrets', () => {
   it('is on with the flag or the environment variable', () => {
     expect(allowsBasicTextSecrets(['electron', '.', ALLOW_BASIC_TEXT_SECRETS_FLAG], {})).toBe(true);
     expect(allowsBasicTextSecrets([], { [ALLOW_BASIC_TEXT_SECRETS_ENV]: '1' })).toBe(true);
+  });
+});
+
+describe('isPermissionGranted', () => {
+  it('grants clipboard writes to our own page only', () => {
+    expect(isPermissionGranted('clipboard-sanitized-write', PAGE, PAGE)).toBe(true);
+    expect(isPermissionGranted('clipboard-sanitized-write', `${PAGE}#/tabs`, PAGE)).toBe(true);
+    for (const url of ['https://evil.example/', pathToFileURL('/tmp/index.html').href, 'about:blank', undefined]) {
+      expect(isPermissionGranted('clipboard-sanitized-write', url, PAGE)).toBe(false);
+    }
+  });
+
+  it('refuses every other permission, reading the clipboard included', () => {
+    for (const permission of ['clipboard-read', 'media', 'notifications', 'geolocation', 'openExternal', 'unknown']) {
+      expect(isPermissionGranted(permission, PAGE, PAGE)).toBe(false);
+    }
   });
 });

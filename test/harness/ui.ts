@@ -9,9 +9,20 @@ import { expect } from 'vitest';
 
 const SCREENSHOT_DIR = fileURLToPath(new URL('../../test-results/screenshots', import.meta.url));
 
-/** The text on the visible terminal's screen (xterm's DOM renderer rows), one line per row. */
+/**
+ * The text on the visible terminal's screen, one line per row. Read from xterm's buffer through the terminal element's
+ * read-only automation hook (`__podtermTerminalText`, renderer/src/session/terminalFeatures.ts), so it works with the
+ * WebGL renderer too (which draws on a canvas); falls back to the DOM renderer's rows.
+ */
 export async function terminalText(page: Page): Promise<string> {
-  return page.locator('[data-testid="terminal"]:visible .xterm-rows').first().innerText();
+  return page
+    .locator('[data-testid="terminal"]:visible')
+    .first()
+    .evaluate((element) => {
+      const hook = (element as unknown as Record<string, unknown>).__podtermTerminalText;
+      if (typeof hook === 'function') return String(hook());
+      return (element.querySelector('.xterm-rows') as HTMLElement | null)?.innerText ?? '';
+    });
 }
 
 export async function waitForTerminalText(page: Page, pattern: RegExp, timeout = 15_000): Promise<void> {

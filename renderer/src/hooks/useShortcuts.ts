@@ -33,8 +33,13 @@ export function useShortcuts(enabled: boolean, handlers: ShortcutHandlers): void
 function match(event: KeyboardEvent): keyof ShortcutHandlers | null {
   if (!event.ctrlKey || event.altKey || event.metaKey) return null;
   if (event.shiftKey && event.code === 'KeyW') return 'closeTab';
-  if (event.shiftKey && event.code === 'KeyF') return 'focusSearch';
+  // In a terminal, Ctrl+Shift+F searches its output (terminalFeatures.ts); elsewhere it finds a pod.
+  if (event.shiftKey && event.code === 'KeyF') return inTerminal(event.target) ? null : 'focusSearch';
   if (event.key === 'PageDown' || (event.key === 'Tab' && !event.shiftKey)) return 'nextTab';
   if (event.key === 'PageUp' || (event.key === 'Tab' && event.shiftKey)) return 'previousTab';
   return null;
+}
+
+function inTerminal(target: EventTarget | null): boolean {
+  return target instanceof Element && target.closest('.terminal-surface') !== null;
 }

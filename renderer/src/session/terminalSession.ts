@@ -18,16 +18,14 @@ import type { RendererClient } from '../client';
 import { connectedLine, failedAttemptLine } from '../lib/format';
 import { AckTracker } from './ackTracker';
 import { splitInput } from './input';
-import { PREFERS_LIGHT_QUERY, TERMINAL_FONT_FAMILY, terminalThemeFor } from './terminalTheme';
+import { settingsStore } from './settingsStore';
+import { TerminalFeatures, terminalOptionsFor } from './terminalFeatures';
 
 /**
  * A sidebar drag or window resize fires the ResizeObserver every frame; 50 ms coalesces that into a few resizes (each
  * one a SIGWINCH and a redraw on the remote) without the terminal visibly lagging the window.
  */
 export const RESIZE_DEBOUNCE_MS = 50;
-/** Enough history to scroll back through a build log or a long `kubectl describe`, at a bounded memory cost. */
-const SCROLLBACK_LINES = 10_000;
-const FONT_SIZE = 13;
 /** What the terminal is sized to before its element has a size (it has one before a session opens, in practice). */
 const FALLBACK_SIZE: TerminalSize = { cols: 80, rows: 24 };
 
@@ -64,6 +62,8 @@ export class TerminalSession {
   readonly element: HTMLDivElement;
   private readonly term: Terminal;
   private readonly fit = new FitAddon();
+  /** Search, links, clipboard, renderer, settings and recording (terminalFeatures.ts). */
+  readonly features: TerminalFeatures;
   private readonly disposers: Array<() => void> = [];
   private readonly listeners = new Set<() => void>();
   private state: TabSessionState = {
@@ -90,20 +90,21 @@ export class TerminalSession {
     this.element.className = 'terminal-surface';
     this.element.dataset.testid = 'terminal';
 
-    const prefersLight = window.matchMedia(PREFERS_LIGHT_QUERY);
     this.term = new Terminal({
-      fontFamily: TERMINAL_FONT_FAMILY,
-      fontSize: FONT_SIZE,
+      ...terminalOptionsFor(settingsStore.get()),
       lineHeight: 1.15,
-      scrollback: SCROLLBACK_LINES,
-      cursorBlink: true,
-      allowProposedApi: false,
-      theme: terminalThemeFor(prefersLight.matches),
+      // The Unicode 11 widths and the search highlights (decorations) are "proposed" API in xterm.js 6.
+      allowProposedApi: true,
     });
     this.term.loadAddon(this.fit);
-    const onScheme = (event: MediaQueryListEvent) => (this.term.options.theme = terminalThemeFor(event.matches));
-    prefersLight.addEventListener('change', onScheme);
-    this.disposers.push(() => prefersLight.removeEventListener('change', onScheme));
+    this.features = new TerminalFeatures(this.term, this.element, {
+      client: options.client,
+      sessionId: () => (this.state.phase === 'connected' ? this.state.sessionId : null),
+      isLive: () => this.state.phase !== 'ended',
+      refit: () => this.fitNow(),
+      onError: (message) => this.options.onError(message),
+    });
+    this.disposers.push(() => this.features.dispose());
 
     this.term.attachCustomKeyEventHandler((event) => this.handleKey(event));
     const input = this.term.onData((data) => this.sendInput(data));
@@ -136,6 +137,7 @@ export class TerminalSession {
     if (this.opened) return;
     this.opened = true;
     this.term.open(this.element);
+    this.features.attached();
     this.fitNow();
     const observer = new ResizeObserver(() => this.scheduleFit());
     observer.observe(this.element);
@@ -173,7 +175,7 @@ export class TerminalSession {
   reconnect(): void {
     if (this.disposed || this.state.phase !== 'ended') return;
     this.term.options.disableStdin = false;
-    this.term.options.cursorBlink = true;
+    this.term.options.cursorBlink = settingsStore.get().cursorBlink;
     this.term.write(`${SOFT_RESET}\r\n${DIM}Reconnecting…${RESET}\r\n`);
     this.announced = false;
     void this.connect();
@@ -191,7 +193,7 @@ export class TerminalSession {
     this.channel?.detach();
     this.channel = null;
     this.term.options.disableStdin = false;
-    this.term.options.cursorBlink = true;
+    this.term.options.cursorBlink = settingsStore.get().cursorBlink;
     this.term.write(`${SOFT_RESET}\r\n${DIM}Switching to container ${container}…${RESET}\r\n`);
     this.announced = false;
     void this.connect();
@@ -286,6 +288,7 @@ export class TerminalSession {
     this.term.options.disableStdin = true;
     this.term.options.cursorBlink = false;
     this.term.write(HIDE_CURSOR);
+    this.features.sessionEnded();
     this.update({ phase: 'ended', end, answeringHostKey: false });
   }
 
@@ -310,15 +313,8 @@ export class TerminalSession {
       this.reconnect();
       return false;
     }
-    if (event.type !== 'keydown' || !event.ctrlKey || !event.shiftKey || event.altKey || event.metaKey) return true;
-    if (event.code === 'KeyC') {
-      // Ctrl+Shift+C copies, as in other Linux terminals (plain Ctrl+C must stay SIGINT).
-      if (this.term.hasSelection()) void navigator.clipboard?.writeText(this.term.getSelection()).catch(() => {});
-      event.preventDefault();
-      return false;
-    }
-    // Ctrl+Shift+V: let the browser paste into xterm's textarea (xterm handles the paste event, bracketed if asked).
-    return event.code !== 'KeyV';
+    // Copy, paste and search keys (per platform) are the features' business.
+    return this.features.handleKey(event);
   }
 
   // --- sizing ---

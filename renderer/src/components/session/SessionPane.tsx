@@ -8,6 +8,7 @@ import { ConnectingCard } from './ConnectingCard';
 import { EndBar } from './EndBar';
 import { FailedCard } from './FailedCard';
 import { HostKeyDialog } from './HostKeyDialog';
+import { TerminalOverlays } from './TerminalOverlays';
 import './SessionPane.css';
 
 interface SessionPaneProps {
@@ -71,6 +72,7 @@ export function SessionPane({ tab, active, onEditRecord }: SessionPaneProps) {
       )}
       <div className="terminal-area">
         <div ref={host} className="terminal-host" />
+        <TerminalOverlays features={session.features} active={active} connected={connected} />
         {state.phase === 'awaitingHostKey' && prompt && (
           <div className="session-overlay">
             <HostKeyDialog

@@ -7,6 +7,7 @@ import type { KubeconfigView } from '../../../../common/kubeconfigs';
 import type { RendererClient } from '../../client';
 import { Modal } from '../Modal';
 import { KubeconfigsSection } from './KubeconfigsSection';
+import { TerminalSettings } from './TerminalSettings';
 import './SettingsDialog.css';
 
 /** What every section gets. */
@@ -27,7 +28,10 @@ interface SettingsSection {
 }
 
 /** In the order shown. Terminal settings (font, theme, scrollback, cursor, copy-on-select) go here as a section. */
-const SECTIONS: SettingsSection[] = [{ id: 'kubeconfigs', label: 'Kubeconfigs', component: KubeconfigsSection }];
+const SECTIONS: SettingsSection[] = [
+  { id: 'kubeconfigs', label: 'Kubeconfigs', component: KubeconfigsSection },
+  { id: 'terminal', label: 'Terminal', component: TerminalSettings },
+];
 
 interface SettingsDialogProps extends SettingsSectionProps {
   onClose(): void;

@@ -1,0 +1,50 @@
+/**
+ * The tab's record button (top right of the terminal) and, after a recording, where the file went. Only the remote's
+ * output is recorded: keystrokes are not, so a password typed at a prompt that hides it never reaches the file.
+ */
+import type { TerminalFeaturesState, TerminalFeatures } from '../../session/terminalFeatures';
+import { CloseIcon } from '../icons';
+
+const RECORD_HINT =
+  'Record this session to an asciicast file. Only what the remote prints is recorded, never your keystrokes, so a ' +
+  'password typed at a prompt that hides it is not written.';
+
+interface RecordingControlProps {
+  features: TerminalFeatures;
+  state: TerminalFeaturesState;
+  connected: boolean;
+}
+
+export function RecordingControl({ features, state, connected }: RecordingControlProps) {
+  const recording = state.recording !== null;
+  if (!connected && !recording) return null;
+  return (
+    <button
+      type="button"
+      className={`record-button${recording ? ' recording' : ''}`}
+      title={recording ? `Recording to ${state.recording}. Click to stop.` : RECORD_HINT}
+      aria-label={recording ? 'Stop recording' : 'Start recording'}
+      aria-pressed={recording}
+      disabled={state.recordingBusy}
+      onClick={() => void features.toggleRecording()}
+    >
+      <span className="record-dot" aria-hidden="true" />
+      {recording ? 'REC' : 'Record'}
+    </button>
+  );
+}
+
+/** Where the finished recording went, until dismissed (select the path to copy it). */
+export function RecordingSaved({ path, onDismiss }: { path: string; onDismiss(): void }) {
+  return (
+    <div className="recording-saved" role="status">
+      <span className="recording-saved-label">Recording saved to</span>
+      <code className="mono" title={path}>
+        {path}
+      </code>
+      <button type="button" className="icon-btn" aria-label="Dismiss" onClick={onDismiss}>
+        <CloseIcon />
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+/**
+ * What the terminal features put over a tab's terminal: the search bar, the record control and the paste question.
+ */
+import { useSyncExternalStore } from 'react';
+import type { TerminalFeatures } from '../../session/terminalFeatures';
+import { PasteConfirmDialog } from './PasteConfirmDialog';
+import { RecordingControl, RecordingSaved } from './RecordingControl';
+import { TerminalSearchBar } from './TerminalSearchBar';
+import './TerminalOverlays.css';
+
+interface TerminalOverlaysProps {
+  features: TerminalFeatures;
+  active: boolean;
+  connected: boolean;
+}
+
+export function TerminalOverlays({ features, active, connected }: TerminalOverlaysProps) {
+  const state = useSyncExternalStore(features.subscribe, features.getState);
+  return (
+    <>
+      <div className="terminal-tools">
+        {state.searchOpen && <TerminalSearchBar features={features} result={state.search} />}
+        <RecordingControl features={features} state={state} connected={connected} />
+      </div>
+      {state.savedRecording && (
+        <div className="terminal-notices">
+          <RecordingSaved path={state.savedRecording} onDismiss={() => features.dismissSavedRecording()} />
+        </div>
+      )}
+      {active && state.pendingPaste !== null && (
+        <PasteConfirmDialog
+          text={state.pendingPaste}
+          bracketed={state.bracketedPaste}
+          onPaste={(dontAskAgain) => features.confirmPaste(dontAskAgain)}
+          onCancel={() => features.cancelPaste()}
+        />
+      )}
+    </>
+  );
+}

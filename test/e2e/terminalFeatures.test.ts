@@ -1,0 +1,219 @@
+/**
+ * The terminal's features in real Chromium against the real browser mode and a real sshd: search the output, copy and
+ * paste with the keyboard, a multi-line paste asks first, the remote follows a window resize, a setting survives a
+ * reload, and a recording lands in the data directory without the secret typed at a silent prompt.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserUnavailableReason, launchChromium } from '../harness/browser';
+import { startSshd, type SshdHarness } from '../harness/sshd';
+import { saveScreenshot, terminalText, typeInTerminal, waitForPrompt, waitForTerminalText } from '../harness/ui';
+import { startWebApp, webAppUnavailableReason, type WebApp } from '../harness/webApp';
+
+const skipReason = browserUnavailableReason() ?? webAppUnavailableReason();
+if (skipReason) console.warn(`skipping the terminal features e2e tests: ${skipReason}`);
+
+let sshd: SshdHarness | null = null;
+let app: WebApp;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  if (skipReason) return;
+  sshd = await startSshd();
+  if (!sshd) return;
+  app = await startWebApp();
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.origin });
+  page = await context.newPage();
+  await page.goto(app.url);
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await sshd?.stop();
+});
+
+async function openShell(name: string): Promise<void> {
+  await page
+    .getByRole('button', { name: /add pod/i })
+    .first()
+    .click();
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('SSH host', { exact: true }).fill(sshd!.host);
+  await page.getByLabel('SSH port', { exact: true }).fill(String(sshd!.port));
+  await page.getByLabel('SSH user', { exact: true }).fill(sshd!.keyUser);
+  await page.getByLabel('SSH auth', { exact: true }).selectOption('privateKeyPath');
+  await page.getByLabel('Private key path', { exact: true }).fill(sshd!.clientKeyPath);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByText(name, { exact: true }).first().click();
+  await page.getByRole('button', { name: 'Accept and remember' }).click({ timeout: 15_000 });
+  await waitForPrompt(page);
+}
+
+/** Rows on screen, from the terminal's automation hook (one line per row). */
+async function screenRows(): Promise<number> {
+  return (await terminalText(page)).split('\n').length;
+}
+
+const searchCount = () => page.locator('.terminal-search-count').innerText();
+const clipboardText = () => page.evaluate(() => navigator.clipboard.readText());
+const occurrences = async (pattern: RegExp) =>
+  ((await terminalText(page)).replace(/\u00a0/g, ' ').match(new RegExp(pattern.source, 'gm')) ?? []).length;
+
+describe.skipIf(skipReason !== null)('terminal features in the browser', () => {
+  it('opens a shell in a renderer that says which (WebGL when the browser has it, else the DOM renderer)', async (ctx) => {
+    if (!sshd) return ctx.skip('no sshd on this machine (apt-get install openssh-server)');
+    await openShell('features');
+    const renderer = await page.locator('[data-testid="terminal"]:visible').getAttribute('data-renderer');
+    expect(['webgl', 'dom']).toContain(renderer);
+    console.log(`terminal renderer in headless Chromium: ${renderer}`);
+  });
+
+  it('searches the output with a match count, next/previous, match case, and Escape', async (ctx) => {
+    if (!sshd) return ctx.skip('no sshd on this machine (apt-get install openssh-server)');
+    await typeInTerminal(
+      page,
+      'clear; for i in $(seq 1 30); do if [ $((i%10)) = 0 ]; then echo "row $i nee""dle"; else echo "row $i"; fi; done\n',
+    );
+    await waitForTerminalText(page, /^row 30 needle\s*$/m);
+    await page.keyboard.press('Control+Shift+F');
+    const input = page.getByLabel('Find in terminal');
+    await expect.poll(() => input.evaluate((element) => element === document.activeElement)).toBe(true);
+    await input.fill('needle');
+    await expect.poll(searchCount).toMatch(/^[123] of 3$/);
+    const first = await searchCount();
+    await input.press('Enter');
+    await expect.poll(searchCount).not.toBe(first);
+    await input.press('Shift+Enter');
+    await expect.poll(searchCount).toBe(first);
+    await page.getByRole('button', { name: 'Next match' }).click();
+    await expect.poll(searchCount).not.toBe(first);
+    await saveScreenshot(page, 'terminal-search');
+
+    await input.fill('NEEDLE');
+    await expect.poll(searchCount).toMatch(/ of 3$/);
+    await page.getByRole('button', { name: 'Match case' }).click();
+    await expect.poll(searchCount).toBe('No results');
+    await page.getByRole('button', { name: 'Match case' }).click();
+    await page.getByRole('button', { name: 'Regular expression' }).click();
+    await input.fill('row [12]0 ');
+    await expect.poll(searchCount).toMatch(/ of 2$/);
+
+    await input.press('Escape');
+    await expect.poll(() => page.locator('.terminal-search').count()).toBe(0);
+    // The keyboard is back in the terminal.
+    await page.keyboard.type('echo back-$((1+1))\n');
+    await page.keyboard.press('Enter');
+    await waitForTerminalText(page, /^back-2\s*$/m);
+  });
+
+  it('copies the selection with Ctrl+Shift+C and pastes with Ctrl+Shift+V', async (ctx) => {
+    if (!sshd) return ctx.skip('no sshd on this machine (apt-get install openssh-server)');
+    await typeInTerminal(page, 'clear; echo copyme-4242\n');
+    await waitForTerminalText(page, /^copyme-4242\s*$/m);
+    // Double-click the word at the start of the output row (row index from the screen text, cell height from xterm).
+    const lines = (await terminalText(page)).split('\n');
+    const row = lines.findIndex((line) => line.trimEnd() === 'copyme-4242');
+    const screen = (await page.locator('[data-testid="terminal"]:visible .xterm-screen').boundingBox())!;
+    const cellHeight = screen.height / lines.length;
+    await page.mouse.dblclick(screen.x + 12, screen.y + cellHeight * (row + 0.5));
+    await page.keyboard.press('Control+Shift+C');
+    await expect.poll(clipboardText).toBe('copyme-4242');
+
+    await page.keyboard.type('echo pasted-');
+    await page.keyboard.press('Control+Shift+V');
+    await page.keyboard.press('Enter');
+    await waitForTerminalText(page, /^pasted-copyme-4242\s*$/m);
+  });
+
+  it('asks before pasting several lines, shows them, and pastes only when told to', async (ctx) => {
+    if (!sshd) return ctx.skip('no sshd on this machine (apt-get install openssh-server)');
+    await typeInTerminal(page, 'clear\n');
+    await page.evaluate(() => navigator.clipboard.writeText('echo first-$((2*3))\necho second-$((2*4))\n'));
+    await page.keyboard.press('Control+Shift+V');
+    const dialog = page.getByRole('alertdialog', { name: 'Paste 2 lines?' });
+    await expect.poll(() => dialog.count()).toBe(1);
+    expect(await page.getByTestId('paste-preview').innerText()).toBe('echo first-$((2*3))\necho second-$((2*4))');
+    await saveScreenshot(page, 'paste-confirmation');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await occurrences(/^first-6\s*$/)).toBe(0);
+
+    await page.keyboard.press('Control+Shift+V');
+    await dialog.getByRole('button', { name: 'Paste' }).click();
+    // bash asks for bracketed paste: the lines wait in its line editor until Enter.
+    await waitForTerminalText(page, /^echo second-\$\(\(2\*4\)\)\s*$/m);
+    expect(await occurrences(/^first-6\s*$/)).toBe(0);
+    await page.keyboard.press('Enter');
+    await waitForTerminalText(page, /^first-6\s*$/m);
+    await waitForTerminalText(page, /^second-8\s*$/m);
+  });
+
+  it('sends the new size when the window is resized (stty size follows)', async (ctx) => {
+    if (!sshd) return ctx.skip('no sshd on this machine (apt-get install openssh-server)');
+    await typeInTerminal(page, 'clear; stty size\n');
+    await waitForTerminalText(page, /^\d+ \d+\s*$/m);
+    const [rowsBefore, colsBefore] = /^(\d+) (\d+)\s*$/m
+      .exec(await terminalText(page))!
+      .slice(1)
+      .map(Number);
+    expect(rowsBefore).toBe(await screenRows());
+
+    await page.setViewportSize({ width: 1000, height: 560 });
+    await expect.poll(screenRows).toBeLessThan(rowsBefore!);
+    const rowsAfter = await screenRows();
+    await typeInTerminal(page, 'clear; stty size\n');
+    await waitForTerminalText(page, new RegExp(`^${rowsAfter} \\d+\\s*$`, 'm'));
+    const colsAfter = Number(new RegExp(`^${rowsAfter} (\\d+)\\s*$`, 'm').exec(await terminalText(page))![1]);
+    expect(colsAfter).toBeLessThan(colsBefore!);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('records a session to an asciicast file without the secret typed at a silent prompt', async (ctx) => {
+    if (!sshd) return ctx.skip('no sshd on this machine (apt-get install openssh-server)');
+    await typeInTerminal(page, 'clear\n');
+    await page.getByRole('button', { name: 'Start recording' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Stop recording' }).count()).toBe(1);
+    await typeInTerminal(page, "read -s -p 'Password: ' pw; echo; echo done-$((6*7))\n");
+    await waitForTerminalText(page, /Password:/);
+    await typeInTerminal(page, 'browser-s3cret-value\n');
+    await waitForTerminalText(page, /^done-42\s*$/m);
+    await page.getByRole('button', { name: 'Stop recording' }).click();
+    const saved = page.locator('.recording-saved code');
+    await expect.poll(() => saved.count()).toBe(1);
+    const path = await saved.innerText();
+    await saveScreenshot(page, 'recording-saved');
+    expect(path.startsWith(join(app.dataDir, 'recordings'))).toBe(true);
+    expect(await readdir(join(app.dataDir, 'recordings'))).toHaveLength(1);
+    const cast = await readFile(path, 'utf8');
+    expect(JSON.parse(cast.split('\n')[0]!)).toMatchObject({ version: 2, title: 'features' });
+    expect(cast).toContain('Password:');
+    expect(cast).toContain('done-42');
+    expect(cast).not.toContain('browser-s3cret-value');
+  });
+
+  it('applies a font size at once and keeps it across a reload', async (ctx) => {
+    if (!sshd) return ctx.skip('no sshd on this machine (apt-get install openssh-server)');
+    const rowsBefore = await screenRows();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Terminal', exact: true }).click();
+    const fontSize = page.getByLabel('Font size', { exact: true });
+    await fontSize.fill('20');
+    await fontSize.press('Tab');
+    await saveScreenshot(page, 'settings-terminal');
+    await page.keyboard.press('Escape');
+    // Bigger glyphs, fewer rows in the same window.
+    await expect.poll(screenRows).toBeLessThan(rowsBefore);
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Terminal', exact: true }).click();
+    expect(await page.getByLabel('Font size', { exact: true }).inputValue()).toBe('20');
+    await page.keyboard.press('Escape');
+  });
+});
