@@ -190,4 +190,18 @@ contexts:
     await waitForTerminalText(page, /Connected via pod's kubeconfig to default\/shell-pod \(container main\)/);
     await waitForPrompt(page);
   });
+
+  it('removes an imported context from Settings after asking', async (context) => {
+    if (!kube) return context.skip('the test Kubernetes API server could not start');
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    const settings = page.getByRole('dialog', { name: 'Settings' });
+    await settings.getByRole('button', { name: 'Remove sandbox-prod', exact: true }).click();
+    const confirm = settings.getByRole('alertdialog', { name: 'Remove sandbox-prod?' });
+    await expect.poll(() => confirm.isVisible()).toBe(true);
+    await saveScreenshot(page, 'kubeconfig-settings-remove');
+    await confirm.getByRole('button', { name: 'Remove', exact: true }).click();
+    await expect.poll(() => settings.getByRole('row', { name: 'sandbox-prod' }).count()).toBe(0);
+    await settings.getByRole('button', { name: 'Close', exact: true }).click();
+    expect(await settingsRows()).toEqual(['sandbox', 'sandbox (two-contexts)']);
+  });
 });

@@ -62,7 +62,7 @@ export function KubeconfigsSection({
             </tr>
           </thead>
           <tbody>
-            {kubeconfigs.map((view) => (
+            {kubeconfigs.flatMap((view) => [
               <tr key={view.id} aria-label={view.name}>
                 <td
                   className="mono strong"
@@ -83,9 +83,34 @@ export function KubeconfigsSection({
                   {formatWhen(view.createdAt)}
                 </td>
                 <td className="actions">
-                  {confirming === view.id ? (
+                  <button
+                    type="button"
+                    className="btn-link"
+                    title={`Pick a newer copy of ${view.fileName}; its contexts replace these`}
+                    onClick={() => onImport(view.fileName)}
+                  >
+                    Re-import
+                  </button>
+                  <button
+                    type="button"
+                    className="btn-link danger"
+                    aria-label={`Remove ${view.name}`}
+                    aria-expanded={confirming === view.id}
+                    onClick={() => setConfirming(view.id)}
+                  >
+                    Remove
+                  </button>
+                </td>
+              </tr>,
+              confirming === view.id && (
+                <tr key={`${view.id}-confirm`} className="confirm-row">
+                  <td colSpan={6}>
                     <span className="inline-confirm" role="alertdialog" aria-label={`Remove ${view.name}?`}>
-                      <span>Remove? Records using it lose the link.</span>
+                      <span>
+                        Remove <strong className="mono">{view.name}</strong>? Records using it keep their other settings
+                        and lose only this link.
+                      </span>
+                      <span className="spacer" />
                       <button type="button" className="btn btn-small" onClick={() => setConfirming(null)} autoFocus>
                         Cancel
                       </button>
@@ -98,29 +123,10 @@ export function KubeconfigsSection({
                         Remove
                       </button>
                     </span>
-                  ) : (
-                    <>
-                      <button
-                        type="button"
-                        className="btn-link"
-                        title={`Pick a newer copy of ${view.fileName}; its contexts replace these`}
-                        onClick={() => onImport(view.fileName)}
-                      >
-                        Re-import
-                      </button>
-                      <button
-                        type="button"
-                        className="btn-link danger"
-                        aria-label={`Remove ${view.name}`}
-                        onClick={() => setConfirming(view.id)}
-                      >
-                        Remove
-                      </button>
-                    </>
-                  )}
-                </td>
-              </tr>
-            ))}
+                  </td>
+                </tr>
+              ),
+            ])}
           </tbody>
         </table>
       )}
