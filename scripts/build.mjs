@@ -2,7 +2,7 @@
 // Usage: node scripts/build.mjs [--skip-renderer]
 import { build as esbuild } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -27,13 +27,6 @@ const nodeBundle = {
 await Promise.all([
   esbuild({ ...nodeBundle, entryPoints: ['main/web/cli.ts'], outfile: 'dist/main/web.mjs' }),
   esbuild({ ...nodeBundle, entryPoints: ['main/electron/main.ts'], outfile: 'dist/main/electron.mjs' }),
-  // The `podterm` command line (package.json "bin"): runnable directly, hence the shebang.
-  esbuild({
-    ...nodeBundle,
-    entryPoints: ['main/cli/podterm.ts'],
-    outfile: 'dist/main/cli.mjs',
-    banner: { js: '#!/usr/bin/env node' },
-  }),
   // A sandboxed preload is one CommonJS file that may require only 'electron' and a few built-ins.
   esbuild({
     ...nodeBundle,
@@ -44,9 +37,6 @@ await Promise.all([
     external: ['electron'],
   }),
 ]);
-
-// Executable, so ./dist/main/cli.mjs runs as it will once npm links it as `podterm`.
-chmodSync(`${root}dist/main/cli.mjs`, 0o755);
 
 if (!skipRenderer) {
   const vite = spawnSync(

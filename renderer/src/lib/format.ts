@@ -33,10 +33,14 @@ export function methodLabel(method: ConnectionMethod | null): string {
   return method ? CONNECTION_METHOD_LABELS[method] : '';
 }
 
-/** The record's target in one line: "namespace/pod", "user@host", or both. */
-export function podTargetLine(pod: Pick<PodView, 'namespace' | 'podName' | 'sshHost' | 'sshUser' | 'sshPort'>): string {
+/** The record's target in one line: "namespace/pod", "namespace/[app=api]" for a workload, "user@host", or both. */
+export function podTargetLine(
+  pod: Pick<PodView, 'namespace' | 'podName' | 'sshHost' | 'sshUser' | 'sshPort'> &
+    Partial<Pick<PodView, 'labelSelector'>>,
+): string {
   const parts: string[] = [];
   if (pod.podName) parts.push(`${pod.namespace}/${pod.podName}`);
+  else if (pod.labelSelector) parts.push(`${pod.namespace}/[${pod.labelSelector}]`);
   if (pod.sshHost) {
     const port = pod.sshPort !== 22 ? `:${pod.sshPort}` : '';
     parts.push(`${pod.sshUser ? `${pod.sshUser}@` : ''}${pod.sshHost}${port}`);

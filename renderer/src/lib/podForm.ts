@@ -16,6 +16,7 @@ export interface PodFormValues {
   notes: string;
   namespace: string;
   podName: string;
+  labelSelector: string;
   container: string;
   kubeContext: string;
   /** Where the record's own kubeconfig comes from: an imported context (kubeconfigId) or pasted text. */
@@ -58,6 +59,7 @@ export function formValuesFrom(pod: PodView | null): PodFormValues {
     notes: pod?.notes ?? '',
     namespace: pod?.namespace ?? '',
     podName: pod?.podName ?? '',
+    labelSelector: pod?.labelSelector ?? '',
     container: pod?.container ?? '',
     kubeContext: pod?.kubeContext ?? '',
     kubeconfigSource: pod?.kubeconfigId ? 'imported' : 'pasted',
@@ -111,6 +113,7 @@ export function buildSaveInput(values: PodFormValues, secrets: SecretEdits, id: 
       // Empty means "the default" (the schema fills in "default"); '' itself is not a valid namespace.
       ...(values.namespace.trim() ? { namespace: values.namespace.trim() } : {}),
       podName: values.podName,
+      labelSelector: values.labelSelector,
       container: values.container,
       kubeContext: values.kubeContext,
       kubeconfigId: values.kubeconfigSource === 'imported' && values.kubeconfigId ? values.kubeconfigId : null,

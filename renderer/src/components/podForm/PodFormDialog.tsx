@@ -165,6 +165,15 @@ export function PodFormDialog({ pod, onSave, onSaved, onClose, kubeconfigs = [] 
             placeholder="api-7d9f-abcde"
           />
           <TextField
+            label="Label selector"
+            mono
+            value={values.labelSelector}
+            onChange={set('labelSelector')}
+            error={err('fields.labelSelector')}
+            placeholder="app=api"
+            hint="follow a workload: app=api (used when there is no pod name)"
+          />
+          <TextField
             label="Container"
             mono
             value={values.container}

@@ -1,0 +1,463 @@
+/**
+ * The cluster browser: every context of the default kubeconfig and every imported one, their namespaces, then a
+ * namespace's pods with status, ready containers, restarts and age, filtered as you type. A pod is saved to the sidebar
+ * in one click (Save, or S), or opened in a tab straight away (Open, or Enter), which saves it too: a tab always
+ * belongs to a record, so it can reconnect, refresh and show up in history. Saving a pod that already has a record
+ * reuses that record instead of making a second one.
+ *
+ * Keyboard: ↓ from the filter enters the tree; ↑/↓ move; → or Enter expands; ← collapses or goes to the parent; on a
+ * pod, Enter opens and S saves.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import type { ClusterContextList, ClusterContextView, ClusterPodView } from '../../../../common/clusters';
+import { KUBE_AUTH_KIND_LABELS } from '../../../../common/kubeconfigs';
+import type { PodView } from '../../../../common/pods';
+import type { RendererClient } from '../../client';
+import { useNow } from '../../hooks/useNow';
+import { SearchIcon } from '../icons';
+import { namespaceKey, podAge, podTone, refKey, visibleRows, type Loadable, type TreeRow } from './clusterTree';
+import './ClusterBrowser.css';
+
+/** Row height in px: one line per row keeps a 50-pod namespace on one screen. */
+const ROW_HEIGHT = 26;
+/** Typing pauses this long before a filter loads the pods of namespaces not opened yet. */
+const FILTER_LOAD_DELAY_MS = 250;
+/** Namespaces a filter loads at once: a cluster of hundreds of namespaces is searched in batches, not all at once. */
+const MAX_FILTER_LOADS = 40;
+/** How long "Saved multi" stays in the footer. */
+const NOTICE_MS = 4000;
+
+interface ClusterBrowserProps {
+  client: RendererClient;
+  filterRef: RefObject<HTMLInputElement | null>;
+  /** A record was created (or an existing one found) for a pod. */
+  onSaved(record: PodView): void;
+  /** Open a tab for the record. */
+  onOpen(record: PodView): void;
+}
+
+export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBrowserProps) {
+  const [list, setList] = useState<Loadable<ClusterContextList>>({ state: 'loading' });
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const [namespaces, setNamespaces] = useState<ReadonlyMap<string, Loadable<string[]>>>(new Map());
+  const [pods, setPods] = useState<ReadonlyMap<string, Loadable<ClusterPodView[]>>>(new Map());
+  const [filter, setFilter] = useState('');
+  const [selectedKey, setSelectedKey] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busyPod, setBusyPod] = useState<string | null>(null);
+  const treeRef = useRef<HTMLDivElement | null>(null);
+  const now = useNow(30_000);
+
+  const fetchContexts = useCallback(() => {
+    client.api.clusters.contexts({}).then(
+      (value) => setList({ state: 'ready', value }),
+      (error: unknown) => setList({ state: 'error', message: messageOf(error) }),
+    );
+  }, [client]);
+  useEffect(fetchContexts, [fetchContexts]);
+  const loadContexts = () => {
+    setList({ state: 'loading' });
+    fetchContexts();
+  };
+
+  const loadNamespaces = useCallback(
+    (context: ClusterContextView) => {
+      const key = refKey(context.ref);
+      setNamespaces((current) => new Map(current).set(key, { state: 'loading' }));
+      client.api.clusters.namespaces({ context: context.ref }).then(
+        (value) => setNamespaces((current) => new Map(current).set(key, { state: 'ready', value })),
+        (error: unknown) =>
+          setNamespaces((current) => new Map(current).set(key, { state: 'error', message: messageOf(error) })),
+      );
+    },
+    [client],
+  );
+  const loadPods = useCallback(
+    (context: ClusterContextView, namespace: string) => {
+      const key = namespaceKey(context.ref, namespace);
+      setPods((current) => new Map(current).set(key, { state: 'loading' }));
+      client.api.clusters.pods({ context: context.ref, namespace }).then(
+        (value) => setPods((current) => new Map(current).set(key, { state: 'ready', value })),
+        (error: unknown) =>
+          setPods((current) => new Map(current).set(key, { state: 'error', message: messageOf(error) })),
+      );
+    },
+    [client],
+  );
+
+  // A filter looks for pods everywhere the user has opened: load the pods of every namespace of an expanded context
+  // (once each), shortly after typing stops so each keystroke does not start requests.
+  useEffect(() => {
+    if (filter.trim() === '') return;
+    const timer = setTimeout(() => {
+      let started = 0;
+      for (const context of list.state === 'ready' ? list.value.contexts : []) {
+        const loaded = namespaces.get(refKey(context.ref));
+        if (!expanded.has(refKey(context.ref)) || loaded?.state !== 'ready') continue;
+        for (const namespace of loaded.value) {
+          if (started >= MAX_FILTER_LOADS) return;
+          if (pods.has(namespaceKey(context.ref, namespace))) continue;
+          started += 1;
+          loadPods(context, namespace);
+        }
+      }
+    }, FILTER_LOAD_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [filter, list, namespaces, expanded, pods, loadPods]);
+
+  const contexts = useMemo(() => (list.state === 'ready' ? list.value.contexts : []), [list]);
+  const rows = useMemo(
+    () => visibleRows({ contexts, expanded, namespaces, pods, filter }),
+    [contexts, expanded, namespaces, pods, filter],
+  );
+  const selectable = rows.filter((row) => row.kind !== 'message');
+  const selected = selectable.find((row) => row.key === selectedKey) ?? null;
+
+  const toggle = useCallback(
+    (row: TreeRow, open?: boolean) => {
+      if (row.kind !== 'context' && row.kind !== 'namespace') return;
+      const willOpen = open ?? !row.expanded;
+      setExpanded((current) => {
+        const next = new Set(current);
+        if (willOpen) next.add(row.key);
+        else next.delete(row.key);
+        return next;
+      });
+      if (!willOpen) return;
+      // Expanding always asks again: a cluster changes under you, and a failed context may work now.
+      if (row.kind === 'context') loadNamespaces(row.context);
+      else loadPods(row.context, row.namespace);
+    },
+    [loadNamespaces, loadPods],
+  );
+
+  /** The record for this pod: an existing one with the same target, else a new one. */
+  const recordFor = useCallback(
+    async (context: ClusterContextView, pod: ClusterPodView): Promise<{ record: PodView; created: boolean }> => {
+      const imported = context.ref.source === 'imported' ? context.ref.id : null;
+      const kubeContext = context.ref.source === 'default' ? context.ref.name : null;
+      const candidates = await client.api.pods.list({ query: pod.name });
+      const existing = candidates.find(
+        (record) =>
+          record.podName === pod.name &&
+          record.namespace === pod.namespace &&
+          (imported ? record.kubeconfigId === imported : record.kubeContext === kubeContext),
+      );
+      if (existing) return { record: existing, created: false };
+      const record = await client.api.pods.save({
+        fields: {
+          name: pod.name,
+          namespace: pod.namespace,
+          podName: pod.name,
+          ...(imported ? { kubeconfigId: imported } : { kubeContext }),
+        },
+      });
+      return { record, created: true };
+    },
+    [client],
+  );
+
+  const act = useCallback(
+    async (row: TreeRow, action: 'save' | 'open') => {
+      if (row.kind !== 'pod') return;
+      setBusyPod(row.key);
+      try {
+        const { record, created } = await recordFor(row.context, row.pod);
+        onSaved(record);
+        if (action === 'open') onOpen(record);
+        else setNotice(created ? `Saved ${record.name} to Saved pods` : `${record.name} is already saved`);
+      } catch (error) {
+        setNotice(`Could not save ${row.pod.name}: ${messageOf(error)}`);
+      } finally {
+        setBusyPod(null);
+      }
+    },
+    [recordFor, onSaved, onOpen],
+  );
+
+  useEffect(() => {
+    if (notice === null) return;
+    const timer = setTimeout(() => setNotice(null), NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
+  const move = (step: number) => {
+    if (selectable.length === 0) return;
+    const index = selected ? selectable.indexOf(selected) : -1;
+    const next = selectable[Math.max(0, Math.min(selectable.length - 1, index + step))];
+    if (next) setSelectedKey(next.key);
+  };
+
+  const onTreeKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    const row = selected;
+    if (event.key === 'ArrowDown') move(1);
+    else if (event.key === 'ArrowUp') {
+      if (row && selectable.indexOf(row) === 0) filterRef.current?.focus();
+      else move(-1);
+    } else if (event.key === 'ArrowRight' && row) {
+      if (row.kind !== 'pod' && !row.expanded) toggle(row, true);
+      else move(1);
+    } else if (event.key === 'ArrowLeft' && row) {
+      if (row.kind !== 'pod' && row.expanded) toggle(row, false);
+      else setSelectedKey(parentKey(row));
+    } else if (event.key === 'Enter' && row) {
+      if (row.kind === 'pod') void act(row, 'open');
+      else toggle(row);
+    } else if ((event.key === 's' || event.key === 'S') && row?.kind === 'pod') {
+      void act(row, 'save');
+    } else if (event.key === 'Home') setSelectedKey(selectable[0]?.key ?? null);
+    else if (event.key === 'End') setSelectedKey(selectable.at(-1)?.key ?? null);
+    else return;
+    event.preventDefault();
+  };
+
+  const onFilterKey = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'ArrowDown' || (event.key === 'Enter' && selectable.length > 0)) {
+      event.preventDefault();
+      // Enter jumps to the first pod the filter matched, the likeliest target.
+      const target =
+        event.key === 'Enter'
+          ? (selectable.find((row) => row.kind === 'pod') ?? selectable[0])
+          : (selected ?? selectable[0]);
+      if (target) setSelectedKey(target.key);
+      treeRef.current?.focus();
+    } else if (event.key === 'Escape' && filter) {
+      event.preventDefault();
+      setFilter('');
+    }
+  };
+
+  useEffect(() => {
+    if (!selectedKey) return;
+    treeRef.current?.querySelector(`[data-key="${CSS.escape(selectedKey)}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [selectedKey]);
+
+  return (
+    <section className="cluster-browser" aria-label="Clusters">
+      <div className="sidebar-search cluster-filter">
+        <SearchIcon />
+        <input
+          ref={filterRef}
+          className="search-input"
+          type="search"
+          aria-label="Filter namespaces and pods"
+          placeholder="Filter namespaces and pods"
+          value={filter}
+          onChange={(event) => setFilter(event.target.value)}
+          onKeyDown={onFilterKey}
+          spellCheck={false}
+          autoComplete="off"
+        />
+        <button type="button" className="icon-btn cluster-reload" title="Reload the contexts" onClick={loadContexts}>
+          ↻
+        </button>
+      </div>
+
+      <div
+        ref={treeRef}
+        className="cluster-tree"
+        role="tree"
+        aria-label="Contexts, namespaces and pods"
+        tabIndex={0}
+        onKeyDown={onTreeKey}
+        onFocus={() => {
+          if (!selected && selectable[0]) setSelectedKey(selectable[0].key);
+        }}
+      >
+        {list.state === 'loading' && <p className="cluster-note muted">Reading kubeconfigs…</p>}
+        {list.state === 'error' && <p className="cluster-note cluster-error">{list.message}</p>}
+        {list.state === 'ready' && (
+          <>
+            {list.value.problems.map((problem) => (
+              <p key={problem} className="cluster-note cluster-error" role="alert">
+                {problem}
+              </p>
+            ))}
+            {list.value.contexts.length === 0 && (
+              <div className="cluster-note">
+                <p>No contexts yet.</p>
+                <p className="muted">
+                  Podterm reads the default kubeconfig ({list.value.defaultSearched || '~/.kube/config'}) and the
+                  kubeconfigs you import. Drop a kubeconfig onto the window to import one.
+                </p>
+              </div>
+            )}
+          </>
+        )}
+        {rows.map((row) => (
+          <Row
+            key={row.key}
+            row={row}
+            now={now}
+            selected={row.key === selected?.key}
+            busy={row.key === busyPod}
+            onSelect={() => setSelectedKey(row.key)}
+            onToggle={() => toggle(row)}
+            onAction={(action) => void act(row, action)}
+          />
+        ))}
+      </div>
+      <div className="sidebar-footer cluster-footer" aria-live="polite">
+        <span className={notice ? 'cluster-notice' : undefined}>
+          {notice ?? (list.state === 'ready' ? contextCount(list.value.contexts.length) : '')}
+        </span>
+        <span>↵ open · S save</span>
+      </div>
+    </section>
+  );
+}
+
+interface RowProps {
+  row: TreeRow;
+  now: number;
+  selected: boolean;
+  busy: boolean;
+  onSelect(): void;
+  onToggle(): void;
+  onAction(action: 'save' | 'open'): void;
+}
+
+function Row({ row, now, selected, busy, onSelect, onToggle, onAction }: RowProps) {
+  const style = { height: ROW_HEIGHT };
+  if (row.kind === 'message') {
+    return (
+      <div
+        className={`cluster-row cluster-message depth-${row.depth} ${row.tone === 'error' ? 'cluster-error' : 'muted'}`}
+        role={row.tone === 'error' ? 'alert' : undefined}
+      >
+        {row.text}
+      </div>
+    );
+  }
+  const className = `cluster-row cluster-${row.kind}${selected ? ' selected' : ''}`;
+  if (row.kind === 'context') {
+    const { context } = row;
+    return (
+      <div
+        className={className}
+        style={style}
+        data-key={row.key}
+        role="treeitem"
+        aria-expanded={row.expanded}
+        aria-selected={selected}
+        aria-level={1}
+        onClick={() => {
+          onSelect();
+          onToggle();
+        }}
+        title={`${context.server || 'no server'} · ${context.origin}${context.namespace ? ` · namespace ${context.namespace}` : ''}`}
+      >
+        <Caret open={row.expanded} loading={row.loading} />
+        <span className="cluster-name">{context.name}</span>
+        {context.current && <span className="cluster-badge">current</span>}
+        {context.ref.source === 'imported' && <span className="cluster-badge">imported</span>}
+        <span className="cluster-meta">{KUBE_AUTH_KIND_LABELS[context.authKind]}</span>
+      </div>
+    );
+  }
+  if (row.kind === 'namespace') {
+    return (
+      <div
+        className={className}
+        style={style}
+        data-key={row.key}
+        role="treeitem"
+        aria-expanded={row.expanded}
+        aria-selected={selected}
+        aria-level={2}
+        onClick={() => {
+          onSelect();
+          onToggle();
+        }}
+      >
+        <Caret open={row.expanded} loading={row.loading} />
+        <span className="cluster-name">{row.namespace}</span>
+        {row.count !== null && <span className="cluster-meta">{row.count}</span>}
+      </div>
+    );
+  }
+  const { pod } = row;
+  const tone = podTone(pod);
+  return (
+    <div
+      className={className}
+      style={style}
+      data-key={row.key}
+      role="treeitem"
+      aria-selected={selected}
+      aria-level={3}
+      aria-label={pod.name}
+      onClick={onSelect}
+      onDoubleClick={() => onAction('open')}
+      title={`${pod.name}: ${pod.status}, ${pod.ready} ready, ${pod.restarts} restarts · containers ${pod.containers.join(', ')}${labelsText(pod)}`}
+    >
+      <span className={`cluster-dot tone-${tone}`} aria-hidden="true" />
+      <span className="cluster-name cluster-pod-name">{pod.name}</span>
+      {tone !== 'ok' && <span className={`cluster-status tone-${tone}`}>{pod.status}</span>}
+      <span className="cluster-cols">
+        <span className="cluster-ready" title="ready containers">
+          {pod.ready}
+        </span>
+        <span className={`cluster-restarts${pod.restarts > 0 ? ' has-restarts' : ''}`} title="restarts">
+          {pod.restarts}
+        </span>
+        <span className="cluster-age" title="age">
+          {podAge(pod.createdAt, now)}
+        </span>
+      </span>
+      <span className="cluster-actions">
+        <button
+          type="button"
+          className="btn btn-small"
+          disabled={busy}
+          onClick={(event) => {
+            event.stopPropagation();
+            onAction('save');
+          }}
+          title="Save this pod to the sidebar (S)"
+        >
+          Save
+        </button>
+        <button
+          type="button"
+          className="btn btn-small btn-primary"
+          disabled={busy}
+          onClick={(event) => {
+            event.stopPropagation();
+            onAction('open');
+          }}
+          title="Save it and open a shell in a new tab (Enter)"
+        >
+          Open
+        </button>
+      </span>
+    </div>
+  );
+}
+
+function Caret({ open, loading }: { open: boolean; loading: boolean }) {
+  return (
+    <span className={`cluster-caret${open ? ' open' : ''}${loading ? ' loading' : ''}`} aria-hidden="true">
+      {loading ? '◌' : '›'}
+    </span>
+  );
+}
+
+function parentKey(row: TreeRow): string | null {
+  if (row.kind === 'pod') return namespaceKey(row.context.ref, row.pod.namespace);
+  if (row.kind === 'namespace') return refKey(row.context.ref);
+  return row.key;
+}
+
+function labelsText(pod: ClusterPodView): string {
+  const entries = Object.entries(pod.labels);
+  return entries.length ? ` · ${entries.map(([key, value]) => `${key}=${value}`).join(', ')}` : '';
+}
+
+function contextCount(count: number): string {
+  return `${count} ${count === 1 ? 'context' : 'contexts'}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,117 @@
+/**
+ * The cluster browser's model as plain functions: what is loaded per context and namespace, and the flat list of rows
+ * the tree shows for the current expansion and filter (one list, so keyboard navigation is an index).
+ */
+import type { ClusterContextRef, ClusterContextView, ClusterPodView } from '../../../../common/clusters';
+
+/** A request's state: not asked yet, in flight, answered, or failed with the main side's message. */
+export type Loadable<T> =
+  { state: 'idle' } | { state: 'loading' } | { state: 'ready'; value: T } | { state: 'error'; message: string };
+
+export const refKey = (ref: ClusterContextRef): string =>
+  ref.source === 'default' ? `default:${ref.name}` : `imported:${ref.id}`;
+export const namespaceKey = (ref: ClusterContextRef, namespace: string): string => `${refKey(ref)}/${namespace}`;
+
+export type TreeRow =
+  | { kind: 'context'; key: string; context: ClusterContextView; expanded: boolean; loading: boolean }
+  | {
+      kind: 'namespace';
+      key: string;
+      context: ClusterContextView;
+      namespace: string;
+      expanded: boolean;
+      loading: boolean;
+      count: number | null;
+    }
+  | { kind: 'pod'; key: string; context: ClusterContextView; pod: ClusterPodView }
+  | { kind: 'message'; key: string; tone: 'error' | 'muted'; text: string; depth: 1 | 2 };
+
+export interface TreeState {
+  contexts: ClusterContextView[];
+  expanded: ReadonlySet<string>;
+  namespaces: ReadonlyMap<string, Loadable<string[]>>;
+  pods: ReadonlyMap<string, Loadable<ClusterPodView[]>>;
+  filter: string;
+}
+
+/**
+ * The visible rows. With a filter, a namespace shows when its name matches or when any of its loaded pods does, and
+ * its pods are narrowed to the matching ones (a namespace whose name matches shows all of its pods); contexts always
+ * show, so their errors stay in sight.
+ */
+export function visibleRows(state: TreeState): TreeRow[] {
+  const needle = state.filter.trim().toLowerCase();
+  const rows: TreeRow[] = [];
+  for (const context of state.contexts) {
+    const key = refKey(context.ref);
+    const namespaces = state.namespaces.get(key) ?? { state: 'idle' };
+    const expanded = state.expanded.has(key);
+    rows.push({ kind: 'context', key, context, expanded, loading: namespaces.state === 'loading' });
+    if (!expanded) continue;
+    if (namespaces.state === 'error') {
+      rows.push({ kind: 'message', key: `${key}#error`, tone: 'error', text: namespaces.message, depth: 1 });
+      continue;
+    }
+    if (namespaces.state !== 'ready') continue;
+    let shown = 0;
+    for (const namespace of namespaces.value) {
+      const nsKey = namespaceKey(context.ref, namespace);
+      const pods = state.pods.get(nsKey) ?? { state: 'idle' };
+      const nameMatches = needle === '' || namespace.toLowerCase().includes(needle);
+      const podList = pods.state === 'ready' ? pods.value : [];
+      const matchingPods = nameMatches ? podList : podList.filter((pod) => pod.name.toLowerCase().includes(needle));
+      if (!nameMatches && matchingPods.length === 0) continue;
+      shown += 1;
+      // A filter that matches pods inside opens their namespace, so typing "api" shows the api pods at once.
+      const open = state.expanded.has(nsKey) || (!nameMatches && matchingPods.length > 0);
+      rows.push({
+        kind: 'namespace',
+        key: nsKey,
+        context,
+        namespace,
+        expanded: open,
+        loading: pods.state === 'loading',
+        count: pods.state === 'ready' ? pods.value.length : null,
+      });
+      if (!open) continue;
+      if (pods.state === 'error') {
+        rows.push({ kind: 'message', key: `${nsKey}#error`, tone: 'error', text: pods.message, depth: 2 });
+      } else if (pods.state === 'ready' && pods.value.length === 0) {
+        rows.push({
+          kind: 'message',
+          key: `${nsKey}#empty`,
+          tone: 'muted',
+          text: 'No pods in this namespace.',
+          depth: 2,
+        });
+      }
+      for (const pod of matchingPods) rows.push({ kind: 'pod', key: `${nsKey}/${pod.name}`, context, pod });
+    }
+    if (shown === 0) {
+      const text = needle ? `No namespace or loaded pod matches “${state.filter.trim()}”.` : 'No namespaces.';
+      rows.push({ kind: 'message', key: `${key}#none`, tone: 'muted', text, depth: 1 });
+    }
+  }
+  return rows;
+}
+
+/** Like kubectl's AGE column: "45s", "42m", "5h", "7d", "2y". */
+export function podAge(createdAt: number, now: number): string {
+  if (!createdAt) return '';
+  const seconds = Math.max(0, Math.floor((now - createdAt) / 1000));
+  if (seconds < 120) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 120) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}h`;
+  const days = Math.floor(hours / 24);
+  return days < 730 ? `${days}d` : `${Math.floor(days / 365)}y`;
+}
+
+/** The status dot's tone: ok for Running and Ready, warn for starting or not ready, muted for finished, bad for failing. */
+export function podTone(pod: ClusterPodView): 'ok' | 'warn' | 'muted' | 'bad' {
+  if (pod.allReady) return 'ok';
+  if (pod.phase === 'Succeeded') return 'muted';
+  if (pod.phase === 'Failed' || /BackOff|Err|Error|OOMKilled/.test(pod.status)) return 'bad';
+  return 'warn';
+}

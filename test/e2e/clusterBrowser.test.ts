@@ -1,0 +1,142 @@
+/**
+ * The cluster browser in real Chromium against the real browser mode, whose default kubeconfig (KUBECONFIG) has two
+ * contexts of the test API server: one that works and one whose token the server refuses. Browse to a pod, filter,
+ * save it to the sidebar, open another straight away, see the 401 inline; then a record that follows a workload by
+ * label selector connects to the Running, Ready pod and the tab says which.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserUnavailableReason, launchChromium } from '../harness/browser';
+import { buildKubeconfig, startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
+import { saveScreenshot, waitForPrompt, waitForTerminalText } from '../harness/ui';
+import { startWebApp, webAppUnavailableReason, type WebApp } from '../harness/webApp';
+
+const skipReason = browserUnavailableReason() ?? webAppUnavailableReason();
+if (skipReason) console.warn(`skipping the cluster browser e2e tests: ${skipReason}`);
+
+let kube: KubeApiServer | null = null;
+let scratch: string;
+let app: WebApp;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  if (skipReason) return;
+  kube = await startKubeApiServer();
+  if (!kube) return;
+  scratch = await mkdtemp(join(tmpdir(), 'podterm-e2e-clusters-'));
+  const file = join(scratch, 'config');
+  const ca = { pem: kube.caPem };
+  await writeFile(
+    file,
+    buildKubeconfig(
+      [
+        {
+          contextName: 'dev',
+          clusterName: 'test',
+          userName: 'dev-user',
+          namespace: 'default',
+          server: kube.url,
+          ca,
+          user: { kind: 'token', token: kube.users.token.token },
+        },
+        {
+          contextName: 'expired',
+          clusterName: 'test',
+          userName: 'expired-user',
+          namespace: 'prod',
+          server: kube.url,
+          ca,
+          user: { kind: 'token', token: 'a-token-the-server-never-issued' },
+        },
+      ],
+      'dev',
+    ),
+  );
+  app = await startWebApp({ env: { KUBECONFIG: file } });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+  await page.goto(app.url);
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await kube?.stop();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+const tree = () => page.getByRole('tree', { name: 'Contexts, namespaces and pods' });
+const contextRow = (name: string) => tree().locator('.cluster-context', { hasText: name }).first();
+const namespaceRow = (name: string) =>
+  tree()
+    .locator('.cluster-namespace')
+    .filter({ has: page.locator('.cluster-name', { hasText: new RegExp(`^${name}$`) }) });
+const podRow = (name: string) => tree().getByRole('treeitem', { name, exact: true });
+
+describe.skipIf(skipReason !== null)('cluster browser', () => {
+  it('browses the default kubeconfig to a pod, filters, and saves it to the sidebar', async (context) => {
+    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    await page.getByRole('tab', { name: 'Clusters' }).click();
+    await expect.poll(() => contextRow('dev').count()).toBe(1);
+    await contextRow('dev').click();
+    await namespaceRow('default').click();
+    await expect.poll(() => podRow('shell-pod').count()).toBe(1);
+    await expect.poll(() => podRow('multi').innerText({ timeout: 3000 })).toMatch(/multi\s+2\/2\s+2\s+3h/);
+    await expect.poll(() => podRow('finished').innerText({ timeout: 3000 })).toContain('Completed');
+    await namespaceRow('prod').click();
+    await expect.poll(() => podRow('api-canary-2').innerText({ timeout: 3000 })).toContain('ContainerCreating');
+    await contextRow('expired').click();
+    await expect
+      .poll(() => tree().getByRole('alert').innerText({ timeout: 3000 }))
+      .toContain('did not accept the credentials of context expired');
+    await saveScreenshot(page, 'cluster-browser');
+
+    await page.getByLabel('Filter namespaces and pods').fill('multi');
+    await expect.poll(() => podRow('shell-pod').count()).toBe(0);
+    await podRow('multi').hover();
+    await podRow('multi').getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => page.getByText('Saved multi to Saved pods').count()).toBe(1);
+    await saveScreenshot(page, 'cluster-browser-filtered');
+
+    await page.getByRole('tab', { name: 'Saved' }).click();
+    await expect.poll(() => page.locator('.sidebar').getByText('multi', { exact: true }).count()).toBeGreaterThan(0);
+  });
+
+  it('opens a pod straight away from the browser, with the keyboard', async (context) => {
+    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    // Ctrl+Shift+B switches to the browser and puts the focus in its filter.
+    await page.keyboard.press('Control+Shift+B');
+    const filter = page.getByLabel('Filter namespaces and pods');
+    await expect.poll(() => filter.evaluate((input) => input === document.activeElement)).toBe(true);
+    await filter.fill('shell');
+    // Enter in the filter jumps to the first matching pod; Enter on a pod opens it.
+    await filter.press('Enter');
+    await page.keyboard.press('Enter');
+    await waitForTerminalText(page, /Connected via default kubeconfig to default\/shell-pod \(container main\)/);
+    await waitForPrompt(page);
+    expect(kube!.execRequests.at(-1)).toMatchObject({ namespace: 'default', pod: 'shell-pod', user: 'token-user' });
+  });
+
+  it('a record that follows a workload connects to the Running, Ready pod and shows which', async (context) => {
+    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    await page.getByRole('tab', { name: 'Saved' }).click();
+    await page
+      .getByRole('button', { name: /add pod/i })
+      .first()
+      .click();
+    await page.getByLabel('Name', { exact: true }).fill('api workload');
+    await page.getByLabel('Namespace', { exact: true }).fill('prod');
+    await page.getByLabel('Label selector', { exact: true }).fill('app=api');
+    await page.getByLabel('Kube context', { exact: true }).fill('dev');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => page.getByText('api workload', { exact: true }).count()).toBeGreaterThan(0);
+    await page.getByText('api workload', { exact: true }).first().click();
+    await waitForTerminalText(page, /prod\/api-0 \(container api\), picked by app=api/);
+    await waitForPrompt(page);
+    await saveScreenshot(page, 'selector-record');
+    expect(kube!.execRequests.at(-1)).toMatchObject({ namespace: 'prod', pod: 'api-0', container: 'api' });
+  });
+});
