@@ -1,12 +1,10 @@
 /**
  * The window: sidebar of saved pods on the left, tabs of terminals on the right, dialogs and notices on top.
  */
-import { useCallback, useEffect, useRef, useState, type CSSProperties } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import type { AppInfo, PodRefreshResult } from '../../common/contract';
 import type { PodSaveInput, PodView } from '../../common/pods';
 import type { RendererClient } from './client';
-import { ClusterBrowser } from './components/clusters/ClusterBrowser';
-import { SidebarModes, type SidebarMode } from './components/clusters/SidebarModes';
 import { ConfirmDialog } from './components/ConfirmDialog';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { EmptyState } from './components/EmptyState';
@@ -39,8 +37,25 @@ export function App({ client }: { client: RendererClient }) {
   const { toasts, push: notify, dismiss } = useToasts();
   const { pods, query, setQuery, reload } = usePods(client, notify);
   const onConnected = useCallback(() => void reload(), [reload]);
-  const { tabs, activeKey, setActiveKey, open, close, cycle } = useTabs(client, { onError: notify, onConnected });
+  const {
+    tabs,
+    activeKey,
+    setActiveKey,
+    open,
+    close,
+    cycle,
+    connect,
+    rename,
+    move,
+    moveActive,
+    duplicate,
+    closeOthers,
+  } = useTabs(client, { onError: notify, onConnected });
   const kubeconfigUi = useKubeconfigUi(client, notify);
+  const importedContexts = useMemo(
+    () => new Map(kubeconfigUi.kubeconfigs.map((entry) => [entry.id, entry.name])),
+    [kubeconfigUi.kubeconfigs],
+  );
   const [form, setForm] = useState<FormState>(null);
   const [deleting, setDeleting] = useState<PodView | null>(null);
   const [refreshing, setRefreshing] = useState<{ pod: PodView; result: PodRefreshResult | null } | null>(null);
@@ -49,15 +64,6 @@ export function App({ client }: { client: RendererClient }) {
   const [appInfo, setAppInfo] = useState<AppInfo | null>(null);
   const [sidebarWidth, setSidebarWidth] = useState(loadSidebarWidth);
   const searchRef = useRef<HTMLInputElement>(null);
-  const [sidebarMode, setSidebarMode] = useState<SidebarMode>('saved');
-  const clustersFilterRef = useRef<HTMLInputElement>(null);
-  const onClusterSaved = useCallback(
-    (record: PodView) => {
-      setSelectedId(record.id);
-      void reload();
-    },
-    [reload],
-  );
 
   useEffect(() => client.onTransportLost(setLostMessage), [client]);
   useEffect(() => {
@@ -72,6 +78,8 @@ export function App({ client }: { client: RendererClient }) {
     },
     nextTab: () => cycle(1),
     previousTab: () => cycle(-1),
+    moveTabLeft: () => moveActive(-1),
+    moveTabRight: () => moveActive(1),
     focusSearch: () => {
       searchRef.current?.focus();
       searchRef.current?.select();
@@ -114,6 +122,18 @@ export function App({ client }: { client: RendererClient }) {
     },
     [client, notify, reload],
   );
+  const duplicatePod = useCallback(
+    (pod: PodView) => {
+      client.api.pods
+        .duplicate({ id: pod.id })
+        .then((copy) => {
+          setSelectedId(copy.id);
+          void reload();
+        })
+        .catch((error: unknown) => notify(error instanceof Error ? error.message : String(error)));
+    },
+    [client, notify, reload],
+  );
   const deletePod = async (pod: PodView) => {
     try {
       await client.api.pods.delete({ id: pod.id });
@@ -129,32 +149,24 @@ export function App({ client }: { client: RendererClient }) {
     <div className="app" style={layout}>
       {lostMessage && <ConnectionBanner message={lostMessage} />}
       <div className="app-body">
-        <SidebarModes
-          mode={sidebarMode}
-          onModeChange={setSidebarMode}
-          savedSearchRef={searchRef}
-          clustersFilterRef={clustersFilterRef}
-          clusters={
-            <ClusterBrowser client={client} filterRef={clustersFilterRef} onSaved={onClusterSaved} onOpen={open} />
-          }
-          saved={
-            <Sidebar
-              pods={pods}
-              query={query}
-              onQueryChange={setQuery}
-              onOpen={open}
-              onEdit={editPod}
-              onRefresh={refreshPod}
-              onDelete={setDeleting}
-              onAdd={addPod}
-              onImportKubeconfig={kubeconfigUi.openImport}
-              onOpenSettings={kubeconfigUi.openSettings}
-              searchRef={searchRef}
-              appInfo={appInfo}
-              selectedId={selectedId}
-              onSelect={setSelectedId}
-            />
-          }
+        <Sidebar
+          pods={pods}
+          query={query}
+          onQueryChange={setQuery}
+          onOpen={open}
+          onConnect={connect}
+          importedContexts={importedContexts}
+          onDuplicate={duplicatePod}
+          onEdit={editPod}
+          onRefresh={refreshPod}
+          onDelete={setDeleting}
+          onAdd={addPod}
+          onImportKubeconfig={kubeconfigUi.openImport}
+          onOpenSettings={kubeconfigUi.openSettings}
+          searchRef={searchRef}
+          appInfo={appInfo}
+          selectedId={selectedId}
+          onSelect={setSelectedId}
         />
         <SidebarResizer width={sidebarWidth} onResize={resizeSidebar} />
         <main className="workspace">
@@ -165,6 +177,10 @@ export function App({ client }: { client: RendererClient }) {
               onActivate={setActiveKey}
               onClose={close}
               onNew={() => searchRef.current?.focus()}
+              onRename={rename}
+              onMove={move}
+              onDuplicate={duplicate}
+              onCloseOthers={closeOthers}
             />
           )}
           <div className="panes">

@@ -5,6 +5,9 @@ export interface ShortcutHandlers {
   nextTab(): void;
   previousTab(): void;
   focusSearch(): void;
+  /** Ctrl+Shift+PageUp/PageDown: move the active tab left or right. */
+  moveTabLeft(): void;
+  moveTabRight(): void;
 }
 
 /**
@@ -35,6 +38,8 @@ function match(event: KeyboardEvent): keyof ShortcutHandlers | null {
   if (event.shiftKey && event.code === 'KeyW') return 'closeTab';
   // In a terminal, Ctrl+Shift+F searches its output (terminalFeatures.ts); elsewhere it finds a pod.
   if (event.shiftKey && event.code === 'KeyF') return inTerminal(event.target) ? null : 'focusSearch';
+  if (event.shiftKey && event.key === 'PageUp') return 'moveTabLeft';
+  if (event.shiftKey && event.key === 'PageDown') return 'moveTabRight';
   if (event.key === 'PageDown' || (event.key === 'Tab' && !event.shiftKey)) return 'nextTab';
   if (event.key === 'PageUp' || (event.key === 'Tab' && event.shiftKey)) return 'previousTab';
   return null;

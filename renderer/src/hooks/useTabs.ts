@@ -3,6 +3,7 @@ import type { PodView } from '../../../common/pods';
 import type { RendererClient } from '../client';
 import type { TabModel } from '../components/tabs/tabModel';
 import { TerminalSession } from '../session/terminalSession';
+import { useTabEditing } from './useTabEditing';
 
 interface TabCallbacks {
   onError(message: string): void;
@@ -20,7 +21,7 @@ export function useTabs(client: RendererClient, callbacks: TabCallbacks) {
   });
 
   const open = useCallback(
-    (pod: PodView) => {
+    (pod: Pick<PodView, 'id' | 'name'>) => {
       const session = new TerminalSession({
         client,
         podId: pod.id,
@@ -28,7 +29,7 @@ export function useTabs(client: RendererClient, callbacks: TabCallbacks) {
         onConnected: () => callbacksRef.current.onConnected(),
       });
       const key = nextKey.current++;
-      setTabs((current) => [...current, { key, podId: pod.id, title: pod.name, session }]);
+      setTabs((current) => [...current, { key, podId: pod.id, title: pod.name, recordName: pod.name, session }]);
       setActiveKey(key);
     },
     [client],
@@ -60,5 +61,16 @@ export function useTabs(client: RendererClient, callbacks: TabCallbacks) {
     [tabs, activeKey],
   );
 
-  return { tabs, activeKey, setActiveKey, open, close, cycle };
+  /** "Connect": bring forward the newest tab of the record whose session is not over, else open one. */
+  const connect = useCallback(
+    (pod: Pick<PodView, 'id' | 'name'>) => {
+      const live = tabs.filter((tab) => tab.podId === pod.id && tab.session.getState().phase !== 'ended').at(-1);
+      if (live) setActiveKey(live.key);
+      else open(pod);
+    },
+    [tabs, open],
+  );
+
+  const extra = useTabEditing(tabs, setTabs, activeKey, setActiveKey, open);
+  return { tabs, activeKey, setActiveKey, open, close, cycle, connect, ...extra };
 }

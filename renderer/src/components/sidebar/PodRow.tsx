@@ -2,13 +2,18 @@ import { memo, type MouseEvent } from 'react';
 import type { PodView } from '../../../../common/pods';
 import { methodLabel, podTargetLine, relativeTime } from '../../lib/format';
 import { EditIcon, TrashIcon } from '../icons';
+import { POD_ROW_HEIGHT } from './groups';
+import { podStatusTooltip } from './podStatus';
 
-/** Fixed, so the list can be virtualised by arithmetic. Two dense lines plus breathing room. */
-export const POD_ROW_HEIGHT = 44;
+/** Indentation per tree level: enough to read the nesting, little enough to keep long pod names. */
+const INDENT_PX = 10;
 
 interface PodRowProps {
   pod: PodView;
-  index: number;
+  /** The row's top in the list (px). */
+  top: number;
+  /** 1 under a cluster, 2 under a namespace. */
+  depth: number;
   selected: boolean;
   now: number;
   optionId: string;
@@ -20,7 +25,8 @@ interface PodRowProps {
 
 export const PodRow = memo(function PodRow({
   pod,
-  index,
+  top,
+  depth,
   selected,
   now,
   optionId,
@@ -29,7 +35,10 @@ export const PodRow = memo(function PodRow({
   onEdit,
   onDelete,
 }: PodRowProps) {
-  const target = podTargetLine(pod);
+  const fullTarget = podTargetLine(pod);
+  // Under a namespace header the "namespace/" prefix says nothing new; the room goes to the pod name.
+  const target =
+    depth === 2 && fullTarget.startsWith(`${pod.namespace}/`) ? fullTarget.slice(pod.namespace.length + 1) : fullTarget;
   const lastConnected = pod.lastConnectedAt !== null ? relativeTime(pod.lastConnectedAt, now) : null;
   const stop = (action: (pod: PodView) => void) => (event: MouseEvent) => {
     event.stopPropagation();
@@ -38,15 +47,25 @@ export const PodRow = memo(function PodRow({
   return (
     <div
       id={optionId}
-      role="option"
+      role="treeitem"
+      aria-level={depth + 1}
       aria-selected={selected}
+      data-testid="pod-row"
       className={`pod-row ${selected ? 'selected' : ''}`}
-      style={{ top: index * POD_ROW_HEIGHT, height: POD_ROW_HEIGHT }}
+      style={{ top, height: POD_ROW_HEIGHT, paddingLeft: 12 + depth * INDENT_PX }}
       title={pod.notes ?? undefined}
       onClick={(event) => onClick(pod, event)}
       onContextMenu={(event) => onContextMenu(pod, event)}
     >
       <div className="pod-row-line">
+        <span
+          className={`pod-status ${pod.lastStatus ?? 'unknown'}`}
+          data-testid="pod-status"
+          data-status={pod.lastStatus ?? 'unknown'}
+          role="img"
+          aria-label={podStatusTooltip(pod, now)}
+          title={podStatusTooltip(pod, now)}
+        />
         <span className="pod-name">{pod.name}</span>
         {lastConnected && (
           <span className="pod-when" title={new Date(pod.lastConnectedAt ?? 0).toLocaleString()}>

@@ -1,15 +1,20 @@
 /**
- * The saved pods: search (filters as you type), the list, and "Add pod". Keyboard: ↓ from the search box enters the
- * list, Enter in either opens the selected record.
+ * The saved pods: search (filters as you type), the list grouped by cluster and namespace, and "Add pod". Keyboard: ↓
+ * from the search box enters the list, Enter in either opens the selected record.
+ *
+ * Opening: a click or Enter opens a new tab (so two clicks give two shells of one pod). The context menu's "Connect"
+ * instead brings forward a live tab of that record when one is open, and "Connect in new tab" always opens another.
  */
-import { useCallback, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { useCallback, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import type { AppInfo } from '../../../../common/contract';
 import type { PodView } from '../../../../common/pods';
 import { ContextMenu } from '../ContextMenu';
 import { UploadIcon } from '../kubeconfigs/KubeconfigImport';
 import { GearIcon } from '../settings/GearIcon';
 import { PlusIcon, SearchIcon } from '../icons';
+import { buildRows, podKey, type ImportedContextNames, type SidebarRow } from './groups';
 import { PodList } from './PodList';
+import { useCollapsedGroups } from './useCollapsedGroups';
 import './Sidebar.css';
 
 interface SidebarProps {
@@ -17,7 +22,13 @@ interface SidebarProps {
   pods: PodView[] | null;
   query: string;
   onQueryChange(query: string): void;
+  /** Opens a new tab. */
   onOpen(pod: PodView): void;
+  /** Names of imported kubeconfig contexts by id, for grouping records that use one. */
+  importedContexts?: ImportedContextNames;
+  /** Brings a live tab of the record forward, else opens one. */
+  onConnect(pod: PodView): void;
+  onDuplicate(pod: PodView): void;
   onEdit(pod: PodView): void;
   onRefresh(pod: PodView): void;
   onDelete(pod: PodView): void;
@@ -45,6 +56,8 @@ export function Sidebar(props: SidebarProps) {
     query,
     onQueryChange,
     onOpen,
+    onConnect,
+    onDuplicate,
     onEdit,
     onRefresh,
     onDelete,
@@ -56,10 +69,35 @@ export function Sidebar(props: SidebarProps) {
   } = props;
   const list = useRef<HTMLDivElement | null>(null);
   const [menu, setMenu] = useState<MenuState | null>(null);
+  const { collapsed, setGroup } = useCollapsedGroups();
+  /** A group header the keyboard or a click is on; null when the selection is a record. */
+  const [selectedGroup, setSelectedGroup] = useState<string | null>(null);
+  // While searching every group is open: a match hidden in a folded group would look like no match.
+  const { importedContexts } = props;
+  const rows = useMemo(
+    () => buildRows(pods ?? [], collapsed, query.trim() !== '', importedContexts),
+    [pods, collapsed, query, importedContexts],
+  );
   // The selection falls back to the first match, so Enter in the search box opens the best hit.
   const selected = pods?.find((pod) => pod.id === selectedId) ?? pods?.[0] ?? null;
+  const selectedKey =
+    selectedGroup !== null && rows.some((row) => row.key === selectedGroup)
+      ? selectedGroup
+      : selected
+        ? podKey(selected.id)
+        : null;
 
-  const select = useCallback((pod: PodView) => onSelect(pod.id), [onSelect]);
+  const selectRow = useCallback(
+    (row: SidebarRow) => {
+      if (row.kind === 'group') {
+        setSelectedGroup(row.key);
+      } else {
+        setSelectedGroup(null);
+        onSelect(row.pod.id);
+      }
+    },
+    [onSelect],
+  );
   const openMenu = useCallback((pod: PodView, x: number, y: number) => setMenu({ pod, x, y }), []);
   const closeMenu = useCallback(() => {
     setMenu(null);
@@ -68,9 +106,10 @@ export function Sidebar(props: SidebarProps) {
   const onSearchKey = (event: KeyboardEvent<HTMLInputElement>) => {
     if (event.key === 'ArrowDown' && pods && pods.length > 0) {
       event.preventDefault();
-      const index = selected ? pods.indexOf(selected) : -1;
-      const next = pods[Math.min(pods.length - 1, index + 1)];
-      if (next) onSelect(next.id);
+      const podRows = rows.filter((row) => row.kind === 'pod');
+      const index = podRows.findIndex((row) => row.key === selectedKey);
+      const next = podRows[Math.min(podRows.length - 1, index + 1)];
+      if (next) selectRow(next);
       list.current?.focus();
     } else if (event.key === 'Enter' && selected) {
       event.preventDefault();
@@ -122,12 +161,14 @@ export function Sidebar(props: SidebarProps) {
       {pods && pods.length > 0 && (
         <PodList
           viewport={list}
-          pods={pods}
-          selectedId={selected?.id ?? null}
-          onSelect={select}
+          rows={rows}
+          selectedKey={selectedKey}
+          onSelectRow={selectRow}
           onOpen={onOpen}
           onEdit={onEdit}
           onDelete={onDelete}
+          onDuplicate={onDuplicate}
+          onToggleGroup={setGroup}
           onContextMenu={openMenu}
         />
       )}
@@ -162,9 +203,11 @@ export function Sidebar(props: SidebarProps) {
           y={menu.y}
           onClose={closeMenu}
           items={[
-            { label: 'Open in new tab', shortcut: 'Enter', onSelect: () => onOpen(menu.pod) },
-            { label: 'Edit…', shortcut: 'F2', onSelect: () => onEdit(menu.pod) },
+            { label: 'Connect', onSelect: () => onConnect(menu.pod) },
+            { label: 'Connect in new tab', shortcut: 'Enter', onSelect: () => onOpen(menu.pod) },
             { label: 'Refresh', onSelect: () => onRefresh(menu.pod) },
+            { label: 'Edit…', shortcut: 'F2', onSelect: () => onEdit(menu.pod) },
+            { label: 'Duplicate', shortcut: 'Ctrl+Shift+D', onSelect: () => onDuplicate(menu.pod) },
             { label: 'Delete…', shortcut: 'Del', danger: true, onSelect: () => onDelete(menu.pod) },
           ]}
         />

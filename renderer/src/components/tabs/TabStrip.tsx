@@ -1,8 +1,26 @@
-import { useEffect, useRef, useSyncExternalStore, type KeyboardEvent } from 'react';
+/**
+ * The open terminals as tabs. Click activates, middle click closes, a double-click on the title (or F2, or the menu's
+ * "Rename…") renames inline (Enter saves, Escape cancels, an empty title goes back to the record's name). Tabs are
+ * reordered by dragging or with Ctrl+Shift+PageUp/PageDown; the right-click menu offers Rename, Duplicate tab (another
+ * session for the same record), Close and Close others.
+ */
+import {
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type DragEvent,
+  type KeyboardEvent,
+} from 'react';
+import { ContextMenu } from '../ContextMenu';
 import { CloseIcon, PlusIcon } from '../icons';
 import { DOT_WORDS, dotKind } from './statusDot';
 import type { TabModel } from './tabModel';
 import './TabStrip.css';
+
+/** The drag payload's type: only our own tabs may be dropped on the strip (files dropped there go to the window). */
+const TAB_DRAG_TYPE = 'application/x-podterm-tab';
 
 interface TabStripProps {
   tabs: TabModel[];
@@ -11,22 +29,103 @@ interface TabStripProps {
   onClose(key: number): void;
   /** "+": pick another record (focuses the sidebar's search). */
   onNew(): void;
+  onRename(key: number, title: string): void;
+  /** Moves the tab to this index. */
+  onMove(key: number, index: number): void;
+  onDuplicate(key: number): void;
+  onCloseOthers(key: number): void;
 }
 
-export function TabStrip({ tabs, activeKey, onActivate, onClose, onNew }: TabStripProps) {
+interface MenuState {
+  key: number;
+  x: number;
+  y: number;
+}
+
+export function TabStrip(props: TabStripProps) {
+  const { tabs, activeKey, onActivate, onClose, onNew, onRename, onMove, onDuplicate, onCloseOthers } = props;
+  const [editingKey, setEditingKey] = useState<number | null>(null);
+  const [menu, setMenu] = useState<MenuState | null>(null);
+  /** Where a dragged tab would land: before the tab at this index (tabs.length = at the end). */
+  const [dropIndex, setDropIndex] = useState<number | null>(null);
+  const dragging = useRef<number | null>(null);
+
   const onKeyDown = (event: KeyboardEvent) => {
+    if (editingKey !== null) return;
     const index = tabs.findIndex((tab) => tab.key === activeKey);
+    if (index < 0) return;
+    if (event.key === 'F2' && activeKey !== null) {
+      event.preventDefault();
+      setEditingKey(activeKey);
+      return;
+    }
     const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
-    if (step === 0 || index < 0) return;
+    if (step === 0) return;
     event.preventDefault();
     const next = tabs[(index + step + tabs.length) % tabs.length];
     if (next) onActivate(next.key);
   };
+
+  const dropTarget = (event: DragEvent, index: number) => {
+    if (dragging.current === null || !event.dataTransfer.types.includes(TAB_DRAG_TYPE)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'move';
+    const box = event.currentTarget.getBoundingClientRect();
+    setDropIndex(event.clientX < box.left + box.width / 2 ? index : index + 1);
+  };
+  const drop = (event: DragEvent) => {
+    const key = dragging.current;
+    if (key === null || dropIndex === null) return;
+    event.preventDefault();
+    const from = tabs.findIndex((tab) => tab.key === key);
+    // Removing the tab first shifts every later index down by one.
+    onMove(key, dropIndex > from ? dropIndex - 1 : dropIndex);
+    endDrag();
+  };
+  const endDrag = () => {
+    dragging.current = null;
+    setDropIndex(null);
+  };
+
+  const closeMenu = useCallback(() => setMenu(null), []);
   return (
     <div className="tab-strip">
-      <div className="tab-list" role="tablist" aria-label="Open terminals" onKeyDown={onKeyDown}>
-        {tabs.map((tab) => (
-          <Tab key={tab.key} tab={tab} active={tab.key === activeKey} onActivate={onActivate} onClose={onClose} />
+      <div
+        className="tab-list"
+        role="tablist"
+        aria-label="Open terminals"
+        onKeyDown={onKeyDown}
+        onDragOver={(event) => {
+          // Past the last tab: drop at the end.
+          if (event.target === event.currentTarget) dropTarget(event, tabs.length - 1);
+        }}
+        onDrop={drop}
+      >
+        {tabs.map((tab, index) => (
+          <Tab
+            key={tab.key}
+            tab={tab}
+            active={tab.key === activeKey}
+            editing={tab.key === editingKey}
+            dropSide={
+              dropIndex === index ? 'before' : dropIndex === index + 1 && index === tabs.length - 1 ? 'after' : null
+            }
+            onActivate={onActivate}
+            onClose={onClose}
+            onStartRename={() => setEditingKey(tab.key)}
+            onFinishRename={(title) => {
+              setEditingKey(null);
+              if (title !== null) onRename(tab.key, title);
+            }}
+            onContextMenu={(x, y) => setMenu({ key: tab.key, x, y })}
+            onDragStart={(event) => {
+              dragging.current = tab.key;
+              event.dataTransfer.setData(TAB_DRAG_TYPE, String(tab.key));
+              event.dataTransfer.effectAllowed = 'move';
+            }}
+            onDragOver={(event) => dropTarget(event, index)}
+            onDragEnd={endDrag}
+          />
         ))}
       </div>
       <button
@@ -38,6 +137,19 @@ export function TabStrip({ tabs, activeKey, onActivate, onClose, onNew }: TabStr
       >
         <PlusIcon />
       </button>
+      {menu && (
+        <ContextMenu
+          x={menu.x}
+          y={menu.y}
+          onClose={closeMenu}
+          items={[
+            { label: 'Rename…', shortcut: 'F2', onSelect: () => setEditingKey(menu.key) },
+            { label: 'Duplicate tab', onSelect: () => onDuplicate(menu.key) },
+            { label: 'Close', shortcut: 'Ctrl+Shift+W', onSelect: () => onClose(menu.key) },
+            ...(tabs.length > 1 ? [{ label: 'Close others', onSelect: () => onCloseOthers(menu.key) }] : []),
+          ]}
+        />
+      )}
     </div>
   );
 }
@@ -45,11 +157,21 @@ export function TabStrip({ tabs, activeKey, onActivate, onClose, onNew }: TabStr
 interface TabProps {
   tab: TabModel;
   active: boolean;
+  editing: boolean;
+  dropSide: 'before' | 'after' | null;
   onActivate(key: number): void;
   onClose(key: number): void;
+  onStartRename(): void;
+  /** null: cancelled. */
+  onFinishRename(title: string | null): void;
+  onContextMenu(x: number, y: number): void;
+  onDragStart(event: DragEvent): void;
+  onDragOver(event: DragEvent): void;
+  onDragEnd(): void;
 }
 
-function Tab({ tab, active, onActivate, onClose }: TabProps) {
+function Tab(props: TabProps) {
+  const { tab, active, editing, dropSide, onActivate, onClose, onStartRename, onFinishRename } = props;
   const state = useSyncExternalStore(tab.session.subscribe, tab.session.getState);
   const element = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -66,8 +188,12 @@ function Tab({ tab, active, onActivate, onClose }: TabProps) {
       data-session-id={state.sessionId ?? ''}
       aria-selected={active}
       tabIndex={active ? 0 : -1}
-      className={`tab ${active ? 'active' : ''}`}
+      className={`tab ${active ? 'active' : ''} ${dropSide ? `drop-${dropSide}` : ''}`}
       title={target ? `${tab.title} — ${target}` : tab.title}
+      draggable={!editing}
+      onDragStart={props.onDragStart}
+      onDragOver={props.onDragOver}
+      onDragEnd={props.onDragEnd}
       onMouseDown={(event) => {
         // Middle click closes, as in browsers and editors.
         if (event.button === 1) event.preventDefault();
@@ -76,9 +202,26 @@ function Tab({ tab, active, onActivate, onClose }: TabProps) {
         if (event.button === 1) onClose(tab.key);
       }}
       onClick={() => onActivate(tab.key)}
+      onContextMenu={(event) => {
+        event.preventDefault();
+        onActivate(tab.key);
+        props.onContextMenu(event.clientX, event.clientY);
+      }}
     >
       <span className={`status-dot ${dot}`} role="img" aria-label={DOT_WORDS[dot]} />
-      <span className="tab-title">{tab.title}</span>
+      {editing ? (
+        <TitleEditor title={tab.title} onDone={onFinishRename} />
+      ) : (
+        <span
+          className="tab-title"
+          onDoubleClick={(event) => {
+            event.stopPropagation();
+            onStartRename();
+          }}
+        >
+          {tab.title}
+        </span>
+      )}
       <button
         type="button"
         className="tab-close"
@@ -93,5 +236,38 @@ function Tab({ tab, active, onActivate, onClose }: TabProps) {
         <CloseIcon size={11} />
       </button>
     </div>
+  );
+}
+
+/** The inline title input: Enter saves, Escape cancels, leaving it (a click elsewhere) saves. */
+function TitleEditor({ title, onDone }: { title: string; onDone(title: string | null): void }) {
+  const input = useRef<HTMLInputElement>(null);
+  const done = useRef(false);
+  useEffect(() => {
+    input.current?.focus();
+    input.current?.select();
+  }, []);
+  const finish = (value: string | null) => {
+    if (done.current) return;
+    done.current = true;
+    onDone(value);
+  };
+  return (
+    <input
+      ref={input}
+      className="tab-title-input"
+      aria-label="Tab title"
+      defaultValue={title}
+      maxLength={100}
+      spellCheck={false}
+      onClick={(event) => event.stopPropagation()}
+      onKeyDown={(event) => {
+        // The terminal and the app's shortcuts must not see keys typed into the title.
+        event.stopPropagation();
+        if (event.key === 'Enter') finish(event.currentTarget.value);
+        else if (event.key === 'Escape') finish(null);
+      }}
+      onBlur={(event) => finish(event.currentTarget.value)}
+    />
   );
 }

@@ -6,5 +6,9 @@ export interface TabModel {
   podId: string;
   /** The record's name when the tab opened (kept if the record is later renamed or deleted). */
   title: string;
+  /** The record's name when the tab opened, so clearing a custom title goes back to it. */
+  recordName?: string;
+  /** The user renamed the tab. */
+  renamed?: boolean;
   session: TerminalSession;
 }
