@@ -5,6 +5,8 @@ import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties }
 import type { AppInfo, PodRefreshResult } from '../../common/contract';
 import type { PodSaveInput, PodView } from '../../common/pods';
 import type { RendererClient } from './client';
+import { ClusterBrowser } from './components/clusters/ClusterBrowser';
+import { SidebarModes, type SidebarMode } from './components/clusters/SidebarModes';
 import { ConfirmDialog } from './components/ConfirmDialog';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { EmptyState } from './components/EmptyState';
@@ -64,6 +66,15 @@ export function App({ client }: { client: RendererClient }) {
   const [appInfo, setAppInfo] = useState<AppInfo | null>(null);
   const [sidebarWidth, setSidebarWidth] = useState(loadSidebarWidth);
   const searchRef = useRef<HTMLInputElement>(null);
+  const [sidebarMode, setSidebarMode] = useState<SidebarMode>('saved');
+  const clustersFilterRef = useRef<HTMLInputElement>(null);
+  const onClusterSaved = useCallback(
+    (record: PodView) => {
+      setSelectedId(record.id);
+      void reload();
+    },
+    [reload],
+  );
 
   useEffect(() => client.onTransportLost(setLostMessage), [client]);
   useEffect(() => {
@@ -149,24 +160,35 @@ export function App({ client }: { client: RendererClient }) {
     <div className="app" style={layout}>
       {lostMessage && <ConnectionBanner message={lostMessage} />}
       <div className="app-body">
-        <Sidebar
-          pods={pods}
-          query={query}
-          onQueryChange={setQuery}
-          onOpen={open}
-          onConnect={connect}
-          importedContexts={importedContexts}
-          onDuplicate={duplicatePod}
-          onEdit={editPod}
-          onRefresh={refreshPod}
-          onDelete={setDeleting}
-          onAdd={addPod}
-          onImportKubeconfig={kubeconfigUi.openImport}
-          onOpenSettings={kubeconfigUi.openSettings}
-          searchRef={searchRef}
-          appInfo={appInfo}
-          selectedId={selectedId}
-          onSelect={setSelectedId}
+        <SidebarModes
+          mode={sidebarMode}
+          onModeChange={setSidebarMode}
+          savedSearchRef={searchRef}
+          clustersFilterRef={clustersFilterRef}
+          clusters={
+            <ClusterBrowser client={client} filterRef={clustersFilterRef} onSaved={onClusterSaved} onOpen={open} />
+          }
+          saved={
+            <Sidebar
+              pods={pods}
+              query={query}
+              onQueryChange={setQuery}
+              onOpen={open}
+              onConnect={connect}
+              importedContexts={importedContexts}
+              onDuplicate={duplicatePod}
+              onEdit={editPod}
+              onRefresh={refreshPod}
+              onDelete={setDeleting}
+              onAdd={addPod}
+              onImportKubeconfig={kubeconfigUi.openImport}
+              onOpenSettings={kubeconfigUi.openSettings}
+              searchRef={searchRef}
+              appInfo={appInfo}
+              selectedId={selectedId}
+              onSelect={setSelectedId}
+            />
+          }
         />
         <SidebarResizer width={sidebarWidth} onResize={resizeSidebar} />
         <main className="workspace">
