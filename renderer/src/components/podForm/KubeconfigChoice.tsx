@@ -71,7 +71,7 @@ export function KubeconfigChoice(props: KubeconfigChoiceProps) {
           )}
           {kubeconfigId !== '' && !missing && (
             <span className="field-hint">
-              Connects with this context (its cluster and user); the Kube context above is not used for it.
+              Connects with this context (its cluster and user); the Kube context field is not used for it.
             </span>
           )}
           {kubeconfigs.length === 0 && (

@@ -148,6 +148,24 @@ export function PodFormDialog({ pod, onSave, onSaved, onClose, kubeconfigs = [] 
         </Section>
 
         <Section title="Kubernetes">
+          <KubeconfigChoice
+            source={values.kubeconfigSource}
+            onSourceChange={set('kubeconfigSource')}
+            kubeconfigId={values.kubeconfigId}
+            onKubeconfigIdChange={set('kubeconfigId')}
+            kubeconfigs={kubeconfigs}
+            pastedStored={stored('kubeconfig')}
+            onPastedChange={setSecret('kubeconfig')}
+            error={err('fields.kubeconfigId')}
+            pasted={
+              <KubeconfigField
+                edit={secrets.kubeconfig}
+                stored={stored('kubeconfig')}
+                onChange={setSecret('kubeconfig')}
+                error={err('secrets.kubeconfig')}
+              />
+            }
+          />
           <TextField
             label="Namespace"
             mono
@@ -224,24 +242,6 @@ export function PodFormDialog({ pod, onSave, onSaved, onClose, kubeconfigs = [] 
               error={err('fields.insecureSkipTlsVerify')}
             />
           </div>
-          <KubeconfigChoice
-            source={values.kubeconfigSource}
-            onSourceChange={set('kubeconfigSource')}
-            kubeconfigId={values.kubeconfigId}
-            onKubeconfigIdChange={set('kubeconfigId')}
-            kubeconfigs={kubeconfigs}
-            pastedStored={stored('kubeconfig')}
-            onPastedChange={setSecret('kubeconfig')}
-            error={err('fields.kubeconfigId')}
-            pasted={
-              <KubeconfigField
-                edit={secrets.kubeconfig}
-                stored={stored('kubeconfig')}
-                onChange={setSecret('kubeconfig')}
-                error={err('secrets.kubeconfig')}
-              />
-            }
-          />
         </Section>
 
         <Section title="SSH" aside="fallback">
