@@ -138,5 +138,12 @@ describe.skipIf(skipReason !== null)('cluster browser', () => {
     await waitForPrompt(page);
     await saveScreenshot(page, 'selector-record');
     expect(kube!.execRequests.at(-1)).toMatchObject({ namespace: 'prod', pod: 'api-0', container: 'api' });
+
+    // Following the same workload from the browser finds that record instead of making a second one.
+    await page.getByRole('tab', { name: 'Clusters' }).click();
+    await page.getByLabel('Filter namespaces and pods').fill('api-canary-1');
+    await podRow('api-canary-1').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: /Follow workload \(app=api\)/ }).click();
+    await expect.poll(() => page.getByText('api workload is already saved').count()).toBe(1);
   });
 });

@@ -14,9 +14,23 @@ import { KUBE_AUTH_KIND_LABELS } from '../../../../common/kubeconfigs';
 import type { PodView } from '../../../../common/pods';
 import type { RendererClient } from '../../client';
 import { useNow } from '../../hooks/useNow';
+import { ContextMenu } from '../ContextMenu';
 import { SearchIcon } from '../icons';
-import { namespaceKey, podAge, podTone, refKey, visibleRows, type Loadable, type TreeRow } from './clusterTree';
+import {
+  namespaceKey,
+  podAge,
+  podTone,
+  refKey,
+  visibleRows,
+  workloadOf,
+  type Loadable,
+  type TreeRow,
+  type Workload,
+} from './clusterTree';
 import './ClusterBrowser.css';
+
+/** Save the pod, open it (saving it too), or save a record that follows its workload by label selector. */
+type PodAction = 'save' | 'open' | 'follow';
 
 /** Row height in px: one line per row keeps a 50-pod namespace on one screen. */
 const ROW_HEIGHT = 26;
@@ -45,6 +59,7 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busyPod, setBusyPod] = useState<string | null>(null);
+  const [menu, setMenu] = useState<{ row: TreeRow; x: number; y: number } | null>(null);
   const treeRef = useRef<HTMLDivElement | null>(null);
   const now = useNow(30_000);
 
@@ -131,24 +146,31 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
     [loadNamespaces, loadPods],
   );
 
-  /** The record for this pod: an existing one with the same target, else a new one. */
+  /**
+   * The record for this pod (or, with a selector, for its workload): an existing one with the same target, else a
+   * new one.
+   */
   const recordFor = useCallback(
-    async (context: ClusterContextView, pod: ClusterPodView): Promise<{ record: PodView; created: boolean }> => {
+    async (
+      context: ClusterContextView,
+      pod: ClusterPodView,
+      workload: Workload | null,
+    ): Promise<{ record: PodView; created: boolean }> => {
       const imported = context.ref.source === 'imported' ? context.ref.id : null;
       const kubeContext = context.ref.source === 'default' ? context.ref.name : null;
-      const candidates = await client.api.pods.list({ query: pod.name });
+      const candidates = await client.api.pods.list({ query: workload ? workload.selector : pod.name });
       const existing = candidates.find(
         (record) =>
-          record.podName === pod.name &&
+          (workload ? !record.podName && record.labelSelector === workload.selector : record.podName === pod.name) &&
           record.namespace === pod.namespace &&
           (imported ? record.kubeconfigId === imported : record.kubeContext === kubeContext),
       );
       if (existing) return { record: existing, created: false };
       const record = await client.api.pods.save({
         fields: {
-          name: pod.name,
+          name: workload ? workload.name : pod.name,
           namespace: pod.namespace,
-          podName: pod.name,
+          ...(workload ? { labelSelector: workload.selector } : { podName: pod.name }),
           ...(imported ? { kubeconfigId: imported } : { kubeContext }),
         },
       });
@@ -158,11 +180,16 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
   );
 
   const act = useCallback(
-    async (row: TreeRow, action: 'save' | 'open') => {
+    async (row: TreeRow, action: PodAction) => {
       if (row.kind !== 'pod') return;
       setBusyPod(row.key);
       try {
-        const { record, created } = await recordFor(row.context, row.pod);
+        const workload = action === 'follow' ? workloadOf(row.pod) : null;
+        if (action === 'follow' && !workload) {
+          setNotice(`${row.pod.name} has no app label to follow`);
+          return;
+        }
+        const { record, created } = await recordFor(row.context, row.pod, workload);
         onSaved(record);
         if (action === 'open') onOpen(record);
         else setNotice(created ? `Saved ${record.name} to Saved pods` : `${record.name} is already saved`);
@@ -205,6 +232,11 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
       else toggle(row);
     } else if ((event.key === 's' || event.key === 'S') && row?.kind === 'pod') {
       void act(row, 'save');
+    } else if ((event.key === 'w' || event.key === 'W') && row?.kind === 'pod') {
+      void act(row, 'follow');
+    } else if (event.key === 'ContextMenu' && row?.kind === 'pod') {
+      const box = treeRef.current?.querySelector(`[data-key="${CSS.escape(row.key)}"]`)?.getBoundingClientRect();
+      if (box) setMenu({ row, x: box.left + 40, y: box.bottom });
     } else if (event.key === 'Home') setSelectedKey(selectable[0]?.key ?? null);
     else if (event.key === 'End') setSelectedKey(selectable.at(-1)?.key ?? null);
     else return;
@@ -294,6 +326,7 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
             onSelect={() => setSelectedKey(row.key)}
             onToggle={() => toggle(row)}
             onAction={(action) => void act(row, action)}
+            onMenu={(x, y) => setMenu({ row, x, y })}
           />
         ))}
       </div>
@@ -301,8 +334,28 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
         <span className={notice ? 'cluster-notice' : undefined}>
           {notice ?? (list.state === 'ready' ? contextCount(list.value.contexts.length) : '')}
         </span>
-        <span>↵ open · S save</span>
+        <span>↵ open · S save · W follow</span>
       </div>
+      {menu && menu.row.kind === 'pod' && (
+        <ContextMenu
+          x={menu.x}
+          y={menu.y}
+          onClose={() => setMenu(null)}
+          items={[
+            { label: 'Open in new tab', shortcut: 'Enter', onSelect: () => void act(menu.row, 'open') },
+            { label: 'Save to sidebar', shortcut: 'S', onSelect: () => void act(menu.row, 'save') },
+            ...(workloadOf(menu.row.pod)
+              ? [
+                  {
+                    label: `Follow workload (${workloadOf(menu.row.pod)!.selector})`,
+                    shortcut: 'W',
+                    onSelect: () => void act(menu.row, 'follow'),
+                  },
+                ]
+              : []),
+          ]}
+        />
+      )}
     </section>
   );
 }
@@ -314,10 +367,11 @@ interface RowProps {
   busy: boolean;
   onSelect(): void;
   onToggle(): void;
-  onAction(action: 'save' | 'open'): void;
+  onAction(action: PodAction): void;
+  onMenu(x: number, y: number): void;
 }
 
-function Row({ row, now, selected, busy, onSelect, onToggle, onAction }: RowProps) {
+function Row({ row, now, selected, busy, onSelect, onToggle, onAction, onMenu }: RowProps) {
   const style = { height: ROW_HEIGHT };
   if (row.kind === 'message') {
     return (
@@ -389,11 +443,16 @@ function Row({ row, now, selected, busy, onSelect, onToggle, onAction }: RowProp
       aria-label={pod.name}
       onClick={onSelect}
       onDoubleClick={() => onAction('open')}
+      onContextMenu={(event) => {
+        event.preventDefault();
+        onSelect();
+        onMenu(event.clientX, event.clientY);
+      }}
       title={`${pod.name}: ${pod.status}, ${pod.ready} ready, ${pod.restarts} restarts · containers ${pod.containers.join(', ')}${labelsText(pod)}`}
     >
       <span className={`cluster-dot tone-${tone}`} aria-hidden="true" />
       <span className="cluster-name cluster-pod-name">{pod.name}</span>
-      {tone !== 'ok' && <span className={`cluster-status tone-${tone}`}>{pod.status}</span>}
+      {tone !== 'ok' && <span className={`cluster-status tone-${tone}`}>{statusLabel(pod)}</span>}
       <span className="cluster-cols">
         <span className="cluster-ready" title="ready containers">
           {pod.ready}
@@ -441,6 +500,11 @@ function Caret({ open, loading }: { open: boolean; loading: boolean }) {
       {loading ? '◌' : '›'}
     </span>
   );
+}
+
+/** kubectl says "Running" for a pod whose readiness probe fails; "not ready" is what matters here. */
+function statusLabel(pod: ClusterPodView): string {
+  return pod.status === 'Running' && !pod.allReady ? 'not ready' : pod.status;
 }
 
 function parentKey(row: TreeRow): string | null {

@@ -115,3 +115,22 @@ export function podTone(pod: ClusterPodView): 'ok' | 'warn' | 'muted' | 'bad' {
   if (pod.phase === 'Failed' || /BackOff|Err|Error|OOMKilled/.test(pod.status)) return 'bad';
   return 'warn';
 }
+
+/** A workload a pod belongs to, as a selector record would follow it. */
+export interface Workload {
+  selector: string;
+  /** The record's name: "api workload". */
+  name: string;
+}
+
+/** The labels that name a workload, most specific first (the Kubernetes recommended label, then the usual ones). */
+const WORKLOAD_LABELS = ['app.kubernetes.io/name', 'app', 'k8s-app', 'name'];
+
+/** The pod's workload by its first naming label, or null when it has none. */
+export function workloadOf(pod: ClusterPodView): Workload | null {
+  for (const key of WORKLOAD_LABELS) {
+    const value = pod.labels[key];
+    if (value) return { selector: `${key}=${value}`, name: `${value} workload` };
+  }
+  return null;
+}
