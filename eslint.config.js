@@ -53,11 +53,16 @@ export default tseslint.config(
   },
   {
     files: ['main/core/**'],
-    rules: layer({ electron: true, folders: ['main/electron', 'main/web', 'preload', 'renderer', 'test'] }),
+    rules: layer({ electron: true, folders: ['main/electron', 'main/web', 'main/cli', 'preload', 'renderer', 'test'] }),
   },
   {
     files: ['main/web/**'],
     rules: layer({ electron: true, folders: ['main/electron', 'preload', 'renderer', 'test'] }),
+  },
+  // The command line: plain Node on the same core, like the browser mode.
+  {
+    files: ['main/cli/**'],
+    rules: layer({ electron: true, folders: ['main/electron', 'main/web', 'preload', 'renderer', 'test'] }),
   },
   { files: ['main/electron/**'], rules: layer({ folders: ['main/web', 'preload', 'renderer', 'test'] }) },
   { files: ['preload/**'], rules: layer({ folders: ['main', 'renderer', 'test'] }) },

@@ -15,6 +15,7 @@ import { createKubeconfigImporter } from './kubeconfigs';
 import type { SecretBox } from './secrets/secretBox';
 import { SessionManager } from './sessions/sessionManager';
 import { DATABASE_FILE_NAME, openStore } from './store';
+import { acquireAppLock } from './store/appLock';
 import type { Store } from './store/types';
 import type { ClientConnection } from './transport';
 
@@ -55,6 +56,8 @@ export interface PodtermCore {
 export function createCore(options: CoreOptions): PodtermCore {
   const log = options.log ?? ((message: string) => console.log(`podterm: ${message}`));
   const store = openStore({ path: join(options.dataDir, DATABASE_FILE_NAME), secretBox: options.secretBox });
+  // Tells the podterm command line that this process holds the database (it refuses to write meanwhile).
+  const appLock = acquireAppLock(options.dataDir, options.mode);
   const env = options.env ?? process.env;
   const homeDir = options.homeDir ?? homedir();
   const loginEnv = options.loginEnv ?? lazyLoginEnvironment();
@@ -118,6 +121,7 @@ export function createCore(options: CoreOptions): PodtermCore {
     async close() {
       await sessions.closeAll();
       store.close();
+      appLock.release();
     },
   };
 }

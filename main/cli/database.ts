@@ -1,0 +1,96 @@
+/**
+ * Finds and opens the database the CLI works on, and decides what it may do with the secrets in it.
+ *
+ * The browser mode encrypts secrets with the key in `secret.key` beside the database: the CLI opens that key and can
+ * read and write secrets. The desktop app encrypts them with Electron's safeStorage (the OS keychain), which plain Node
+ * cannot use: there is no `secret.key`, and the CLI then works on non-secret fields only, keeping every stored secret.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { defaultDataDir, desktopDataDir } from '../core/dataDirs';
+import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../core/secrets/fileKeySecretBox';
+import { SecretBoxError, type SecretBox } from '../core/secrets/secretBox';
+import { DATABASE_FILE_NAME, openStore, type Store } from '../core/store';
+import { readAppLock, APP_LOCK_FILE_NAME } from '../core/store/appLock';
+import { CliError, EXIT_REFUSED, EXIT_USAGE } from './errors';
+
+/** Said whenever a secret is needed and cannot be had. */
+export const SEALED_SECRETS_MESSAGE =
+  "secrets in this database are sealed by the desktop app's OS keychain (Electron safeStorage), which plain Node " +
+  'cannot open; the CLI reads and writes the other fields and keeps every stored secret as it is';
+
+/** A SecretBox for a desktop database: every use fails with SEALED_SECRETS_MESSAGE, nothing is ever written. */
+class SealedSecretBox implements SecretBox {
+  readonly description = "the desktop app's OS keychain (not available to the CLI)";
+  async encrypt(): Promise<Uint8Array> {
+    throw new SecretBoxError(SEALED_SECRETS_MESSAGE);
+  }
+  async decrypt(): Promise<string> {
+    throw new SecretBoxError(SEALED_SECRETS_MESSAGE);
+  }
+}
+
+export interface DataDirChoice {
+  dataDir: string;
+  /** For people: where the directory came from ("the desktop app's data directory"). */
+  source: string;
+  /** The desktop app's directory: never given a secret.key (the app would not use it). */
+  desktop: boolean;
+}
+
+/** --data-dir DIR, else --web (the browser mode's directory), else the desktop app's userData directory. */
+export function chooseDataDir(options: { dataDir?: string; web?: boolean }, env: NodeJS.ProcessEnv): DataDirChoice {
+  if (options.dataDir) return { dataDir: resolve(options.dataDir), source: 'given with --data-dir', desktop: false };
+  if (options.web) return { dataDir: defaultDataDir(env), source: "the browser mode's data directory", desktop: false };
+  return { dataDir: desktopDataDir(process.platform, env), source: "the desktop app's data directory", desktop: true };
+}
+
+export interface OpenedDatabase {
+  store: Store;
+  dataDir: string;
+  path: string;
+  /** True when secrets cannot be read or written (a desktop database). */
+  sealed: boolean;
+  describe(): string;
+}
+
+const APP_MODE_NAMES: Record<string, string> = { electron: 'desktop app', web: 'browser mode' };
+
+/**
+ * Opens the chosen database. `write` refuses (exit 2) while a running Podterm holds it, and may create a new database
+ * in a --data-dir / --web directory; reading never creates anything.
+ */
+export async function openDatabaseFor(choice: DataDirChoice, write: boolean): Promise<OpenedDatabase> {
+  const path = join(choice.dataDir, DATABASE_FILE_NAME);
+  const keyPath = join(choice.dataDir, SECRET_KEY_FILE_NAME);
+  const exists = existsSync(path);
+  if (!exists && (!write || choice.desktop)) {
+    throw new CliError(
+      EXIT_USAGE,
+      `No Podterm database at ${path} (${choice.source}). Start Podterm once with that data directory, or ` +
+        "point the CLI at another one with --data-dir DIR (or --web for the browser mode's).",
+    );
+  }
+  if (write) {
+    const holder = readAppLock(choice.dataDir);
+    if (holder) {
+      throw new CliError(
+        EXIT_REFUSED,
+        `Podterm (pid ${holder.pid}, ${APP_MODE_NAMES[holder.mode] ?? holder.mode}) is using this database (${path}); ` +
+          `quit it first, then run this again. If no Podterm is running, delete ${join(choice.dataDir, APP_LOCK_FILE_NAME)}.`,
+      );
+    }
+  }
+  // A key file means the browser mode's encryption; none beside an existing database means the desktop app's.
+  const sealed = exists && !existsSync(keyPath);
+  const secretBox = sealed ? new SealedSecretBox() : await FileKeySecretBox.open(keyPath);
+  const store = openStore({ path, secretBox });
+  return {
+    store,
+    dataDir: choice.dataDir,
+    path,
+    sealed,
+    describe: () =>
+      `Database: ${path} (${choice.source}; secrets ${sealed ? "sealed by the desktop app's OS keychain" : `in ${keyPath}`})`,
+  };
+}

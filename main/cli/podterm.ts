@@ -1,0 +1,329 @@
+/**
+ * `podterm`: Podterm's pod records from the command line, on plain Node (no Electron), against the same database and
+ * core as the app. Bundled to dist/main/cli.mjs; see usage() and README.md ("Command line").
+ */
+import { closeSync, fchmodSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CONNECTION_METHOD_LABELS, type PodView } from '../../common/pods';
+import type { BackfillLine } from './backfill';
+import { chooseDataDir, openDatabaseFor, SEALED_SECRETS_MESSAGE, type OpenedDatabase } from './database';
+import { CliError, EXIT_OK, EXIT_USAGE } from './errors';
+import { describeProblem, readRows, secretsSetBy, toExportedRecord, validateRows, type RowProblem } from './records';
+import { formatTable } from './table';
+
+/** An export with secrets is credentials in plaintext: owner read/write only. */
+const SECRET_FILE_MODE = 0o600;
+/** Without secrets it is an ordinary file (umask applies). */
+const PLAIN_FILE_MODE = 0o644;
+
+function usage(): string {
+  return `Usage: podterm [--data-dir DIR | --web] pods <command> [options]
+
+Podterm's pod records, without the app.
+
+Commands:
+  pods list [--json]                     the records: name, namespace/pod, cluster, SSH, last method, last connected
+  pods export [--include-secrets] [-o FILE]
+                                         the records as a JSON array; secrets only with --include-secrets (then FILE
+                                         is written with mode 0600)
+  pods import FILE [--dry-run] [--without-secrets]
+                                         JSON (as exported) or CSV with a header row of field names. Every row is
+                                         checked first; when any row is invalid nothing is imported. A row's id updates
+                                         that record if it exists, else creates it. One transaction.
+  pods backfill [--dry-run]              for each Kubernetes record missing its cluster host or credentials, resolve
+                                         them through the access chain (KUBECONFIG / ~/.kube/config, the record's
+                                         kubeconfig, token, in-cluster) and store them; reports every record
+
+Database (the one opened is named on stderr):
+  --data-dir DIR   the data directory holding podterm.db
+  --web            the browser mode's: $XDG_DATA_HOME/podterm, else ~/.local/share/podterm
+  (neither)        the desktop app's: $XDG_CONFIG_HOME/Podterm, else ~/.config/Podterm (Linux);
+                   ~/Library/Application Support/Podterm (macOS); %APPDATA%\\Podterm (Windows)
+
+Secrets: a browser-mode database's secrets (key in secret.key beside it) can be exported and imported. A desktop
+database's are sealed by the OS keychain, which plain Node cannot open: the CLI then works on the other fields and
+keeps every stored secret.
+
+Writing (import, backfill) is refused while Podterm is running on the same database; reading works anyway.
+
+Exit status: 0 done, 1 usage or validation error, 2 refused because Podterm is using the database.`;
+}
+
+interface Options {
+  'data-dir'?: string;
+  web?: boolean;
+  json?: boolean;
+  'include-secrets'?: boolean;
+  'without-secrets'?: boolean;
+  output?: string;
+  'dry-run'?: boolean;
+  help?: boolean;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'data-dir': { type: 'string' },
+        web: { type: 'boolean' },
+        json: { type: 'boolean' },
+        'include-secrets': { type: 'boolean' },
+        'without-secrets': { type: 'boolean' },
+        output: { type: 'string', short: 'o' },
+        'dry-run': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new CliError(EXIT_USAGE, `${error instanceof Error ? error.message : String(error)}. See podterm --help.`);
+  }
+  const options: Options = parsed.values;
+  const [group, command, ...rest] = parsed.positionals;
+  if (options.help || group === undefined || group === 'help') {
+    console.log(usage());
+    return EXIT_OK;
+  }
+  if (group !== 'pods' || command === undefined) {
+    throw new CliError(
+      EXIT_USAGE,
+      `Unknown command "${[group, command].filter(Boolean).join(' ')}". See podterm --help.`,
+    );
+  }
+  if (options['data-dir'] !== undefined && options.web) {
+    throw new CliError(EXIT_USAGE, 'Give either --data-dir DIR or --web, not both.');
+  }
+  const choice = chooseDataDir({ dataDir: options['data-dir'], web: options.web }, process.env);
+  const expectArgs = (count: number, shape: string) => {
+    if (rest.length !== count) throw new CliError(EXIT_USAGE, `Usage: podterm pods ${command} ${shape}`.trimEnd());
+  };
+
+  switch (command) {
+    case 'list':
+      expectArgs(0, '[--json]');
+      return withDatabase(choice, false, (db) => list(db, options.json === true));
+    case 'export':
+      expectArgs(0, '[--include-secrets] [-o FILE]');
+      return withDatabase(choice, false, (db) => exportRecords(db, options));
+    case 'import':
+      expectArgs(1, 'FILE [--dry-run] [--without-secrets]');
+      return importRecords(choice, rest[0]!, options);
+    case 'backfill': {
+      expectArgs(0, '[--dry-run]');
+      const dryRun = options['dry-run'] === true;
+      return withDatabase(choice, !dryRun, async (db) => {
+        // Loaded on demand: the access chain brings client-node, which costs most of a second at start-up.
+        const { backfill } = await import('./backfill');
+        const lines = await backfill(db, { dryRun, env: process.env });
+        printBackfill(lines, dryRun);
+        return EXIT_OK;
+      });
+    }
+    default:
+      throw new CliError(EXIT_USAGE, `Unknown command "pods ${command}". See podterm --help.`);
+  }
+}
+
+async function withDatabase(
+  choice: ReturnType<typeof chooseDataDir>,
+  write: boolean,
+  run: (db: OpenedDatabase) => Promise<number> | number,
+): Promise<number> {
+  const db = await openDatabaseFor(choice, write);
+  console.error(db.describe());
+  try {
+    return await run(db);
+  } finally {
+    db.store.close();
+  }
+}
+
+function list(db: OpenedDatabase, json: boolean): number {
+  const pods = db.store.pods.list();
+  if (json) {
+    console.log(JSON.stringify(pods, null, 2));
+    return EXIT_OK;
+  }
+  if (pods.length === 0) {
+    console.error('No pod records yet.');
+    return EXIT_OK;
+  }
+  const rows = pods.map((pod) => [
+    pod.name,
+    target(pod),
+    pod.clusterHost ?? (pod.kubeContext ? `context ${pod.kubeContext}` : '-'),
+    pod.sshHost ? `${pod.sshUser ?? ''}@${pod.sshHost}${pod.sshPort === 22 ? '' : `:${pod.sshPort}`}` : '-',
+    pod.lastConnectionMethod ? CONNECTION_METHOD_LABELS[pod.lastConnectionMethod] : '-',
+    pod.lastConnectedAt ? localTime(pod.lastConnectedAt) : 'never',
+  ]);
+  console.log(formatTable(['NAME', 'NAMESPACE/POD', 'CLUSTER', 'SSH', 'LAST METHOD', 'LAST CONNECTED'], rows));
+  return EXIT_OK;
+}
+
+function target(pod: PodView): string {
+  if (pod.podName) return `${pod.namespace}/${pod.podName}`;
+  if (pod.labelSelector) return `${pod.namespace}/[${pod.labelSelector}]`;
+  return '-';
+}
+
+/** "2026-11-26 09:14" in the local time zone: what a person compares with their clock. */
+function localTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
+async function exportRecords(db: OpenedDatabase, options: Options): Promise<number> {
+  const includeSecrets = options['include-secrets'] === true;
+  if (includeSecrets && db.sealed) {
+    throw new CliError(
+      EXIT_USAGE,
+      `Cannot export secrets: ${SEALED_SECRETS_MESSAGE}. Export without --include-secrets and enter the secrets again ` +
+        'after the import, or export from a browser-mode database.',
+    );
+  }
+  const records = [];
+  for (const view of db.store.pods.list()) {
+    const secrets = includeSecrets ? (await db.store.pods.getForConnect(view.id))?.secrets : undefined;
+    records.push(toExportedRecord(view, secrets));
+  }
+  const text = `${JSON.stringify(records, null, 2)}\n`;
+  if (options.output === undefined) {
+    process.stdout.write(text);
+  } else {
+    writeFileWithMode(resolve(options.output), text, includeSecrets ? SECRET_FILE_MODE : PLAIN_FILE_MODE);
+    console.error(`Exported ${records.length} record${records.length === 1 ? '' : 's'} to ${resolve(options.output)}.`);
+  }
+  if (includeSecrets) {
+    const where = options.output === undefined ? 'standard output' : `${resolve(options.output)} (mode 0600)`;
+    console.error(
+      `WARNING: the export holds secrets (tokens, kubeconfigs, SSH passwords and keys) in plaintext, written to ${where}. ` +
+        'Anyone who can read it can use them: import it and delete it; never commit or share it.',
+    );
+  }
+  return EXIT_OK;
+}
+
+/** Creates or truncates the file and sets its mode before writing a byte (an existing file keeps a looser mode otherwise). */
+function writeFileWithMode(path: string, text: string, mode: number): void {
+  const fd = openSync(path, 'w', mode);
+  try {
+    if (mode === SECRET_FILE_MODE) fchmodSync(fd, mode);
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function importRecords(
+  choice: ReturnType<typeof chooseDataDir>,
+  file: string,
+  options: Options,
+): Promise<number> {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CliError(EXIT_USAGE, `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
+  }
+  const format = formatOf(path, text);
+  let read;
+  try {
+    read = readRows(text, format);
+  } catch (error) {
+    throw new CliError(
+      EXIT_USAGE,
+      `${path}: ${error instanceof Error ? error.message : String(error)}. Nothing was imported.`,
+    );
+  }
+  const dryRun = options['dry-run'] === true;
+  return withDatabase(choice, !dryRun, async (db) => {
+    const { requests, problems } = validateRows(read.rows, (id) => db.store.kubeconfigs.get(id) !== null);
+    const all: RowProblem[] = [...read.problems, ...problems].sort((a, b) => a.row - b.row);
+    if (all.length > 0) {
+      for (const problem of all) console.error(`podterm: ${describeProblem(problem)}`);
+      console.error(
+        `podterm: nothing was imported: ${all.length} problem${all.length === 1 ? '' : 's'} in ${path}; ` +
+          'fix the rows above and run the import again.',
+      );
+      return EXIT_USAGE;
+    }
+    const withSecrets = requests.filter(({ request }) => secretsSetBy(request).length > 0);
+    if (db.sealed && withSecrets.length > 0) {
+      if (!options['without-secrets']) {
+        throw new CliError(
+          EXIT_USAGE,
+          `${path} carries secrets (row${withSecrets.length === 1 ? '' : 's'} ${withSecrets.map((r) => r.row).join(', ')}), but ` +
+            `${SEALED_SECRETS_MESSAGE}. Run again with --without-secrets to import everything else (stored secrets are ` +
+            'kept), or import into a browser-mode database (--web). Nothing was imported.',
+        );
+      }
+      for (const { request } of withSecrets) {
+        for (const name of secretsSetBy(request)) delete request.secrets[name];
+      }
+      console.error(
+        `Secrets in ${withSecrets.length} row${withSecrets.length === 1 ? '' : 's'} were left out (--without-secrets); ` +
+          'enter them in the app.',
+      );
+    }
+    if (dryRun) {
+      for (const { row, request } of requests) {
+        const action = request.id && db.store.pods.get(request.id) ? 'update' : 'create';
+        console.log(`row ${row}: would ${action} "${request.fields.name}"${request.id ? ` (${request.id})` : ''}`);
+      }
+      console.log(`Dry run: ${requests.length} record${requests.length === 1 ? '' : 's'} valid; nothing was written.`);
+      return EXIT_OK;
+    }
+    const results = await db.store.pods.importAll(requests.map((r) => r.request));
+    const created = results.filter((r) => r.action === 'created').length;
+    console.log(
+      `Imported ${results.length} record${results.length === 1 ? '' : 's'} from ${path}: ${created} created, ` +
+        `${results.length - created} updated.`,
+    );
+    return EXIT_OK;
+  });
+}
+
+/** By extension, else by the first character: JSON files start with "[". */
+function formatOf(path: string, text: string): 'json' | 'csv' {
+  const extension = extname(path).toLowerCase();
+  if (extension === '.json') return 'json';
+  if (extension === '.csv') return 'csv';
+  return text.trimStart().startsWith('[') ? 'json' : 'csv';
+}
+
+function printBackfill(lines: BackfillLine[], dryRun: boolean): void {
+  const tag = {
+    updated: dryRun ? 'would update' : 'updated',
+    unresolved: 'untouched',
+    complete: 'ok',
+    notKubernetes: 'skipped',
+  };
+  const width = Math.max(...lines.map((line) => tag[line.outcome].length));
+  for (const line of lines) console.log(`${tag[line.outcome].padEnd(width)}  ${line.name}: ${line.detail}`);
+  const count = (outcome: string) => lines.filter((line) => line.outcome === outcome).length;
+  console.log(
+    `${dryRun ? 'Dry run: ' : ''}${count('updated')} ${dryRun ? 'would be updated' : 'updated'}, ` +
+      `${count('unresolved')} could not be resolved (left untouched), ${count('complete')} already complete, ` +
+      `${count('notKubernetes')} SSH only.${dryRun ? ' Nothing was written.' : ''}`,
+  );
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof CliError) {
+      console.error(`podterm: ${error.message}`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    console.error(`podterm: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = EXIT_USAGE;
+  },
+);
