@@ -204,4 +204,21 @@ contexts:
     await settings.getByRole('button', { name: 'Close', exact: true }).click();
     expect(await settingsRows()).toEqual(['sandbox', 'sandbox (two-contexts)']);
   });
+
+  it('imports pasted YAML from the Import kubeconfig… button', async (context) => {
+    if (!kube) return context.skip('the test Kubernetes API server could not start');
+    await page.getByRole('button', { name: 'Import kubeconfig…', exact: true }).first().click();
+    await expect.poll(() => dialog().isVisible()).toBe(true);
+    await saveScreenshot(page, 'kubeconfig-import-empty');
+    await dialog().getByRole('button', { name: 'Paste YAML', exact: true }).click();
+    await dialog()
+      .getByLabel('Paste YAML', { exact: true })
+      .fill(kube!.kubeconfig({ user: 'token', contextName: 'pasted-ctx' }));
+    await dialog().getByRole('button', { name: 'Preview', exact: true }).click();
+    await expect.poll(() => contextBox('pasted-ctx').isChecked()).toBe(true);
+    expect(await dialog().getByRole('region', { name: 'pasted.yaml' }).count()).toBe(1);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => dialog().count()).toBe(0);
+    expect(await settingsRows()).toEqual(['pasted-ctx', 'sandbox', 'sandbox (two-contexts)']);
+  });
 });

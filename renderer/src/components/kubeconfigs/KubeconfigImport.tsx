@@ -253,6 +253,12 @@ interface ImportDialogProps {
 function ImportDialog({ dialog, count, onToggle, onPick, onPaste, onImport, onClose }: ImportDialogProps) {
   const [paste, setPaste] = useState('');
   const [pasteOpen, setPasteOpen] = useState(false);
+  const importButton = useRef<HTMLButtonElement>(null);
+  // When a preview arrives, Enter imports: the dialog opened before it (on the drop), with nothing to focus but links.
+  const previews = dialog.previews;
+  useEffect(() => {
+    if (previews !== null) importButton.current?.focus();
+  }, [previews]);
   const empty = dialog.files.length === 0 && dialog.refused.length === 0;
   const groups: KubeconfigFilePreview[] = [
     ...(dialog.previews ?? []),
@@ -282,10 +288,10 @@ function ImportDialog({ dialog, count, onToggle, onPick, onPaste, onImport, onCl
           </button>
           <button
             type="button"
+            ref={importButton}
             className="btn btn-primary"
             disabled={dialog.busy || count === 0}
             onClick={onImport}
-            data-autofocus={count > 0 ? true : undefined}
           >
             {count === 1 ? 'Import 1 context' : `Import ${count} contexts`}
           </button>
