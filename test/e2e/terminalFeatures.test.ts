@@ -38,7 +38,8 @@ afterAll(async () => {
   await sshd?.stop();
 });
 
-async function openShell(name: string): Promise<void> {
+/** Adds an SSH record and opens it; the first one answers the host-key question (remembered after that). */
+async function openShell(name: string, firstConnection = true): Promise<void> {
   await page
     .getByRole('button', { name: /add pod/i })
     .first()
@@ -51,7 +52,7 @@ async function openShell(name: string): Promise<void> {
   await page.getByLabel('Private key path', { exact: true }).fill(sshd!.clientKeyPath);
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.getByText(name, { exact: true }).first().click();
-  await page.getByRole('button', { name: 'Accept and remember' }).click({ timeout: 15_000 });
+  if (firstConnection) await page.getByRole('button', { name: 'Accept and remember' }).click({ timeout: 15_000 });
   await waitForPrompt(page);
 }
 
@@ -179,11 +180,14 @@ describe.skipIf(skipReason !== null)('terminal features in the browser', () => {
     await typeInTerminal(page, 'clear\n');
     await page.getByRole('button', { name: 'Start recording' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Stop recording' }).count()).toBe(1);
+    await expect.poll(() => page.getByTestId('tab').getByRole('img', { name: 'Recording' }).count()).toBe(1);
     await typeInTerminal(page, "read -s -p 'Password: ' pw; echo; echo done-$((6*7))\n");
     await waitForTerminalText(page, /Password:/);
     await typeInTerminal(page, 'browser-s3cret-value\n');
     await waitForTerminalText(page, /^done-42\s*$/m);
+    await saveScreenshot(page, 'recording-active');
     await page.getByRole('button', { name: 'Stop recording' }).click();
+    await expect.poll(() => page.getByTestId('tab').getByRole('img', { name: 'Recording' }).count()).toBe(0);
     const saved = page.locator('.recording-saved code');
     await expect.poll(() => saved.count()).toBe(1);
     const path = await saved.innerText();
@@ -214,6 +218,31 @@ describe.skipIf(skipReason !== null)('terminal features in the browser', () => {
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Terminal', exact: true }).click();
     expect(await page.getByLabel('Font size', { exact: true }).inputValue()).toBe('20');
+    await page.keyboard.press('Escape');
+  });
+
+  it('switches theme and renderer live: light override on <html>, DOM renderer on demand', async (ctx) => {
+    if (!sshd) return ctx.skip('no sshd on this machine (apt-get install openssh-server)');
+    await openShell('features again', false);
+    const terminal = page.locator('[data-testid="terminal"]:visible');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Terminal', exact: true }).click();
+    await page.getByLabel('Theme', { exact: true }).selectOption('light');
+    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('light');
+    await page.getByLabel('Renderer', { exact: true }).selectOption('dom');
+    await expect.poll(() => terminal.getAttribute('data-renderer')).toBe('dom');
+    await page.keyboard.press('Escape');
+    await typeInTerminal(page, 'echo light-$((3*3))\n');
+    await waitForTerminalText(page, /^light-9\s*$/m);
+    // The DOM renderer draws rows as elements; the automation hook and the rows agree.
+    expect(await terminal.locator('.xterm-rows').innerText()).toMatch(/light-9/);
+    await saveScreenshot(page, 'terminal-light-theme');
+
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Terminal', exact: true }).click();
+    await page.getByLabel('Theme', { exact: true }).selectOption('dark');
+    await page.getByLabel('Renderer', { exact: true }).selectOption('auto');
+    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark');
     await page.keyboard.press('Escape');
   });
 });

@@ -2,6 +2,7 @@
  * The tab's record button (top right of the terminal) and, after a recording, where the file went. Only the remote's
  * output is recorded: keystrokes are not, so a password typed at a prompt that hides it never reaches the file.
  */
+import { useSyncExternalStore } from 'react';
 import type { TerminalFeaturesState, TerminalFeatures } from '../../session/terminalFeatures';
 import { CloseIcon } from '../icons';
 
@@ -46,5 +47,14 @@ export function RecordingSaved({ path, onDismiss }: { path: string; onDismiss():
         <CloseIcon />
       </button>
     </div>
+  );
+}
+
+/** A red dot beside a tab's title while that tab records (so a recording in a hidden tab is not forgotten). */
+export function TabRecordingDot({ features }: { features: TerminalFeatures }) {
+  const state = useSyncExternalStore(features.subscribe, features.getState);
+  if (!state.recording) return null;
+  return (
+    <span className="tab-recording-dot" role="img" aria-label="Recording" title={`Recording to ${state.recording}`} />
   );
 }

@@ -15,6 +15,7 @@ import {
 } from 'react';
 import { ContextMenu } from '../ContextMenu';
 import { CloseIcon, PlusIcon } from '../icons';
+import { TabRecordingDot } from '../session/RecordingControl';
 import { DOT_WORDS, dotKind } from './statusDot';
 import type { TabModel } from './tabModel';
 import './TabStrip.css';
@@ -222,6 +223,7 @@ function Tab(props: TabProps) {
           {tab.title}
         </span>
       )}
+      <TabRecordingDot features={tab.session.features} />
       <button
         type="button"
         className="tab-close"
