@@ -16,6 +16,8 @@ import { formatTable } from './table';
 const SECRET_FILE_MODE = 0o600;
 /** Without secrets it is an ordinary file (umask applies). */
 const PLAIN_FILE_MODE = 0o644;
+/** package.json engines: better-sqlite3's native module is built for this Node; an older one crashes loading it. */
+const MIN_NODE_MAJOR = 24;
 
 function usage(): string {
   return `Usage: podterm [--data-dir DIR | --web] pods <command> [options]
@@ -86,6 +88,14 @@ async function main(argv: string[]): Promise<number> {
   if (options.help || group === undefined || group === 'help') {
     console.log(usage());
     return EXIT_OK;
+  }
+  const nodeMajor = Number(process.versions.node.split('.')[0]);
+  if (nodeMajor < MIN_NODE_MAJOR) {
+    throw new CliError(
+      EXIT_USAGE,
+      `Node.js ${MIN_NODE_MAJOR} or newer is needed; this is ${process.version}. Put Node ${MIN_NODE_MAJOR} first ` +
+        'on your PATH (see README.md, Prerequisites).',
+    );
   }
   if (group !== 'pods' || command === undefined) {
     throw new CliError(
