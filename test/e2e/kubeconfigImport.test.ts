@@ -119,6 +119,21 @@ describe.skipIf(skipReason !== null)('kubeconfig import in the browser', () => {
     expect(await settingsRows('kubeconfig-settings-first')).toEqual(['sandbox']);
   });
 
+  it('ignores drags that carry no files (text dragged from a page)', async (context) => {
+    if (!kube) return context.skip('the test Kubernetes API server could not start');
+    const dataTransfer = await page.evaluateHandle(() => {
+      const transfer = new DataTransfer();
+      transfer.setData('text/plain', 'apiVersion: v1');
+      return transfer;
+    });
+    await page.dispatchEvent('body', 'dragenter', { dataTransfer });
+    await page.dispatchEvent('body', 'dragover', { dataTransfer });
+    expect(await page.getByRole('status', { name: 'Drop kubeconfig files to import' }).count()).toBe(0);
+    await page.dispatchEvent('body', 'drop', { dataTransfer });
+    expect(await dialog().count()).toBe(0);
+    await dataTransfer.dispose();
+  });
+
   it('importing the same file again renames the clash with the file stem', async (context) => {
     if (!kube) return context.skip('the test Kubernetes API server could not start');
     await dropFiles([{ name: 'two-contexts.yaml', text: twoContexts() }]);
