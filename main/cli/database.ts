@@ -54,6 +54,13 @@ export interface OpenedDatabase {
   describe(): string;
 }
 
+/** How the secrets are kept, for the "Database:" line; a sealed non-desktop directory may have lost its key. */
+function secretsNote(sealed: boolean, desktop: boolean, keyPath: string): string {
+  if (!sealed) return `secrets encrypted with ${keyPath}`;
+  if (desktop) return "secrets sealed by the desktop app's OS keychain";
+  return `no ${keyPath}: secrets sealed by the desktop app's OS keychain, or the browser mode's key file is missing`;
+}
+
 const APP_MODE_NAMES: Record<string, string> = { electron: 'desktop app', web: 'browser mode' };
 
 /**
@@ -90,7 +97,6 @@ export async function openDatabaseFor(choice: DataDirChoice, write: boolean): Pr
     dataDir: choice.dataDir,
     path,
     sealed,
-    describe: () =>
-      `Database: ${path} (${choice.source}; secrets ${sealed ? "sealed by the desktop app's OS keychain" : `in ${keyPath}`})`,
+    describe: () => `Database: ${path} (${choice.source}; ${secretsNote(sealed, choice.desktop, keyPath)})`,
   };
 }
