@@ -222,6 +222,9 @@ describe.skipIf(skipReason !== null)('sidebar and tabs in the browser', { timeou
   it('duplicates a record with its secrets: the copy connects', async (context) => {
     const missing = needsServers();
     if (missing) return context.skip(missing);
+    await record('shell pod').click({ button: 'right' });
+    await saveScreenshot(page, 'sidebar-context-menu');
+    await page.keyboard.press('Escape');
     await menu('shell pod', 'Duplicate');
     await expect.poll(() => record('shell pod (copy)').count()).toBe(1);
     await record('shell pod (copy)').click();
@@ -246,8 +249,10 @@ describe.skipIf(skipReason !== null)('sidebar and tabs in the browser', { timeou
     // Rename by double-click: Enter saves; Escape cancels; the menu's Rename… too.
     await tabs().nth(0).locator('.tab-title').dblclick();
     await page.getByLabel('Tab title').fill('copy shell');
+    await saveScreenshot(page, 'tab-renaming');
     await page.keyboard.press('Enter');
     await expect.poll(tabTitles).toEqual(['copy shell', 'prod api']);
+    expect(await tabs().nth(0).getAttribute('title')).toMatch(/^copy shell \(record shell pod \(copy\)\) — /);
     await tabs().nth(1).locator('.tab-title').dblclick();
     await page.getByLabel('Tab title').fill('never mind');
     await page.keyboard.press('Escape');

@@ -190,7 +190,7 @@ function Tab(props: TabProps) {
       aria-selected={active}
       tabIndex={active ? 0 : -1}
       className={`tab ${active ? 'active' : ''} ${dropSide ? `drop-${dropSide}` : ''}`}
-      title={target ? `${tab.title} — ${target}` : tab.title}
+      title={tabTooltip(tab, target ?? null)}
       draggable={!editing}
       onDragStart={props.onDragStart}
       onDragOver={props.onDragOver}
@@ -272,4 +272,10 @@ function TitleEditor({ title, onDone }: { title: string; onDone(title: string | 
       onBlur={(event) => finish(event.currentTarget.value)}
     />
   );
+}
+
+/** "prod — root@10.0.0.5:22"; a renamed tab also names its record: "prod (record prod api) — …". */
+function tabTooltip(tab: TabModel, target: string | null): string {
+  const record = tab.renamed && tab.recordName ? ` (record ${tab.recordName})` : '';
+  return `${tab.title}${record}${target ? ` — ${target}` : ''}`;
 }
