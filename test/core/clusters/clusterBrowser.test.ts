@@ -153,6 +153,24 @@ describe('cluster browser', () => {
   });
 });
 
+describe('a broken default kubeconfig', () => {
+  it('is reported as a problem naming the file, and the list still answers', async (context) => {
+    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    const broken = join(scratch, 'broken.yaml');
+    await writeFile(broken, 'clusters: [this is: not valid\n');
+    const other = await createTestCore({ KUBECONFIG: broken });
+    try {
+      const reply = await other.core.dispatch('clusters.contexts', {}, client);
+      expect(reply).toMatchObject({ ok: true, result: { contexts: [] } });
+      const list = (reply as { result: ClusterContextList }).result;
+      expect(list.problems).toHaveLength(1);
+      expect(list.problems[0]).toContain(broken);
+    } finally {
+      await other.cleanup();
+    }
+  });
+});
+
 describe('imported contexts in the cluster browser', () => {
   it('lists an imported context after the default ones and browses it by id', async (context) => {
     if (!kube) return context.skip('the test API server could not start (openssl missing?)');
