@@ -43,6 +43,11 @@ export const kubeconfigFileSchema = z
      * naming the file, which a payload error could not do.
      */
     text: z.string().max(MAX_REQUEST_TEXT_CHARS, { message: 'the file is far too big to be a kubeconfig' }),
+    /**
+     * The file's folder on the machine running main, when the renderer knows it (Electron); relative references in the
+     * file resolve against it, as kubectl resolves them. Without it they resolve against ~/.kube.
+     */
+    directory: z.string().max(4096, { message: 'a folder path is at most 4096 characters' }).optional(),
   })
   .strict();
 export type KubeconfigFileInput = z.infer<typeof kubeconfigFileSchema>;

@@ -34,6 +34,12 @@ export function isRequestKey(key: unknown): key is RequestKey {
 
 /** The preload exposes one function per request key under `window.podterm` (never ipcRenderer). */
 export const ELECTRON_BRIDGE_GLOBAL = 'podterm';
+/**
+ * The preload's second global: `window.podtermFiles.pathForFile(file)`, the path of a dropped or picked file (Electron's
+ * webUtils.getPathForFile), so a kubeconfig's relative certificate paths resolve against its own folder. Absent in the
+ * browser mode, where the page cannot know where a file came from.
+ */
+export const FILE_PATHS_GLOBAL = 'podtermFiles';
 /** main → preload (webContents.postMessage with the port), then preload → page (window.postMessage with the port). */
 export const SESSION_PORT_CHANNEL = 'podterm:session-port';
 export interface SessionPortMessage {

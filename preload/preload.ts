@@ -2,15 +2,20 @@
  * The sandboxed preload (bundled to dist/preload/preload.cjs). It exposes `window.podterm`, one function per contract
  * request, and passes session ports to the page. It never exposes ipcRenderer, a generic send, or an IPC event.
  */
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { ResultEnvelope } from '../common/contract';
-import { ELECTRON_BRIDGE_GLOBAL, SESSION_PORT_CHANNEL } from '../common/requestKeys';
+import { ELECTRON_BRIDGE_GLOBAL, FILE_PATHS_GLOBAL, SESSION_PORT_CHANNEL } from '../common/requestKeys';
 import { buildBridgeApi, forwardSessionPort } from './bridge';
 
 contextBridge.exposeInMainWorld(
   ELECTRON_BRIDGE_GLOBAL,
   buildBridgeApi((key, payload) => ipcRenderer.invoke(key, payload) as Promise<ResultEnvelope<unknown>>),
 );
+
+// Only the path of a File the page already holds (the user dropped or picked it); '' for one made in the page.
+contextBridge.exposeInMainWorld(FILE_PATHS_GLOBAL, {
+  pathForFile: (file: File): string => webUtils.getPathForFile(file),
+});
 
 ipcRenderer.on(SESSION_PORT_CHANNEL, (event, message: unknown) => {
   if (

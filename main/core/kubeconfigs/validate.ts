@@ -53,6 +53,14 @@ export async function prepareKubeconfigFile(
   options: PrepareOptions,
 ): Promise<PreparedFile> {
   const { fileName, text } = input;
+  // kubectl resolves relative references against the kubeconfig's own folder; a dropped file's folder is known only
+  // in Electron. The folder must be absolute: a relative one would depend on where Podterm was started.
+  const referenceDir =
+    input.directory !== undefined && path.isAbsolute(input.directory) ? input.directory : options.referenceDir;
+  const referenceNote =
+    referenceDir === options.referenceDir
+      ? `${referenceDir}, since a dropped file does not say which folder it came from`
+      : `${referenceDir}, the file's folder`;
   const fail = (...errors: KubeconfigProblem[]): PreparedFile => ({ fileName, ok: false, errors });
 
   const bytes = Buffer.byteLength(text, 'utf8');
@@ -73,7 +81,7 @@ export async function prepareKubeconfigFile(
 
   let parsed: ReturnType<typeof parseKubeconfig>;
   try {
-    parsed = parseKubeconfig(text, { label: fileName, baseDir: options.referenceDir });
+    parsed = parseKubeconfig(text, { label: fileName, baseDir: referenceDir });
   } catch (error) {
     if (!(error instanceof KubeconfigError)) throw error;
     return fail(problemFromParseError(error.message, fileName));
@@ -97,7 +105,7 @@ export async function prepareKubeconfigFile(
     const cluster = findCluster(parsed.clusters, context, errors, place);
     const user = findUser(parsed.users, context, errors, place);
     if (cluster === null || user === undefined) continue;
-    const flattened = await flattenOne(context, cluster, user, fileName, options.referenceDir, errors, place);
+    const flattened = await flattenOne(context, cluster, user, fileName, referenceNote, errors, place);
     if (flattened === null) continue;
     const before = errors.length;
     checkData(flattened, lines, errors);
@@ -255,7 +263,7 @@ async function flattenOne(
       : error.message;
     errors.push({
       place,
-      message: `${message} (relative paths are read from ${referenceDir}, since a dropped file does not say which folder it came from)`,
+      message: `${message} (relative paths are read from ${referenceDir})`,
     });
     return null;
   }

@@ -195,6 +195,44 @@ describe('kubeconfigs.preview and kubeconfigs.import', () => {
     if (!refused.ok) expect(refused.error.fieldErrors?.['fields.kubeconfigId']).toMatch(/no longer exists/);
   });
 
+  it("resolves relative references against the file's own folder when the renderer knows it (Electron)", async (context) => {
+    if (skipReason()) return context.skip(skipReason()!);
+    const core = await newCore();
+    const folder = join(core.home, 'projects', 'staging');
+    await mkdir(join(folder, 'pki'), { recursive: true });
+    await writeFile(join(folder, 'pki', 'ca.crt'), kube!.caPem);
+    await writeFile(join(folder, 'token'), `${kube!.users.token.token}\n`);
+    const text = `apiVersion: v1
+kind: Config
+clusters:
+- name: staging
+  cluster:
+    server: ${kube!.url}
+    certificate-authority: pki/ca.crt
+users:
+- name: ci
+  user:
+    tokenFile: token
+contexts:
+- name: staging
+  context:
+    cluster: staging
+    user: ci
+`;
+    const preview = await call<KubeconfigPreviewResult>(core, 'kubeconfigs.preview', {
+      files: [{ fileName: 'staging.yaml', text, directory: folder }],
+    });
+    expect(preview.files[0]!.errors).toEqual([]);
+    expect(preview.files[0]!.contexts[0]).toMatchObject({ name: 'staging', authKind: 'token' });
+    // Without the folder the same file looks in ~/.kube, and says so.
+    const dropped = await call<KubeconfigPreviewResult>(core, 'kubeconfigs.preview', {
+      files: [{ fileName: 'staging.yaml', text }],
+    });
+    expect(dropped.files[0]!.errors[0]!.message).toMatch(
+      /pki\/ca\.crt, which cannot be read \(no such file\).*relative paths are read from .*\.kube, since a dropped file/s,
+    );
+  });
+
   it('re-import replaces that file’s contexts and keeps the ids records link to', async (context) => {
     if (skipReason()) return context.skip(skipReason()!);
     const core = await newCore();

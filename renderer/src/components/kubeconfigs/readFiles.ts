@@ -3,6 +3,7 @@
  * over 1 MiB and binary files. Main checks both again; refusing here keeps a dropped disk image out of the request.
  */
 import { MAX_KUBECONFIG_BYTES, type KubeconfigFileInput } from '../../../../common/kubeconfigs';
+import { FILE_PATHS_GLOBAL } from '../../../../common/requestKeys';
 
 export interface RefusedFile {
   fileName: string;
@@ -32,7 +33,8 @@ export async function readKubeconfigFiles(list: Iterable<File>): Promise<ReadRes
         refused.push({ fileName: file.name, message: 'a binary file, not a kubeconfig (kubeconfigs are YAML text)' });
         continue;
       }
-      files.push({ fileName: file.name, text: await file.text() });
+      const directory = folderOf(file);
+      files.push({ fileName: file.name, text: await file.text(), ...(directory ? { directory } : {}) });
     } catch {
       refused.push({ fileName: file.name, message: 'could not be read (was it moved or deleted?)' });
     }
@@ -43,4 +45,19 @@ export async function readKubeconfigFiles(list: Iterable<File>): Promise<ReadRes
 /** Whether a drag carries files (not text or a link dragged from a page). */
 export function dragHasFiles(event: DragEvent): boolean {
   return event.dataTransfer !== null && [...event.dataTransfer.types].includes('Files');
+}
+
+interface FilePaths {
+  pathForFile(file: File): string;
+}
+
+/**
+ * The folder a dropped or picked file lives in, from the Electron preload (so its relative certificate paths resolve
+ * like kubectl's); undefined in the browser mode, which cannot know it.
+ */
+function folderOf(file: File): string | undefined {
+  const paths = (window as unknown as Partial<Record<string, FilePaths>>)[FILE_PATHS_GLOBAL];
+  const full = paths?.pathForFile(file) ?? '';
+  const cut = Math.max(full.lastIndexOf('/'), full.lastIndexOf('\\'));
+  return cut > 0 ? full.slice(0, cut) : undefined;
 }
