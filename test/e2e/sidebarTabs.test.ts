@@ -28,6 +28,8 @@ if (skipReason) console.warn(`skipping the sidebar and tabs e2e tests: ${skipRea
 const MANY_RECORDS = 10_000;
 /** "Fewer than ~100 row elements": a viewport of rows plus the overscan, whatever the record count. */
 const MAX_ROWS_IN_DOM = 100;
+/** A tab appears within a frame or two of the click; 300 ms is ample to be sure none did. */
+const NO_NEW_TAB_WAIT_MS = 300;
 
 let kube: KubeApiServer | null = null;
 let sshd: SshdHarness | null = null;
@@ -293,6 +295,12 @@ describe.skipIf(skipReason !== null)('sidebar and tabs in the browser', { timeou
     await tabs().nth(0).click({ button: 'right' });
     await menuItem('Close others').click();
     await expect.poll(tabTitles).toEqual(['prod']);
+    // "Connect" brings forward the live tab of a record instead of opening another one.
+    await menu('prod api', 'Connect');
+    // A negative: give a wrongly opened tab the time to appear before counting.
+    await page.waitForTimeout(NO_NEW_TAB_WAIT_MS);
+    expect(await tabs().count()).toBe(1);
+    expect(await tabs().nth(0).getAttribute('aria-selected')).toBe('true');
   });
 
   it('refits a hidden tab when it becomes visible: stty size matches the new window', async (context) => {
