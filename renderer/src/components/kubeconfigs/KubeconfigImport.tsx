@@ -316,7 +316,7 @@ function ImportDialog({ dialog, count, onToggle, onPick, onPaste, onImport, onCl
           </p>
           <p className="muted">
             Files a kubeconfig refers to (certificates, keys, token files) are read now and stored with it, encrypted.
-            Relative paths are read from ~/.kube.
+            Relative paths are read from the file’s folder (desktop app) or from ~/.kube (browser mode).
           </p>
         </div>
       )}
