@@ -314,16 +314,24 @@ describe.skipIf(kube === null)('openKubeExecSession against the test API server'
 
     session.pause();
     const atPause = out.bytes;
-    await sleep(1_000);
-    const settledBytes = out.bytes;
-    const settledWritten = await bytesWrittenBy(floodPid);
-    await sleep(700);
-    expect(out.bytes).toBe(settledBytes);
-    // The remote `yes` is blocked in write(): our socket, the server's send buffer and the PTY are all full.
-    expect(await bytesWrittenBy(floodPid)).toBe(settledWritten);
+    // What was in flight drains first (how long depends on the machine's load); then nothing moves for 700 ms: no
+    // bytes reach us and the remote `yes` is blocked in write() (our socket, the server's buffer and the PTY are full).
+    // Without real backpressure `yes` never stops, so this would time out.
+    const QUIET_MS = 700;
+    let settledBytes = -1;
+    let settledWritten = -1;
+    await eventually('the flood to stop reaching us and the remote writer to block', async () => {
+      const bytes = out.bytes;
+      const written = await bytesWrittenBy(floodPid);
+      await sleep(QUIET_MS);
+      if (out.bytes !== bytes || (await bytesWrittenBy(floodPid)) !== written) return undefined;
+      settledBytes = bytes;
+      settledWritten = written;
+      return true;
+    });
     console.info(
       `kube exec pause(): ${settledBytes - atPause} bytes arrived after pause() (already in flight); ` +
-        'then nothing for 700 ms and the remote writer was blocked',
+        `then nothing for ${QUIET_MS} ms and the remote writer was blocked`,
     );
 
     session.resume();

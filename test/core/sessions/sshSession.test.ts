@@ -235,17 +235,24 @@ describe.skipIf(sshd === null)('openSshSession against a real sshd', () => {
 
     session.pause();
     const atPause = out.bytes;
-    // Chunks already dispatched may still land; after this the pipe must be still.
-    await sleep(1_000);
-    const settledBytes = out.bytes;
-    const settledWritten = await bytesWrittenBy(floodPid);
-    await sleep(700);
-    expect(out.bytes).toBe(settledBytes);
-    // The remote `yes` is blocked in write(): SSH window, sshd and the PTY are all full. Real backpressure.
-    expect(await bytesWrittenBy(floodPid)).toBe(settledWritten);
+    // Chunks already dispatched may still land (how long depends on the machine's load); then nothing moves for
+    // 700 ms: no bytes reach us and the remote `yes` is blocked in write() (SSH window, sshd and the PTY are full).
+    // Without real backpressure `yes` never stops, so this would time out.
+    const QUIET_MS = 700;
+    let settledBytes = -1;
+    let settledWritten = -1;
+    await eventually('the flood to stop reaching us and the remote writer to block', async () => {
+      const bytes = out.bytes;
+      const written = await bytesWrittenBy(floodPid);
+      await sleep(QUIET_MS);
+      if (out.bytes !== bytes || (await bytesWrittenBy(floodPid)) !== written) return undefined;
+      settledBytes = bytes;
+      settledWritten = written;
+      return true;
+    });
     console.info(
       `pause(): ${settledBytes - atPause} bytes arrived after pause() (already in flight); ` +
-        'then nothing for 700 ms and the remote writer was blocked',
+        `then nothing for ${QUIET_MS} ms and the remote writer was blocked`,
     );
 
     session.resume();
