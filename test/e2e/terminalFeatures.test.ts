@@ -132,6 +132,28 @@ describe.skipIf(skipReason !== null)('terminal features in the browser', () => {
     await waitForTerminalText(page, /^pasted-copyme-4242\s*$/m);
   });
 
+  it('copies on select when the setting is on', async (ctx) => {
+    if (!sshd) return ctx.skip('no sshd on this machine (apt-get install openssh-server)');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Terminal', exact: true }).click();
+    // Saved through main first, then shown: click and wait rather than check() (which wants the change at once).
+    await page.getByLabel('Copy on select').click();
+    await expect.poll(() => page.getByLabel('Copy on select').isChecked()).toBe(true);
+    await page.keyboard.press('Escape');
+    await typeInTerminal(page, 'clear; echo selectme-77\n');
+    await waitForTerminalText(page, /^selectme-77\s*$/m);
+    const lines = (await terminalText(page)).split('\n');
+    const row = lines.findIndex((line) => line.trimEnd() === 'selectme-77');
+    const screen = (await page.locator('[data-testid="terminal"]:visible .xterm-screen').boundingBox())!;
+    await page.mouse.dblclick(screen.x + 12, screen.y + (screen.height / lines.length) * (row + 0.5));
+    await expect.poll(clipboardText).toBe('selectme-77');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Terminal', exact: true }).click();
+    await page.getByLabel('Copy on select').click();
+    await expect.poll(() => page.getByLabel('Copy on select').isChecked()).toBe(false);
+    await page.keyboard.press('Escape');
+  });
+
   it('asks before pasting several lines, shows them, and pastes only when told to', async (ctx) => {
     if (!sshd) return ctx.skip('no sshd on this machine (apt-get install openssh-server)');
     await typeInTerminal(page, 'clear\n');
@@ -219,6 +241,30 @@ describe.skipIf(skipReason !== null)('terminal features in the browser', () => {
     await page.getByRole('button', { name: 'Terminal', exact: true }).click();
     expect(await page.getByLabel('Font size', { exact: true }).inputValue()).toBe('20');
     await page.keyboard.press('Escape');
+  });
+
+  it('falls back to the DOM renderer when the WebGL context is lost', async (ctx) => {
+    if (!sshd) return ctx.skip('no sshd on this machine (apt-get install openssh-server)');
+    await openShell('webgl loss', false);
+    const terminal = page.locator('[data-testid="terminal"]:visible');
+    if ((await terminal.getAttribute('data-renderer')) !== 'webgl') return ctx.skip('this Chromium has no WebGL');
+    // What a GPU reset does to the page: the WebGL context goes away and is not given back.
+    const lost = await terminal.evaluate((element) => {
+      for (const canvas of element.querySelectorAll('canvas')) {
+        const gl = canvas.getContext('webgl2');
+        const extension = gl?.getExtension('WEBGL_lose_context');
+        if (extension) {
+          extension.loseContext();
+          return true;
+        }
+      }
+      return false;
+    });
+    expect(lost).toBe(true);
+    await expect.poll(() => terminal.getAttribute('data-renderer'), { timeout: 10_000 }).toBe('dom');
+    await typeInTerminal(page, 'echo after-loss-$((5*5))\n');
+    await waitForTerminalText(page, /^after-loss-25\s*$/m);
+    expect(await terminal.locator('.xterm-rows').innerText()).toMatch(/after-loss-25/);
   });
 
   it('switches theme and renderer live: light override on <html>, DOM renderer on demand', async (ctx) => {
