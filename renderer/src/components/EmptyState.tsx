@@ -35,6 +35,10 @@ export function EmptyState({ hasPods, onAdd }: EmptyStateProps) {
           </dt>
           <dd>search pods</dd>
           <dt>
+            <kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>B</kbd>
+          </dt>
+          <dd>browse clusters: contexts, namespaces, pods</dd>
+          <dt>
             <kbd>Ctrl</kbd>+<kbd>PgUp</kbd> / <kbd>PgDn</kbd>
           </dt>
           <dd>previous / next tab</dd>
