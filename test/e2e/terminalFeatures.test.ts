@@ -105,6 +105,11 @@ describe.skipIf(skipReason !== null)('terminal features in the browser', () => {
     await input.fill('row [12]0 ');
     await expect.poll(searchCount).toMatch(/ of 2$/);
 
+    // The search key again, from the bar itself, selects the text (and does not jump to the pod search).
+    await input.press('Control+Shift+F');
+    expect(await input.evaluate((element: HTMLInputElement) => element.selectionEnd! - element.selectionStart!)).toBe(
+      'row [12]0 '.length,
+    );
     await input.press('Escape');
     await expect.poll(() => page.locator('.terminal-search').count()).toBe(0);
     // The keyboard is back in the terminal.

@@ -37,6 +37,8 @@ export interface SearchState {
 
 export interface TerminalFeaturesState {
   searchOpen: boolean;
+  /** Bumped by every "open search" (also when it is open already), so the bar takes the keyboard again. */
+  searchFocus: number;
   /** Null before the first search of an opened bar. */
   search: SearchState | null;
   /** Text waiting for the user to confirm a multi-line paste. */
@@ -89,6 +91,7 @@ export class TerminalFeatures {
   private lastSearchOptions = '';
   private state: TerminalFeaturesState = {
     searchOpen: false,
+    searchFocus: 0,
     search: null,
     pendingPaste: null,
     bracketedPaste: false,
@@ -188,7 +191,7 @@ export class TerminalFeatures {
   // --- search ---
 
   openSearch(): void {
-    this.update({ searchOpen: true });
+    this.update({ searchOpen: true, searchFocus: this.state.searchFocus + 1 });
   }
 
   closeSearch(): void {

@@ -19,7 +19,9 @@ export function TerminalOverlays({ features, active, connected }: TerminalOverla
   return (
     <>
       <div className="terminal-tools">
-        {state.searchOpen && <TerminalSearchBar features={features} result={state.search} />}
+        {state.searchOpen && (
+          <TerminalSearchBar features={features} result={state.search} focusToken={state.searchFocus} />
+        )}
         <RecordingControl features={features} state={state} connected={connected} />
       </div>
       {state.savedRecording && (

@@ -4,14 +4,17 @@
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { SearchState, TerminalFeatures } from '../../session/terminalFeatures';
+import { isSearchKey } from '../../session/clipboard';
 import { CloseIcon } from '../icons';
 
 interface TerminalSearchBarProps {
   features: TerminalFeatures;
   result: SearchState | null;
+  /** Changes whenever the search key is pressed again: take the keyboard and select the text. */
+  focusToken: number;
 }
 
-export function TerminalSearchBar({ features, result }: TerminalSearchBarProps) {
+export function TerminalSearchBar({ features, result, focusToken }: TerminalSearchBarProps) {
   const input = useRef<HTMLInputElement>(null);
   const [text, setText] = useState('');
   const [caseSensitive, setCaseSensitive] = useState(false);
@@ -21,7 +24,7 @@ export function TerminalSearchBar({ features, result }: TerminalSearchBarProps) 
   useEffect(() => {
     input.current?.focus();
     input.current?.select();
-  }, []);
+  }, [focusToken]);
 
   // The search addon reports its own result count; re-run when the query's options change.
   useEffect(() => {
@@ -31,7 +34,10 @@ export function TerminalSearchBar({ features, result }: TerminalSearchBarProps) 
   }, [caseSensitive, regex]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.key === 'Enter') {
+    if (isSearchKey(event.nativeEvent)) {
+      event.preventDefault();
+      input.current?.select();
+    } else if (event.key === 'Enter') {
       event.preventDefault();
       features.find(query, event.shiftKey ? 'previous' : 'next');
     } else if (event.key === 'Escape') {
