@@ -1,7 +1,6 @@
 import '@xterm/xterm/css/xterm.css';
 import './styles/base.css';
 import './styles/controls.css';
-import './styles/theme.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
