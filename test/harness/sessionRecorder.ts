@@ -82,3 +82,45 @@ export async function bytesWrittenBy(pid: number): Promise<number> {
   const io = await readFile(`/proc/${pid}/io`, 'utf8');
   return Number(/^wchar: (\d+)$/m.exec(io)?.[1]);
 }
+
+/**
+ * Proves real backpressure on an open shell: floods it with `yes`, pauses, and waits until nothing reaches us AND the
+ * remote writer itself is blocked in write() for QUIET_MS (without backpressure `yes` never stops, so this times out);
+ * then resumes and sees both move again; closing ends the flood. `label` names the transport in the printed figure.
+ */
+export async function expectPauseBlocksTheRemoteWriter(session: TerminalSession, label: string): Promise<void> {
+  const QUIET_MS = 700;
+  const out = record(session);
+  // `exec` makes the printed pid the flood's own, so /proc shows whether the remote writer is blocked.
+  session.write(`sh -c 'echo "FLOODPID:$$"; exec yes podterm-flood-line'\n`);
+  const floodPid = Number((await out.waitFor(/FLOODPID:(\d+)/))[1]);
+  await eventually('the flood to flow', () => (out.bytes > 1_000_000 ? true : undefined));
+
+  session.pause();
+  const atPause = out.bytes;
+  // What was already in flight may still land (how long depends on the machine's load); then everything must be still.
+  let settledBytes = -1;
+  let settledWritten = -1;
+  await eventually('the flood to stop reaching us and the remote writer to block', async () => {
+    const bytes = out.bytes;
+    const written = await bytesWrittenBy(floodPid);
+    await sleep(QUIET_MS);
+    if (out.bytes !== bytes || (await bytesWrittenBy(floodPid)) !== written) return undefined;
+    settledBytes = bytes;
+    settledWritten = written;
+    return true;
+  });
+  console.info(
+    `${label} pause(): ${settledBytes - atPause} bytes arrived after pause() (already in flight); ` +
+      `then nothing for ${QUIET_MS} ms and the remote writer was blocked`,
+  );
+
+  session.resume();
+  await eventually('the flood to flow again', () => (out.bytes > settledBytes + 1_000_000 ? true : undefined));
+  // The first megabytes after resume() come from buffers; then the remote writer itself moves again.
+  await eventually('the remote writer to run again', async () =>
+    (await bytesWrittenBy(floodPid)) > settledWritten ? true : undefined,
+  );
+  await session.close();
+  await eventually('the flood to stop', async () => ((await isRunning(floodPid)) ? undefined : true));
+}

@@ -15,7 +15,14 @@ import {
   type KubeExecOptions,
 } from '../../../main/core/sessions/kubeExecSession';
 import type { TerminalExit, TerminalSession } from '../../../main/core/sessions/terminalSession';
-import { bytesWrittenBy, eventually, isRunning, record, sleep, WAIT_MS } from '../../harness/sessionRecorder';
+import {
+  eventually,
+  expectPauseBlocksTheRemoteWriter,
+  isRunning,
+  record,
+  sleep,
+  WAIT_MS,
+} from '../../harness/sessionRecorder';
 import { startIdleProxy } from '../../harness/idleProxy';
 import { startKubeApiServer } from '../../harness/kubeApiServer';
 
@@ -305,42 +312,7 @@ describe.skipIf(kube === null)('openKubeExecSession against the test API server'
   });
 
   it('pause() stops the data and the remote writer itself; resume() lets it flow again', async () => {
-    const session = await open();
-    const out = record(session);
-    // `exec` makes the printed pid the flood's own, so /proc shows whether the remote writer is blocked.
-    session.write(`sh -c 'echo "FLOODPID:$$"; exec yes podterm-flood-line'\n`);
-    const floodPid = Number((await out.waitFor(/FLOODPID:(\d+)/))[1]);
-    await eventually('the flood to flow', () => (out.bytes > 1_000_000 ? true : undefined));
-
-    session.pause();
-    const atPause = out.bytes;
-    // What was in flight drains first (how long depends on the machine's load); then nothing moves for 700 ms: no
-    // bytes reach us and the remote `yes` is blocked in write() (our socket, the server's buffer and the PTY are full).
-    // Without real backpressure `yes` never stops, so this would time out.
-    const QUIET_MS = 700;
-    let settledBytes = -1;
-    let settledWritten = -1;
-    await eventually('the flood to stop reaching us and the remote writer to block', async () => {
-      const bytes = out.bytes;
-      const written = await bytesWrittenBy(floodPid);
-      await sleep(QUIET_MS);
-      if (out.bytes !== bytes || (await bytesWrittenBy(floodPid)) !== written) return undefined;
-      settledBytes = bytes;
-      settledWritten = written;
-      return true;
-    });
-    console.info(
-      `kube exec pause(): ${settledBytes - atPause} bytes arrived after pause() (already in flight); ` +
-        `then nothing for ${QUIET_MS} ms and the remote writer was blocked`,
-    );
-
-    session.resume();
-    await eventually('the flood to flow again', () => (out.bytes > settledBytes + 1_000_000 ? true : undefined));
-    await eventually('the remote writer to run again', async () =>
-      (await bytesWrittenBy(floodPid)) > settledWritten ? true : undefined,
-    );
-    await session.close();
-    await eventually('the flood to stop', async () => ((await isRunning(floodPid)) ? undefined : true));
+    await expectPauseBlocksTheRemoteWriter(await open(), 'kube exec');
   });
 
   it('delivers a 20 MB flood completely and measures its throughput', async () => {

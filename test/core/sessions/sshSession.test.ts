@@ -11,7 +11,7 @@ import {
   type SshSessionOptions,
 } from '../../../main/core/sessions/sshSession';
 import type { TerminalExit, TerminalSession } from '../../../main/core/sessions/terminalSession';
-import { bytesWrittenBy, eventually, isRunning, record, sleep } from '../../harness/sessionRecorder';
+import { eventually, expectPauseBlocksTheRemoteWriter, isRunning, record, sleep } from '../../harness/sessionRecorder';
 import { findFreePort, startSshAgent, startSshd } from '../../harness/sshd';
 
 const sshd = await startSshd();
@@ -226,43 +226,7 @@ describe.skipIf(sshd === null)('openSshSession against a real sshd', () => {
   });
 
   it('pause() stops the data and the remote writer itself; resume() lets it flow again', async () => {
-    const session = await open();
-    const out = record(session);
-    // `exec` makes the printed pid the flood's own, so /proc shows whether the remote writer is blocked.
-    session.write(`sh -c 'echo "FLOODPID:$$"; exec yes podterm-flood-line'\n`);
-    const floodPid = Number((await out.waitFor(/FLOODPID:(\d+)/))[1]);
-    await eventually('the flood to flow', () => (out.bytes > 1_000_000 ? true : undefined));
-
-    session.pause();
-    const atPause = out.bytes;
-    // Chunks already dispatched may still land (how long depends on the machine's load); then nothing moves for
-    // 700 ms: no bytes reach us and the remote `yes` is blocked in write() (SSH window, sshd and the PTY are full).
-    // Without real backpressure `yes` never stops, so this would time out.
-    const QUIET_MS = 700;
-    let settledBytes = -1;
-    let settledWritten = -1;
-    await eventually('the flood to stop reaching us and the remote writer to block', async () => {
-      const bytes = out.bytes;
-      const written = await bytesWrittenBy(floodPid);
-      await sleep(QUIET_MS);
-      if (out.bytes !== bytes || (await bytesWrittenBy(floodPid)) !== written) return undefined;
-      settledBytes = bytes;
-      settledWritten = written;
-      return true;
-    });
-    console.info(
-      `pause(): ${settledBytes - atPause} bytes arrived after pause() (already in flight); ` +
-        `then nothing for ${QUIET_MS} ms and the remote writer was blocked`,
-    );
-
-    session.resume();
-    await eventually('the flood to flow again', () => (out.bytes > settledBytes + 1_000_000 ? true : undefined));
-    // The first megabytes after resume() come from buffers; then the remote writer itself moves again.
-    await eventually('the remote writer to run again', async () =>
-      (await bytesWrittenBy(floodPid)) > settledWritten ? true : undefined,
-    );
-    await session.close();
-    await eventually('the flood to stop', async () => ((await isRunning(floodPid)) ? undefined : true));
+    await expectPauseBlocksTheRemoteWriter(await open(), 'SSH');
   });
 
   it('survives re-keying mid-session without asking about the host key again', async () => {
