@@ -9,12 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserUnavailableReason, launchChromium } from '../harness/browser';
 import { buildKubeconfig, startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
 import { saveScreenshot, waitForPrompt, waitForTerminalText } from '../harness/ui';
-import { startWebApp, webAppUnavailableReason, type WebApp } from '../harness/webApp';
+import { e2eUnavailableReason, openAppInBrowser, type WebApp } from '../harness/webApp';
 
-const skipReason = browserUnavailableReason() ?? webAppUnavailableReason();
+const skipReason = e2eUnavailableReason();
 if (skipReason) console.warn(`skipping the cluster browser e2e tests: ${skipReason}`);
 
 let kube: KubeApiServer | null = null;
@@ -56,10 +55,7 @@ beforeAll(async () => {
       'dev',
     ),
   );
-  app = await startWebApp({ env: { KUBECONFIG: file } });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
-  await page.goto(app.url);
+  ({ app, browser, page } = await openAppInBrowser({ env: { KUBECONFIG: file } }));
 });
 afterAll(async () => {
   await browser?.close();

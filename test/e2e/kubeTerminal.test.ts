@@ -5,13 +5,12 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserUnavailableReason, launchChromium } from '../harness/browser';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
 import { findFreePort, startSshd, type SshdHarness } from '../harness/sshd';
 import { saveScreenshot, terminalText, typeInTerminal, waitForPrompt, waitForTerminalText } from '../harness/ui';
-import { startWebApp, webAppUnavailableReason, type WebApp } from '../harness/webApp';
+import { e2eUnavailableReason, openAppInBrowser, type WebApp } from '../harness/webApp';
 
-const skipReason = browserUnavailableReason() ?? webAppUnavailableReason();
+const skipReason = e2eUnavailableReason();
 if (skipReason) console.warn(`skipping the Kubernetes e2e tests: ${skipReason}`);
 
 let kube: KubeApiServer | null = null;
@@ -25,10 +24,7 @@ beforeAll(async () => {
   kube = await startKubeApiServer();
   sshd = await startSshd();
   if (!kube || !sshd) return;
-  app = await startWebApp();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
-  await page.goto(app.url);
+  ({ app, browser, page } = await openAppInBrowser());
 });
 afterAll(async () => {
   await browser?.close();

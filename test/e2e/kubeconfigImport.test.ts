@@ -6,12 +6,11 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserUnavailableReason, launchChromium } from '../harness/browser';
 import { buildKubeconfig, startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
 import { saveScreenshot, waitForPrompt, waitForTerminalText } from '../harness/ui';
-import { startWebApp, webAppUnavailableReason, type WebApp } from '../harness/webApp';
+import { e2eUnavailableReason, openAppInBrowser, type WebApp } from '../harness/webApp';
 
-const skipReason = browserUnavailableReason() ?? webAppUnavailableReason();
+const skipReason = e2eUnavailableReason();
 if (skipReason) console.warn(`skipping the kubeconfig import e2e tests: ${skipReason}`);
 
 let kube: KubeApiServer | null = null;
@@ -23,10 +22,7 @@ beforeAll(async () => {
   if (skipReason) return;
   kube = await startKubeApiServer();
   if (!kube) return;
-  app = await startWebApp();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
-  await page.goto(app.url);
+  ({ app, browser, page } = await openAppInBrowser());
 });
 afterAll(async () => {
   await browser?.close();

@@ -3,12 +3,11 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserUnavailableReason, launchChromium } from '../harness/browser';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
 import { saveScreenshot, terminalText, typeInTerminal, waitForPrompt, waitForTerminalText } from '../harness/ui';
-import { startWebApp, webAppUnavailableReason, type WebApp } from '../harness/webApp';
+import { e2eUnavailableReason, openAppInBrowser, type WebApp } from '../harness/webApp';
 
-const skipReason = browserUnavailableReason() ?? webAppUnavailableReason();
+const skipReason = e2eUnavailableReason();
 if (skipReason) console.warn(`skipping the reconnect e2e test: ${skipReason}`);
 
 let kube: KubeApiServer | null = null;
@@ -20,10 +19,7 @@ beforeAll(async () => {
   if (skipReason) return;
   kube = await startKubeApiServer();
   if (!kube) return;
-  app = await startWebApp();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1100, height: 700 }, colorScheme: 'dark' });
-  await page.goto(app.url);
+  ({ app, browser, page } = await openAppInBrowser({ viewport: { width: 1100, height: 700 } }));
 });
 afterAll(async () => {
   await browser?.close();

@@ -15,13 +15,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { podSaveSchema, type PodFieldsInput, type PodSecretsInput } from '../../common/pods';
 import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../../main/core/secrets/fileKeySecretBox';
 import { DATABASE_FILE_NAME, openStore, type Store } from '../../main/core/store/index';
-import { browserUnavailableReason, launchChromium } from '../harness/browser';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
 import { startSshd, type SshdHarness } from '../harness/sshd';
 import { saveScreenshot, terminalText, typeInTerminal, waitForPrompt, waitForTerminalText } from '../harness/ui';
-import { startWebApp, webAppUnavailableReason, type WebApp } from '../harness/webApp';
+import { e2eUnavailableReason, openAppInBrowser, startWebApp, type WebApp } from '../harness/webApp';
 
-const skipReason = browserUnavailableReason() ?? webAppUnavailableReason();
+const skipReason = e2eUnavailableReason();
 if (skipReason) console.warn(`skipping the sidebar and tabs e2e tests: ${skipReason}`);
 
 /** Records in the big list: enough to show that nothing scales with the record count in the DOM. */
@@ -110,10 +109,7 @@ beforeAll(async () => {
       podName: 'vm-0',
     });
   });
-  app = await startWebApp({ dataDir });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
-  await page.goto(app.url);
+  ({ app, browser, page } = await openAppInBrowser({ dataDir }));
 }, 60_000);
 afterAll(async () => {
   await browser?.close();

@@ -6,13 +6,12 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserUnavailableReason, launchChromium } from '../harness/browser';
 import { startSshd, type SshdHarness } from '../harness/sshd';
 import { saveScreenshot, terminalText, typeInTerminal, waitForPrompt, waitForTerminalText } from '../harness/ui';
-import { startWebApp, webAppUnavailableReason, type WebApp } from '../harness/webApp';
+import { e2eUnavailableReason, openAppInBrowser, type WebApp } from '../harness/webApp';
 
 const run = promisify(execFile);
-const skipReason = browserUnavailableReason() ?? webAppUnavailableReason();
+const skipReason = e2eUnavailableReason();
 if (skipReason) console.warn(`skipping the SSH terminal e2e tests: ${skipReason}`);
 
 let sshd: SshdHarness | null = null;
@@ -24,10 +23,7 @@ beforeAll(async () => {
   if (skipReason) return;
   sshd = await startSshd();
   if (!sshd) return;
-  app = await startWebApp();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
-  await page.goto(app.url);
+  ({ app, browser, page } = await openAppInBrowser());
 });
 afterAll(async () => {
   await browser?.close();

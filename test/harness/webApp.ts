@@ -8,9 +8,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { browserUnavailableReason, launchChromium } from './browser';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const WEB_ENTRY = join(root, 'dist/main/web.mjs');
+/** Big enough for the sidebar, a terminal of ~120 columns and the dialogs. */
+const DEFAULT_VIEWPORT = { width: 1280, height: 800 };
 /** Start-up is ~0.3 s; a loaded CI machine may be much slower. */
 const START_TIMEOUT_MS = 20_000;
 
@@ -73,4 +77,21 @@ export async function startWebApp(options: { env?: NodeJS.ProcessEnv; dataDir?: 
       await rm(scratch, { recursive: true, force: true });
     },
   };
+}
+
+/** The real browser mode open in Debian's Chromium, dark, at a laptop's size: the start of every e2e test file. */
+export async function openAppInBrowser(
+  options: Parameters<typeof startWebApp>[0] & { viewport?: { width: number; height: number } } = {},
+): Promise<{ app: WebApp; browser: Browser; page: Page }> {
+  const { viewport = DEFAULT_VIEWPORT, ...appOptions } = options;
+  const app = await startWebApp(appOptions);
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport, colorScheme: 'dark' });
+  await page.goto(app.url);
+  return { app, browser, page };
+}
+
+/** Why the e2e tests cannot run here (no Chromium, or no built app), or null. */
+export function e2eUnavailableReason(): string | null {
+  return browserUnavailableReason() ?? webAppUnavailableReason();
 }
