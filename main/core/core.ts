@@ -63,12 +63,14 @@ export function createCore(options: CoreOptions): PodtermCore {
   const loginEnv = options.loginEnv ?? lazyLoginEnvironment();
   // Capture the login shell's environment now, at start-up, so the first exec plugin does not wait for it.
   void loginEnv().catch(() => {});
-  const resolver = createAccessResolver({
+  // One view of the machine's Kubernetes configuration for the connect chain, Refresh and the cluster browser.
+  const accessEnvironment = {
     env,
     homeDir,
     serviceAccountDir: options.serviceAccountDir ?? DEFAULT_SERVICE_ACCOUNT_DIR,
     loginEnv,
-  });
+  };
+  const resolver = createAccessResolver(accessEnvironment);
   // The chain, in the order the original design set: every Kubernetes way first, SSH last.
   const methods: ConnectionMethodHandler[] = [
     ...KUBE_METHODS.map((method) =>
@@ -94,7 +96,7 @@ export function createCore(options: CoreOptions): PodtermCore {
     refreshPod: (id) => refreshPod(id, store.pods, resolver),
     clusters: createClusterBrowser({
       imported: store.kubeconfigs,
-      environment: { env, homeDir, serviceAccountDir: DEFAULT_SERVICE_ACCOUNT_DIR, loginEnv },
+      environment: accessEnvironment,
       ...(options.kubeTimeoutMs ? { timeoutMs: options.kubeTimeoutMs } : {}),
     }),
   });
