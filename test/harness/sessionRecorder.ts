@@ -3,6 +3,7 @@
  * for either. Shared by the SSH and Kubernetes exec session tests, which drive the same interface.
  */
 import { readFile } from 'node:fs/promises';
+import { expect } from 'vitest';
 import type { TerminalExit, TerminalSession } from '../../main/core/sessions/terminalSession';
 
 /** Long enough for a loaded 2-core box, short enough that a hang fails the test rather than the suite. */
@@ -123,4 +124,20 @@ export async function expectPauseBlocksTheRemoteWriter(session: TerminalSession,
   );
   await session.close();
   await eventually('the flood to stop', async () => ((await isRunning(floodPid)) ? undefined : true));
+}
+
+/** Expects opening a session to fail with a `type` error; a shell that opens anyway is closed and fails the test. */
+export async function expectOpenFailure<E extends Error>(
+  opening: Promise<TerminalSession>,
+  type: abstract new (...args: never[]) => E,
+): Promise<E> {
+  const error = await opening.then(
+    async (session) => {
+      await session.close();
+      throw new Error(`expected opening to fail with ${type.name}, but a shell opened`);
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(type);
+  return error as E;
 }

@@ -4,7 +4,6 @@
  * TLS) with the message they see, and the TerminalSession behaviour: size, exit code, close, lost connection,
  * backpressure, keepalive through an idle-cutting proxy.
  */
-import { createServer, type AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -17,6 +16,7 @@ import {
 import type { TerminalExit, TerminalSession } from '../../../main/core/sessions/terminalSession';
 import {
   eventually,
+  expectOpenFailure,
   expectPauseBlocksTheRemoteWriter,
   isRunning,
   record,
@@ -25,31 +25,14 @@ import {
 } from '../../harness/sessionRecorder';
 import { startIdleProxy } from '../../harness/idleProxy';
 import { startKubeApiServer } from '../../harness/kubeApiServer';
+import { findFreePort } from '../../harness/sshd';
 
 const kube = await startKubeApiServer();
 afterAll(async () => {
   await kube?.stop();
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function expectOpenError(promise: Promise<TerminalSession>): Promise<KubeExecError> {
-  const error = await promise.then(
-    async (session) => {
-      await session.close();
-      throw new Error('expected the exec to fail, but a shell opened');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(KubeExecError);
-  return error as KubeExecError;
-}
+const expectOpenError = (opening: Promise<TerminalSession>) => expectOpenFailure(opening, KubeExecError);
 
 describe.skipIf(kube === null)('openKubeExecSession against the test API server', () => {
   // Inside this block the server is known to be running.
@@ -228,7 +211,7 @@ describe.skipIf(kube === null)('openKubeExecSession against the test API server'
   });
 
   it('nothing listening: refused', async () => {
-    const port = await freePort();
+    const port = await findFreePort();
     const error = await expectOpenError(
       openKubeExecSession(options({ kubeConfig: kubeConfig('token', `https://127.0.0.1:${port}`) })),
     );

@@ -11,7 +11,14 @@ import {
   type SshSessionOptions,
 } from '../../../main/core/sessions/sshSession';
 import type { TerminalExit, TerminalSession } from '../../../main/core/sessions/terminalSession';
-import { eventually, expectPauseBlocksTheRemoteWriter, isRunning, record, sleep } from '../../harness/sessionRecorder';
+import {
+  eventually,
+  expectOpenFailure,
+  expectPauseBlocksTheRemoteWriter,
+  isRunning,
+  record,
+  sleep,
+} from '../../harness/sessionRecorder';
 import { findFreePort, startSshAgent, startSshd } from '../../harness/sshd';
 
 const sshd = await startSshd();
@@ -19,17 +26,7 @@ afterAll(async () => {
   await sshd?.stop();
 });
 
-async function expectConnectError(promise: Promise<TerminalSession>): Promise<SshConnectError> {
-  const error = await promise.then(
-    async (session) => {
-      await session.close();
-      throw new Error('expected the connection to fail, but a shell opened');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SshConnectError);
-  return error as SshConnectError;
-}
+const expectConnectError = (opening: Promise<TerminalSession>) => expectOpenFailure(opening, SshConnectError);
 
 describe.skipIf(sshd === null)('openSshSession against a real sshd', () => {
   // Inside this block sshd is known to be running.
