@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildKubeconfig, startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
+import { devAndExpiredKubeconfig, startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
 import { saveScreenshot, waitForPrompt, waitForTerminalText } from '../harness/ui';
 import { e2eUnavailableReason, openAppInBrowser, type WebApp } from '../harness/webApp';
 
@@ -28,33 +28,7 @@ beforeAll(async () => {
   if (!kube) return;
   scratch = await mkdtemp(join(tmpdir(), 'podterm-e2e-clusters-'));
   const file = join(scratch, 'config');
-  const ca = { pem: kube.caPem };
-  await writeFile(
-    file,
-    buildKubeconfig(
-      [
-        {
-          contextName: 'dev',
-          clusterName: 'test',
-          userName: 'dev-user',
-          namespace: 'default',
-          server: kube.url,
-          ca,
-          user: { kind: 'token', token: kube.users.token.token },
-        },
-        {
-          contextName: 'expired',
-          clusterName: 'test',
-          userName: 'expired-user',
-          namespace: 'prod',
-          server: kube.url,
-          ca,
-          user: { kind: 'token', token: 'a-token-the-server-never-issued' },
-        },
-      ],
-      'dev',
-    ),
-  );
+  await writeFile(file, devAndExpiredKubeconfig(kube));
   ({ app, browser, page } = await openAppInBrowser({ env: { KUBECONFIG: file } }));
 });
 afterAll(async () => {

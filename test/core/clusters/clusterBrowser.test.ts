@@ -10,7 +10,7 @@ import type { ClusterContextList, ClusterPodView } from '../../../common/cluster
 import type { PodRefreshResult, SessionEvent, SessionStatus } from '../../../common/contract';
 import type { PodView } from '../../../common/pods';
 import { createTestCore, RecordingClient, type TestCore } from '../../harness/core';
-import { buildKubeconfig, startKubeApiServer, type KubeApiServer } from '../../harness/kubeApiServer';
+import { devAndExpiredKubeconfig, startKubeApiServer, type KubeApiServer } from '../../harness/kubeApiServer';
 
 let kube: KubeApiServer | null = null;
 let core: TestCore;
@@ -22,33 +22,7 @@ beforeAll(async () => {
   if (!kube) return;
   scratch = await mkdtemp(join(tmpdir(), 'podterm-clusters-'));
   const file = join(scratch, 'kubeconfig.yaml');
-  const ca = { pem: kube.caPem };
-  await writeFile(
-    file,
-    buildKubeconfig(
-      [
-        {
-          contextName: 'dev',
-          clusterName: 'test',
-          userName: 'dev-user',
-          namespace: 'default',
-          server: kube.url,
-          ca,
-          user: { kind: 'token', token: kube.users.token.token },
-        },
-        {
-          contextName: 'expired',
-          clusterName: 'test',
-          userName: 'expired-user',
-          namespace: 'prod',
-          server: kube.url,
-          ca,
-          user: { kind: 'token', token: 'a-token-the-server-never-issued' },
-        },
-      ],
-      'dev',
-    ),
-  );
+  await writeFile(file, devAndExpiredKubeconfig(kube));
   core = await createTestCore({ KUBECONFIG: file });
 });
 afterAll(async () => {

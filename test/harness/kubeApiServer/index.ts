@@ -414,3 +414,27 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     throw error;
   }
 }
+
+/**
+ * A kubeconfig with two contexts on this server: "dev" (current; token-user, namespace default), which works, and
+ * "expired" (namespace prod), whose token the server never issued, so it answers 401. For tests of per-context errors.
+ */
+export function devAndExpiredKubeconfig(server: KubeApiServer): string {
+  const ca = { pem: server.caPem };
+  const context = (contextName: string, namespace: string, token: string) => ({
+    contextName,
+    clusterName: 'test',
+    userName: `${contextName}-user`,
+    namespace,
+    server: server.url,
+    ca,
+    user: { kind: 'token' as const, token },
+  });
+  return buildKubeconfig(
+    [
+      context('dev', 'default', server.users.token.token),
+      context('expired', 'prod', 'a-token-the-server-never-issued'),
+    ],
+    'dev',
+  );
+}
