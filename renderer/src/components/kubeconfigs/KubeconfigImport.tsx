@@ -11,6 +11,7 @@ import {
   type KubeconfigView,
 } from '../../../../common/kubeconfigs';
 import type { RendererClient } from '../../client';
+import { UploadIcon } from '../icons';
 import { Modal } from '../Modal';
 import { dragHasFiles, readKubeconfigFiles, type RefusedFile } from './readFiles';
 import './KubeconfigImport.css';
@@ -442,23 +443,4 @@ function mergePreviews(dialog: DialogState, failed: KubeconfigFilePreview[]): Ku
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-export function UploadIcon({ size = 20 }: { size?: number }) {
-  return (
-    <svg
-      width={size}
-      height={size}
-      viewBox="0 0 16 16"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.4"
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
-      <path d="M8 10.5V2.5M5 5.5l3-3 3 3M2.5 10v2.5a1 1 0 0 0 1 1h9a1 1 0 0 0 1-1V10" />
-    </svg>
-  );
 }

@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { KUBE_AUTH_KIND_LABELS, type KubeconfigView } from '../../../../common/kubeconfigs';
-import { UploadIcon } from '../kubeconfigs/KubeconfigImport';
+import { UploadIcon } from '../icons';
 import type { SettingsSectionProps } from './SettingsDialog';
 
 export function KubeconfigsSection({

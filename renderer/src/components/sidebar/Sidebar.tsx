@@ -9,8 +9,7 @@ import { useCallback, useMemo, useRef, useState, type KeyboardEvent, type RefObj
 import type { AppInfo } from '../../../../common/contract';
 import type { PodView } from '../../../../common/pods';
 import { ContextMenu } from '../ContextMenu';
-import { UploadIcon } from '../kubeconfigs/KubeconfigImport';
-import { GearIcon } from '../settings/GearIcon';
+import { GearIcon, UploadIcon } from '../icons';
 import { PlusIcon, SearchIcon } from '../icons';
 import { buildRows, podKey, type ImportedContextNames, type SidebarRow } from './groups';
 import { PodList } from './PodList';
