@@ -7,7 +7,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
 import { findFreePort, startSshd, type SshdHarness } from '../harness/sshd';
-import { saveScreenshot, terminalText, typeInTerminal, waitForPrompt, waitForTerminalText } from '../harness/ui';
+import {
+  fillSshKeyFileLogin,
+  saveScreenshot,
+  terminalText,
+  typeInTerminal,
+  waitForPrompt,
+  waitForTerminalText,
+} from '../harness/ui';
 import { e2eUnavailableReason, openAppInBrowser, type WebApp } from '../harness/webApp';
 
 const skipReason = e2eUnavailableReason();
@@ -77,11 +84,7 @@ describe.skipIf(skipReason !== null)('Kubernetes terminal in the browser', () =>
     await fillKubeRecord('dead cluster', 'shell-pod');
     await page.getByLabel('Cluster host', { exact: true }).fill(`https://127.0.0.1:${deadPort}`);
     await page.getByLabel('Token', { exact: true }).fill('a-token-for-a-dead-cluster');
-    await page.getByLabel('SSH host', { exact: true }).fill(sshd!.host);
-    await page.getByLabel('SSH port', { exact: true }).fill(String(sshd!.port));
-    await page.getByLabel('SSH user', { exact: true }).fill(sshd!.keyUser);
-    await page.getByLabel('SSH auth', { exact: true }).selectOption('privateKeyPath');
-    await page.getByLabel('Private key path', { exact: true }).fill(sshd!.clientKeyPath);
+    await fillSshKeyFileLogin(page, sshd!);
     await save('dead cluster');
     await page.getByText('dead cluster', { exact: true }).first().click();
     await page.getByRole('button', { name: 'Accept once' }).click({ timeout: 15_000 });

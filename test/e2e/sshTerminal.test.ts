@@ -7,7 +7,14 @@ import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSshd, type SshdHarness } from '../harness/sshd';
-import { saveScreenshot, terminalText, typeInTerminal, waitForPrompt, waitForTerminalText } from '../harness/ui';
+import {
+  fillSshKeyFileLogin,
+  saveScreenshot,
+  terminalText,
+  typeInTerminal,
+  waitForPrompt,
+  waitForTerminalText,
+} from '../harness/ui';
 import { e2eUnavailableReason, openAppInBrowser, type WebApp } from '../harness/webApp';
 
 const run = promisify(execFile);
@@ -37,11 +44,7 @@ async function addPodWithKeyFile(name: string): Promise<void> {
     .first()
     .click();
   await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByLabel('SSH host', { exact: true }).fill(sshd!.host);
-  await page.getByLabel('SSH port', { exact: true }).fill(String(sshd!.port));
-  await page.getByLabel('SSH user', { exact: true }).fill(sshd!.keyUser);
-  await page.getByLabel('SSH auth', { exact: true }).selectOption('privateKeyPath');
-  await page.getByLabel('Private key path', { exact: true }).fill(sshd!.clientKeyPath);
+  await fillSshKeyFileLogin(page, sshd!);
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect.poll(() => page.getByText(name, { exact: true }).count()).toBeGreaterThan(0);
 }

@@ -9,7 +9,14 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserUnavailableReason, launchChromium } from '../harness/browser';
 import { startSshd, type SshdHarness } from '../harness/sshd';
-import { saveScreenshot, terminalText, typeInTerminal, waitForPrompt, waitForTerminalText } from '../harness/ui';
+import {
+  fillSshKeyFileLogin,
+  saveScreenshot,
+  terminalText,
+  typeInTerminal,
+  waitForPrompt,
+  waitForTerminalText,
+} from '../harness/ui';
 import { startWebApp, webAppUnavailableReason, type WebApp } from '../harness/webApp';
 
 const skipReason = browserUnavailableReason() ?? webAppUnavailableReason();
@@ -45,11 +52,7 @@ async function openShell(name: string, firstConnection = true): Promise<void> {
     .first()
     .click();
   await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByLabel('SSH host', { exact: true }).fill(sshd!.host);
-  await page.getByLabel('SSH port', { exact: true }).fill(String(sshd!.port));
-  await page.getByLabel('SSH user', { exact: true }).fill(sshd!.keyUser);
-  await page.getByLabel('SSH auth', { exact: true }).selectOption('privateKeyPath');
-  await page.getByLabel('Private key path', { exact: true }).fill(sshd!.clientKeyPath);
+  await fillSshKeyFileLogin(page, sshd!);
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.getByText(name, { exact: true }).first().click();
   if (firstConnection) await page.getByRole('button', { name: 'Accept and remember' }).click({ timeout: 15_000 });

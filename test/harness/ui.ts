@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
+import type { SshdHarness } from './sshd';
 import { expect } from 'vitest';
 
 const SCREENSHOT_DIR = fileURLToPath(new URL('../../test-results/screenshots', import.meta.url));
@@ -61,4 +62,16 @@ export async function waitForPrompt(page: Page, timeout = 15_000): Promise<void>
       { timeout },
     )
     .toMatch(/[$#]$/);
+}
+
+/** Fills the open pod form's SSH section for the test sshd, logging in with its unencrypted key file. */
+export async function fillSshKeyFileLogin(
+  page: Page,
+  sshd: Pick<SshdHarness, 'host' | 'port' | 'keyUser' | 'clientKeyPath'>,
+): Promise<void> {
+  await page.getByLabel('SSH host', { exact: true }).fill(sshd.host);
+  await page.getByLabel('SSH port', { exact: true }).fill(String(sshd.port));
+  await page.getByLabel('SSH user', { exact: true }).fill(sshd.keyUser);
+  await page.getByLabel('SSH auth', { exact: true }).selectOption('privateKeyPath');
+  await page.getByLabel('Private key path', { exact: true }).fill(sshd.clientKeyPath);
 }
