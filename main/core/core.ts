@@ -4,7 +4,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ContractError, isRequestKey, parseRequest, type RequestKey, type ResultEnvelope } from '../../common/contract';
-import { createAccessResolver, DEFAULT_SERVICE_ACCOUNT_DIR, lazyLoginEnvironment } from './access';
+import { createAccessResolver, DEFAULT_SERVICE_ACCOUNT_DIR, ExecCredentialCache, lazyLoginEnvironment } from './access';
 import { createClusterBrowser } from './clusters/clusterBrowser';
 import { KUBE_METHODS, kubeMethod } from './connect/kubeMethod';
 import { sshMethod } from './connect/sshMethod';
@@ -70,7 +70,9 @@ export function createCore(options: CoreOptions): PodtermCore {
     serviceAccountDir: options.serviceAccountDir ?? DEFAULT_SERVICE_ACCOUNT_DIR,
     loginEnv,
   };
-  const resolver = createAccessResolver(accessEnvironment);
+  // One plugin-credential cache for the chain and the cluster browser: a plugin (aws, gcloud…) runs once for both.
+  const execCredentials = new ExecCredentialCache();
+  const resolver = createAccessResolver(accessEnvironment, { execCredentials });
   // The chain, in the order the original design set: every Kubernetes way first, SSH last.
   const methods: ConnectionMethodHandler[] = [
     ...KUBE_METHODS.map((method) =>
@@ -97,6 +99,7 @@ export function createCore(options: CoreOptions): PodtermCore {
     clusters: createClusterBrowser({
       imported: store.kubeconfigs,
       environment: accessEnvironment,
+      execCredentials,
       ...(options.kubeTimeoutMs ? { timeoutMs: options.kubeTimeoutMs } : {}),
     }),
   });

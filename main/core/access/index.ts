@@ -22,7 +22,7 @@ export { PODTERM_CLUSTER_HOST_ENV, PODTERM_TOKEN_ENV, PODTERM_CLUSTER_CA_FILE_EN
 export { DEFAULT_SERVICE_ACCOUNT_DIR } from './inClusterAccess';
 export { captureLoginEnvironment, lazyLoginEnvironment, type LoginEnvironmentOptions } from './loginEnvironment';
 export { ContextChoiceError, type ContextChoiceFailure } from './contextChoice';
-export { ExecPluginError } from './execPlugins';
+export { ExecCredentialCache, ExecPluginError } from './execPlugins';
 export {
   KubeconfigError,
   exportKubeconfigYaml,

@@ -29,11 +29,23 @@ const RECORD_KUBECONFIG_LABEL = "the record's kubeconfig";
 /** Contexts listed in a skip reason: enough to spot the right one, without a hundred-context kubeconfig in the log. */
 const MAX_LISTED_CONTEXTS = 8;
 
+/**
+ * The default kubeconfig as this environment sees it. A launcher-started app does not see KUBECONFIG exported in the
+ * user's shell rc files, while kubectl in their terminal does: the login shell's KUBECONFIG counts when the app has none.
+ */
+export async function loadEnvironmentKubeconfig(environment: AccessEnvironment) {
+  const kubeconfigEnv = environment.env['KUBECONFIG'] || (await environment.loginEnv())['KUBECONFIG'];
+  return loadDefaultKubeconfig(kubeconfigEnv, environment.homeDir);
+}
+
 export interface AccessResolverOptions {
   /** How long an exec credential plugin may run; defaults to DEFAULT_EXEC_TIMEOUT_MS. */
   execTimeoutMs?: number;
   /** The clock for exec-credential expiry; tests pass their own. */
   now?: () => number;
+  /** Plugin credentials to share with other readers of the same kubeconfigs (the cluster browser), so a plugin runs
+   * once for both. */
+  execCredentials?: ExecCredentialCache;
 }
 
 /**
@@ -44,7 +56,7 @@ export function createAccessResolver(
   environment: AccessEnvironment,
   options: AccessResolverOptions = {},
 ): AccessResolver {
-  const execCredentials = new ExecCredentialCache(options.now);
+  const execCredentials = options.execCredentials ?? new ExecCredentialCache(options.now);
   const contextOptions = {
     execCredentials,
     loginEnv: () => environment.loginEnv(),
@@ -52,10 +64,7 @@ export function createAccessResolver(
   };
 
   async function defaultKubeconfig(record: PodConnectRecord): Promise<AccessResolution> {
-    // A launcher-started app does not see KUBECONFIG exported in the user's shell rc files; kubectl in their terminal
-    // does. Use the shell's when the app's own environment has none.
-    const kubeconfigEnv = environment.env['KUBECONFIG'] || (await environment.loginEnv())['KUBECONFIG'];
-    const { loaded, searched } = await loadDefaultKubeconfig(kubeconfigEnv, environment.homeDir);
+    const { loaded, searched } = await loadEnvironmentKubeconfig(environment);
     if (loaded === null) {
       const shown = searched.paths.map((file) => displayPath(file, environment.homeDir));
       return {

@@ -18,12 +18,12 @@ import { accessFromContext } from '../access/kubeconfigAccess';
 import {
   displayPath,
   KubeconfigError,
-  loadDefaultKubeconfig,
   loadKubeconfigText,
   type KubeUser,
   type LoadedKubeconfig,
 } from '../access/kubeconfigFiles';
 import type { AccessEnvironment } from '../access/types';
+import { loadEnvironmentKubeconfig } from '../access/resolve';
 import type { KubeconfigRepository } from '../store/types';
 import { PodReadError } from '../access/podReader';
 import { ContractError } from '../../../common/contract';
@@ -45,18 +45,18 @@ export interface ClusterBrowserOptions {
   imported?: ImportedContextSource;
   /** Bounds each list call (tests). */
   timeoutMs?: number;
+  /** Shared with the connect chain's resolver, so an exec plugin runs once for both. */
+  execCredentials?: ExecCredentialCache;
 }
 
 export function createClusterBrowser(options: ClusterBrowserOptions): ClusterBrowser {
   const { environment } = options;
-  // The browser's own exec-credential cache: a plugin runs once per browsing session of a context, not per click.
-  const execCredentials = new ExecCredentialCache();
+  // A plugin runs once per credential lifetime, not per click (and not again for the connect chain, when shared).
+  const execCredentials = options.execCredentials ?? new ExecCredentialCache();
   const listOptions = options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {};
 
   async function loadDefault() {
-    // As the resolver does: a launcher-started app may only see KUBECONFIG in the login shell's environment.
-    const kubeconfigEnv = environment.env['KUBECONFIG'] || (await environment.loginEnv())['KUBECONFIG'];
-    const { loaded, searched } = await loadDefaultKubeconfig(kubeconfigEnv, environment.homeDir);
+    const { loaded, searched } = await loadEnvironmentKubeconfig(environment);
     const shown = searched.paths.map((file) => displayPath(file, environment.homeDir)).join(', ');
     return { loaded, searchedText: searched.fromEnv ? `KUBECONFIG (${shown})` : shown };
   }
