@@ -272,7 +272,8 @@ describe.skipIf(skipReason !== null)('terminal features in the browser', () => {
     await expect.poll(() => terminal.getAttribute('data-renderer'), { timeout: 10_000 }).toBe('dom');
     await typeInTerminal(page, 'echo after-loss-$((5*5))\n');
     await waitForTerminalText(page, /^after-loss-25\s*$/m);
-    expect(await terminal.locator('.xterm-rows').innerText()).toMatch(/after-loss-25/);
+    // The DOM renderer paints on the next animation frame: the rows catch up with the buffer.
+    await expect.poll(() => terminal.locator('.xterm-rows').innerText()).toMatch(/after-loss-25/);
   });
 
   it('switches theme and renderer live: light override on <html>, DOM renderer on demand', async (ctx) => {
@@ -288,8 +289,8 @@ describe.skipIf(skipReason !== null)('terminal features in the browser', () => {
     await page.keyboard.press('Escape');
     await typeInTerminal(page, 'echo light-$((3*3))\n');
     await waitForTerminalText(page, /^light-9\s*$/m);
-    // The DOM renderer draws rows as elements; the automation hook and the rows agree.
-    expect(await terminal.locator('.xterm-rows').innerText()).toMatch(/light-9/);
+    // The DOM renderer draws rows as elements, on the next animation frame: the rows catch up with the buffer.
+    await expect.poll(() => terminal.locator('.xterm-rows').innerText()).toMatch(/light-9/);
     await saveScreenshot(page, 'terminal-light-theme');
 
     await page.getByRole('button', { name: 'Settings' }).click();

@@ -73,9 +73,21 @@ export function record(session: TerminalSession) {
 
 /** Is the process alive (a zombie counts as gone: containers often have no init to reap it)? */
 export async function isRunning(pid: number): Promise<boolean> {
+  const state = await processState(pid);
+  return state !== null && state !== 'Z';
+}
+
+/** The one-letter state from /proc/<pid>/stat (R, S, D, Z, …), or null when there is no such process. */
+async function processState(pid: number): Promise<string | null> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-  if (stat === null) return false;
-  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  if (stat === null) return null;
+  // The command name in parentheses may itself contain spaces and parentheses: the state follows the last ')'.
+  return stat.charAt(stat.lastIndexOf(')') + 2);
+}
+
+/** True when the process is asleep in the kernel (state S), e.g. a shell blocked reading its terminal. */
+export async function isSleeping(pid: number): Promise<boolean> {
+  return (await processState(pid)) === 'S';
 }
 
 /** Bytes the process has written (Linux /proc/<pid>/io "wchar"): proves whether a remote writer is blocked. */

@@ -506,7 +506,12 @@ class SshTerminalSession implements TerminalSession {
     this.events.clear();
     if (this.connectionClosed) return;
     const closed = new Promise<void>((resolve) => this.client.once('close', () => resolve()));
-    // Ending the connection makes sshd close the PTY, which hangs up the shell and its jobs (SIGHUP).
+    // Hang up the shell first, as closing a terminal window does: a shell that receives SIGHUP passes it on to its
+    // jobs. Ending the connection alone is not enough: sshd then closes the PTY, and a shell that reads EOF from it
+    // before the kernel's SIGHUP arrives exits without hanging up its background jobs (seen under load in CI).
+    // sshd handles requests in order, so the signal lands before the disconnect. OpenSSH 7.9+ honours it, except for
+    // root logins (no post-auth privilege separation); there, and on older servers, the PTY hang-up remains.
+    this.channel.signal('HUP');
     this.client.end();
     let timeout: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {

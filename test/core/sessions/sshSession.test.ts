@@ -16,6 +16,7 @@ import {
   expectOpenFailure,
   expectPauseBlocksTheRemoteWriter,
   isRunning,
+  isSleeping,
   record,
   sleep,
 } from '../../harness/sessionRecorder';
@@ -185,13 +186,17 @@ describe.skipIf(sshd === null)('openSshSession against a real sshd', () => {
     expect(await out.exited).toEqual({ code: null, signal: 'SIGKILL' });
   });
 
-  it('close() ends the remote shell and its jobs, is idempotent, and fires nothing afterwards', async () => {
-    const session = await open();
+  /** Starts a background job, closes the session (three times), and sees the shell and the job end. */
+  async function closeAndExpectShellAndJobToEnd(
+    session: TerminalSession,
+    beforeClose: (shellPid: number) => Promise<unknown>,
+  ) {
     const out = record(session);
     session.write('sleep 1000 & echo "PIDS:$$:$!"\n');
     const [, shellPid, sleepPid] = (await out.waitFor(/PIDS:(\d+):(\d+)/)).map(Number);
     expect(await isRunning(shellPid!)).toBe(true);
     expect(await isRunning(sleepPid!)).toBe(true);
+    await beforeClose(shellPid!);
 
     await Promise.all([session.close(), session.close()]);
     await session.close();
@@ -202,6 +207,29 @@ describe.skipIf(sshd === null)('openSshSession against a real sshd', () => {
     expect(out.error).toBeNull();
     // Writing to a closed session is a no-op, not a crash.
     session.write('echo too late\n');
+    return shellPid!;
+  }
+
+  it.skipIf(server.passwordUser === null)(
+    'close() hangs up the shell and its jobs, is idempotent, and fires nothing afterwards',
+    async () => {
+      const user = server.passwordUser!;
+      const session = await open({ username: user.name, auth: { kind: 'password', password: user.password } });
+      // Closed while the shell may still be busy after the command: the hang-up is a signal sent to the shell, so it
+      // does not depend on the shell being idle when the PTY goes away.
+      const shellPid = await closeAndExpectShellAndJobToEnd(session, async () => {});
+      expect(await server.readLog()).toContain(`signal HUP, killpg(${shellPid}, `);
+    },
+  );
+
+  it('close() ends a root shell and its jobs through the PTY hang-up', async () => {
+    // OpenSSH runs root sessions without post-authentication privilege separation and so refuses signal requests for
+    // them; only the PTY hang-up is left. A shell that is busy at that moment can read EOF before the kernel's SIGHUP
+    // arrives and exit without hanging up its jobs (as with any terminal closing), so close it at its prompt.
+    const session = await open();
+    await closeAndExpectShellAndJobToEnd(session, (shellPid) =>
+      eventually('the shell to wait at its prompt', async () => ((await isSleeping(shellPid)) ? true : undefined)),
+    );
   });
 
   it('fires onError once (and no onExit) when the connection dies under an open shell', async () => {
