@@ -7,6 +7,7 @@ import { ApiException, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import {
   abortAndKeepErrorBody,
   bodyText,
+  deadlineError,
   deepestMessage,
   DEFAULT_CONTAINER_ANNOTATION,
   PodReadError,
@@ -15,7 +16,9 @@ import {
   TLS_OTHER_CODES,
   TLS_TRUST_CODES,
   UNREACHABLE_CODES,
+  type ApiRequestTimeouts,
 } from './podReader';
+import { startRequestDeadline } from './requestDeadline';
 import type { ResolvedAccess } from './types';
 
 /**
@@ -51,8 +54,8 @@ export interface ListedPod {
 }
 
 /** The namespaces' names, sorted. Throws PodReadError (its reason says which failure; the message is for people). */
-export async function listNamespaces(access: ListAccess, options: { timeoutMs?: number } = {}): Promise<string[]> {
-  return withListCall(access, 'list namespaces', options.timeoutMs, async (api, middleware) => {
+export async function listNamespaces(access: ListAccess, options: ApiRequestTimeouts = {}): Promise<string[]> {
+  return withListCall(access, 'list namespaces', options, async (api, middleware) => {
     const list = await api.listNamespace({}, middleware);
     return list.items
       .map((item) => item.metadata?.name ?? '')
@@ -65,10 +68,10 @@ export async function listNamespaces(access: ListAccess, options: { timeoutMs?: 
 export async function listPods(
   access: ListAccess,
   namespace: string,
-  options: { labelSelector?: string; timeoutMs?: number } = {},
+  options: { labelSelector?: string } & ApiRequestTimeouts = {},
 ): Promise<ListedPod[]> {
   const what = `list pods in namespace "${namespace}"${options.labelSelector ? ` matching ${options.labelSelector}` : ''}`;
-  return withListCall(access, what, options.timeoutMs, async (api, middleware) => {
+  return withListCall(access, what, options, async (api, middleware) => {
     const list = await api.listNamespacedPod(
       { namespace, ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}) },
       middleware,
@@ -82,23 +85,28 @@ type Middleware = Parameters<CoreV1Api['listNamespace']>[1];
 async function withListCall<T>(
   access: ListAccess,
   what: string,
-  timeoutMs: number | undefined,
+  timeouts: ApiRequestTimeouts,
   call: (api: CoreV1Api, middleware: Middleware) => Promise<T>,
 ): Promise<T> {
-  const limit = timeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), limit);
+  const answerMs = timeouts.timeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
+  const deadline = startRequestDeadline(access.server, {
+    answerTimeoutMs: answerMs,
+    reachTimeoutMs: timeouts.reachTimeoutMs,
+  });
   const errorBody: { text: string | null } = { text: null };
   try {
     const api = access.kubeConfig.makeApiClient(CoreV1Api);
     return await call(api, {
-      middleware: [abortAndKeepErrorBody(controller.signal, errorBody)],
+      middleware: [abortAndKeepErrorBody(deadline.signal, errorBody)],
       middlewareMergeStrategy: 'append',
     });
   } catch (error) {
-    throw describeListError(error, access, what, limit, controller.signal.aborted, errorBody.text);
+    throw (
+      deadlineError(deadline.expired, access, { answerMs, reachMs: timeouts.reachTimeoutMs }) ??
+      describeListError(error, access, what, errorBody.text)
+    );
   } finally {
-    clearTimeout(timer);
+    deadline.dispose();
   }
 }
 
@@ -152,14 +160,7 @@ function statusOf(pod: V1Pod): string {
   return phase;
 }
 
-function describeListError(
-  error: unknown,
-  access: ListAccess,
-  what: string,
-  timeoutMs: number,
-  timedOut: boolean,
-  errorBody: string | null,
-): PodReadError {
+function describeListError(error: unknown, access: ListAccess, what: string, errorBody: string | null): PodReadError {
   const { server, description: via } = access;
   if (error instanceof ApiException) {
     const message = statusMessage(errorBody ?? bodyText(error.body));
@@ -179,12 +180,6 @@ function describeListError(
     return new PodReadError(
       'server',
       `the API server at ${server} answered ${error.code} when asked to ${what}${said}.`,
-    );
-  }
-  if (timedOut) {
-    return new PodReadError(
-      'timeout',
-      `the API server at ${server} did not answer within ${timeoutMs / 1000} s (${via}). Check the address, the VPN or the firewall.`,
     );
   }
   const code = systemCode(error);

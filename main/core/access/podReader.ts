@@ -16,6 +16,7 @@ import {
   type RequestContext,
   type V1Pod,
 } from '@kubernetes/client-node';
+import { DEFAULT_REACH_TIMEOUT_MS, startRequestDeadline, type ExpiredDeadline } from './requestDeadline';
 import type { ResolvedAccess } from './types';
 
 /**
@@ -77,24 +78,68 @@ export async function readPod(
   access: ResolvedAccess,
   namespace: string,
   name: string,
-  options: { timeoutMs?: number } = {},
+  options: ApiRequestTimeouts = {},
 ): Promise<PodInfo> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_POD_READ_TIMEOUT_MS;
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const deadline = startRequestDeadline(access.server, {
+    answerTimeoutMs: timeoutMs,
+    reachTimeoutMs: options.reachTimeoutMs,
+  });
   const errorBody: { text: string | null } = { text: null };
   try {
     const api = access.kubeConfig.makeApiClient(CoreV1Api);
     const pod = await api.readNamespacedPod(
       { name, namespace },
-      { middleware: [abortAndKeepErrorBody(controller.signal, errorBody)], middlewareMergeStrategy: 'append' },
+      { middleware: [abortAndKeepErrorBody(deadline.signal, errorBody)], middlewareMergeStrategy: 'append' },
     );
     return podInfo(pod, namespace, name);
   } catch (error) {
-    throw describeError(error, { access, namespace, name, timeoutMs, timedOut: controller.signal.aborted, errorBody });
+    throw describeError(error, {
+      access,
+      namespace,
+      name,
+      timeoutMs,
+      reachTimeoutMs: options.reachTimeoutMs,
+      expired: deadline.expired,
+      errorBody,
+    });
   } finally {
-    clearTimeout(timer);
+    deadline.dispose();
   }
+}
+
+/** Bounds for one request to the API server (requestDeadline.ts): reaching it, and its whole answer. */
+export interface ApiRequestTimeouts {
+  /** The whole request; each caller has its own default. */
+  timeoutMs?: number | undefined;
+  /** Reaching the server (TCP, TLS, the request sent); defaults to DEFAULT_REACH_TIMEOUT_MS. */
+  reachTimeoutMs?: number | undefined;
+}
+
+/**
+ * The error for a request that a deadline aborted, or null when none did. "Not reached" is 'unreachable' (the host
+ * drops packets: nothing else aimed at it will do better); "no answer in time" is 'timeout'.
+ */
+export function deadlineError(
+  expired: ExpiredDeadline | null,
+  access: Pick<ResolvedAccess, 'server' | 'description'>,
+  timeouts: { answerMs: number; reachMs: number | undefined },
+): PodReadError | null {
+  const { server, description: via } = access;
+  if (expired === 'reach') {
+    const reachMs = Math.min(timeouts.reachMs ?? DEFAULT_REACH_TIMEOUT_MS, timeouts.answerMs);
+    return new PodReadError(
+      'unreachable',
+      `cannot reach the API server at ${server}: no connection within ${reachMs / 1000} s (${via}). Check the address, the VPN or the firewall.`,
+    );
+  }
+  if (expired === 'answer') {
+    return new PodReadError(
+      'timeout',
+      `the API server at ${server} did not answer within ${timeouts.answerMs / 1000} s (${via}). Check the address, the VPN or the firewall.`,
+    );
+  }
+  return null;
 }
 
 /**
@@ -149,7 +194,8 @@ interface ErrorContext {
   namespace: string;
   name: string;
   timeoutMs: number;
-  timedOut: boolean;
+  reachTimeoutMs?: number | undefined;
+  expired: ExpiredDeadline | null;
   errorBody: { text: string | null };
 }
 
@@ -213,12 +259,11 @@ function describeError(error: unknown, context: ErrorContext): PodReadError {
     );
   }
 
-  if (context.timedOut) {
-    return new PodReadError(
-      'timeout',
-      `the API server at ${server} did not answer within ${context.timeoutMs / 1000} s (${via}). Check the address, the VPN or the firewall.`,
-    );
-  }
+  const expired = deadlineError(context.expired, access, {
+    answerMs: context.timeoutMs,
+    reachMs: context.reachTimeoutMs,
+  });
+  if (expired !== null) return expired;
   const code = systemCode(error);
   if (code !== null && TLS_TRUST_CODES.has(code)) {
     return new PodReadError(

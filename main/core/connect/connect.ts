@@ -6,7 +6,7 @@
 import type { ConnectionAttempt } from '../../../common/contract';
 import { CONNECTION_METHOD_LABELS, type ConnectionMethod } from '../../../common/pods';
 import type { PodConnectRecord } from '../store/types';
-import type { AttemptListener, ConnectContext, ConnectionMethodHandler, OpenedSession } from './types';
+import type { AttemptListener, ChainRun, ConnectContext, ConnectionMethodHandler, OpenedSession } from './types';
 
 export interface ConnectResult extends OpenedSession {
   method: ConnectionMethod;
@@ -49,6 +49,7 @@ export async function connect(
   now: () => number = Date.now,
 ): Promise<ConnectResult> {
   const attempts: ConnectionAttempt[] = [];
+  const run: ChainRun = { unreachableServers: new Map() };
   const publish = () => onAttempts(attempts.map((attempt) => ({ ...attempt })));
 
   for (const handler of methods) {
@@ -74,7 +75,7 @@ export async function connect(
     attempts.push(attempt);
     publish();
     try {
-      const opened = await handler.open(record, context);
+      const opened = await handler.open(record, context, run);
       attempt.durationMs = now() - attempt.startedAt;
       attempt.outcome = 'opened';
       attempt.detail = opened.target;

@@ -3,13 +3,14 @@
  * resolves its access (access/), picks the container the way kubectl does, and opens an exec session.
  */
 import type { KubeAccessMethod, AccessResolver, ResolvedAccess } from '../access';
-import { readPod } from '../access';
+import { PodReadError, readPod } from '../access';
+import { CONNECTION_METHOD_LABELS } from '../../../common/pods';
 import { listPods } from '../access/clusterReader';
 import { pickReadyPod } from '../clusters/podSelection';
 import { openKubeExecSession, shellCommand } from '../sessions/kubeExecSession';
 import type { PodConnectRecord } from '../store/types';
 import { MethodSkippedError } from './connect';
-import type { ConnectContext, ConnectionMethodHandler, OpenedSession } from './types';
+import type { ChainRun, ConnectContext, ConnectionMethodHandler, OpenedSession } from './types';
 
 /** The order the original design set; SSH comes after these. */
 export const KUBE_METHODS: readonly KubeAccessMethod[] = ['defaultKubeconfig', 'podKubeconfig', 'token', 'inCluster'];
@@ -19,8 +20,9 @@ export interface KubeMethodOptions {
   /** Overrides the exec session's keepalive (tests). */
   keepaliveIntervalMs?: number;
   /**
-   * Bounds each network step of an attempt (reading the pod; the exec upgrade). Defaults to the transports' own
-   * (8 s each); a refused connection or a 401 answers in milliseconds anyway, this only caps a silent host.
+   * Bounds each network step of an attempt (reading the pod; the exec upgrade). Defaults to the transports' own (pod
+   * read 10 s, exec upgrade 8 s). A silent host is cut short earlier by the pod read's reach deadline
+   * (access/requestDeadline.ts); a refused connection or a 401 answers in milliseconds anyway.
    */
   timeoutMs?: number;
 }
@@ -30,12 +32,31 @@ export function kubeMethod(method: KubeAccessMethod, options: KubeMethodOptions)
     method,
     skipReason: (record) =>
       record.podName || record.labelSelector ? null : 'no pod name or label selector in the record',
-    async open(record: PodConnectRecord, context: ConnectContext): Promise<OpenedSession> {
+    async open(record: PodConnectRecord, context: ConnectContext, run: ChainRun): Promise<OpenedSession> {
       const resolution = await options.resolver.resolve(method, record);
       if ('skip' in resolution) throw new MethodSkippedError(resolution.skip);
-      return openInPod(resolution.access, record, context, options);
+      const { access } = resolution;
+      const route = routeKey(access);
+      const foundBy = run.unreachableServers.get(route);
+      if (foundBy !== undefined) {
+        throw new MethodSkippedError(
+          `the API server at ${access.server} could not be reached a moment ago (${CONNECTION_METHOD_LABELS[foundBy]}); not waiting for it again`,
+        );
+      }
+      try {
+        return await openInPod(access, record, context, options);
+      } catch (error) {
+        if (error instanceof PodReadError && error.reason === 'unreachable') run.unreachableServers.set(route, method);
+        throw error;
+      }
     },
   };
+}
+
+/** The way to an API server: its URL, and the proxy in between when the kubeconfig names one (proxy-url). */
+function routeKey(access: ResolvedAccess): string {
+  const proxy = access.kubeConfig.getCurrentCluster()?.proxyUrl;
+  return proxy ? `${access.server} via ${proxy}` : access.server;
 }
 
 async function openInPod(

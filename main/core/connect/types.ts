@@ -33,12 +33,22 @@ export interface OpenedSession {
   kube?: KubeSessionTarget;
 }
 
+/**
+ * What one walk down the chain has learnt for the methods after it. Several methods often point at the same API server
+ * (the default kubeconfig, the record's kubeconfig and its token, all for one cluster); one that found the server
+ * unreachable spares the others from waiting for it again.
+ */
+export interface ChainRun {
+  /** Routes to API servers (routeKey in kubeMethod.ts) that could not be reached, with the method that found out. */
+  readonly unreachableServers: Map<string, ConnectionMethod>;
+}
+
 export interface ConnectionMethodHandler {
   readonly method: ConnectionMethod;
   /** Null when the method applies to this record; otherwise why it is skipped ("no SSH host in the record"). */
   skipReason(record: PodConnectRecord): string | null;
   /** Opens a shell or throws an Error whose message says why, in words a person can act on. */
-  open(record: PodConnectRecord, context: ConnectContext): Promise<OpenedSession>;
+  open(record: PodConnectRecord, context: ConnectContext, run: ChainRun): Promise<OpenedSession>;
 }
 
 export type AttemptListener = (attempts: readonly ConnectionAttempt[]) => void;

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionAttempt, PodRefreshResult, SessionEvent, SessionStatus } from '../../../common/contract';
 import type { PodView } from '../../../common/pods';
+import { DEFAULT_POD_READ_TIMEOUT_MS } from '../../../main/core/access/podReader';
+import { DEFAULT_REACH_TIMEOUT_MS } from '../../../main/core/access/requestDeadline';
 import { createTestCore, RecordingClient, type TestCore } from '../../harness/core';
 import { startKubeApiServer, type KubeApiServer } from '../../harness/kubeApiServer';
 import { findFreePort, startSshd, type SshdHarness } from '../../harness/sshd';
@@ -204,28 +206,43 @@ describe('fallback to SSH', () => {
     });
   });
 
-  it('within the bound when the cluster accepts connections but never answers', async (context) => {
+  it('from a silent cluster after the short reach deadline, waiting for it only once', async (context) => {
     if (skipReason()) return context.skip(skipReason()!);
     // A black hole on loopback: accepts TCP, never speaks TLS (like a host behind a dropping firewall).
     const silent = createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const port = (silent.address() as AddressInfo).port;
-    const boundMs = 1_000;
+    const silentUrl = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`;
     try {
-      const core = await newCore({}, undefined, { kubeTimeoutMs: boundMs });
+      // The default bounds: nothing here shortens them.
+      const core = await newCore();
+      // Two methods aim at the same silent server: the record's kubeconfig and its token.
       const pod = await save(
         core,
-        { podName: 'shell-pod', clusterHost: `https://127.0.0.1:${port}`, ...sshFields() },
-        { token: 'some-token' },
+        { podName: 'shell-pod', clusterHost: silentUrl, clusterCaData: kube!.caPem, ...sshFields() },
+        { token: 'some-token', kubeconfig: kube!.kubeconfig({ user: 'token' }).replaceAll(kube!.url, silentUrl) },
       );
       const started = Date.now();
       const { status } = await openAndSettle(core, pod.id);
-      expect(status.method).toBe('ssh');
-      const token = status.attempts.find((attempt) => attempt.method === 'token')!;
-      expect(token.detail).toMatch(/did not answer within 1 s/);
-      expect(token.durationMs).toBeGreaterThanOrEqual(boundMs - 50);
-      // The bound, plus SSH's own connect (tens of ms here) and a generous margin for a loaded machine.
-      expect(Date.now() - started).toBeLessThan(boundMs + 4_000);
+      const took = Date.now() - started;
+      expect(summary(status.attempts)).toEqual([
+        'defaultKubeconfig:skipped',
+        'podKubeconfig:failed',
+        'token:skipped',
+        'inCluster:skipped',
+        'ssh:opened',
+      ]);
+      const [, podKubeconfig, token] = status.attempts;
+      expect(podKubeconfig!.detail).toMatch(
+        new RegExp(
+          `^cannot reach the API server at ${silentUrl}: no connection within ${DEFAULT_REACH_TIMEOUT_MS / 1000} s`,
+        ),
+      );
+      expect(podKubeconfig!.durationMs).toBeGreaterThanOrEqual(DEFAULT_REACH_TIMEOUT_MS - 50);
+      expect(token!.detail).toBe(
+        `the API server at ${silentUrl} could not be reached a moment ago (pod's kubeconfig); not waiting for it again`,
+      );
+      // One reach deadline, then SSH: well inside one pod-read timeout, which is what a silent host used to cost.
+      expect(took).toBeLessThan(DEFAULT_POD_READ_TIMEOUT_MS);
     } finally {
       silent.close();
     }
