@@ -216,6 +216,19 @@ export interface HostKeyPrompt {
   keyType: string;
   /** OpenSSH style: "SHA256:" + unpadded base64. */
   fingerprint: string;
+  /**
+   * Keys of other types already trusted for this host. Not empty means the host is known, but the server did not show
+   * any of those keys this time: its keys were replaced, or this is not the same server. OpenSSH warns about it too.
+   */
+  otherKnownKeys: KnownHostKeyView[];
+}
+
+/** A trusted host key, for people: type, fingerprint and where it is recorded. */
+export interface KnownHostKeyView {
+  keyType: string;
+  fingerprint: string;
+  /** "~/.ssh/known_hosts (line 3)" or "Podterm's known hosts". */
+  source: string;
 }
 
 /** Where a Kubernetes exec session landed, so the tab can offer the pod's other containers. */

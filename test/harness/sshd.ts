@@ -54,6 +54,11 @@ export interface SshdHarness {
   passwordSkipReason: string | null;
   /** "[127.0.0.1]:port ssh-ed25519 AAAA…": a known_hosts line for this server. */
   knownHostsLine: string;
+  /**
+   * The server's second host key, of another type (ecdsa-sha2-nistp256), as servers that kept an older key type have.
+   * Clients asking in their default order get the ed25519 key above.
+   */
+  secondHostKey: { keyType: string; blob: Buffer; knownHostsLine: string };
   /** The temp dir holding config, keys and log; removed by stop(). */
   dir: string;
   /** sshd's log (LogLevel DEBUG1, so every authentication request is recorded). */
@@ -181,10 +186,12 @@ export async function startSshd(): Promise<SshdHarness | null> {
     await mkdir(PRIVSEP_DIR, { recursive: true }).catch(() => undefined);
 
     const hostKeyPath = join(dir, 'ssh_host_ed25519_key');
+    const secondHostKeyPath = join(dir, 'ssh_host_ecdsa_key');
     const clientKeyPath = join(dir, 'client_ed25519');
     const encryptedKeyPath = join(dir, 'client_ed25519_encrypted');
     await Promise.all([
       generateKey(hostKeyPath, '', 'podterm-test-host'),
+      run(SSH_KEYGEN, ['-q', '-t', 'ecdsa', '-b', '256', '-N', '', '-C', 'podterm-test-host', '-f', secondHostKeyPath]),
       generateKey(clientKeyPath, '', 'podterm-test-client'),
       generateKey(encryptedKeyPath, KEY_PASSPHRASE, 'podterm-test-client-encrypted'),
     ]);
@@ -202,6 +209,7 @@ export async function startSshd(): Promise<SshdHarness | null> {
       `Port ${port}`,
       'ListenAddress 127.0.0.1',
       `HostKey ${hostKeyPath}`,
+      `HostKey ${secondHostKeyPath}`,
       `AuthorizedKeysFile ${authorizedKeysPath}`,
       `PidFile ${pidPath}`,
       'UsePAM no',
@@ -236,6 +244,7 @@ export async function startSshd(): Promise<SshdHarness | null> {
     }
 
     const hostPublic = parsePublicKeyLine(await readFile(`${hostKeyPath}.pub`, 'utf8'));
+    const secondPublic = parsePublicKeyLine(await readFile(`${secondHostKeyPath}.pub`, 'utf8'));
     const { stdout: fingerprintLine } = await run(SSH_KEYGEN, ['-l', '-E', 'sha256', '-f', `${hostKeyPath}.pub`]);
     const hostFingerprint = fingerprintLine.split(/\s+/)[1] ?? '';
     const password = await preparePasswordUser();
@@ -280,6 +289,11 @@ export async function startSshd(): Promise<SshdHarness | null> {
       passwordUser: password.user,
       passwordSkipReason: password.reason,
       knownHostsLine: `[127.0.0.1]:${port} ${hostPublic.keyType} ${hostPublic.base64}`,
+      secondHostKey: {
+        keyType: secondPublic.keyType,
+        blob: secondPublic.blob,
+        knownHostsLine: `[127.0.0.1]:${port} ${secondPublic.keyType} ${secondPublic.base64}`,
+      },
       dir,
       logPath,
       readLog: () => readFile(logPath, 'utf8'),

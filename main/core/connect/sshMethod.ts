@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createHostKeyVerifier } from '../sessions/hostKeys';
+import { createHostKeyVerifier, knownHostKeyTypes } from '../sessions/hostKeys';
 import { openSshSession, type SshSessionOptions } from '../sessions/sshSession';
 import type { KnownHostRepository, PodConnectRecord } from '../store/types';
 import type { ConnectContext, ConnectionMethodHandler, OpenedSession } from './types';
@@ -43,6 +43,11 @@ export function sshMethod(options: SshMethodOptions): ConnectionMethodHandler {
           store: options.knownHosts,
           prompt: (prompt) => context.promptHostKey(prompt),
         }),
+        preferHostKeyTypes: await knownHostKeyTypes(
+          { knownHostsFiles, store: options.knownHosts },
+          host,
+          record.sshPort,
+        ),
         signal: context.signal,
       });
       return { session, target };

@@ -192,6 +192,40 @@ async function readKnownHostsFile(file: string, host: string, port: number): Pro
   }
 }
 
+type KnownKeySources = Pick<HostKeyVerifierOptions, 'knownHostsFiles' | 'store'>;
+
+/** Host names are case-insensitive (OpenSSH lowercases them too), so the store sees one spelling. */
+const storeHostName = (host: string) => host.toLowerCase();
+
+/** Every key the files and the store hold for host:port, revoked ones included. */
+async function knownKeys(sources: KnownKeySources, host: string, port: number): Promise<KnownKey[]> {
+  const name = knownHostsName(host, port);
+  const known: KnownKey[] = [];
+  for (const file of sources.knownHostsFiles) {
+    const text = await readKnownHostsFile(file, host, port);
+    if (text !== null) known.push(...keysForHostInFile(text, file, name));
+  }
+  for (const entry of sources.store.find(storeHostName(host), port)) {
+    known.push({ keyType: entry.keyType, key: Buffer.from(entry.key), source: { kind: 'store' }, revoked: false });
+  }
+  return known;
+}
+
+/**
+ * The key types already trusted for host:port, in the order found, to ask the server for one of those first (as
+ * OpenSSH does): a server with several host keys then shows the one we know instead of a newer type nobody has seen,
+ * which would otherwise be an unknown-key question for a host the user trusts. Empty when nothing is known, or when
+ * the files cannot be read (the verifier then refuses with the reason).
+ */
+export async function knownHostKeyTypes(sources: KnownKeySources, host: string, port: number): Promise<string[]> {
+  try {
+    const trusted = (await knownKeys(sources, host, port)).filter((entry) => !entry.revoked);
+    return [...new Set(trusted.map((entry) => entry.keyType))];
+  } catch {
+    return [];
+  }
+}
+
 /**
  * Builds the host-key check sshSession runs before sending any credential. Known key → allowed silently; revoked key,
  * or a known host with a different key of the same type → refused without asking; unknown → the user decides.
@@ -207,16 +241,8 @@ export function createHostKeyVerifier(options: HostKeyVerifierOptions): VerifyHo
       throw new HostKeyError('malformed', host, port, `The SSH server at ${name} sent a malformed host key; refused.`);
     }
 
-    const known: KnownKey[] = [];
-    for (const file of knownHostsFiles) {
-      const text = await readKnownHostsFile(file, host, port);
-      if (text !== null) known.push(...keysForHostInFile(text, file, name));
-    }
-    // Host names are case-insensitive (OpenSSH lowercases them too), so the store sees one spelling.
-    const storeHost = host.toLowerCase();
-    for (const entry of store.find(storeHost, port)) {
-      known.push({ keyType: entry.keyType, key: Buffer.from(entry.key), source: { kind: 'store' }, revoked: false });
-    }
+    const known = await knownKeys({ knownHostsFiles, store }, host, port);
+    const storeHost = storeHostName(host);
 
     const sameKey = known.filter((entry) => entry.keyType === keyType && entry.key.equals(key));
     const revoked = sameKey.find((entry) => entry.revoked);
@@ -246,7 +272,15 @@ export function createHostKeyVerifier(options: HostKeyVerifierOptions): VerifyHo
       );
     }
 
-    const decision: unknown = await prompt({ host, port, keyType, fingerprint: presentedFingerprint });
+    // Only keys of other types are left here (a same-type key would have matched or been refused as changed above).
+    const otherKnownKeys = known
+      .filter((entry) => !entry.revoked)
+      .map((entry) => ({
+        keyType: entry.keyType,
+        fingerprint: fingerprintSha256(entry.key),
+        source: describeSource(entry.source),
+      }));
+    const decision: unknown = await prompt({ host, port, keyType, fingerprint: presentedFingerprint, otherKnownKeys });
     // The answer crossed a process boundary; anything but a known decision counts as "no".
     const safeDecision: HostKeyDecision = HOST_KEY_DECISIONS.includes(decision as HostKeyDecision)
       ? (decision as HostKeyDecision)

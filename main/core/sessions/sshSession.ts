@@ -8,7 +8,15 @@
  * authentication after its host verifier approves the key.
  */
 import ssh2 from 'ssh2';
-import type { AnyAuthMethod, AuthHandlerMiddleware, ClientChannel, ClientErrorExtensions, ParsedKey } from 'ssh2';
+import type {
+  AnyAuthMethod,
+  AuthHandlerMiddleware,
+  ClientChannel,
+  ClientErrorExtensions,
+  ConnectConfig,
+  ParsedKey,
+  ServerHostKeyAlgorithm,
+} from 'ssh2';
 import type { TerminalSize } from '../../../common/contract';
 import { HostKeyError, hostKeyType, type VerifyHostKey } from './hostKeys';
 import { SessionEvents } from './sessionEvents';
@@ -51,6 +59,11 @@ export interface SshSessionOptions {
    * reject to refuse. Usually the function built by createHostKeyVerifier.
    */
   verifyHostKey: VerifyHostKey;
+  /**
+   * Host key types to ask the server for first, e.g. the types known_hosts holds for it (knownHostKeyTypes in
+   * hostKeys.ts). The rest of ssh2's list follows, so an unknown server still negotiates as usual.
+   */
+  preferHostKeyTypes?: readonly string[];
   /** Defaults to DEFAULT_READY_TIMEOUT_MS. The clock stops while verifyHostKey is waiting for the user. */
   readyTimeoutMs?: number;
   /** Aborts connecting (not an open session: close that instead). */
@@ -388,6 +401,7 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
         username,
         authHandler,
         hostVerifier,
+        ...hostKeyAlgorithms(options.preferHostKeyTypes ?? []),
         // ssh2's own ready timeout would also count the minutes a person spends on the host-key prompt; ours does not.
         readyTimeout: 0,
         keepaliveInterval: KEEPALIVE_INTERVAL_MS,
@@ -520,4 +534,25 @@ class SshTerminalSession implements TerminalSession {
     if ((await Promise.race([closed, timedOut])) === 'timeout') this.client.destroy();
     clearTimeout(timeout);
   }
+}
+
+/**
+ * The host key algorithms that stand for each key type in known_hosts: an RSA key is signed with SHA-2 today (RFC
+ * 8332) and with SHA-1 by old servers; the other types name their own algorithm. Types ssh2 cannot verify are left out.
+ */
+const HOST_KEY_ALGORITHMS_BY_TYPE: Readonly<Record<string, readonly ServerHostKeyAlgorithm[]>> = {
+  'ssh-ed25519': ['ssh-ed25519'],
+  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
+  'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
+  'ecdsa-sha2-nistp521': ['ecdsa-sha2-nistp521'],
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+};
+
+/** ssh2's algorithm option moving the preferred types' algorithms to the front of its default list (empty: no change). */
+function hostKeyAlgorithms(preferTypes: readonly string[]): Pick<ConnectConfig, 'algorithms'> {
+  const preferred = [...new Set(preferTypes.flatMap((type) => HOST_KEY_ALGORITHMS_BY_TYPE[type] ?? []))];
+  if (preferred.length === 0) return {};
+  // ssh2 applies the keys in insertion order: take them out of its default list, then put them first, in our order
+  // (its prepend alone skips what the list already has, so it cannot move them).
+  return { algorithms: { serverHostKey: { remove: preferred, prepend: preferred, append: [] } } };
 }

@@ -16,6 +16,7 @@ import {
   fingerprintSha256,
   HostKeyChangedError,
   HostKeyError,
+  knownHostKeyTypes,
   type HostKeyQuestion,
 } from '../../../main/core/sessions/hostKeys';
 import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../../../main/core/secrets/fileKeySecretBox';
@@ -94,7 +95,10 @@ describe.skipIf(sshd === null)('host-key verification against a real sshd', () =
   const name = `[127.0.0.1]:${server.port}`;
 
   /** Connects with key auth and the given verifier; closes the session if it opened. */
-  async function connect(verifyHostKey: Parameters<typeof openSshSession>[0]['verifyHostKey']) {
+  async function connect(
+    verifyHostKey: Parameters<typeof openSshSession>[0]['verifyHostKey'],
+    preferHostKeyTypes: string[] = [],
+  ) {
     const session = await openSshSession({
       host: server.host,
       port: server.port,
@@ -102,6 +106,7 @@ describe.skipIf(sshd === null)('host-key verification against a real sshd', () =
       auth: { kind: 'privateKey', privateKey: server.clientKeyText },
       size: { cols: 80, rows: 24 },
       verifyHostKey,
+      preferHostKeyTypes,
     });
     await session.close();
   }
@@ -142,7 +147,13 @@ describe.skipIf(sshd === null)('host-key verification against a real sshd', () =
     const error = await connectError(verify);
 
     expect(questions).toEqual([
-      { host: '127.0.0.1', port: server.port, keyType: 'ssh-ed25519', fingerprint: server.hostFingerprint },
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        keyType: 'ssh-ed25519',
+        fingerprint: server.hostFingerprint,
+        otherKnownKeys: [],
+      },
     ]);
     // The server had seen the connection but no authentication request when the user was asked…
     expect(logAtPrompt).toContain('Connection from 127.0.0.1');
@@ -157,6 +168,67 @@ describe.skipIf(sshd === null)('host-key verification against a real sshd', () =
     expect(after).not.toContain('userauth-request');
     expect(after).not.toContain('Accepted');
     expect(store.entries.size).toBe(0);
+  });
+
+  it('asks the server for a key type it is known by, so a host known by its older key type is not a question', async () => {
+    const sources = {
+      knownHostsFiles: [await knownHostsFile(`${server.secondHostKey.knownHostsLine}\n`)],
+      store: new MapKnownHosts(),
+    };
+    const types = await knownHostKeyTypes(sources, server.host, server.port);
+    expect(types).toEqual(['ecdsa-sha2-nistp256']);
+    // Control: in ssh2's default order the server shows its ed25519 key, which that file does not know.
+    const { questions, prompt } = promptAnswering('cancel');
+    await connectError(createHostKeyVerifier({ ...sources, prompt }));
+    expect(questions.map((question) => question.keyType)).toEqual(['ssh-ed25519']);
+    // The question says the host is known by another key, and where: OpenSSH warns about this case too.
+    expect(questions[0]!.otherKnownKeys).toEqual([
+      {
+        keyType: 'ecdsa-sha2-nistp256',
+        fingerprint: fingerprintSha256(server.secondHostKey.blob),
+        source: `${sources.knownHostsFiles[0]} (line 1)`,
+      },
+    ]);
+    // Asking for the known type first: the server shows its ECDSA key, trusted without a question.
+    await connect(createHostKeyVerifier({ ...sources, prompt: neverPrompt }), types);
+  });
+
+  it('still negotiates when the server has none of the preferred types, and says which key was known', async () => {
+    // known_hosts holds an RSA key for the host; this server has no RSA key (keys replaced, or another server).
+    const rsaKeyPath = join(dir, 'other_rsa_host_key');
+    await run('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', rsaKeyPath]);
+    const rsaBase64 = (await readFile(`${rsaKeyPath}.pub`, 'utf8')).split(' ')[1]!;
+    const rsaBlob = Buffer.from(rsaBase64, 'base64');
+    const sources = {
+      knownHostsFiles: [await knownHostsFile(`${name} ssh-rsa ${rsaBase64}\n`)],
+      store: new MapKnownHosts(),
+    };
+    const types = await knownHostKeyTypes(sources, server.host, server.port);
+    expect(types).toEqual(['ssh-rsa']);
+    const { questions, prompt } = promptAnswering('acceptOnce');
+    await connect(createHostKeyVerifier({ ...sources, prompt }), types);
+    expect(questions).toHaveLength(1);
+    expect(questions[0]).toMatchObject({
+      keyType: 'ssh-ed25519',
+      otherKnownKeys: [
+        {
+          keyType: 'ssh-rsa',
+          fingerprint: fingerprintSha256(rsaBlob),
+          source: `${sources.knownHostsFiles[0]} (line 1)`,
+        },
+      ],
+    });
+  });
+
+  it('prefers nothing for a host it does not know, or knows only by a revoked key', async () => {
+    const revoked = await knownHostsFile(`@revoked ${server.secondHostKey.knownHostsLine}\n`);
+    const store = new MapKnownHosts();
+    expect(await knownHostKeyTypes({ knownHostsFiles: [], store }, server.host, server.port)).toEqual([]);
+    expect(await knownHostKeyTypes({ knownHostsFiles: [revoked], store }, server.host, server.port)).toEqual([]);
+    store.remember('127.0.0.1', server.port, 'ssh-ed25519', server.hostPublicKey);
+    expect(await knownHostKeyTypes({ knownHostsFiles: [revoked], store }, server.host, server.port)).toEqual([
+      'ssh-ed25519',
+    ]);
   });
 
   it('acceptOnce allows this connection only and stores nothing', async () => {

@@ -2,6 +2,8 @@
  * A saved record → the core → the connect chain → a real OpenSSH sshd → our data pipe → a recording "renderer".
  * This is the whole main-side data path with nothing stubbed but the window itself.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionEvent, SessionStatus } from '../../../common/contract';
 import type { PodView } from '../../../common/pods';
@@ -118,6 +120,50 @@ describe('sessions through the core against a real sshd', () => {
     const end = await client.waitFor(() => endOf(client.events.get(sessionId)));
     expect(end.end).toEqual({ kind: 'exited', code: 3, signal: null });
     expect(statusOf(client.events.get(sessionId))?.attempts.filter((a) => a.outcome !== 'skipped')).toHaveLength(1);
+  });
+
+  it('opens without a question when ~/.ssh/known_hosts knows the server by its other key type', async (context) => {
+    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    // A fresh home whose known_hosts has only the server's ECDSA key (as after years of `ssh` to it), while ssh2
+    // would ask for ed25519 first.
+    const core = await createTestCore();
+    try {
+      await mkdir(join(core.home, '.ssh'), { recursive: true });
+      await writeFile(join(core.home, '.ssh', 'known_hosts'), `${sshd.secondHostKey.knownHostsLine}\n`);
+      const client = new RecordingClient();
+      const saved = await core.core.dispatch(
+        'pods.save',
+        {
+          fields: {
+            name: 'known by ECDSA',
+            sshHost: sshd.host,
+            sshPort: sshd.port,
+            sshUser: sshd.keyUser,
+            sshAuthKind: 'privateKeyText',
+          },
+          secrets: { sshPrivateKey: sshd.clientKeyText },
+        },
+        client,
+      );
+      if (!saved.ok) throw new Error(saved.error.message);
+      const opened = await core.core.dispatch(
+        'sessions.open',
+        { podId: (saved.result as PodView).id, size: { cols: 80, rows: 24 } },
+        client,
+      );
+      if (!opened.ok) throw new Error(opened.error.message);
+      const sessionId = (opened.result as { sessionId: number }).sessionId;
+      const status = await client.waitFor(() => {
+        const current = statusOf(client.events.get(sessionId));
+        expect(current?.phase).not.toBe('awaitingHostKey');
+        expect(current?.phase).not.toBe('failed');
+        return current?.phase === 'connected' ? current : undefined;
+      });
+      expect(status.method).toBe('ssh');
+      await core.core.dispatch('sessions.close', { sessionId }, client);
+    } finally {
+      await core.cleanup();
+    }
   });
 
   it('reports a wrong password as a failed connection with the reason, and keeps the record intact', async (context) => {

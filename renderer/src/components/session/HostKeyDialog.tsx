@@ -21,16 +21,35 @@ export function HostKeyDialog({ prompt, busy, active, onAnswer }: HostKeyDialogP
     if (active) cancel.current?.focus();
   }, [active, prompt.promptId]);
   const titleId = `host-key-${prompt.promptId}`;
+  const knownByOtherKey = prompt.otherKnownKeys.length > 0;
   return (
     <div className="session-card host-key" role="dialog" aria-labelledby={titleId}>
       <div className="session-card-title" id={titleId}>
         <KeyIcon />
-        Unknown host key
+        {knownByOtherKey ? 'New type of host key' : 'Unknown host key'}
       </div>
-      <p className="session-card-text">
-        Podterm has not connected to this host before. Compare the fingerprint with the one the host’s owner gave you;
-        no credentials are sent until you accept.
-      </p>
+      {knownByOtherKey ? (
+        <>
+          <p className="session-card-text host-key-warning">
+            This host is known by another key, but it did not show that key this time. Its keys may have been replaced,
+            or this may not be the same server. Check the new fingerprint with the host’s owner before you accept; no
+            credentials are sent until you do.
+          </p>
+          <ul className="host-key-known">
+            {prompt.otherKnownKeys.map((known) => (
+              <li key={`${known.keyType} ${known.fingerprint} ${known.source}`}>
+                Known: <span className="mono">{known.keyType}</span>{' '}
+                <span className="mono fingerprint">{known.fingerprint}</span> in {known.source}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <p className="session-card-text">
+          Podterm has not connected to this host before. Compare the fingerprint with the one the host’s owner gave you;
+          no credentials are sent until you accept.
+        </p>
+      )}
       <dl className="host-key-facts">
         <dt>Host</dt>
         <dd className="mono">
