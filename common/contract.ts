@@ -30,6 +30,11 @@ export {
 
 /** xterm.js refuses sizes below 1; above 1000 columns or rows is a bug upstream, not a screen. */
 export const MAX_TERMINAL_DIMENSION = 1000;
+/** RFC 4256 sets no limit; real servers ask one to three questions at a time. */
+export const MAX_AUTH_PROMPTS = 16;
+/** As long as the longest password the pod form accepts. */
+export const MAX_AUTH_ANSWER_CHARS = 4096;
+
 /** One paste or keystroke batch; larger pastes are split by the renderer. */
 export const MAX_INPUT_CHARS = 256 * 1024;
 
@@ -140,6 +145,22 @@ export const requests = {
       .strict(),
   ),
   /**
+   * The user's answers to the SSH server's questions (keyboard-interactive: a password, a one-time code), in prompt
+   * order; null cancels. Secrets: never logged, never stored.
+   */
+  'sessions.answerAuth': request<{ accepted: boolean }>().with(
+    z
+      .object({
+        sessionId: sessionIdSchema,
+        promptId: z.string().min(1).max(64),
+        answers: z
+          .array(z.string().max(MAX_AUTH_ANSWER_CHARS, { message: 'an answer is at most 4096 characters' }))
+          .max(MAX_AUTH_PROMPTS, { message: 'too many answers' })
+          .nullable(),
+      })
+      .strict(),
+  ),
+  /**
    * Starts writing the session's OUTPUT to an asciicast v2 file in <dataDir>/recordings (keystrokes are never
    * recorded, so a password typed at a prompt that does not echo it is not in the file). Answers the file's path.
    */
@@ -240,7 +261,23 @@ export interface KubeSessionTarget {
   containers: string[];
 }
 
-export type SessionPhase = 'connecting' | 'awaitingHostKey' | 'connected' | 'ended';
+/**
+ * The SSH server asks the user something before it lets them in (keyboard-interactive authentication): the account
+ * password when Podterm has none saved, a one-time code after the key was accepted, a PAM question.
+ */
+export interface AuthPrompt {
+  promptId: string;
+  /** "alice@bastion.example.com:22". */
+  target: string;
+  /** The server's name for the exchange, else a generic title ("Password", "Keyboard-interactive"). */
+  title: string;
+  /** The server's instructions, possibly empty. */
+  instructions: string;
+  /** One input each; echo false means the answer is secret (shown as dots). At most MAX_AUTH_PROMPTS. */
+  prompts: Array<{ prompt: string; echo: boolean }>;
+}
+
+export type SessionPhase = 'connecting' | 'awaitingHostKey' | 'awaitingAuth' | 'connected' | 'ended';
 
 export interface SessionStatus {
   phase: SessionPhase;
@@ -250,6 +287,7 @@ export interface SessionStatus {
   /** Where it is connected, e.g. "root@10.0.0.5:22" or "prod/api-7d9f (container app)". */
   target: string | null;
   hostKeyPrompt: HostKeyPrompt | null;
+  authPrompt: AuthPrompt | null;
   /** Set once a Kubernetes exec session opened. */
   kube: KubeSessionTarget | null;
 }

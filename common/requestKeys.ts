@@ -17,6 +17,7 @@ export const REQUEST_KEYS = [
   'sessions.open',
   'sessions.close',
   'sessions.answerHostKey',
+  'sessions.answerAuth',
   'sessions.startRecording',
   'sessions.stopRecording',
   'settings.get',

@@ -52,6 +52,9 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
       sessionId: sessions.open(podId, size, client, container ?? null),
     }),
     'sessions.close': async ({ sessionId }, client) => ({ closed: await sessions.close(sessionId, client) }),
+    'sessions.answerAuth': async ({ sessionId, promptId, answers }, client) => ({
+      accepted: sessions.answerAuth(sessionId, promptId, answers, client),
+    }),
     'sessions.answerHostKey': async ({ sessionId, promptId, decision }, client) => ({
       accepted: sessions.answerHostKey(sessionId, promptId, decision, client),
     }),

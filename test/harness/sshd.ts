@@ -5,7 +5,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
-import { access, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,24 @@ const PASSWORD_USER = 'podterm-test';
 const PASSWORD_USER_PASSWORD = 'podterm-test-Pw-3141';
 /** Arbitrary, but not a word a shell prints by accident, so a test can assert it never appears in output or errors. */
 const KEY_PASSPHRASE = 'podterm-passphrase-2718';
+/** The PAM service the keyboard-interactive server uses (sshd takes it from the name it was started by). */
+const PAM_SERVICE = 'podterm-test-kbdint';
+const PAM_CONFIG_DIR = '/etc/pam.d';
+/** Where Debian (by architecture) and other distributions keep pam_unix. */
+const PAM_UNIX_MODULES = [
+  `/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu/security/pam_unix.so`,
+  '/usr/lib64/security/pam_unix.so',
+  '/lib/security/pam_unix.so',
+];
+/** Asks for the account password ("Password: ") and nothing else; no session modules that containers cannot run. */
+const PAM_SERVICE_CONFIG = [
+  "# Podterm's SSH tests (test/harness/sshd.ts): the account password over keyboard-interactive. Safe to delete.",
+  'auth     required pam_unix.so',
+  'account  required pam_permit.so',
+  'session  required pam_permit.so',
+  'password required pam_deny.so',
+  '',
+].join('\n');
 /** sshd daemonises in milliseconds; 10 s covers a loaded 2-core CI box without hiding a server that never starts. */
 const START_TIMEOUT_MS = 10_000;
 /** sshd's RekeyLimit: small, so tests moving a few MB see several key re-exchanges. */
@@ -156,7 +174,18 @@ async function preparePasswordUser(): Promise<{
       : `not running as root and the local user ${PASSWORD_USER} does not exist (create it to run password tests)`;
     return { user: null, reason };
   }
-  if (!userExists) await run('useradd', ['-m', '-s', '/bin/bash', PASSWORD_USER]);
+  if (!userExists) {
+    // Test files start their servers in parallel: another one may have created the account a moment ago.
+    await run('useradd', ['-m', '-s', '/bin/bash', PASSWORD_USER]).catch(async (error: unknown) => {
+      if (
+        !(await run('id', ['-u', PASSWORD_USER]).then(
+          () => true,
+          () => false,
+        ))
+      )
+        throw error;
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     const child = spawn('chpasswd', [], { stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';
@@ -175,12 +204,32 @@ async function preparePasswordUser(): Promise<{
  * or when not running as root and sshd cannot start; callers skip their tests with that reason. As root, a server that
  * fails to start is an error, not a skip.
  */
-export async function startSshd(): Promise<SshdHarness | null> {
+export interface SshdOptions {
+  /**
+   * Log in through PAM's questions instead (keyboard-interactive, as servers with PasswordAuthentication off do): the
+   * password method is off, and the server takes either the account password over keyboard-interactive alone, or a
+   * key followed by the account password (a second factor). Needs root, to install the PAM service file.
+   */
+  keyboardInteractive?: boolean;
+}
+
+export async function startSshd(options: SshdOptions = {}): Promise<SshdHarness | null> {
   if (!(await exists(SSHD))) {
     console.warn(`SSH tests skipped: ${SSHD} is missing (apt-get install -y openssh-server)`);
     return null;
   }
   const isRoot = process.getuid?.() === 0;
+  if (options.keyboardInteractive) {
+    const reason = !isRoot
+      ? 'not running as root, so the PAM service for keyboard-interactive logins cannot be installed'
+      : !(await Promise.all(PAM_UNIX_MODULES.map(exists))).includes(true)
+        ? `pam_unix.so is not in ${PAM_UNIX_MODULES.join(', ')} (apt-get install -y libpam-modules)`
+        : null;
+    if (reason) {
+      console.warn(`SSH keyboard-interactive tests skipped: ${reason}`);
+      return null;
+    }
+  }
   const dir = await mkdtemp(join(tmpdir(), 'podterm-sshd-'));
   try {
     await mkdir(PRIVSEP_DIR, { recursive: true }).catch(() => undefined);
@@ -200,6 +249,12 @@ export async function startSshd(): Promise<SshdHarness | null> {
       [clientKeyPath, encryptedKeyPath].map((path) => readFile(`${path}.pub`, 'utf8')),
     );
     await writeFile(authorizedKeysPath, publicKeys.join(''), { mode: 0o600 });
+    if (options.keyboardInteractive) {
+      // sshd reads authorized_keys as the user logging in: let the password account reach it (public keys only;
+      // the private keys in the directory stay 0600).
+      await chmod(dir, 0o711);
+      await chmod(authorizedKeysPath, 0o644);
+    }
 
     const port = await findFreePort();
     const configPath = join(dir, 'sshd_config');
@@ -212,11 +267,17 @@ export async function startSshd(): Promise<SshdHarness | null> {
       `HostKey ${secondHostKeyPath}`,
       `AuthorizedKeysFile ${authorizedKeysPath}`,
       `PidFile ${pidPath}`,
-      'UsePAM no',
+      ...(options.keyboardInteractive
+        ? [
+            'UsePAM yes',
+            'PasswordAuthentication no',
+            'KbdInteractiveAuthentication yes',
+            // Either the password through PAM's question, or a key and then that question (a second factor).
+            'AuthenticationMethods keyboard-interactive publickey,keyboard-interactive',
+          ]
+        : ['UsePAM no', 'PasswordAuthentication yes', 'KbdInteractiveAuthentication no']),
       // The temp dir is world-readable under /tmp; StrictModes would refuse its authorized_keys.
       'StrictModes no',
-      'PasswordAuthentication yes',
-      'KbdInteractiveAuthentication no',
       'PubkeyAuthentication yes',
       'PermitRootLogin yes',
       'PrintMotd no',
@@ -231,7 +292,14 @@ export async function startSshd(): Promise<SshdHarness | null> {
     await writeFile(configPath, config);
 
     try {
-      await run(SSHD, ['-f', configPath, '-E', logPath]);
+      // sshd names its PAM service after the name it was started by; a link gives these tests their own service.
+      let sshdPath = SSHD;
+      if (options.keyboardInteractive) {
+        sshdPath = join(dir, PAM_SERVICE);
+        await symlink(SSHD, sshdPath);
+        await writeFile(join(PAM_CONFIG_DIR, PAM_SERVICE), PAM_SERVICE_CONFIG);
+      }
+      await run(sshdPath, ['-f', configPath, '-E', logPath]);
       await waitUntil('sshd to write its pid file', () => exists(pidPath));
       await waitUntil(`sshd to answer on 127.0.0.1:${port}`, () => speaksSsh(port));
     } catch (error) {

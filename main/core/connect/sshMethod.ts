@@ -48,6 +48,7 @@ export function sshMethod(options: SshMethodOptions): ConnectionMethodHandler {
           host,
           record.sshPort,
         ),
+        askUser: (challenge) => context.promptAuth({ ...challenge, target }),
         signal: context.signal,
       });
       return { session, target };
@@ -64,10 +65,8 @@ async function sshAuth(
   const passphrase = record.secrets.sshPassphrase ?? undefined;
   switch (record.sshAuthKind) {
     case 'password':
-      if (!record.secrets.sshPassword) {
-        throw new Error(`No SSH password is saved for ${target}: edit the record and enter one.`);
-      }
-      return { kind: 'password', password: record.secrets.sshPassword };
+      // Nothing saved: the tab asks when the server wants it, and the answer is used for this login only.
+      return { kind: 'password', password: record.secrets.sshPassword ?? null };
     case 'privateKeyText':
       if (!record.secrets.sshPrivateKey) {
         throw new Error(`No SSH private key is saved for ${target}: edit the record and paste the key.`);

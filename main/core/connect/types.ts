@@ -3,6 +3,7 @@
  * the record's kubeconfig, token auth, in-cluster config, SSH); the chain in connect.ts tries them in order.
  */
 import type {
+  AuthPrompt,
   ConnectionAttempt,
   HostKeyDecision,
   HostKeyPrompt,
@@ -23,6 +24,8 @@ export interface ConnectContext {
   signal: AbortSignal;
   /** Asks the user about an unknown SSH host key; resolves with their decision (cancel when the tab closes). */
   promptHostKey(prompt: Omit<HostKeyPrompt, 'promptId'>): Promise<HostKeyDecision>;
+  /** Asks the user the SSH server's login questions; resolves with the answers, or null (cancelled, tab closed). */
+  promptAuth(prompt: Omit<AuthPrompt, 'promptId'>): Promise<string[] | null>;
 }
 
 export interface OpenedSession {

@@ -25,6 +25,11 @@ interface PendingHostKey {
   resolve(decision: HostKeyDecision): void;
 }
 
+interface PendingAuth {
+  promptId: string;
+  resolve(answers: string[] | null): void;
+}
+
 interface ManagedSession {
   id: number;
   podId: string;
@@ -38,6 +43,7 @@ interface ManagedSession {
   terminal: TerminalSession | null;
   pipe: SessionDataPipe | null;
   pendingHostKey: PendingHostKey | null;
+  pendingAuth: PendingAuth | null;
   ended: boolean;
 }
 
@@ -77,11 +83,20 @@ export class SessionManager {
       client,
       stream,
       size,
-      status: { phase: 'connecting', attempts: [], method: null, target: null, hostKeyPrompt: null, kube: null },
+      status: {
+        phase: 'connecting',
+        attempts: [],
+        method: null,
+        target: null,
+        hostKeyPrompt: null,
+        authPrompt: null,
+        kube: null,
+      },
       abort: new AbortController(),
       terminal: null,
       pipe: null,
       pendingHostKey: null,
+      pendingAuth: null,
       ended: false,
     };
     this.sessions.set(id, session);
@@ -97,6 +112,17 @@ export class SessionManager {
     if (!session) return false;
     await this.end(session, { kind: 'closed' });
     return true;
+  }
+
+  /** The user's answers to the SSH server's questions (null: cancel). They go to the server and are kept nowhere. */
+  answerAuth(sessionId: number, promptId: string, answers: string[] | null, client: ClientConnection): boolean {
+    const session = this.owned(sessionId, client);
+    const pending = session?.pendingAuth;
+    if (!session || !pending || pending.promptId !== promptId) return false;
+    session.pendingAuth = null;
+    this.update(session, { phase: 'connecting', authPrompt: null });
+    pending.resolve(answers);
+    return answers !== null;
   }
 
   answerHostKey(sessionId: number, promptId: string, decision: HostKeyDecision, client: ClientConnection): boolean {
@@ -182,11 +208,17 @@ export class SessionManager {
               session.pendingHostKey = { promptId, resolve };
               this.update(session, { phase: 'awaitingHostKey', hostKeyPrompt: { ...prompt, promptId } });
             }),
+          promptAuth: (prompt) =>
+            new Promise<string[] | null>((resolve) => {
+              const promptId = randomUUID();
+              session.pendingAuth = { promptId, resolve };
+              this.update(session, { phase: 'awaitingAuth', authPrompt: { ...prompt, promptId } });
+            }),
         },
         (attempts) => {
           // An attempt that settled while its host-key question was open (the server hung up, a timeout) takes the
           // question with it: answering it later would mean nothing.
-          if (session.pendingHostKey && attempts.at(-1)?.outcome !== 'running') this.dismissHostKeyPrompt(session);
+          if (attempts.at(-1)?.outcome !== 'running') this.dismissPrompts(session);
           this.update(session, { attempts: attempts as ConnectionAttempt[] });
         },
         this.now,
@@ -232,10 +264,14 @@ export class SessionManager {
     terminal.resize(session.size.cols, session.size.rows);
   }
 
-  private dismissHostKeyPrompt(session: ManagedSession): void {
+  /** Cancels any open question (host key, login) and takes it off the status. */
+  private dismissPrompts(session: ManagedSession): void {
+    if (!session.pendingHostKey && !session.pendingAuth) return;
     session.pendingHostKey?.resolve('cancel');
     session.pendingHostKey = null;
-    session.status = { ...session.status, phase: 'connecting', hostKeyPrompt: null };
+    session.pendingAuth?.resolve(null);
+    session.pendingAuth = null;
+    session.status = { ...session.status, phase: 'connecting', hostKeyPrompt: null, authPrompt: null };
   }
 
   private onCommand(session: ManagedSession, command: SessionCommand): void {
@@ -269,12 +305,15 @@ export class SessionManager {
     session.ended = true;
     this.sessions.delete(session.id);
     session.abort.abort();
-    this.dismissHostKeyPrompt(session);
+    this.dismissPrompts(session);
     // The last output must reach the renderer before the end does.
     session.pipe?.flush();
     session.pipe?.dispose();
     if (options.notify) {
-      session.stream.post({ type: 'status', status: { ...session.status, phase: 'ended', hostKeyPrompt: null } });
+      session.stream.post({
+        type: 'status',
+        status: { ...session.status, phase: 'ended', hostKeyPrompt: null, authPrompt: null },
+      });
       session.stream.post({ type: 'end', end });
     }
     session.stream.close();

@@ -40,9 +40,19 @@ const KEEPALIVE_COUNT_MAX = 3;
 const CLOSE_TIMEOUT_MS = 2_000;
 
 export type SshAuth =
-  | { kind: 'password'; password: string }
+  /** password null: none is saved; the user is asked when the server wants one (through askUser), as ssh does. */
+  | { kind: 'password'; password: string | null }
   | { kind: 'privateKey'; privateKey: string | Buffer; passphrase?: string }
   | { kind: 'agent'; agentSocket: string };
+
+/** Something the server (or, for an unsaved password, Podterm) asks the user before the login completes. */
+export interface SshAuthChallenge {
+  title: string;
+  instructions: string;
+  prompts: Array<{ prompt: string; echo: boolean }>;
+}
+
+export type AskUser = (challenge: SshAuthChallenge) => Promise<string[] | null>;
 
 export interface SshSessionOptions {
   host: string;
@@ -64,7 +74,13 @@ export interface SshSessionOptions {
    * hostKeys.ts). The rest of ssh2's list follows, so an unknown server still negotiates as usual.
    */
   preferHostKeyTypes?: readonly string[];
-  /** Defaults to DEFAULT_READY_TIMEOUT_MS. The clock stops while verifyHostKey is waiting for the user. */
+  /**
+   * Asks the user what the server wants to know before it lets them in: the password when none is saved, and
+   * keyboard-interactive questions Podterm cannot answer itself (a one-time code after the key, a PAM question).
+   * Resolves with one answer per prompt, or null when the user cancels. Without it, such a server is a failed login.
+   */
+  askUser?: AskUser;
+  /** Defaults to DEFAULT_READY_TIMEOUT_MS. The clock stops while verifyHostKey or askUser wait for the user. */
   readyTimeoutMs?: number;
   /** Aborts connecting (not an open session: close that instead). */
   signal?: AbortSignal;
@@ -96,15 +112,21 @@ export class SshConnectError extends Error {
 type SshError = Error & ClientErrorExtensions & { code?: string | number };
 
 /** Where connecting stands, so a timeout or a dropped connection can say what it was waiting for. */
-type Phase = 'connecting' | 'keyExchange' | 'hostKey' | 'authenticating' | 'openingShell';
+type Phase = 'connecting' | 'keyExchange' | 'hostKey' | 'authenticating' | 'askingUser' | 'openingShell';
 
 const PHASE_WORDS: Record<Phase, string> = {
   connecting: 'connecting (is the host up and the port right? a firewall may be dropping the packets)',
   keyExchange: 'exchanging keys with the server',
   hostKey: 'waiting for the host-key decision',
   authenticating: 'authenticating',
+  askingUser: 'waiting for your answer to the server',
   openingShell: 'opening the shell',
 };
+
+/** A keyboard-interactive prompt asking for the account password (PAM says "Password: ", some servers "password:"). */
+const PASSWORD_PROMPT = /passw(or)?d/i;
+/** The title for a keyboard-interactive exchange the server left unnamed (most do). */
+const KEYBOARD_INTERACTIVE_TITLE = 'The server asks';
 
 /** Socket error codes meaning "no route to that machine", as opposed to "it answered no". */
 const UNREACHABLE_CODES = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EADDRNOTAVAIL', 'ENETDOWN']);
@@ -115,12 +137,15 @@ function formatSeconds(ms: number): string {
   return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
 }
 
-/** The ssh2 auth method for these credentials. Parses a private key locally first, so a bad passphrase never dials. */
-function prepareAuth(options: SshSessionOptions, target: string): AnyAuthMethod {
+/**
+ * The ssh2 auth method for these credentials; null for a password that is not saved (asked for when the server wants
+ * it). Parses a private key locally first, so a bad passphrase never dials.
+ */
+function prepareAuth(options: SshSessionOptions, target: string): AnyAuthMethod | null {
   const { auth, username } = options;
   switch (auth.kind) {
     case 'password':
-      return { type: 'password', username, password: auth.password };
+      return auth.password === null ? null : { type: 'password', username, password: auth.password };
     case 'agent':
       return { type: 'agent', username, agent: auth.agentSocket };
     case 'privateKey': {
@@ -160,10 +185,26 @@ function credentialWords(auth: SshAuth): { rejected: string; method: string } {
   }
 }
 
-function describeAuthFailure(auth: SshAuth, target: string, offered: string[], partial: boolean): string {
+/** What went to the server through keyboard-interactive, for the failure message. */
+interface KeyboardTried {
+  /** The password in play answered the server's "Password:" question. */
+  password: boolean;
+  /** The user answered the server's questions. */
+  questions: boolean;
+}
+
+function describeAuthFailure(
+  auth: SshAuth,
+  target: string,
+  offered: string[],
+  partial: boolean,
+  keyboard: KeyboardTried,
+): string {
   const prefix = `SSH authentication failed for ${target}`;
   const methods = `methods it offers: ${offered.length > 0 ? offered.join(', ') : 'none'}`;
   const words = credentialWords(auth);
+  if (keyboard.questions) return `${prefix}: the server did not accept the answers to its questions (${methods})`;
+  if (keyboard.password) return `${prefix}: the server rejected the password (${methods})`;
   if (partial)
     return `${prefix}: the server accepted the ${words.method} step but requires another one too (${methods})`;
   if (offered.length > 0 && !offered.includes(words.method)) {
@@ -255,7 +296,7 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
   if (signal?.aborted) {
     return Promise.reject(new SshConnectError('aborted', `SSH to ${target} was cancelled`));
   }
-  let authMethod: AnyAuthMethod;
+  let authMethod: AnyAuthMethod | null;
   try {
     authMethod = prepareAuth(options, target);
   } catch (error) {
@@ -297,19 +338,105 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
       reject(error);
     }
 
+    /** Asks the user with the connect clock stopped; null (and the connection failed) when there is no answer. */
+    async function askUser(challenge: SshAuthChallenge): Promise<string[] | null> {
+      if (options.askUser === undefined) {
+        fail(
+          new SshConnectError(
+            'auth',
+            `SSH authentication failed for ${target}: the server asks "${challenge.prompts[0]?.prompt.trim() ?? challenge.title}", and nobody is there to answer`,
+          ),
+        );
+        return null;
+      }
+      const resumePhase = phase;
+      phase = 'askingUser';
+      timer.pause();
+      const answers = await options.askUser(challenge).catch(() => null);
+      if (settled) return null;
+      if (answers === null) {
+        fail(new SshConnectError('auth', `SSH login to ${target} cancelled: the server's question was not answered`));
+        return null;
+      }
+      phase = resumePhase;
+      timer.start();
+      // One answer per prompt, whatever came back: the server counts them.
+      return challenge.prompts.map((_, index) => answers[index] ?? '');
+    }
+
+    // The password in play: the saved one, or the one the user typed when asked.
+    let password = options.auth.kind === 'password' ? options.auth.password : null;
+    let passwordAnswered = false;
+    let keyboardTried = false;
+    let questionsAnswered = false;
+
+    /**
+     * Keyboard-interactive questions. The server's "Password:" is answered with the password in play, once; anything
+     * else (a one-time code, a second factor, a retry) goes to the user.
+     */
+    const answerKeyboard = (name: string, instructions: string, prompts: Array<{ prompt: string; echo?: boolean }>) => {
+      const asksForPassword =
+        prompts.length === 1 && prompts[0]!.echo !== true && PASSWORD_PROMPT.test(prompts[0]!.prompt);
+      if (asksForPassword && password !== null && !passwordAnswered) {
+        passwordAnswered = true;
+        return Promise.resolve([password]);
+      }
+      questionsAnswered = true;
+      return askUser({
+        title: name.trim() || KEYBOARD_INTERACTIVE_TITLE,
+        instructions: instructions.trim(),
+        prompts: prompts.map((prompt) => ({ prompt: prompt.prompt, echo: prompt.echo === true })),
+      });
+    };
+
     const authHandler: AuthHandlerMiddleware = (methodsLeft, partialSuccess, next) => {
       if (settled) return;
       if (!authAttempted) {
         authAttempted = true;
         phase = 'authenticating';
-        next(authMethod);
+        if (authMethod !== null) {
+          next(authMethod);
+          return;
+        }
+        // A password record with nothing saved: ask for it, as ssh does, and use it for this login only.
+        void askUser({
+          title: 'Password',
+          instructions: '',
+          prompts: [{ prompt: `Password for ${target}:`, echo: false }],
+        }).then((answers) => {
+          if (answers === null) return;
+          password = answers[0] ?? '';
+          next({ type: 'password', username, password });
+        });
         return;
       }
-      // Called again only when the server rejected our one method: report what it would take instead of guessing on.
+      const offered = methodsLeft ?? [];
+      const partial = partialSuccess === true;
+      // A server that takes passwords and said no to ours: it is wrong, and offering it again through another method
+      // would only count one more failed login against the account.
+      const passwordRefused = options.auth.kind === 'password' && offered.includes('password') && !partial;
+      const mayAnswerQuestions = partial || (options.auth.kind === 'password' && !passwordRefused);
+      if (!keyboardTried && offered.includes('keyboard-interactive') && mayAnswerQuestions) {
+        keyboardTried = true;
+        next({
+          type: 'keyboard-interactive',
+          username,
+          prompt: (name, instructions, _language, prompts, finish) => {
+            void answerKeyboard(name, instructions, prompts).then((answers) => {
+              if (answers !== null && !settled) finish(answers);
+            });
+          },
+        });
+        return;
+      }
+      // The server rejected what we had: report what it would take instead of guessing on.
       fail(
         new SshConnectError(
           'auth',
-          describeAuthFailure(options.auth, target, methodsLeft ?? [], partialSuccess === true),
+          describeAuthFailure(options.auth, target, offered, partial, {
+            password: passwordAnswered,
+            questions: questionsAnswered,
+          }),
         ),
       );
     };

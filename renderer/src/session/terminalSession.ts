@@ -44,8 +44,8 @@ export interface TabSessionState {
   sessionId: number | null;
   status: SessionStatus | null;
   end: SessionEnd | null;
-  /** A host-key answer is on its way to main. */
-  answeringHostKey: boolean;
+  /** An answer to the open question (host key or login) is on its way to main. */
+  answering: boolean;
 }
 
 export interface TerminalSessionOptions {
@@ -71,7 +71,7 @@ export class TerminalSession {
     sessionId: null,
     status: null,
     end: null,
-    answeringHostKey: false,
+    answering: false,
   };
   private channel: SessionChannel | null = null;
   private acks: AckTracker | null = null;
@@ -160,12 +160,27 @@ export class TerminalSession {
   answerHostKey(decision: HostKeyDecision): void {
     const { sessionId, status } = this.state;
     const prompt = status?.hostKeyPrompt;
-    if (sessionId === null || !prompt || this.state.answeringHostKey) return;
-    this.update({ answeringHostKey: true });
+    if (sessionId === null || !prompt || this.state.answering) return;
+    this.update({ answering: true });
     this.options.client.api.sessions
       .answerHostKey({ sessionId, promptId: prompt.promptId, decision })
       .catch((error: unknown) => {
-        this.update({ answeringHostKey: false });
+        this.update({ answering: false });
+        this.options.onError(messageOf(error));
+      })
+      .finally(() => this.focus());
+  }
+
+  /** Answers the SSH server's login questions (null cancels). The answers go straight to main and are not kept. */
+  answerAuth(answers: string[] | null): void {
+    const { sessionId, status } = this.state;
+    const prompt = status?.authPrompt;
+    if (sessionId === null || !prompt || this.state.answering) return;
+    this.update({ answering: true });
+    this.options.client.api.sessions
+      .answerAuth({ sessionId, promptId: prompt.promptId, answers })
+      .catch((error: unknown) => {
+        this.update({ answering: false });
         this.options.onError(messageOf(error));
       })
       .finally(() => this.focus());
@@ -220,7 +235,7 @@ export class TerminalSession {
     const generation = ++this.generation;
     const size = this.currentSize();
     this.lastSentSize = size;
-    this.update({ phase: 'opening', sessionId: null, status: null, end: null, answeringHostKey: false });
+    this.update({ phase: 'opening', sessionId: null, status: null, end: null, answering: false });
     let channel: SessionChannel;
     try {
       channel = await this.options.client.openSession({
@@ -261,8 +276,11 @@ export class TerminalSession {
       case 'status': {
         const { status } = event;
         const phase = this.state.phase === 'ended' ? 'ended' : status.phase;
-        const promptChanged = status.hostKeyPrompt?.promptId !== this.state.status?.hostKeyPrompt?.promptId;
-        this.update({ status, phase, ...(promptChanged ? { answeringHostKey: false } : {}) });
+        const previous = this.state.status;
+        const promptChanged =
+          status.hostKeyPrompt?.promptId !== previous?.hostKeyPrompt?.promptId ||
+          status.authPrompt?.promptId !== previous?.authPrompt?.promptId;
+        this.update({ status, phase, ...(promptChanged ? { answering: false } : {}) });
         if (status.phase === 'connected' && !this.announced) {
           this.announced = true;
           for (const attempt of status.attempts.filter((entry) => entry.outcome === 'failed')) {
@@ -289,7 +307,7 @@ export class TerminalSession {
     this.term.options.cursorBlink = false;
     this.term.write(HIDE_CURSOR);
     this.features.sessionEnded();
-    this.update({ phase: 'ended', end, answeringHostKey: false });
+    this.update({ phase: 'ended', end, answering: false });
   }
 
   private closeRemote(sessionId: number): void {

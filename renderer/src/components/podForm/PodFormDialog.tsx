@@ -287,6 +287,7 @@ export function PodFormDialog({ pod, onSave, onSaved, onClose, kubeconfigs = [] 
               stored={stored('sshPassword')}
               onChange={setSecret('sshPassword')}
               error={err('secrets.sshPassword')}
+              placeholder="leave empty to be asked when connecting"
             />
           )}
           {values.sshAuthKind === 'privateKeyPath' && (

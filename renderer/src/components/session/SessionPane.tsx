@@ -1,12 +1,13 @@
 /**
  * One tab's content: the terminal (mounted once, hidden rather than unmounted when another tab is active), the
- * connecting card or host-key question over it, and the end bar under it.
+ * connecting card, host-key or login question over it, and the end bar under it.
  */
 import { useEffect, useLayoutEffect, useRef, useSyncExternalStore } from 'react';
 import type { TabModel } from '../tabs/tabModel';
 import { ConnectingCard } from './ConnectingCard';
 import { EndBar } from './EndBar';
 import { FailedCard } from './FailedCard';
+import { AuthPromptDialog } from './AuthPromptDialog';
 import { HostKeyDialog } from './HostKeyDialog';
 import { TerminalOverlays } from './TerminalOverlays';
 import './SessionPane.css';
@@ -32,8 +33,9 @@ export function SessionPane({ tab, active, onEditRecord }: SessionPaneProps) {
   useEffect(() => {
     if (!active) return;
     session.show();
-    // The host-key question takes the focus itself; otherwise the keyboard belongs to the terminal.
-    if (session.getState().phase !== 'awaitingHostKey') session.focus();
+    // A question (host key, login) takes the focus itself; otherwise the keyboard belongs to the terminal.
+    const { phase } = session.getState();
+    if (phase !== 'awaitingHostKey' && phase !== 'awaitingAuth') session.focus();
   }, [active, session]);
 
   useEffect(() => {
@@ -44,6 +46,7 @@ export function SessionPane({ tab, active, onEditRecord }: SessionPaneProps) {
   }, [active, connected, session]);
 
   const prompt = state.status?.hostKeyPrompt ?? null;
+  const authPrompt = state.status?.authPrompt ?? null;
   const kube = state.status?.kube ?? null;
   const connecting = state.phase === 'opening' || state.phase === 'connecting';
   return (
@@ -77,9 +80,20 @@ export function SessionPane({ tab, active, onEditRecord }: SessionPaneProps) {
           <div className="session-overlay">
             <HostKeyDialog
               prompt={prompt}
-              busy={state.answeringHostKey}
+              busy={state.answering}
               active={active}
               onAnswer={(decision) => session.answerHostKey(decision)}
+            />
+          </div>
+        )}
+        {state.phase === 'awaitingAuth' && authPrompt && (
+          <div className="session-overlay">
+            <AuthPromptDialog
+              key={authPrompt.promptId}
+              prompt={authPrompt}
+              busy={state.answering}
+              active={active}
+              onAnswer={(answers) => session.answerAuth(answers)}
             />
           </div>
         )}
