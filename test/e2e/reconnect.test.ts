@@ -51,6 +51,9 @@ describe.skipIf(skipReason !== null)('reconnect', () => {
 
     await page.getByRole('button', { name: 'Reconnect' }).click();
     await expect.poll(() => page.getByTestId('tab').count()).toBe(1);
+    // The old session's prompt is still the last line until xterm writes "Reconnecting…": wait for the new session's
+    // connected line first, so the prompt waited for (and the keys typed next) are the new shell's.
+    await waitForTerminalText(page, /Reconnecting…[\s\S]*Connected via /);
     await waitForPrompt(page);
     await typeInTerminal(page, 'echo after-$((40+2))\n');
     await waitForTerminalText(page, /^after-42\s*$/m);

@@ -247,7 +247,8 @@ describe.skipIf(skipReason !== null)('terminal features in the browser', () => {
     await page.reload();
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Terminal', exact: true }).click();
-    expect(await page.getByLabel('Font size', { exact: true }).inputValue()).toBe('20');
+    // The reloaded page shows the defaults until its request for the stored settings is answered.
+    await expect.poll(() => page.getByLabel('Font size', { exact: true }).inputValue()).toBe('20');
     await page.keyboard.press('Escape');
   });
 

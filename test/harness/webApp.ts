@@ -69,7 +69,8 @@ export async function startWebApp(options: { env?: NodeJS.ProcessEnv; dataDir?: 
     process: child,
     output: () => output,
     async stop() {
-      if (child.exitCode === null) {
+      // A server killed by a signal has a signalCode and no exitCode; it will not emit 'exit' again.
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         await exited;

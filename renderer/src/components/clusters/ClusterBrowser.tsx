@@ -204,7 +204,8 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
 
   useEffect(() => {
     if (notice === null) return;
-    const timer = setTimeout(() => setNotice(null), NOTICE_MS);
+    // Clears only this notice: the timer of one that was just replaced may still fire before this effect's cleanup.
+    const timer = setTimeout(() => setNotice((current) => (current === notice ? null : current)), NOTICE_MS);
     return () => clearTimeout(timer);
   }, [notice]);
 
