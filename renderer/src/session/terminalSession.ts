@@ -158,27 +158,27 @@ export class TerminalSession {
   // --- session ---
 
   answerHostKey(decision: HostKeyDecision): void {
-    const { sessionId, status } = this.state;
-    const prompt = status?.hostKeyPrompt;
-    if (sessionId === null || !prompt || this.state.answering) return;
-    this.update({ answering: true });
-    this.options.client.api.sessions
-      .answerHostKey({ sessionId, promptId: prompt.promptId, decision })
-      .catch((error: unknown) => {
-        this.update({ answering: false });
-        this.options.onError(messageOf(error));
-      })
-      .finally(() => this.focus());
+    this.answer(this.state.status?.hostKeyPrompt, (sessionId, promptId) =>
+      this.options.client.api.sessions.answerHostKey({ sessionId, promptId, decision }),
+    );
   }
 
   /** Answers the SSH server's login questions (null cancels). The answers go straight to main and are not kept. */
   answerAuth(answers: string[] | null): void {
-    const { sessionId, status } = this.state;
-    const prompt = status?.authPrompt;
+    this.answer(this.state.status?.authPrompt, (sessionId, promptId) =>
+      this.options.client.api.sessions.answerAuth({ sessionId, promptId, answers }),
+    );
+  }
+
+  /** Sends the answer to the open question once (a double click sends nothing more), then gives the terminal back. */
+  private answer(
+    prompt: { promptId: string } | null | undefined,
+    send: (sessionId: number, promptId: string) => Promise<unknown>,
+  ): void {
+    const { sessionId } = this.state;
     if (sessionId === null || !prompt || this.state.answering) return;
     this.update({ answering: true });
-    this.options.client.api.sessions
-      .answerAuth({ sessionId, promptId: prompt.promptId, answers })
+    send(sessionId, prompt.promptId)
       .catch((error: unknown) => {
         this.update({ answering: false });
         this.options.onError(messageOf(error));
