@@ -125,6 +125,8 @@ const PHASE_WORDS: Record<Phase, string> = {
 
 /** A keyboard-interactive prompt asking for the account password (PAM says "Password: ", some servers "password:"). */
 const PASSWORD_PROMPT = /passw(or)?d/i;
+/** How many times the user may answer the server's questions in one login, as OpenSSH's NumberOfPasswordPrompts. */
+const MAX_KEYBOARD_INTERACTIVE_ROUNDS = 3;
 /** The title for a keyboard-interactive exchange the server left unnamed (most do). */
 const KEYBOARD_INTERACTIVE_TITLE = 'The server asks';
 
@@ -367,8 +369,14 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
     // The password in play: the saved one, or the one the user typed when asked.
     let password = options.auth.kind === 'password' ? options.auth.password : null;
     let passwordAnswered = false;
-    let keyboardTried = false;
+    let keyboardRounds = 0;
+    /** The last keyboard-interactive round went to the user (a mistyped code deserves another try; a saved password does not). */
+    let roundAskedUser = false;
     let questionsAnswered = false;
+    let firstFactorAccepted = false;
+    /** The password in play was typed by the user (none is saved), and how many times they were asked for it. */
+    let passwordTyped = false;
+    let passwordRounds = 0;
 
     /**
      * Keyboard-interactive questions. The server's "Password:" is answered with the password in play, once; anything
@@ -379,13 +387,32 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
         prompts.length === 1 && prompts[0]!.echo !== true && PASSWORD_PROMPT.test(prompts[0]!.prompt);
       if (asksForPassword && password !== null && !passwordAnswered) {
         passwordAnswered = true;
+        // A password the user typed a moment ago may be mistyped: a refusal asks the user again.
+        roundAskedUser = passwordTyped;
         return Promise.resolve([password]);
       }
       questionsAnswered = true;
+      roundAskedUser = true;
+      const retry = keyboardRounds > 1 ? 'The server did not accept the previous answer; try again.\n' : '';
       return askUser({
         title: name.trim() || KEYBOARD_INTERACTIVE_TITLE,
-        instructions: instructions.trim(),
+        instructions: `${retry}${instructions.trim()}`.trim(),
         prompts: prompts.map((prompt) => ({ prompt: prompt.prompt, echo: prompt.echo === true })),
+      });
+    };
+
+    /** Asks the user for the account password (none is saved) and sends it with the password method. */
+    const askPasswordThenSend = (next: Parameters<AuthHandlerMiddleware>[2], instructions: string) => {
+      passwordRounds += 1;
+      void askUser({
+        title: 'Password',
+        instructions,
+        prompts: [{ prompt: `Password for ${target}:`, echo: false }],
+      }).then((answers) => {
+        if (answers === null) return;
+        password = answers[0] ?? '';
+        passwordTyped = true;
+        next({ type: 'password', username, password });
       });
     };
 
@@ -399,25 +426,34 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
           return;
         }
         // A password record with nothing saved: ask for it, as ssh does, and use it for this login only.
-        void askUser({
-          title: 'Password',
-          instructions: '',
-          prompts: [{ prompt: `Password for ${target}:`, echo: false }],
-        }).then((answers) => {
-          if (answers === null) return;
-          password = answers[0] ?? '';
-          next({ type: 'password', username, password });
-        });
+        askPasswordThenSend(next, '');
         return;
       }
       const offered = methodsLeft ?? [];
       const partial = partialSuccess === true;
+      // A typed password the server refused: ask again, as ssh does ("Permission denied, please try again").
+      if (
+        passwordTyped &&
+        offered.includes('password') &&
+        !partial &&
+        passwordRounds < MAX_KEYBOARD_INTERACTIVE_ROUNDS &&
+        !passwordAnswered
+      ) {
+        askPasswordThenSend(next, 'The server did not accept that password; try again.');
+        return;
+      }
+      // Once a first factor was accepted, the server's questions are the second, also on a retry (which the server
+      // reports without partial success).
+      if (partial) firstFactorAccepted = true;
       // A server that takes passwords and said no to ours: it is wrong, and offering it again through another method
       // would only count one more failed login against the account.
       const passwordRefused = options.auth.kind === 'password' && offered.includes('password') && !partial;
-      const mayAnswerQuestions = partial || (options.auth.kind === 'password' && !passwordRefused);
-      if (!keyboardTried && offered.includes('keyboard-interactive') && mayAnswerQuestions) {
-        keyboardTried = true;
+      const mayAnswerQuestions = firstFactorAccepted || (options.auth.kind === 'password' && !passwordRefused);
+      const mayTryKeyboard =
+        keyboardRounds === 0 || (roundAskedUser && keyboardRounds < MAX_KEYBOARD_INTERACTIVE_ROUNDS);
+      if (mayTryKeyboard && offered.includes('keyboard-interactive') && mayAnswerQuestions) {
+        keyboardRounds += 1;
+        roundAskedUser = false;
         next({
           type: 'keyboard-interactive',
           username,

@@ -84,6 +84,15 @@ describe.skipIf(sshd === null || sshd.passwordUser === null)('SSH keyboard-inter
     ]);
   });
 
+  it('asks again when the password typed for the login was wrong', async () => {
+    const { asked, askUser } = answering(() => (asked.length === 1 ? ['mistyped-password-1'] : [user.password]));
+    await expectShellAs(await open({ auth: { kind: 'password', password: null }, askUser }));
+    expect(asked.map((challenge) => [challenge.prompts[0]!.prompt.trim(), challenge.instructions])).toEqual([
+      [`Password for ${user.name}@127.0.0.1:${server.port}:`, ''],
+      ['Password:', 'The server did not accept the previous answer; try again.'],
+    ]);
+  });
+
   it("asks the user the server's question after the key (a second factor)", async () => {
     const { asked, askUser } = answering(() => [user.password]);
     const offset = (await server.readLog()).length;
@@ -129,12 +138,24 @@ describe.skipIf(sshd === null || sshd.passwordUser === null)('SSH keyboard-inter
     );
   });
 
-  it('says the answers were not accepted when the user answers wrong', async () => {
-    const { askUser } = answering(() => ['wrong-answer-77']);
+  it('asks again after a wrong answer, saying so, and logs in with the right one', async () => {
+    const { asked, askUser } = answering((challenge) =>
+      challenge.instructions === '' ? ['mistyped-answer-1'] : [user.password],
+    );
+    await expectShellAs(await open({ auth: { kind: 'privateKey', privateKey: server.clientKeyText }, askUser }));
+    expect(asked.map((challenge) => challenge.instructions)).toEqual([
+      '',
+      'The server did not accept the previous answer; try again.',
+    ]);
+  });
+
+  it('gives up after three wrong answers and says the answers were not accepted', async () => {
+    const { asked, askUser } = answering(() => ['wrong-answer-77']);
     const error = await expectOpenFailure(
       open({ auth: { kind: 'privateKey', privateKey: server.clientKeyText }, askUser }),
       SshConnectError,
     );
+    expect(asked).toHaveLength(3);
     expect(error.message).toMatch(/: the server did not accept the answers to its questions \(/);
     expect(error.message).not.toContain('wrong-answer-77');
   });

@@ -8,6 +8,7 @@ import {
   openSshSession,
   SshConnectError,
   type SshAuth,
+  type SshAuthChallenge,
   type SshSessionOptions,
 } from '../../../main/core/sessions/sshSession';
 import type { TerminalExit, TerminalSession } from '../../../main/core/sessions/terminalSession';
@@ -103,6 +104,29 @@ describe.skipIf(sshd === null)('openSshSession against a real sshd', () => {
     session.write('echo "WHO:$(whoami)"\n');
     await out.waitFor(new RegExp(`WHO:${user.name}`));
   });
+
+  it.skipIf(server.passwordUser === null)(
+    'asks for a password that is not saved, and again when it was mistyped',
+    async () => {
+      const user = server.passwordUser!;
+      const asked: SshAuthChallenge[] = [];
+      const session = await open({
+        username: user.name,
+        auth: { kind: 'password', password: null },
+        askUser: async (challenge) => {
+          asked.push(challenge);
+          return asked.length === 1 ? ['mistyped-password-2'] : [user.password];
+        },
+      });
+      const out = record(session);
+      session.write('echo "WHO:$(whoami)"\n');
+      await out.waitFor(new RegExp(`WHO:${user.name}`));
+      expect(asked.map((challenge) => challenge.instructions)).toEqual([
+        '',
+        'The server did not accept that password; try again.',
+      ]);
+    },
+  );
 
   it.skipIf(server.passwordUser === null)('reports a rejected password clearly, without the password', async () => {
     const user = server.passwordUser!;
