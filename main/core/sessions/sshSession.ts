@@ -125,8 +125,11 @@ const PHASE_WORDS: Record<Phase, string> = {
 
 /** A keyboard-interactive prompt asking for the account password (PAM says "Password: ", some servers "password:"). */
 const PASSWORD_PROMPT = /passw(or)?d/i;
-/** How many times the user may answer the server's questions in one login, as OpenSSH's NumberOfPasswordPrompts. */
-const MAX_KEYBOARD_INTERACTIVE_ROUNDS = 3;
+/**
+ * How many times the user may answer in one login (a typed password, the server's questions), as OpenSSH's
+ * NumberOfPasswordPrompts.
+ */
+const MAX_USER_TRIES = 3;
 /** The title for a keyboard-interactive exchange the server left unnamed (most do). */
 const KEYBOARD_INTERACTIVE_TITLE = 'The server asks';
 
@@ -436,7 +439,7 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
         passwordTyped &&
         offered.includes('password') &&
         !partial &&
-        passwordRounds < MAX_KEYBOARD_INTERACTIVE_ROUNDS &&
+        passwordRounds < MAX_USER_TRIES &&
         !passwordAnswered
       ) {
         askPasswordThenSend(next, 'The server did not accept that password; try again.');
@@ -449,8 +452,7 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
       // would only count one more failed login against the account.
       const passwordRefused = options.auth.kind === 'password' && offered.includes('password') && !partial;
       const mayAnswerQuestions = firstFactorAccepted || (options.auth.kind === 'password' && !passwordRefused);
-      const mayTryKeyboard =
-        keyboardRounds === 0 || (roundAskedUser && keyboardRounds < MAX_KEYBOARD_INTERACTIVE_ROUNDS);
+      const mayTryKeyboard = keyboardRounds === 0 || (roundAskedUser && keyboardRounds < MAX_USER_TRIES);
       if (mayTryKeyboard && offered.includes('keyboard-interactive') && mayAnswerQuestions) {
         keyboardRounds += 1;
         roundAskedUser = false;
