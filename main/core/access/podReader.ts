@@ -94,15 +94,10 @@ export async function readPod(
     );
     return podInfo(pod, namespace, name);
   } catch (error) {
-    throw describeError(error, {
-      access,
-      namespace,
-      name,
-      timeoutMs,
-      reachTimeoutMs: options.reachTimeoutMs,
-      expired: deadline.expired,
-      errorBody,
-    });
+    throw (
+      deadlineError(deadline.expired, access, { answerMs: timeoutMs, reachMs: options.reachTimeoutMs }) ??
+      describeError(error, { access, namespace, name, errorBody })
+    );
   } finally {
     deadline.dispose();
   }
@@ -193,9 +188,6 @@ interface ErrorContext {
   access: ResolvedAccess;
   namespace: string;
   name: string;
-  timeoutMs: number;
-  reachTimeoutMs?: number | undefined;
-  expired: ExpiredDeadline | null;
   errorBody: { text: string | null };
 }
 
@@ -259,11 +251,6 @@ function describeError(error: unknown, context: ErrorContext): PodReadError {
     );
   }
 
-  const expired = deadlineError(context.expired, access, {
-    answerMs: context.timeoutMs,
-    reachMs: context.reachTimeoutMs,
-  });
-  if (expired !== null) return expired;
   const code = systemCode(error);
   if (code !== null && TLS_TRUST_CODES.has(code)) {
     return new PodReadError(
