@@ -216,8 +216,8 @@ export class SessionManager {
             }),
         },
         (attempts) => {
-          // An attempt that settled while its host-key question was open (the server hung up, a timeout) takes the
-          // question with it: answering it later would mean nothing.
+          // An attempt that settled while its question was open (host key or login: the server hung up, a timeout)
+          // takes the question with it: answering it later would mean nothing.
           if (attempts.at(-1)?.outcome !== 'running') this.dismissPrompts(session);
           this.update(session, { attempts: attempts as ConnectionAttempt[] });
         },
@@ -310,10 +310,8 @@ export class SessionManager {
     session.pipe?.flush();
     session.pipe?.dispose();
     if (options.notify) {
-      session.stream.post({
-        type: 'status',
-        status: { ...session.status, phase: 'ended', hostKeyPrompt: null, authPrompt: null },
-      });
+      // dismissPrompts above already took any question off the status.
+      session.stream.post({ type: 'status', status: { ...session.status, phase: 'ended' } });
       session.stream.post({ type: 'end', end });
     }
     session.stream.close();
