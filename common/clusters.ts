@@ -5,9 +5,10 @@
  */
 import { z } from 'zod';
 import type { KubeAuthKind } from './kubeconfigs';
+import { DNS_LABEL_PATTERN } from './pods';
 
-/** DNS-1123 label: what Kubernetes accepts as a namespace name. */
-const NAMESPACE_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** An imported kubeconfig context, by its stored id. */
+export const importedKubeconfigIdSchema = z.string().uuid({ message: 'not an imported kubeconfig id' });
 
 /**
  * A context to browse: one of the default kubeconfig's (by context name: that is how kubectl and a record's Kube
@@ -23,9 +24,7 @@ export const clusterContextRefSchema = z.discriminatedUnion('source', [
         .max(253, { message: 'a context name is at most 253 characters' }),
     })
     .strict(),
-  z
-    .object({ source: z.literal('imported'), id: z.string().uuid({ message: 'not an imported kubeconfig id' }) })
-    .strict(),
+  z.object({ source: z.literal('imported'), id: importedKubeconfigIdSchema }).strict(),
 ]);
 export type ClusterContextRef = z.infer<typeof clusterContextRefSchema>;
 
@@ -36,7 +35,7 @@ export const clusterPodsSchema = z
     namespace: z
       .string()
       .max(63, { message: 'a namespace is at most 63 characters' })
-      .regex(NAMESPACE_PATTERN, { message: 'not a namespace name (lowercase letters, digits and "-")' }),
+      .regex(DNS_LABEL_PATTERN, { message: 'not a namespace name (lowercase letters, digits and "-")' }),
   })
   .strict();
 

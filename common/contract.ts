@@ -14,9 +14,15 @@ import {
   type KubeconfigPreviewResult,
   type KubeconfigView,
 } from './kubeconfigs';
-import { clusterNamespacesSchema, clusterPodsSchema, type ClusterContextList, type ClusterPodView } from './clusters';
-import { podSaveSchema, type ConnectionMethod, type PodView } from './pods';
-import { REQUEST_KEYS, type RequestKey } from './requestKeys';
+import {
+  clusterNamespacesSchema,
+  clusterPodsSchema,
+  importedKubeconfigIdSchema,
+  type ClusterContextList,
+  type ClusterPodView,
+} from './clusters';
+import { DNS_LABEL_PATTERN, podSaveSchema, type ConnectionMethod, type PodView } from './pods';
+import { byNamespace, type RequestKey } from './requestKeys';
 import { settingsSaveSchema, type TerminalSettings } from './settings';
 
 export {
@@ -133,7 +139,7 @@ export const requests = {
         container: z
           .string()
           .max(63, { message: 'a container name is at most 63 characters' })
-          .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'not a container name' })
+          .regex(DNS_LABEL_PATTERN, { message: 'not a container name' })
           .optional(),
       })
       .strict(),
@@ -177,9 +183,7 @@ export const requests = {
   'kubeconfigs.import': request<KubeconfigImportResult>().with(kubeconfigImportSchema),
   'kubeconfigs.list': request<KubeconfigView[]>().with(z.object({}).strict()),
   /** Records that used the context keep their other settings and lose only the link. */
-  'kubeconfigs.remove': request<{ removed: boolean }>().with(
-    z.object({ id: z.string().uuid({ message: 'not an imported kubeconfig id' }) }).strict(),
-  ),
+  'kubeconfigs.remove': request<{ removed: boolean }>().with(z.object({ id: importedKubeconfigIdSchema }).strict()),
 } as const;
 
 /** Compile-time proof that requestKeys.ts lists exactly the keys of this table (an error here names the odd one out). */
@@ -206,12 +210,7 @@ export type ContractApi = {
 export function buildContractApi(
   invoke: <K extends RequestKey>(key: K, input: RequestInput<K>) => Promise<RequestResult<K>>,
 ): ContractApi {
-  const api: Record<string, Record<string, (input: unknown) => Promise<unknown>>> = {};
-  for (const key of REQUEST_KEYS) {
-    const [namespace, method] = key.split('.') as [string, string];
-    (api[namespace] ??= {})[method] = (input) => invoke(key, input as never);
-  }
-  return api as unknown as ContractApi;
+  return byNamespace((key) => (input: unknown) => invoke(key, input as never)) as unknown as ContractApi;
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import { MAX_LABEL_SELECTOR_LENGTH, parseLabelSelector } from './labelSelector';
 
-/** DNS-1123 label: what Kubernetes accepts as a namespace name. */
-const NAMESPACE_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** DNS-1123 label: what Kubernetes accepts as a namespace or container name (at most 63 characters). */
+export const DNS_LABEL_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** DNS-1123 subdomain: what Kubernetes accepts as a pod name. */
 const POD_NAME_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** A host name or an IPv4/IPv6 literal; no scheme, no path, no spaces. */
@@ -80,7 +80,7 @@ export const podFieldsSchema = z
       .string()
       .trim()
       .max(63, { message: 'a namespace is at most 63 characters' })
-      .regex(NAMESPACE_PATTERN, { message: 'lowercase letters, digits and "-" only (e.g. "default")' })
+      .regex(DNS_LABEL_PATTERN, { message: 'lowercase letters, digits and "-" only (e.g. "default")' })
       .default('default'),
     podName: optionalText(253).refine((v) => v == null || POD_NAME_PATTERN.test(v), {
       message: 'lowercase letters, digits, "-" and "." only (e.g. "api-7d9f-abcde")',

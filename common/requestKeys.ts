@@ -29,6 +29,19 @@ export const REQUEST_KEYS = [
 ] as const;
 export type RequestKey = (typeof REQUEST_KEYS)[number];
 
+/**
+ * One function per request key, grouped as the keys are named: `{ pods: { list: make('pods.list'), … }, … }`. The page's
+ * contract API and the preload's bridge are both built with it.
+ */
+export function byNamespace<F>(make: (key: RequestKey) => F): Record<string, Record<string, F>> {
+  const api: Record<string, Record<string, F>> = {};
+  for (const key of REQUEST_KEYS) {
+    const [namespace, method] = key.split('.') as [string, string];
+    (api[namespace] ??= {})[method] = make(key);
+  }
+  return api;
+}
+
 export function isRequestKey(key: unknown): key is RequestKey {
   return typeof key === 'string' && (REQUEST_KEYS as readonly string[]).includes(key);
 }

@@ -79,17 +79,5 @@ export type SettingKey = keyof TerminalSettings;
 export const SETTING_KEYS = Object.keys(settingSchemas) as SettingKey[];
 
 /** `settings.save`: any subset of the keys; unknown keys are refused so a typo is not silently dropped. */
-export const settingsSaveSchema = z
-  .object({
-    fontFamily: settingSchemas.fontFamily.optional(),
-    fontSize: settingSchemas.fontSize.optional(),
-    theme: settingSchemas.theme.optional(),
-    scrollback: settingSchemas.scrollback.optional(),
-    cursorStyle: settingSchemas.cursorStyle.optional(),
-    cursorBlink: settingSchemas.cursorBlink.optional(),
-    copyOnSelect: settingSchemas.copyOnSelect.optional(),
-    confirmMultilinePaste: settingSchemas.confirmMultilinePaste.optional(),
-    renderer: settingSchemas.renderer.optional(),
-  })
-  .strict();
+export const settingsSaveSchema = z.object(settingSchemas).partial().strict();
 export type SettingsSaveRequest = z.infer<typeof settingsSaveSchema>;

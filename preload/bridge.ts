@@ -3,7 +3,7 @@
  * and the hand-over of session ports to the page. preload.ts wires these to ipcRenderer and contextBridge.
  */
 import type { BridgeApi, ResultEnvelope } from '../common/contract';
-import { REQUEST_KEYS, SESSION_PORT_CHANNEL, type RequestKey, type SessionPortMessage } from '../common/requestKeys';
+import { byNamespace, SESSION_PORT_CHANNEL, type RequestKey, type SessionPortMessage } from '../common/requestKeys';
 
 /** Sends one request to main: `(key, payload) => ipcRenderer.invoke(key, payload)` in the app. */
 export type Invoke = (key: RequestKey, payload: unknown) => Promise<ResultEnvelope<unknown>>;
@@ -13,13 +13,8 @@ export type Invoke = (key: RequestKey, payload: unknown) => Promise<ResultEnvelo
  * keys exist on it, so the page cannot name an arbitrary channel. Main validates the sender and the payload anyway.
  */
 export function buildBridgeApi(invoke: Invoke): BridgeApi {
-  const bridge: Record<string, Record<string, (payload: unknown) => Promise<ResultEnvelope<unknown>>>> = {};
-  for (const key of REQUEST_KEYS) {
-    const [namespace, method] = key.split('.') as [string, string];
-    // The function takes one argument and passes only it: nothing else from the page reaches invoke.
-    (bridge[namespace] ??= {})[method] = (payload: unknown) => invoke(key, payload);
-  }
-  return bridge as unknown as BridgeApi;
+  // Each function takes one argument and passes only it: nothing else from the page reaches invoke.
+  return byNamespace((key) => (payload: unknown) => invoke(key, payload)) as unknown as BridgeApi;
 }
 
 /** Posts a message with transferred ports to the page: `window.postMessage` in the app. */

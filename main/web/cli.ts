@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createCore } from '../core';
 import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../core/secrets/fileKeySecretBox';
-import { defaultDataDir } from './dataDir';
+import { defaultDataDir } from '../core/dataDirs';
 import { startWebServer } from './server';
 
 const here = dirname(fileURLToPath(import.meta.url));
