@@ -3,11 +3,9 @@
  * label selector. The only file besides podReader.ts that calls client-node's CoreV1Api; it shares podReader's way of
  * keeping the error body and telling failures apart, so a 401 here reads like a 401 there.
  */
-import { ApiException, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import { ApiException, type CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import {
-  abortAndKeepErrorBody,
   bodyText,
-  deadlineError,
   deepestMessage,
   DEFAULT_CONTAINER_ANNOTATION,
   PodReadError,
@@ -16,9 +14,10 @@ import {
   TLS_OTHER_CODES,
   TLS_TRUST_CODES,
   UNREACHABLE_CODES,
+  withApiCall,
+  type ApiCallOptions,
   type ApiRequestTimeouts,
 } from './podReader';
-import { startRequestDeadline } from './requestDeadline';
 import type { ResolvedAccess } from './types';
 
 /**
@@ -80,34 +79,18 @@ export async function listPods(
   });
 }
 
-type Middleware = Parameters<CoreV1Api['listNamespace']>[1];
-
-async function withListCall<T>(
+function withListCall<T>(
   access: ListAccess,
   what: string,
   timeouts: ApiRequestTimeouts,
-  call: (api: CoreV1Api, middleware: Middleware) => Promise<T>,
+  call: (api: CoreV1Api, options: ApiCallOptions) => Promise<T>,
 ): Promise<T> {
-  const answerMs = timeouts.timeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
-  const deadline = startRequestDeadline(access.server, {
-    answerTimeoutMs: answerMs,
-    reachTimeoutMs: timeouts.reachTimeoutMs,
-  });
-  const errorBody: { text: string | null } = { text: null };
-  try {
-    const api = access.kubeConfig.makeApiClient(CoreV1Api);
-    return await call(api, {
-      middleware: [abortAndKeepErrorBody(deadline.signal, errorBody)],
-      middlewareMergeStrategy: 'append',
-    });
-  } catch (error) {
-    throw (
-      deadlineError(deadline.expired, access, { answerMs, reachMs: timeouts.reachTimeoutMs }) ??
-      describeListError(error, access, what, errorBody.text)
-    );
-  } finally {
-    deadline.dispose();
-  }
+  return withApiCall(
+    access,
+    { timeoutMs: timeouts.timeoutMs ?? DEFAULT_LIST_TIMEOUT_MS, reachTimeoutMs: timeouts.reachTimeoutMs },
+    call,
+    (error, errorBody) => describeListError(error, access, what, errorBody),
+  );
 }
 
 function listedPod(pod: V1Pod, namespace: string): ListedPod {

@@ -4,7 +4,7 @@
  * (client-node reports every refused upgrade as "Unexpected server response: 401" and drops the body). It also gives
  * the containers, the default container and whether the pod can run an exec at all.
  *
- * The only file in access/ that talks to the API server.
+ * It owns the one way access/ calls the API server (withApiCall); clusterReader.ts lists through it too.
  */
 import type { PodInfoView } from '../../../common/contract';
 import {
@@ -80,23 +80,43 @@ export async function readPod(
   name: string,
   options: ApiRequestTimeouts = {},
 ): Promise<PodInfo> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_POD_READ_TIMEOUT_MS;
+  return withApiCall(
+    access,
+    { timeoutMs: options.timeoutMs ?? DEFAULT_POD_READ_TIMEOUT_MS, reachTimeoutMs: options.reachTimeoutMs },
+    async (api, middleware) => podInfo(await api.readNamespacedPod({ name, namespace }, middleware), namespace, name),
+    (error, errorBody) => describeError(error, { access, namespace, name, errorBody }),
+  );
+}
+
+/** The per-call options CoreV1Api methods take: here, the middleware withApiCall adds. */
+export type ApiCallOptions = Parameters<CoreV1Api['listNamespace']>[1];
+
+/**
+ * One CoreV1Api call with the access's credentials, bounded by the request deadlines (requestDeadline.ts) and keeping
+ * the body of an error answer. A deadline that ended the call is reported as such (deadlineError); any other failure
+ * goes through `describe`, with the error body when there was one. Shared by the pod read and the list calls.
+ */
+export async function withApiCall<T>(
+  access: Pick<ResolvedAccess, 'kubeConfig' | 'server' | 'description'>,
+  timeouts: { timeoutMs: number; reachTimeoutMs?: number | undefined },
+  call: (api: CoreV1Api, options: ApiCallOptions) => Promise<T>,
+  describe: (error: unknown, errorBody: string | null) => PodReadError,
+): Promise<T> {
   const deadline = startRequestDeadline(access.server, {
-    answerTimeoutMs: timeoutMs,
-    reachTimeoutMs: options.reachTimeoutMs,
+    answerTimeoutMs: timeouts.timeoutMs,
+    reachTimeoutMs: timeouts.reachTimeoutMs,
   });
   const errorBody: { text: string | null } = { text: null };
   try {
     const api = access.kubeConfig.makeApiClient(CoreV1Api);
-    const pod = await api.readNamespacedPod(
-      { name, namespace },
-      { middleware: [abortAndKeepErrorBody(deadline.signal, errorBody)], middlewareMergeStrategy: 'append' },
-    );
-    return podInfo(pod, namespace, name);
+    return await call(api, {
+      middleware: [abortAndKeepErrorBody(deadline.signal, errorBody)],
+      middlewareMergeStrategy: 'append',
+    });
   } catch (error) {
     throw (
-      deadlineError(deadline.expired, access, { answerMs: timeoutMs, reachMs: options.reachTimeoutMs }) ??
-      describeError(error, { access, namespace, name, errorBody })
+      deadlineError(deadline.expired, access, { answerMs: timeouts.timeoutMs, reachMs: timeouts.reachTimeoutMs }) ??
+      describe(error, errorBody.text)
     );
   } finally {
     deadline.dispose();
@@ -142,7 +162,7 @@ export function deadlineError(
  * no body at all, and the Status message ("token has expired", "pods is forbidden: User … cannot get …") is what
  * tells people what to fix.
  */
-export function abortAndKeepErrorBody(signal: AbortSignal, keep: { text: string | null }): ObservableMiddleware {
+function abortAndKeepErrorBody(signal: AbortSignal, keep: { text: string | null }): ObservableMiddleware {
   return {
     pre(request: RequestContext) {
       request.setSignal(signal);
@@ -188,7 +208,7 @@ interface ErrorContext {
   access: ResolvedAccess;
   namespace: string;
   name: string;
-  errorBody: { text: string | null };
+  errorBody: string | null;
 }
 
 /** System error codes that mean the TLS handshake did not trust the server (Node's and OpenSSL's names). */
@@ -223,7 +243,7 @@ function describeError(error: unknown, context: ErrorContext): PodReadError {
 
   if (error instanceof ApiException) {
     const code = error.code;
-    const message = statusMessage(context.errorBody.text ?? bodyText(error.body));
+    const message = statusMessage(context.errorBody ?? bodyText(error.body));
     // "401 Unauthorized: Unauthorized" says nothing twice; a real reason ("token has expired") is worth showing.
     const said = message !== null && !/^(unauthorized|forbidden)$/i.test(message) ? `: ${message}` : '';
     if (code === 404) {
