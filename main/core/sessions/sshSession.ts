@@ -377,9 +377,11 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
     let roundAskedUser = false;
     let questionsAnswered = false;
     let firstFactorAccepted = false;
-    /** The password in play was typed by the user (none is saved), and how many times they were asked for it. */
-    let passwordTyped = false;
+    /** The password in play is typed by the user (none is saved), and how many times they were asked for it. */
+    const passwordTyped = authMethod === null;
     let passwordRounds = 0;
+    /** This keyboard-interactive round follows one the server refused (not one it accepted as a first factor). */
+    let keyboardRetry = false;
 
     /**
      * Keyboard-interactive questions. The server's "Password:" is answered with the password in play, once; anything
@@ -396,7 +398,7 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
       }
       questionsAnswered = true;
       roundAskedUser = true;
-      const retry = keyboardRounds > 1 ? 'The server did not accept the previous answer; try again.\n' : '';
+      const retry = keyboardRetry ? 'The server did not accept the previous answer; try again.\n' : '';
       return askUser({
         title: name.trim() || KEYBOARD_INTERACTIVE_TITLE,
         instructions: `${retry}${instructions.trim()}`.trim(),
@@ -414,7 +416,6 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
       }).then((answers) => {
         if (answers === null) return;
         password = answers[0] ?? '';
-        passwordTyped = true;
         next({ type: 'password', username, password });
       });
     };
@@ -448,12 +449,13 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
       // Once a first factor was accepted, the server's questions are the second, also on a retry (which the server
       // reports without partial success).
       if (partial) firstFactorAccepted = true;
-      // A server that takes passwords and said no to ours: it is wrong, and offering it again through another method
-      // would only count one more failed login against the account.
-      const passwordRefused = options.auth.kind === 'password' && offered.includes('password') && !partial;
-      const mayAnswerQuestions = firstFactorAccepted || (options.auth.kind === 'password' && !passwordRefused);
+      // A server that takes passwords has already said no to ours (a partial success counts as a first factor above):
+      // it is wrong, and offering it again through another method would only count one more failed login.
+      const mayAnswerQuestions =
+        firstFactorAccepted || (options.auth.kind === 'password' && !offered.includes('password'));
       const mayTryKeyboard = keyboardRounds === 0 || (roundAskedUser && keyboardRounds < MAX_USER_TRIES);
       if (mayTryKeyboard && offered.includes('keyboard-interactive') && mayAnswerQuestions) {
+        keyboardRetry = keyboardRounds > 0 && !partial;
         keyboardRounds += 1;
         roundAskedUser = false;
         next({
