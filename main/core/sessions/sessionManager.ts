@@ -20,15 +20,13 @@ import { SessionDataPipe } from './flowControl';
 import { SessionRecording } from './recording';
 import type { TerminalSession } from './terminalSession';
 
-interface PendingHostKey {
-  promptId: string;
-  resolve(decision: HostKeyDecision): void;
-}
-
-interface PendingAuth {
-  promptId: string;
-  resolve(answers: string[] | null): void;
-}
+/**
+ * The question a session is waiting on the user for. One at a time: the host key is settled before authentication
+ * starts, and the chain tries one method at a time. A question that goes away unanswered resolves as cancelled.
+ */
+type PendingQuestion =
+  | { kind: 'hostKey'; promptId: string; resolve(decision: HostKeyDecision): void }
+  | { kind: 'auth'; promptId: string; resolve(answers: string[] | null): void };
 
 interface ManagedSession {
   id: number;
@@ -42,8 +40,7 @@ interface ManagedSession {
   abort: AbortController;
   terminal: TerminalSession | null;
   pipe: SessionDataPipe | null;
-  pendingHostKey: PendingHostKey | null;
-  pendingAuth: PendingAuth | null;
+  pending: PendingQuestion | null;
   ended: boolean;
 }
 
@@ -95,8 +92,7 @@ export class SessionManager {
       abort: new AbortController(),
       terminal: null,
       pipe: null,
-      pendingHostKey: null,
-      pendingAuth: null,
+      pending: null,
       ended: false,
     };
     this.sessions.set(id, session);
@@ -116,23 +112,30 @@ export class SessionManager {
 
   /** The user's answers to the SSH server's questions (null: cancel). They go to the server and are kept nowhere. */
   answerAuth(sessionId: number, promptId: string, answers: string[] | null, client: ClientConnection): boolean {
-    const session = this.owned(sessionId, client);
-    const pending = session?.pendingAuth;
-    if (!session || !pending || pending.promptId !== promptId) return false;
-    session.pendingAuth = null;
-    this.update(session, { phase: 'connecting', authPrompt: null });
-    pending.resolve(answers);
-    return answers !== null;
+    const pending = this.takePending(sessionId, 'auth', promptId, client);
+    pending?.resolve(answers);
+    return pending !== null && answers !== null;
   }
 
   answerHostKey(sessionId: number, promptId: string, decision: HostKeyDecision, client: ClientConnection): boolean {
+    const pending = this.takePending(sessionId, 'hostKey', promptId, client);
+    pending?.resolve(decision);
+    return pending !== null && decision !== 'cancel';
+  }
+
+  /** The open question of this kind and id, taken off the session and its status; null when there is none. */
+  private takePending<K extends PendingQuestion['kind']>(
+    sessionId: number,
+    kind: K,
+    promptId: string,
+    client: ClientConnection,
+  ): Extract<PendingQuestion, { kind: K }> | null {
     const session = this.owned(sessionId, client);
-    const pending = session?.pendingHostKey;
-    if (!session || !pending || pending.promptId !== promptId) return false;
-    session.pendingHostKey = null;
-    this.update(session, { phase: 'connecting', hostKeyPrompt: null });
-    pending.resolve(decision);
-    return decision !== 'cancel';
+    const pending = session?.pending;
+    if (!session || pending?.kind !== kind || pending.promptId !== promptId) return null;
+    session.pending = null;
+    this.update(session, { phase: 'connecting', hostKeyPrompt: null, authPrompt: null });
+    return pending as Extract<PendingQuestion, { kind: K }>;
   }
 
   /**
@@ -168,10 +171,6 @@ export class SessionManager {
     await recording?.stop();
   }
 
-  get openCount(): number {
-    return this.sessions.size;
-  }
-
   async closeAll(): Promise<void> {
     await Promise.all([...this.sessions.values()].map((session) => this.end(session, { kind: 'closed' })));
   }
@@ -205,13 +204,13 @@ export class SessionManager {
           promptHostKey: (prompt) =>
             new Promise<HostKeyDecision>((resolve) => {
               const promptId = randomUUID();
-              session.pendingHostKey = { promptId, resolve };
+              session.pending = { kind: 'hostKey', promptId, resolve };
               this.update(session, { phase: 'awaitingHostKey', hostKeyPrompt: { ...prompt, promptId } });
             }),
           promptAuth: (prompt) =>
             new Promise<string[] | null>((resolve) => {
               const promptId = randomUUID();
-              session.pendingAuth = { promptId, resolve };
+              session.pending = { kind: 'auth', promptId, resolve };
               this.update(session, { phase: 'awaitingAuth', authPrompt: { ...prompt, promptId } });
             }),
         },
@@ -266,11 +265,11 @@ export class SessionManager {
 
   /** Cancels any open question (host key, login) and takes it off the status. */
   private dismissPrompts(session: ManagedSession): void {
-    if (!session.pendingHostKey && !session.pendingAuth) return;
-    session.pendingHostKey?.resolve('cancel');
-    session.pendingHostKey = null;
-    session.pendingAuth?.resolve(null);
-    session.pendingAuth = null;
+    const pending = session.pending;
+    if (!pending) return;
+    session.pending = null;
+    if (pending.kind === 'hostKey') pending.resolve('cancel');
+    else pending.resolve(null);
     session.status = { ...session.status, phase: 'connecting', hostKeyPrompt: null, authPrompt: null };
   }
 
