@@ -7,6 +7,7 @@
  * server's Status message and Node error codes, never from request headers.
  */
 import { EXEC_SUBPROTOCOLS, parseApiStatus } from './kubeExecProtocol';
+import { DNS_CODES, UNREACHABLE_CODES } from './transportHelpers';
 
 /**
  * Why opening failed, for code (fall back or not, which icon). `config` and `execFailed` extend the original list:
@@ -70,11 +71,6 @@ export function displayServer(server: string): string {
   } catch {
     return server;
   }
-}
-
-export function formatSeconds(ms: number): string {
-  const seconds = ms / 1000;
-  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
 }
 
 function podWords(context: ExecErrorContext): string {
@@ -179,10 +175,6 @@ export function describeStartFailure(
 }
 
 type NodeError = Error & { code?: unknown; reason?: unknown; host?: unknown };
-
-/** Socket error codes meaning "no route to that machine", as opposed to "it answered no". */
-const UNREACHABLE_CODES = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EADDRNOTAVAIL', 'ENETDOWN']);
-const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
 
 /** OpenSSL verification codes, and what each says about the API server's certificate. */
 const CERTIFICATE_PROBLEMS: Record<string, (context: ExecErrorContext) => string> = {

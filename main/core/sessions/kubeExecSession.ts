@@ -32,11 +32,11 @@ import {
   describeStartFailure,
   describeUpgradeFailure,
   displayServer,
-  formatSeconds,
   KubeExecError,
   type ExecErrorContext,
 } from './kubeExecErrors';
 import { SessionEvents } from './sessionEvents';
+import { checkTerminalSize, closeWithin, formatSeconds, listen } from './transportHelpers';
 import type { Disposable, TerminalExit, TerminalSession } from './terminalSession';
 
 export { KUBE_EXEC_FAILURES, KubeExecError, type KubeExecFailure } from './kubeExecErrors';
@@ -63,8 +63,6 @@ export const OPEN_GRACE_MS = 1_500;
 export const DEFAULT_KEEPALIVE_INTERVAL_MS = 30_000;
 /** Unanswered pings before the connection is declared dead: two intervals without any sign of life. */
 const KEEPALIVE_MISSES_MAX = 2;
-/** close() waits this long for the server's close frame before dropping the socket. */
-const CLOSE_TIMEOUT_MS = 2_000;
 /** After the exit status the server closes the socket at once; if it does not, report the exit anyway after this. */
 const STATUS_CLOSE_GRACE_MS = 2_000;
 /** A refused upgrade's body is a Status of a few hundred bytes; anything bigger is not worth reading further. */
@@ -136,7 +134,7 @@ export async function openKubeExecSession(options: KubeExecOptions): Promise<Ter
   if (cluster === null || server === '') {
     throw new KubeExecError('config', `The kubeconfig's current context names no cluster with a server URL.`);
   }
-  checkSize(options.size.cols, options.size.rows);
+  checkTerminalSize(options.size.cols, options.size.rows);
 
   let url: string;
   try {
@@ -175,23 +173,6 @@ export async function openKubeExecSession(options: KubeExecOptions): Promise<Ter
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function checkSize(cols: number, rows: number): void {
-  if (!Number.isInteger(cols) || !Number.isInteger(rows) || cols < 1 || rows < 1) {
-    throw new RangeError(`terminal size must be whole numbers of at least 1, got ${cols}×${rows}`);
-  }
-}
-
-/** Registers a listener and returns its removal, so everything registered can be disposed in one sweep. */
-function listen<Args extends unknown[]>(
-  emitter: NodeJS.EventEmitter,
-  event: string,
-  listener: (...args: Args) => void,
-): () => void {
-  const untyped = listener as (...args: unknown[]) => void;
-  emitter.on(event, untyped);
-  return () => emitter.off(event, untyped);
 }
 
 function toBuffer(data: WebSocket.RawData): Buffer {
@@ -503,7 +484,7 @@ class KubeExecSession implements TerminalSession {
   }
 
   resize(cols: number, rows: number): void {
-    checkSize(cols, rows);
+    checkTerminalSize(cols, rows);
     if (!this.isLive()) return;
     this.ws.send(resizeFrame(cols, rows), { binary: true });
   }
@@ -579,12 +560,7 @@ class KubeExecSession implements TerminalSession {
     } else if (ws.readyState === WebSocket.CONNECTING) {
       ws.terminate();
     }
-    let timeout: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timeout = setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS);
-    });
-    if ((await Promise.race([closed, timedOut])) === 'timeout') ws.terminate();
-    clearTimeout(timeout);
+    await closeWithin(closed, () => ws.terminate());
   }
 }
 

@@ -20,6 +20,14 @@ import type {
 import type { TerminalSize } from '../../../common/contract';
 import { HostKeyError, hostKeyType, type VerifyHostKey } from './hostKeys';
 import { SessionEvents } from './sessionEvents';
+import {
+  checkTerminalSize,
+  closeWithin,
+  DNS_CODES,
+  formatSeconds,
+  listen,
+  UNREACHABLE_CODES,
+} from './transportHelpers';
 import type { Disposable, TerminalExit, TerminalSession } from './terminalSession';
 
 /** The terminal type every modern full-screen program understands; xterm.js implements it. */
@@ -36,8 +44,6 @@ export const DEFAULT_READY_TIMEOUT_MS = 10_000;
  */
 const KEEPALIVE_INTERVAL_MS = 15_000;
 const KEEPALIVE_COUNT_MAX = 3;
-/** close() waits this long for the server to acknowledge the disconnect before dropping the socket. */
-const CLOSE_TIMEOUT_MS = 2_000;
 
 export type SshAuth =
   /** password null: none is saved; the user is asked when the server wants one (through askUser), as ssh does. */
@@ -132,15 +138,6 @@ const PASSWORD_PROMPT = /passw(or)?d/i;
 const MAX_USER_TRIES = 3;
 /** The title for a keyboard-interactive exchange the server left unnamed (most do). */
 const KEYBOARD_INTERACTIVE_TITLE = 'The server asks';
-
-/** Socket error codes meaning "no route to that machine", as opposed to "it answered no". */
-const UNREACHABLE_CODES = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EADDRNOTAVAIL', 'ENETDOWN']);
-const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
-
-function formatSeconds(ms: number): string {
-  const seconds = ms / 1000;
-  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
-}
 
 /**
  * The ssh2 auth method for these credentials; null for a password that is not saved (asked for when the server wants
@@ -244,17 +241,6 @@ function describeConnectError(error: SshError, target: string, host: string, pha
     );
   }
   return make('protocol', `SSH to ${target} failed while ${PHASE_WORDS[phase]}: ${error.message}`);
-}
-
-/** Registers a listener and returns its removal, so everything registered can be disposed in one sweep. */
-function listen<Args extends unknown[]>(
-  emitter: NodeJS.EventEmitter,
-  event: string,
-  listener: (...args: Args) => void,
-): () => void {
-  const untyped = listener as (...args: unknown[]) => void;
-  emitter.on(event, untyped);
-  return () => emitter.off(event, untyped);
 }
 
 /**
@@ -621,9 +607,7 @@ class SshTerminalSession implements TerminalSession {
   }
 
   resize(cols: number, rows: number): void {
-    if (!Number.isInteger(cols) || !Number.isInteger(rows) || cols < 1 || rows < 1) {
-      throw new RangeError(`terminal size must be whole numbers of at least 1, got ${cols}×${rows}`);
-    }
+    checkTerminalSize(cols, rows);
     if (this.events.outcome !== null || this.closing !== null) return;
     // Pixel sizes are unknown to us; 0 tells the server so (RFC 4254 §6.7).
     this.channel.setWindow(rows, cols, 0, 0);
@@ -694,12 +678,7 @@ class SshTerminalSession implements TerminalSession {
     // root logins (no post-auth privilege separation); there, and on older servers, the PTY hang-up remains.
     this.channel.signal('HUP');
     this.client.end();
-    let timeout: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timeout = setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS);
-    });
-    if ((await Promise.race([closed, timedOut])) === 'timeout') this.client.destroy();
-    clearTimeout(timeout);
+    await closeWithin(closed, () => this.client.destroy());
   }
 }
 
