@@ -16,9 +16,7 @@ import type { KnownHostRepository } from '../store/types';
 export interface PresentedHostKey {
   host: string;
   port: number;
-  /** The key type named inside the blob, e.g. "ssh-ed25519" (also "ssh-rsa" when rsa-sha2-512 was negotiated). */
-  keyType: string;
-  /** The raw public key blob from the key exchange. */
+  /** The raw public key blob from the key exchange; its type is read from the blob itself (hostKeyType). */
   key: Buffer;
 }
 

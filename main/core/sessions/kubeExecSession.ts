@@ -98,9 +98,7 @@ export interface KubeExecOptions {
  * carries no exit code (InternalError "container not running" after the shell had started); code is null then. An
  * ordinary exit, zero or not, has no message.
  */
-export interface KubeExecExit extends TerminalExit {
-  message?: string;
-}
+export type KubeExecExit = TerminalExit;
 
 const defaultCreateWebSocket = (url: string, protocols: string[], options: WebSocket.ClientOptions) =>
   new WebSocket(url, protocols, options);
@@ -226,7 +224,7 @@ class KubeExecSession implements TerminalSession {
   private readonly connectDisposables: Array<() => void> = [];
   /** Everything else registered on the socket, removed on close. */
   private readonly disposables: Array<() => void> = [];
-  private readonly events = new SessionEvents<KubeExecExit>('a Kubernetes exec session');
+  private readonly events = new SessionEvents('a Kubernetes exec session');
   private held: Uint8Array[] = [];
   private flushScheduled = false;
   private status: ExecStatus | null = null;

@@ -9,20 +9,19 @@
  */
 import type { Disposable, TerminalExit } from './terminalSession';
 
-export type SessionOutcome<TExit extends TerminalExit> =
-  { kind: 'exit'; exit: TExit } | { kind: 'error'; error: Error };
+export type SessionOutcome = { kind: 'exit'; exit: TerminalExit } | { kind: 'error'; error: Error };
 
-export class SessionEvents<TExit extends TerminalExit = TerminalExit> {
+export class SessionEvents {
   private readonly dataListeners = new Set<(chunk: Uint8Array) => void>();
-  private readonly exitListeners = new Set<(exit: TExit) => void>();
+  private readonly exitListeners = new Set<(exit: TerminalExit) => void>();
   private readonly errorListeners = new Set<(error: Error) => void>();
-  private settled: SessionOutcome<TExit> | null = null;
+  private settled: SessionOutcome | null = null;
   private released = false;
 
   /** @param what names the session kind in the log line of a listener that throws ("an SSH session"). */
   constructor(private readonly what: string) {}
 
-  get outcome(): SessionOutcome<TExit> | null {
+  get outcome(): SessionOutcome | null {
     return this.settled;
   }
 
@@ -35,7 +34,7 @@ export class SessionEvents<TExit extends TerminalExit = TerminalExit> {
     return { dispose: () => this.dataListeners.delete(listener) };
   }
 
-  onExit(listener: (exit: TExit) => void): Disposable {
+  onExit(listener: (exit: TerminalExit) => void): Disposable {
     return this.subscribe(this.exitListeners, listener, 'exit');
   }
 
@@ -48,7 +47,7 @@ export class SessionEvents<TExit extends TerminalExit = TerminalExit> {
   }
 
   /** Records how the session ended; only the first call counts. Returns whether this call settled it. */
-  settle(outcome: SessionOutcome<TExit>): boolean {
+  settle(outcome: SessionOutcome): boolean {
     if (this.settled !== null) return false;
     this.settled = outcome;
     return true;
@@ -70,11 +69,7 @@ export class SessionEvents<TExit extends TerminalExit = TerminalExit> {
     this.errorListeners.clear();
   }
 
-  private subscribe<T>(
-    set: Set<(value: T) => void>,
-    listener: (value: T) => void,
-    kind: SessionOutcome<TExit>['kind'],
-  ) {
+  private subscribe<T>(set: Set<(value: T) => void>, listener: (value: T) => void, kind: SessionOutcome['kind']) {
     set.add(listener);
     const outcome = this.settled;
     if (this.released && outcome?.kind === kind) {

@@ -18,7 +18,7 @@ import type {
   ServerHostKeyAlgorithm,
 } from 'ssh2';
 import type { TerminalSize } from '../../../common/contract';
-import { HostKeyError, hostKeyType, type VerifyHostKey } from './hostKeys';
+import { HostKeyError, type VerifyHostKey } from './hostKeys';
 import { SessionEvents } from './sessionEvents';
 import {
   checkTerminalSize,
@@ -477,11 +477,8 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
       }
       phase = 'hostKey';
       timer.pause();
-      const keyType = hostKeyType(key) ?? 'unknown';
       // Wrapped so a verifier that throws synchronously refuses like one that rejects, instead of unwinding into ssh2.
-      new Promise<void>((resolveCheck) =>
-        resolveCheck(verifyHostKey({ host, port, keyType, key: Buffer.from(key) })),
-      ).then(
+      new Promise<void>((resolveCheck) => resolveCheck(verifyHostKey({ host, port, key: Buffer.from(key) }))).then(
         () => {
           if (settled) return;
           acceptedKey = Buffer.from(key);

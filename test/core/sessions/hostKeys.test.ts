@@ -364,7 +364,7 @@ describe.skipIf(sshd === null)('host-key verification against a real sshd', () =
 describe('host-key verifier rules that need no server', () => {
   const key = randomEd25519Blob();
   const base64 = key.toString('base64');
-  const presented = (host: string, port: number, blob = key) => ({ host, port, keyType: 'ssh-ed25519', key: blob });
+  const presented = (host: string, port: number, blob = key) => ({ host, port, key: blob });
 
   it('matches a plain host name on port 22, case-insensitively', async () => {
     const file = await knownHostsFile(`Build.Example.com ssh-ed25519 ${base64}\n`);
