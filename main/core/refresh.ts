@@ -6,6 +6,7 @@
 import type { PodRefreshResult } from '../../common/contract';
 import { CONNECTION_METHOD_LABELS, podSaveSchema, type PodSaveRequest, type PodView } from '../../common/pods';
 import { PodNotFoundError, readPod, type AccessResolver, type ResolvedAccess } from './access';
+import { UnreachableServers } from './access/unreachableServers';
 import { NoReadyPodError } from './clusters/podSelection';
 import { KUBE_METHODS, pickBySelector } from './connect/kubeMethod';
 import { statusOfRefresh } from './podStatus';
@@ -78,6 +79,8 @@ async function lookUp(
   const where = record.podName
     ? `${record.namespace}/${record.podName}`
     : `a pod matching ${record.labelSelector} in namespace ${record.namespace}`;
+  // As when connecting: a server one method found silent is not waited for again by the next.
+  const unreachable = new UnreachableServers();
   for (const method of KUBE_METHODS) {
     let access: ResolvedAccess;
     try {
@@ -87,6 +90,11 @@ async function lookUp(
         continue;
       }
       access = resolution.access;
+      const silent = unreachable.skipReason(access);
+      if (silent !== null) {
+        checked.push({ method, outcome: 'skipped', detail: silent });
+        continue;
+      }
     } catch (error) {
       failures.push(error);
       checked.push({ method, outcome: 'failed', detail: messageOf(error) });
@@ -122,6 +130,7 @@ async function lookUp(
           { method, access: access.description },
         );
       }
+      unreachable.note(access, method, error);
       failures.push(error);
       checked.push({ method, outcome: 'failed', detail: messageOf(error) });
     }

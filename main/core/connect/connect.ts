@@ -5,6 +5,7 @@
  */
 import type { ConnectionAttempt } from '../../../common/contract';
 import { CONNECTION_METHOD_LABELS, type ConnectionMethod } from '../../../common/pods';
+import { UnreachableServers } from '../access/unreachableServers';
 import type { PodConnectRecord } from '../store/types';
 import type { AttemptListener, ChainRun, ConnectContext, ConnectionMethodHandler, OpenedSession } from './types';
 
@@ -49,7 +50,7 @@ export async function connect(
   now: () => number = Date.now,
 ): Promise<ConnectResult> {
   const attempts: ConnectionAttempt[] = [];
-  const run: ChainRun = { unreachableServers: new Map() };
+  const run: ChainRun = { unreachableServers: new UnreachableServers() };
   const publish = () => onAttempts(attempts.map((attempt) => ({ ...attempt })));
 
   for (const handler of methods) {

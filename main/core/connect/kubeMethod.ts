@@ -3,8 +3,7 @@
  * resolves its access (access/), picks the container the way kubectl does, and opens an exec session.
  */
 import type { KubeAccessMethod, AccessResolver, ResolvedAccess } from '../access';
-import { PodReadError, readPod } from '../access';
-import { CONNECTION_METHOD_LABELS } from '../../../common/pods';
+import { readPod } from '../access';
 import { listPods } from '../access/clusterReader';
 import { pickReadyPod } from '../clusters/podSelection';
 import { openKubeExecSession, shellCommand } from '../sessions/kubeExecSession';
@@ -36,27 +35,16 @@ export function kubeMethod(method: KubeAccessMethod, options: KubeMethodOptions)
       const resolution = await options.resolver.resolve(method, record);
       if ('skip' in resolution) throw new MethodSkippedError(resolution.skip);
       const { access } = resolution;
-      const route = routeKey(access);
-      const foundBy = run.unreachableServers.get(route);
-      if (foundBy !== undefined) {
-        throw new MethodSkippedError(
-          `the API server at ${access.server} could not be reached a moment ago (${CONNECTION_METHOD_LABELS[foundBy]}); not waiting for it again`,
-        );
-      }
+      const skip = run.unreachableServers.skipReason(access);
+      if (skip !== null) throw new MethodSkippedError(skip);
       try {
         return await openInPod(access, record, context, options);
       } catch (error) {
-        if (error instanceof PodReadError && error.reason === 'unreachable') run.unreachableServers.set(route, method);
+        run.unreachableServers.note(access, method, error);
         throw error;
       }
     },
   };
-}
-
-/** The way to an API server: its URL, and the proxy in between when the kubeconfig names one (proxy-url). */
-function routeKey(access: ResolvedAccess): string {
-  const proxy = access.kubeConfig.getCurrentCluster()?.proxyUrl;
-  return proxy ? `${access.server} via ${proxy}` : access.server;
 }
 
 async function openInPod(

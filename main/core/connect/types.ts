@@ -11,6 +11,7 @@ import type {
   TerminalSize,
 } from '../../../common/contract';
 import type { ConnectionMethod } from '../../../common/pods';
+import type { UnreachableServers } from '../access/unreachableServers';
 import type { PodConnectRecord } from '../store/types';
 import type { TerminalSession } from '../sessions/terminalSession';
 
@@ -36,14 +37,9 @@ export interface OpenedSession {
   kube?: KubeSessionTarget;
 }
 
-/**
- * What one walk down the chain has learnt for the methods after it. Several methods often point at the same API server
- * (the default kubeconfig, the record's kubeconfig and its token, all for one cluster); one that found the server
- * unreachable spares the others from waiting for it again.
- */
+/** What one walk down the chain has learnt for the methods after it. */
 export interface ChainRun {
-  /** Routes to API servers (routeKey in kubeMethod.ts) that could not be reached, with the method that found out. */
-  readonly unreachableServers: Map<string, ConnectionMethod>;
+  readonly unreachableServers: UnreachableServers;
 }
 
 export interface ConnectionMethodHandler {

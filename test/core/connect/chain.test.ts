@@ -243,6 +243,18 @@ describe('fallback to SSH', () => {
       );
       // One reach deadline, then SSH: well inside one pod-read timeout, which is what a silent host used to cost.
       expect(took).toBeLessThan(DEFAULT_POD_READ_TIMEOUT_MS);
+
+      // Refresh walks the same methods and waits for the silent server only once too.
+      const refreshed = await core.core.dispatch('pods.refresh', { id: pod.id }, new RecordingClient());
+      if (!refreshed.ok) throw new Error(refreshed.error.message);
+      const { checked } = refreshed.result as PodRefreshResult;
+      expect(checked.map((entry) => `${entry.method}:${entry.outcome}`)).toEqual([
+        'defaultKubeconfig:skipped',
+        'podKubeconfig:failed',
+        'token:skipped',
+        'inCluster:skipped',
+      ]);
+      expect(checked[2]!.detail).toBe(token!.detail);
     } finally {
       silent.close();
     }
