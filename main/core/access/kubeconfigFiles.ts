@@ -14,6 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dumpYaml, KubeConfig, loadYaml, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import type { KubeAuthKind } from '../../../common/kubeconfigs';
 
 /** The file kubectl reads when KUBECONFIG is unset, relative to the home directory. */
 const DEFAULT_KUBECONFIG_RELATIVE = path.join('.kube', 'config');
@@ -28,6 +29,20 @@ export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** A user as Podterm keeps it: client-node's User plus kubectl's `tokenFile`, read only when that user is chosen. */
 export type KubeUser = User & { readonly tokenFile?: string };
+
+/**
+ * How a kubeconfig user signs in, as the cluster browser, the import preview and Settings show it, in the order kubectl
+ * gives them precedence (a client certificate over a token).
+ */
+export function authKindOf(user: KubeUser | null | undefined): KubeAuthKind {
+  if (!user) return 'none';
+  if (user.exec) return 'exec';
+  if (user.authProvider) return (user.authProvider as { name?: unknown }).name === 'oidc' ? 'oidc' : 'authProvider';
+  if (user.certData || user.certFile) return 'clientCert';
+  if (user.token || user.tokenFile) return 'token';
+  if (user.username || user.password) return 'basic';
+  return 'none';
+}
 
 /** Where each cluster, user and context name was defined, for descriptions and error messages ("~/.kube/config"). */
 export interface KubeconfigOrigins {

@@ -10,12 +10,12 @@ import type {
   ClusterContextView,
   ClusterPodView,
 } from '../../../common/clusters';
-import type { KubeAuthKind } from '../../../common/kubeconfigs';
 import { listNamespaces, listPods, type ListAccess, type ListedPod } from '../access/clusterReader';
 import { chooseContext } from '../access/contextChoice';
 import { ExecCredentialCache } from '../access/execPlugins';
 import { accessFromContext } from '../access/kubeconfigAccess';
 import {
+  authKindOf,
   displayPath,
   KubeconfigError,
   loadKubeconfigText,
@@ -149,17 +149,6 @@ function defaultContexts(loaded: LoadedKubeconfig): ClusterContextView[] {
       origin: loaded.origins.contexts.get(context.name) ?? loaded.label,
     };
   });
-}
-
-/** How a kubeconfig user signs in, as the import preview names it. */
-export function authKindOf(user: KubeUser | undefined): KubeAuthKind {
-  if (!user) return 'none';
-  if (user.exec) return 'exec';
-  if (user.authProvider) return (user.authProvider as { name?: unknown }).name === 'oidc' ? 'oidc' : 'authProvider';
-  if (user.token || user.tokenFile) return 'token';
-  if (user.certData || user.certFile) return 'clientCert';
-  if (user.username || user.password) return 'basic';
-  return 'none';
 }
 
 export function podView(pod: ListedPod): ClusterPodView {

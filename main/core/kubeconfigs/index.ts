@@ -24,8 +24,6 @@ import {
   type PreparedFile,
 } from './validate';
 
-export { authKindOf, fileStem } from './validate';
-
 export interface KubeconfigImporterOptions {
   repository: KubeconfigRepository;
   /** Relative file references resolve against ~/.kube (where kubeconfigs live) on the machine running main. */

@@ -19,6 +19,7 @@ import {
   flattenKubeConfig,
   KubeconfigError,
   parseKubeconfig,
+  authKindOf,
   type KubeUser,
 } from '../access/kubeconfigFiles';
 
@@ -139,17 +140,6 @@ export function exportContext(prepared: PreparedContext, importName: string): st
     currentContext: importName,
   });
   return exportKubeconfigYaml(renamed, { minify: true });
-}
-
-/** The auth kind the preview and settings show, in the order kubectl gives them precedence. */
-export function authKindOf(user: KubeUser | null): KubeAuthKind {
-  if (user === null) return 'none';
-  if (user.exec) return 'exec';
-  if (user.authProvider) return (user.authProvider as { name?: unknown }).name === 'oidc' ? 'oidc' : 'authProvider';
-  if (user.certData || user.certFile) return 'clientCert';
-  if (user.token || user.tokenFile) return 'token';
-  if (user.username || user.password) return 'basic';
-  return 'none';
 }
 
 /** "dev-cluster.yaml" → "dev-cluster": what a clashing context's new name carries. */
