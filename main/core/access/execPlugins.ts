@@ -114,11 +114,6 @@ export class ExecCredentialCache {
       throw error;
     }
   }
-
-  /** Forgets every cached credential (e.g. after the user says "log in again"). */
-  clear(): void {
-    this.entries.clear();
-  }
 }
 
 /** Checks a kubeconfig user's `exec` stanza. Throws ExecPluginError naming the problem. */

@@ -1,11 +1,7 @@
 /**
- * Kubernetes access: the public surface the connect chain uses. Resolve a record's access for one method, read the pod
- * with it, and build the environment the resolver reads (the process's, plus the login shell's for exec plugins).
+ * Kubernetes access: the public surface the connect chain uses. Resolve a record's access for one method, and read the
+ * pod with it.
  */
-import { homedir } from 'node:os';
-import { DEFAULT_SERVICE_ACCOUNT_DIR } from './inClusterAccess';
-import { lazyLoginEnvironment } from './loginEnvironment';
-import type { AccessEnvironment } from './types';
 
 export type { AccessEnvironment, AccessResolution, AccessResolver, KubeAccessMethod, ResolvedAccess } from './types';
 export { createAccessResolver, type AccessResolverOptions } from './resolve';
@@ -31,16 +27,3 @@ export {
   loadKubeconfigText,
   type LoadedKubeconfig,
 } from './kubeconfigFiles';
-
-/**
- * The machine's configuration as the app sees it: process.env, the home directory, the standard service-account
- * directory, and the login shell's environment captured once per process (start it early: call its loginEnv()).
- */
-export function processAccessEnvironment(): AccessEnvironment {
-  return {
-    env: process.env,
-    homeDir: homedir(),
-    serviceAccountDir: DEFAULT_SERVICE_ACCOUNT_DIR,
-    loginEnv: lazyLoginEnvironment(),
-  };
-}

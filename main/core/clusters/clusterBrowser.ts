@@ -17,7 +17,6 @@ import { accessFromContext } from '../access/kubeconfigAccess';
 import {
   authKindOf,
   displayPath,
-  KubeconfigError,
   loadKubeconfigText,
   type KubeUser,
   type LoadedKubeconfig,
@@ -80,14 +79,11 @@ export function createClusterBrowser(options: ClusterBrowserOptions): ClusterBro
       const origin = loaded.origins.contexts.get(ref.name) ?? loaded.label;
       return resolveIn(loaded, ref.name, `context ${ref.name} from ${origin}`);
     }
-    const entry = options.imported?.list().find((candidate) => candidate.id === ref.id);
-    const text = entry ? ((await options.imported!.getContent(ref.id))?.content ?? null) : null;
-    if (!entry || text === null) {
-      throw new Error('this imported kubeconfig was removed; reload the cluster list.');
-    }
-    const label = `imported context ${entry.name}`;
-    const loaded = loadKubeconfigText(text, label, `imported:${ref.id}`);
-    const contextName = loaded.kubeConfig.currentContext || loaded.kubeConfig.contexts[0]?.name || entry.name;
+    const stored = (await options.imported?.getContent(ref.id)) ?? null;
+    if (stored === null) throw new Error('this imported kubeconfig was removed; reload the cluster list.');
+    const label = `imported context ${stored.name}`;
+    const loaded = loadKubeconfigText(stored.content, label, `imported:${ref.id}`);
+    const contextName = loaded.kubeConfig.currentContext || loaded.kubeConfig.contexts[0]?.name || stored.name;
     return resolveIn(loaded, contextName, label);
   }
 
@@ -102,7 +98,7 @@ export function createClusterBrowser(options: ClusterBrowserOptions): ClusterBro
         defaultSearched = searchedText;
         if (loaded) contexts.push(...defaultContexts(loaded));
       } catch (error) {
-        problems.push(error instanceof KubeconfigError || error instanceof Error ? error.message : String(error));
+        problems.push(error instanceof Error ? error.message : String(error));
       }
       for (const entry of options.imported?.list() ?? []) {
         contexts.push({
