@@ -11,6 +11,7 @@ import { SecretBoxError } from '../core/secrets/secretBox';
 import type { PodConnectRecord, PodRepository } from '../core/store';
 import type { OpenedDatabase } from './database';
 import { FIELD_NAMES } from './records';
+import { messageOf } from '../../common/errors';
 
 export interface BackfillLine {
   name: string;
@@ -80,7 +81,7 @@ export async function backfill(
         detail: `${options.dryRun ? 'would set' : 'set'} ${changes.join(', ')}${notStored}`,
       });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       lines.push({ name, outcome: 'unresolved', detail: `missing ${missing.join(', ')}; ${message}` });
     }
   }

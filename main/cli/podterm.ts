@@ -11,6 +11,7 @@ import { chooseDataDir, openDatabaseFor, SEALED_SECRETS_MESSAGE, type OpenedData
 import { CliError, EXIT_OK, EXIT_USAGE } from './errors';
 import { describeProblem, readRows, secretsSetBy, toExportedRecord, validateRows, type RowProblem } from './records';
 import { formatTable } from './table';
+import { messageOf } from '../../common/errors';
 
 /** An export with secrets is credentials in plaintext: owner read/write only. */
 const SECRET_FILE_MODE = 0o600;
@@ -81,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
       },
     });
   } catch (error) {
-    throw new CliError(EXIT_USAGE, `${error instanceof Error ? error.message : String(error)}. See podterm --help.`);
+    throw new CliError(EXIT_USAGE, `${messageOf(error)}. See podterm --help.`);
   }
   const options: Options = parsed.values;
   const [group, command, ...rest] = parsed.positionals;
@@ -245,10 +246,7 @@ async function importRecords(
   try {
     read = readRows(text, format);
   } catch (error) {
-    throw new CliError(
-      EXIT_USAGE,
-      `${path}: ${error instanceof Error ? error.message : String(error)}. Nothing was imported.`,
-    );
+    throw new CliError(EXIT_USAGE, `${path}: ${messageOf(error)}. Nothing was imported.`);
   }
   const dryRun = options['dry-run'] === true;
   return withDatabase(choice, !dryRun, async (db) => {
@@ -333,7 +331,7 @@ main(process.argv.slice(2)).then(
       process.exitCode = error.exitCode;
       return;
     }
-    console.error(`podterm: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`podterm: ${messageOf(error)}`);
     process.exitCode = EXIT_USAGE;
   },
 );

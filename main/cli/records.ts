@@ -13,6 +13,7 @@ import {
 } from '../../common/pods';
 import type { PodConnectRecord } from '../core/store';
 import { parseCsv } from './csv';
+import { messageOf } from '../../common/errors';
 
 /** The record fields, in the form's order: what a file row may name besides `id` and the secrets. */
 export const FIELD_NAMES = Object.keys(podFieldsSchema.shape) as Array<keyof typeof podFieldsSchema.shape>;
@@ -66,7 +67,7 @@ function readJsonRows(text: string): { rows: RawRow[]; problems: RowProblem[] } 
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new Error(`the file is not valid JSON (${error instanceof Error ? error.message : String(error)})`, {
+    throw new Error(`the file is not valid JSON (${messageOf(error)})`, {
       cause: error,
     });
   }

@@ -18,6 +18,7 @@ import { DATABASE_FILE_NAME, openStore } from './store';
 import { acquireAppLock } from './store/appLock';
 import type { Store } from './store/types';
 import type { ClientConnection } from './transport';
+import { messageOf } from '../../common/errors';
 
 /** Session recordings (asciicast files) live beside the database, in the same owner-only data directory. */
 export const RECORDINGS_DIR_NAME = 'recordings';
@@ -119,7 +120,7 @@ export function createCore(options: CoreOptions): PodtermCore {
         log(
           `request ${String(key)} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
         );
-        const message = error instanceof Error ? error.message : String(error);
+        const message = messageOf(error);
         return { ok: false, error: { code: 'internal', message } };
       }
     },

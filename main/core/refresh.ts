@@ -11,6 +11,7 @@ import { NoReadyPodError } from './clusters/podSelection';
 import { KUBE_METHODS, pickBySelector } from './connect/kubeMethod';
 import { statusOfRefresh } from './podStatus';
 import type { PodRepository } from './store/types';
+import { messageOf } from '../../common/errors';
 
 /** Looks the pod up, then stores what that says about it (the sidebar's status dot); the result carries the record. */
 export async function refreshPod(
@@ -175,8 +176,4 @@ async function storeAccess(
   if (!parsed.success) return view;
   plan.update = parsed.data;
   return plan.dryRun ? view : pods.save(parsed.data);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -8,6 +8,7 @@
 import { ContractError, SESSION_PORT_CHANNEL, parseSessionCommand } from '../../common/contract';
 import type { SessionCommand, SessionEvent } from '../../common/contract';
 import type { ClientConnection, SessionStream } from '../core';
+import { messageOf } from '../../common/errors';
 
 /** The members of Electron's MessagePortMain used here. */
 export interface PortLike {
@@ -132,7 +133,7 @@ export function createElectronClient<P extends PortLike>(
         try {
           listener();
         } catch (error) {
-          log(`podterm: a window-closed listener failed: ${error instanceof Error ? error.message : String(error)}`);
+          log(`podterm: a window-closed listener failed: ${messageOf(error)}`);
         }
       }
     },

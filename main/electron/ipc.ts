@@ -14,6 +14,7 @@ import {
   type WebContentsLike,
 } from './electronTransport';
 import { checkSender, type FrameLike } from './policy';
+import { messageOf } from '../../common/errors';
 
 /** The members of Electron's IpcMainInvokeEvent the wrapper reads. */
 export interface InvokeEventLike<P extends PortLike> {
@@ -81,7 +82,7 @@ export function registerIpcHandlers<P extends PortLike>(options: IpcOptions<P>):
       return await options.core.dispatch(key, payload, clientFor(event.sender));
     } catch (error) {
       // dispatch promises never to throw; if it does anyway, the renderer still gets an envelope, not a bare string.
-      log(`podterm: ${key} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`);
+      log(`podterm: ${key} failed unexpectedly: ${messageOf(error)}`);
       return { ok: false, error: { code: 'internal', message: `${key} failed unexpectedly; see the log.` } };
     }
   };

@@ -16,6 +16,7 @@ import {
 } from './policy';
 import { SafeStorageSecretBox } from './safeStorageSecretBox';
 import { createMainWindow } from './window';
+import { messageOf } from '../../common/errors';
 
 /** How long quitting waits for the core to end sessions and close the database before giving up. */
 const CORE_CLOSE_TIMEOUT_MS = 5_000;
@@ -25,10 +26,6 @@ const files = resolveAppFiles(import.meta.url);
 const ourWebContents = new Set<number>();
 let mainWindow: BrowserWindow | null = null;
 let core: PodtermCore | null = null;
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function openWindow(): void {
   mainWindow = createMainWindow(files, (id) => {

@@ -11,6 +11,7 @@
 import type { SafeStorage } from 'electron';
 import { SecretBoxError, type SecretBox } from '../core';
 import { ALLOW_BASIC_TEXT_SECRETS_ENV, ALLOW_BASIC_TEXT_SECRETS_FLAG } from './policy';
+import { messageOf } from '../../common/errors';
 
 /** The members of Electron's safeStorage used here (the real module in the app, a stand-in in tests). */
 export type SafeStorageLike = Pick<
@@ -114,8 +115,4 @@ export class SafeStorageSecretBox implements SecretBox {
     // the SecretBox interface does not have yet.
     return decrypted.result;
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -3,6 +3,7 @@
  */
 import { BrowserWindow } from 'electron';
 import { webPreferencesFor, type AppFiles } from './policy';
+import { messageOf } from '../../common/errors';
 
 /** Room for a sidebar and an 80×24 terminal at a typical font size. */
 const DEFAULT_WIDTH = 1280;
@@ -36,9 +37,7 @@ export function createMainWindow(
   window.once('closed', untrust);
   window.once('ready-to-show', () => window.show());
   window.loadFile(files.pagePath).catch((error: unknown) => {
-    console.error(
-      `podterm: could not load ${files.pagePath}: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    console.error(`podterm: could not load ${files.pagePath}: ${messageOf(error)}`);
   });
   return window;
 }

@@ -13,6 +13,7 @@ import { createCore } from '../core';
 import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../core/secrets/fileKeySecretBox';
 import { defaultDataDir } from '../core/dataDirs';
 import { startWebServer } from './server';
+import { messageOf } from '../../common/errors';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -60,6 +61,6 @@ function packageVersion(): string {
 }
 
 main().catch((error: unknown) => {
-  console.error(`podterm: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`podterm: ${messageOf(error)}`);
   process.exit(1);
 });

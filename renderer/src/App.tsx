@@ -23,6 +23,7 @@ import { useShortcuts } from './hooks/useShortcuts';
 import { useTabs } from './hooks/useTabs';
 import { useToasts } from './hooks/useToasts';
 import './styles/layout.css';
+import { messageOf } from '../../common/errors';
 
 const SIDEBAR_WIDTH_KEY = 'podterm.sidebarWidth';
 /** Fits "namespace/pod-name-with-hash" at the UI font size without crowding an 80-column terminal on a laptop. */
@@ -114,7 +115,7 @@ export function App({ client }: { client: RendererClient }) {
     try {
       setForm({ pod: await client.api.pods.get({ id: podId }) });
     } catch (error) {
-      notify(error instanceof Error ? error.message : String(error));
+      notify(messageOf(error));
     }
   };
   const refreshPod = useCallback(
@@ -128,7 +129,7 @@ export function App({ client }: { client: RendererClient }) {
         })
         .catch((error: unknown) => {
           setRefreshing(null);
-          notify(error instanceof Error ? error.message : String(error));
+          notify(messageOf(error));
         });
     },
     [client, notify, reload],
@@ -141,7 +142,7 @@ export function App({ client }: { client: RendererClient }) {
           setSelectedId(copy.id);
           void reload();
         })
-        .catch((error: unknown) => notify(error instanceof Error ? error.message : String(error)));
+        .catch((error: unknown) => notify(messageOf(error)));
     },
     [client, notify, reload],
   );
@@ -149,7 +150,7 @@ export function App({ client }: { client: RendererClient }) {
     try {
       await client.api.pods.delete({ id: pod.id });
     } catch (error) {
-      notify(error instanceof Error ? error.message : String(error));
+      notify(messageOf(error));
     }
     setDeleting(null);
     void reload();

@@ -15,6 +15,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dumpYaml, KubeConfig, loadYaml, type Cluster, type Context, type User } from '@kubernetes/client-node';
 import type { KubeAuthKind } from '../../../common/kubeconfigs';
+import { messageOf } from '../../../common/errors';
 
 /** The file kubectl reads when KUBECONFIG is unset, relative to the home directory. */
 const DEFAULT_KUBECONFIG_RELATIVE = path.join('.kube', 'config');
@@ -525,6 +526,6 @@ function describeFsError(error: unknown): string {
     case 'EISDIR':
       return 'it is a directory';
     default:
-      return error instanceof Error ? error.message : String(error);
+      return messageOf(error);
   }
 }

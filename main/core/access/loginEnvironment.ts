@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { messageOf } from '../../../common/errors';
 
 /**
  * How long the login shell may take to print its environment. Plain shells answer in tens of milliseconds; a zsh with
@@ -48,7 +49,7 @@ export async function captureLoginEnvironment(options: LoginEnvironmentOptions =
   try {
     return await runShell(shell, baseEnv, timeoutMs);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = messageOf(error);
     log(`using the app's own environment for credential plugins: ${reason}`);
     return { ...baseEnv };
   }

@@ -26,6 +26,7 @@ import { loadEnvironmentKubeconfig } from '../access/resolve';
 import type { KubeconfigRepository } from '../store/types';
 import { PodReadError } from '../access/podReader';
 import { ContractError } from '../../../common/contract';
+import { messageOf } from '../../../common/errors';
 
 /** The imported contexts: the store's kubeconfigs repository (the text is decrypted only when a context is browsed). */
 export type ImportedContextSource = Pick<KubeconfigRepository, 'list' | 'getContent'>;
@@ -98,7 +99,7 @@ export function createClusterBrowser(options: ClusterBrowserOptions): ClusterBro
         defaultSearched = searchedText;
         if (loaded) contexts.push(...defaultContexts(loaded));
       } catch (error) {
-        problems.push(error instanceof Error ? error.message : String(error));
+        problems.push(messageOf(error));
       }
       for (const entry of options.imported?.list() ?? []) {
         contexts.push({
@@ -169,7 +170,7 @@ export function podView(pod: ListedPod): ClusterPodView {
  */
 function asContractError(error: unknown): ContractError {
   if (error instanceof ContractError) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   const refused = error instanceof PodReadError && (error.reason === 'unauthorized' || error.reason === 'forbidden');
   return new ContractError(refused ? 'forbidden' : 'internal', message);
 }

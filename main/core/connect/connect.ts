@@ -8,6 +8,7 @@ import { CONNECTION_METHOD_LABELS, type ConnectionMethod } from '../../../common
 import { UnreachableServers } from '../access/unreachableServers';
 import type { PodConnectRecord } from '../store/types';
 import type { AttemptListener, ChainRun, ConnectContext, ConnectionMethodHandler, OpenedSession } from './types';
+import { messageOf } from '../../../common/errors';
 
 export interface ConnectResult extends OpenedSession {
   method: ConnectionMethod;
@@ -85,7 +86,7 @@ export async function connect(
     } catch (error) {
       attempt.durationMs = now() - attempt.startedAt;
       attempt.outcome = error instanceof MethodSkippedError ? 'skipped' : 'failed';
-      attempt.detail = error instanceof Error ? error.message : String(error);
+      attempt.detail = messageOf(error);
       publish();
       if (context.signal.aborted) throw new ConnectAbortedError();
     }

@@ -38,6 +38,7 @@ import {
 import { SessionEvents } from './sessionEvents';
 import { checkTerminalSize, closeWithin, formatSeconds, listen } from './transportHelpers';
 import type { Disposable, TerminalExit, TerminalSession } from './terminalSession';
+import { messageOf } from '../../../common/errors';
 
 export { KUBE_EXEC_FAILURES, KubeExecError, type KubeExecFailure } from './kubeExecErrors';
 export { buildExecUrl, parseExecStatus, SHELL_PROBE, shellCommand, type ExecStatus } from './kubeExecProtocol';
@@ -138,7 +139,7 @@ export async function openKubeExecSession(options: KubeExecOptions): Promise<Ter
   try {
     url = buildExecUrl(server, { namespace, pod, container, command });
   } catch (error) {
-    throw new KubeExecError('config', `The cluster server URL "${context.server}" cannot be used: ${message(error)}`);
+    throw new KubeExecError('config', `The cluster server URL "${context.server}" cannot be used: ${messageOf(error)}`);
   }
   const wsOptions: WebSocket.ClientOptions = {
     // The API server speaks no permessage-deflate; offering it only costs a header.
@@ -150,9 +151,14 @@ export async function openKubeExecSession(options: KubeExecOptions): Promise<Ter
     // CA, client certificate and key, bearer token header, skip-verify, tls-server-name, proxy agent.
     await kubeConfig.applyToHTTPSOptions(wsOptions);
   } catch (error) {
-    throw new KubeExecError('config', `The kubeconfig for ${context.server} cannot be used: ${message(error)}`, null, {
-      cause: error,
-    });
+    throw new KubeExecError(
+      'config',
+      `The kubeconfig for ${context.server} cannot be used: ${messageOf(error)}`,
+      null,
+      {
+        cause: error,
+      },
+    );
   }
   context.hasCa = wsOptions.ca !== undefined;
   if (signal?.aborted) throw new KubeExecError('aborted', `Opening a shell in pod ${namespace}/${pod} was cancelled`);
@@ -167,10 +173,6 @@ export async function openKubeExecSession(options: KubeExecOptions): Promise<Ter
   const session = new KubeExecSession(ws, context, options);
   await session.opened;
   return session;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function toBuffer(data: WebSocket.RawData): Buffer {

@@ -19,6 +19,7 @@ import type { ClientConnection, SessionStream } from '../transport';
 import { SessionDataPipe } from './flowControl';
 import { SessionRecording } from './recording';
 import type { TerminalSession } from './terminalSession';
+import { messageOf } from '../../../common/errors';
 
 /**
  * The question a session is waiting on the user for. One at a time: the host key is settled before authentication
@@ -236,7 +237,7 @@ export class SessionManager {
       this.options.pods.recordConnection(podId, result.method, this.now());
     } catch (error) {
       if (session.ended || error instanceof ConnectAbortedError) return;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       await this.end(session, { kind: 'failed', message });
     }
   }
@@ -318,7 +319,7 @@ export class SessionManager {
     try {
       await session.terminal?.close();
     } catch (error) {
-      this.log(`closing session ${session.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.log(`closing session ${session.id} failed: ${messageOf(error)}`);
     }
   }
 }

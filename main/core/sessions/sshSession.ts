@@ -29,6 +29,7 @@ import {
   UNREACHABLE_CODES,
 } from './transportHelpers';
 import type { Disposable, TerminalExit, TerminalSession } from './terminalSession';
+import { messageOf } from '../../../common/errors';
 
 /** The terminal type every modern full-screen program understands; xterm.js implements it. */
 export const DEFAULT_TERM = 'xterm-256color';
@@ -492,7 +493,7 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
           const message =
             error instanceof HostKeyError
               ? error.message
-              : `SSH to ${target} refused: the host key was not accepted (${error instanceof Error ? error.message : String(error)})`;
+              : `SSH to ${target} refused: the host key was not accepted (${messageOf(error)})`;
           fail(new SshConnectError('hostKey', message, { cause: error }));
         },
       );

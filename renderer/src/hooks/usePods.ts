@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PodView } from '../../../common/pods';
 import type { RendererClient } from '../client';
+import { messageOf } from '../../../common/errors';
 
 /** Short enough to feel instant, long enough that typing "prod-api" is one or two queries rather than eight. */
 const SEARCH_DEBOUNCE_MS = 80;
@@ -28,7 +29,7 @@ export function usePods(client: RendererClient, onError: (message: string) => vo
       } catch (error) {
         if (ticket === latest.current) {
           setPods((current) => current ?? []);
-          onErrorRef.current(error instanceof Error ? error.message : String(error));
+          onErrorRef.current(messageOf(error));
         }
       }
     },

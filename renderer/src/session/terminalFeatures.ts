@@ -13,6 +13,7 @@ import type { RendererClient } from '../client';
 import { isCopyKey, isPasteKey, isSearchKey, lineCount, openExternalLink } from './clipboard';
 import { isLightTheme, settingsStore } from './settingsStore';
 import { TERMINAL_FONT_FAMILY, terminalThemeFor } from './terminalTheme';
+import { messageOf } from '../../../common/errors';
 
 /**
  * The automation hook on the terminal's element: a non-enumerable function answering the text of the rows on screen,
@@ -267,7 +268,7 @@ export class TerminalFeatures {
     this.term.focus();
     if (dontAskAgain) {
       settingsStore.save({ confirmMultilinePaste: false }).catch((error: unknown) => {
-        this.options.onError(error instanceof Error ? error.message : String(error));
+        this.options.onError(messageOf(error));
       });
     }
   }
@@ -293,7 +294,7 @@ export class TerminalFeatures {
         this.update({ recording: path, savedRecording: null });
       }
     } catch (error) {
-      this.options.onError(error instanceof Error ? error.message : String(error));
+      this.options.onError(messageOf(error));
     } finally {
       this.update({ recordingBusy: false });
     }

@@ -20,6 +20,7 @@ import { AckTracker } from './ackTracker';
 import { splitInput } from './input';
 import { settingsStore } from './settingsStore';
 import { TerminalFeatures, terminalOptionsFor } from './terminalFeatures';
+import { messageOf } from '../../../common/errors';
 
 /**
  * A sidebar drag or window resize fires the ResizeObserver every frame; 50 ms coalesces that into a few resizes (each
@@ -369,8 +370,4 @@ export class TerminalSession {
 
 function hasModifier(event: KeyboardEvent): boolean {
   return event.ctrlKey || event.shiftKey || event.altKey || event.metaKey;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -28,6 +28,7 @@ import {
   type Workload,
 } from './clusterTree';
 import './ClusterBrowser.css';
+import { messageOf } from '../../../../common/errors';
 
 /** Save the pod, open it (saving it too), or save a record that follows its workload by label selector. */
 type PodAction = 'save' | 'open' | 'follow';
@@ -521,8 +522,4 @@ function labelsText(pod: ClusterPodView): string {
 
 function contextCount(count: number): string {
   return `${count} ${count === 1 ? 'context' : 'contexts'}`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

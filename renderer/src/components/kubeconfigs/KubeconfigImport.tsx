@@ -15,6 +15,7 @@ import { UploadIcon } from '../icons';
 import { Modal } from '../Modal';
 import { dragHasFiles, readKubeconfigFiles, type RefusedFile } from './readFiles';
 import './KubeconfigImport.css';
+import { messageOf } from '../../../../common/errors';
 
 /** What the sidebar and the settings view can ask of the importer. */
 export interface KubeconfigImportHandle {
@@ -439,8 +440,4 @@ function FileGroup({
 
 function mergePreviews(dialog: DialogState, failed: KubeconfigFilePreview[]): KubeconfigFilePreview[] {
   return (dialog.previews ?? []).map((file) => failed.find((f) => f.fileName === file.fileName) ?? file);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

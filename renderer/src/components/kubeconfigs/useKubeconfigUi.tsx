@@ -8,6 +8,7 @@ import type { KubeconfigView } from '../../../../common/kubeconfigs';
 import type { RendererClient } from '../../client';
 import { SettingsDialog } from '../settings/SettingsDialog';
 import { KubeconfigImport, type KubeconfigImportHandle } from './KubeconfigImport';
+import { messageOf } from '../../../../common/errors';
 
 export interface KubeconfigUi {
   kubeconfigs: KubeconfigView[];
@@ -28,7 +29,7 @@ export function useKubeconfigUi(
 
   const reload = useCallback(() => {
     client.api.kubeconfigs.list({}).then(setKubeconfigs, (error: unknown) => {
-      notify(`Could not list imported kubeconfigs: ${error instanceof Error ? error.message : String(error)}`);
+      notify(`Could not list imported kubeconfigs: ${messageOf(error)}`);
     });
   }, [client, notify]);
   useEffect(reload, [reload]);

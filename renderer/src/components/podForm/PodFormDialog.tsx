@@ -23,6 +23,7 @@ import { KubeconfigChoice } from './KubeconfigChoice';
 import { KubeconfigField } from './KubeconfigField';
 import { SecretField } from './SecretField';
 import './PodForm.css';
+import { messageOf } from '../../../../common/errors';
 
 const AUTH_OPTIONS: ReadonlyArray<{ value: SshAuthKind; label: string }> = [
   { value: 'password', label: 'Password' },
@@ -91,7 +92,7 @@ export function PodFormDialog({ pod, onSave, onSaved, onClose, kubeconfigs = [] 
       const fieldErrors = error instanceof ContractError ? (error.fieldErrors ?? {}) : {};
       setErrors(fieldErrors);
       const unplaced = Object.entries(fieldErrors).filter(([key]) => !FIELD_ERROR_KEYS.has(key));
-      if (Object.keys(fieldErrors).length === 0) setSummary(error instanceof Error ? error.message : String(error));
+      if (Object.keys(fieldErrors).length === 0) setSummary(messageOf(error));
       else if (unplaced.length > 0) setSummary(unplaced.map(([key, message]) => `${key}: ${message}`).join('; '));
       focusFirstError();
     } finally {

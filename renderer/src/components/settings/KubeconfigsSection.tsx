@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { KUBE_AUTH_KIND_LABELS, type KubeconfigView } from '../../../../common/kubeconfigs';
 import { UploadIcon } from '../icons';
 import type { SettingsSectionProps } from './SettingsDialog';
+import { messageOf } from '../../../../common/errors';
 
 export function KubeconfigsSection({
   client,
@@ -23,7 +24,7 @@ export function KubeconfigsSection({
       await client.api.kubeconfigs.remove({ id: view.id });
       onKubeconfigsChanged();
     } catch (error) {
-      onError(error instanceof Error ? error.message : String(error));
+      onError(messageOf(error));
     } finally {
       setBusy(false);
       setConfirming(null);

@@ -15,6 +15,7 @@ import {
 import { IS_MAC } from '../../session/clipboard';
 import { settingsStore } from '../../session/settingsStore';
 import './TerminalSettings.css';
+import { messageOf } from '../../../../common/errors';
 
 const subscribe = (listener: () => void) => settingsStore.subscribe(listener);
 const CURSOR_LABELS: Record<(typeof CURSOR_STYLES)[number], string> = {
@@ -42,7 +43,7 @@ export function TerminalSettings() {
       () => setErrors((current) => Object.fromEntries(Object.entries(current).filter(([key]) => !keys.includes(key)))),
       (error: unknown) => {
         const fieldErrors = error instanceof ContractError ? error.fieldErrors : undefined;
-        const message = error instanceof Error ? error.message : String(error);
+        const message = messageOf(error);
         setErrors((current) => ({ ...current, ...(fieldErrors ?? { [keys[0] ?? 'form']: message }) }));
       },
     );
