@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserUnavailableReason, launchChromium } from '../harness/browser';
+import { launchChromium } from '../harness/browser';
 import { startSshd, type SshdHarness } from '../harness/sshd';
 import {
   fillSshKeyFileLogin,
@@ -17,9 +17,9 @@ import {
   waitForPrompt,
   waitForTerminalText,
 } from '../harness/ui';
-import { startWebApp, webAppUnavailableReason, type WebApp } from '../harness/webApp';
+import { e2eUnavailableReason, startWebApp, type WebApp } from '../harness/webApp';
 
-const skipReason = browserUnavailableReason() ?? webAppUnavailableReason();
+const skipReason = e2eUnavailableReason();
 if (skipReason) console.warn(`skipping the terminal features e2e tests: ${skipReason}`);
 
 let sshd: SshdHarness | null = null;

@@ -63,7 +63,6 @@ export interface SshdHarness {
   keyUser: string;
   clientKeyPath: string;
   clientKeyText: string;
-  encryptedKeyPath: string;
   encryptedKeyText: string;
   keyPassphrase: string;
   /** Null (with a printed reason) when the tests cannot create or set the password of the test account. */
@@ -80,7 +79,6 @@ export interface SshdHarness {
   /** The temp dir holding config, keys and log; removed by stop(). */
   dir: string;
   /** sshd's log (LogLevel DEBUG1, so every authentication request is recorded). */
-  logPath: string;
   readLog(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -351,7 +349,6 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHarness 
       keyUser: userInfo().username,
       clientKeyPath,
       clientKeyText: await readFile(clientKeyPath, 'utf8'),
-      encryptedKeyPath,
       encryptedKeyText: await readFile(encryptedKeyPath, 'utf8'),
       keyPassphrase: KEY_PASSPHRASE,
       passwordUser: password.user,
@@ -363,7 +360,6 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHarness 
         knownHostsLine: `[127.0.0.1]:${port} ${secondPublic.keyType} ${secondPublic.base64}`,
       },
       dir,
-      logPath,
       readLog: () => readFile(logPath, 'utf8'),
       stop,
     };

@@ -24,8 +24,6 @@ export interface WebApp {
   dataDir: string;
   home: string;
   process: ChildProcess;
-  /** Everything the server printed, for assertions about logs. */
-  output(): string;
   stop(): Promise<void>;
 }
 
@@ -67,7 +65,6 @@ export async function startWebApp(options: { env?: NodeJS.ProcessEnv; dataDir?: 
     dataDir,
     home,
     process: child,
-    output: () => output,
     async stop() {
       // A server killed by a signal has a signalCode and no exitCode; it will not emit 'exit' again.
       if (child.exitCode === null && child.signalCode === null) {

@@ -16,9 +16,7 @@ import {
   type KubeExecOptions,
 } from '../../../main/core/sessions/kubeExecSession';
 import type { TerminalSession } from '../../../main/core/sessions/terminalSession';
-
-const WAIT_MS = 10_000;
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+import { sleep, WAIT_MS } from '../../harness/sessionRecorder';
 
 interface Scripted {
   port: number;

@@ -105,8 +105,6 @@ export interface KubeApiServer {
   requests: RequestRecord[];
   /** WebSocket pings received on exec sockets (each was answered with a pong). */
   readonly pingsReceived: number;
-  /** The directory every exec runs in (cwd and HOME): the "container's" filesystem. */
-  containerDir: string;
   /** Abruptly destroys every open exec socket (a server or network failure). */
   dropConnections(): void;
   stop(): Promise<void>;
@@ -403,7 +401,6 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       get pingsReceived() {
         return pingsReceived;
       },
-      containerDir,
       dropConnections: () => {
         for (const session of sessions) session.drop();
       },
