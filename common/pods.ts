@@ -23,6 +23,9 @@ export const MAX_CA_DATA_LENGTH = 64 * 1024;
 /** An OpenSSH private key, even RSA 16384, is well under 16 KiB. */
 export const MAX_PRIVATE_KEY_LENGTH = 64 * 1024;
 
+/** SSH's well-known port: the record's default, and the port OpenSSH leaves out of known_hosts names. */
+export const DEFAULT_SSH_PORT = 22;
+
 export const SSH_AUTH_KINDS = ['password', 'privateKeyPath', 'privateKeyText', 'agent'] as const;
 export type SshAuthKind = (typeof SSH_AUTH_KINDS)[number];
 
@@ -116,7 +119,7 @@ export const podFieldsSchema = z
       .int({ message: 'a whole number' })
       .min(1, { message: 'between 1 and 65535' })
       .max(65535, { message: 'between 1 and 65535' })
-      .default(22),
+      .default(DEFAULT_SSH_PORT),
     sshUser: optionalText(64).refine((v) => v == null || SSH_USER_PATTERN.test(v), {
       message: 'letters, digits, ".", "_" and "-" only',
     }),

@@ -10,6 +10,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { HostKeyDecision, HostKeyPrompt } from '../../../common/contract';
 import { HOST_KEY_DECISIONS } from '../../../common/contract';
+import { DEFAULT_SSH_PORT } from '../../../common/pods';
 import type { KnownHostRepository } from '../store/types';
 
 /** The key a server presented, as sshSession hands it over. */
@@ -35,8 +36,6 @@ export interface HostKeyVerifierOptions {
   prompt: (question: HostKeyQuestion) => Promise<HostKeyDecision>;
 }
 
-/** OpenSSH omits the port from known_hosts names for the default port; every other port is written "[host]:port". */
-const DEFAULT_SSH_PORT = 22;
 /** The only hashed-hostname format OpenSSH has ever written (HashKnownHosts): "|1|base64(salt)|base64(HMAC-SHA1)". */
 const HASHED_HOST_MAGIC = '|1|';
 /** Where a store entry came from, as the changed-key warning tells the user where to remove it. */

@@ -1,6 +1,6 @@
 /** Words for times, durations, sessions and records, shared by the sidebar, the tabs and the attempt log. */
 import type { ConnectionAttempt, SessionEnd } from '../../../common/contract';
-import { CONNECTION_METHOD_LABELS, type ConnectionMethod, type PodView } from '../../../common/pods';
+import { CONNECTION_METHOD_LABELS, DEFAULT_SSH_PORT, type ConnectionMethod, type PodView } from '../../../common/pods';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -42,7 +42,7 @@ export function podTargetLine(
   if (pod.podName) parts.push(`${pod.namespace}/${pod.podName}`);
   else if (pod.labelSelector) parts.push(`${pod.namespace}/[${pod.labelSelector}]`);
   if (pod.sshHost) {
-    const port = pod.sshPort !== 22 ? `:${pod.sshPort}` : '';
+    const port = pod.sshPort !== DEFAULT_SSH_PORT ? `:${pod.sshPort}` : '';
     parts.push(`${pod.sshUser ? `${pod.sshUser}@` : ''}${pod.sshHost}${port}`);
   }
   return parts.join(' · ');

@@ -44,7 +44,6 @@ export type SecretEdits = Record<PodSecretName, SecretEdit>;
 /** Field errors keyed like the schema's paths and the server's fieldErrors: "fields.sshUser", "secrets.token". */
 export type FieldErrors = Record<string, string>;
 
-export const DEFAULT_SSH_PORT = 22;
 const PORT_TEXT = /^\s*\d+\s*$/;
 const PORT_MESSAGE = 'between 1 and 65535';
 

@@ -322,7 +322,7 @@ function ImportDialog({ dialog, count, onToggle, onPick, onPaste, onImport, onCl
           </p>
         </div>
       )}
-      {(pasteOpen || (empty && pasteOpen)) && (
+      {pasteOpen && (
         <div className="import-paste">
           <label htmlFor="kubeconfig-paste">Paste YAML</label>
           <textarea

@@ -13,6 +13,7 @@ import {
   type DragEvent,
   type KeyboardEvent,
 } from 'react';
+import { MAX_TAB_TITLE_CHARS } from '../../hooks/useTabEditing';
 import { ContextMenu } from '../ContextMenu';
 import { CloseIcon, PlusIcon } from '../icons';
 import { TabRecordingDot } from '../session/RecordingControl';
@@ -260,7 +261,7 @@ function TitleEditor({ title, onDone }: { title: string; onDone(title: string | 
       className="tab-title-input"
       aria-label="Tab title"
       defaultValue={title}
-      maxLength={100}
+      maxLength={MAX_TAB_TITLE_CHARS}
       spellCheck={false}
       onClick={(event) => event.stopPropagation()}
       onKeyDown={(event) => {
