@@ -204,13 +204,7 @@ export class SqlitePodRepository implements PodRepository {
 
   async save(request: PodSaveRequest): Promise<PodView> {
     // Encrypt first: the SecretBox may be asynchronous, the write below is not, so no transaction spans an await.
-    const secrets = await this.encryptSecrets(request.secrets);
-    const params: WriteParams = {
-      id: request.id ?? randomUUID(),
-      now: this.now(),
-      ...toFieldColumns(request.fields),
-      ...secrets,
-    };
+    const params = await this.writeParams(request);
     if (request.id === undefined) {
       runLinked(() => this.insertStmt.run(params));
     } else if (runLinked(() => this.updateStmt.run(params)).changes === 0) {
@@ -223,16 +217,19 @@ export class SqlitePodRepository implements PodRepository {
 
   async importAll(requests: PodSaveRequest[]): Promise<Array<{ id: string; action: 'created' | 'updated' }>> {
     // Encrypt everything first: the SecretBox may be asynchronous and no transaction may span an await.
-    const writes = await Promise.all(
-      requests.map(async (request): Promise<WriteParams> => ({
-        id: request.id ?? randomUUID(),
-        now: this.now(),
-        ...toFieldColumns(request.fields),
-        ...(await this.encryptSecrets(request.secrets)),
-      })),
-    );
+    const writes = await Promise.all(requests.map((request) => this.writeParams(request)));
     const actions = this.importTransaction(writes);
     return writes.map((params, index) => ({ id: params.id, action: actions[index]! }));
+  }
+
+  /** The columns one save writes: a new id when the request has none, the time, the fields, the sealed secrets. */
+  private async writeParams(request: PodSaveRequest): Promise<WriteParams> {
+    return {
+      id: request.id ?? randomUUID(),
+      now: this.now(),
+      ...toFieldColumns(request.fields),
+      ...(await this.encryptSecrets(request.secrets)),
+    };
   }
 
   delete(id: string): boolean {
