@@ -49,6 +49,16 @@ export class ContextChoiceError extends Error {
   }
 }
 
+/** The contexts whose cluster is the API server at `host` (compared as normaliseServer writes it). */
+export function contextsServing(loaded: LoadedKubeconfig, host: string): Context[] {
+  const wanted = normaliseServer(host);
+  const { clusters, contexts } = loaded.kubeConfig;
+  return contexts.filter((context) => {
+    const cluster = clusters.find((entry) => entry.name === context.cluster);
+    return cluster !== undefined && normaliseServer(cluster.server) === wanted;
+  });
+}
+
 /** Chooses the context for a record (see the file comment). Throws ContextChoiceError. */
 export function chooseContext(loaded: LoadedKubeconfig, wish: ContextWish): ContextChoice {
   const { kubeConfig } = loaded;
@@ -68,11 +78,7 @@ export function chooseContext(loaded: LoadedKubeconfig, wish: ContextWish): Cont
   }
 
   if (wish.clusterHost) {
-    const wanted = normaliseServer(wish.clusterHost);
-    const serving = contexts.filter((context) => {
-      const cluster = kubeConfig.clusters.find((entry) => entry.name === context.cluster);
-      return cluster !== undefined && normaliseServer(cluster.server) === wanted;
-    });
+    const serving = contextsServing(loaded, wish.clusterHost);
     const preferred = serving.find((context) => context.name === kubeConfig.currentContext) ?? serving[0];
     if (preferred !== undefined) return complete(loaded, preferred, 'clusterHost');
   }

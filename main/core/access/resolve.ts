@@ -16,7 +16,7 @@
  * back to its current context (the host may be another address of the same cluster).
  */
 import type { PodConnectRecord } from '../store/types';
-import { chooseContext, ContextChoiceError, normaliseServer, searchedText, type ContextChoice } from './contextChoice';
+import { chooseContext, ContextChoiceError, contextsServing, searchedText, type ContextChoice } from './contextChoice';
 import { ExecCredentialCache } from './execPlugins';
 import { resolveInClusterAccess } from './inClusterAccess';
 import { accessFromContext } from './kubeconfigAccess';
@@ -140,12 +140,7 @@ export function createAccessResolver(
 }
 
 function servesHost(loaded: LoadedKubeconfig, host: string): boolean {
-  const wanted = normaliseServer(host);
-  const { clusters, contexts } = loaded.kubeConfig;
-  return contexts.some((context) => {
-    const cluster = clusters.find((entry) => entry.name === context.cluster);
-    return cluster !== undefined && normaliseServer(cluster.server) === wanted;
-  });
+  return contextsServing(loaded, host).length > 0;
 }
 
 /** "contexts: dev → https://a:6443, prod → https://b:6443", capped so a big kubeconfig does not flood the log. */
