@@ -5,10 +5,10 @@
  */
 import type { PodRefreshResult } from '../../common/contract';
 import { CONNECTION_METHOD_LABELS, podSaveSchema, type PodSaveRequest, type PodView } from '../../common/pods';
-import { PodNotFoundError, readPod, type AccessResolver, type ResolvedAccess } from './access';
+import { PodNotFoundError, type AccessResolver, type ResolvedAccess } from './access';
 import { UnreachableServers } from './access/unreachableServers';
 import { NoReadyPodError } from './clusters/podSelection';
-import { KUBE_METHODS, pickBySelector } from './connect/kubeMethod';
+import { findRecordPod, KUBE_METHODS } from './connect/kubeMethod';
 import { statusOfRefresh } from './podStatus';
 import type { PodRepository } from './store/types';
 import { messageOf } from '../../common/errors';
@@ -103,9 +103,7 @@ async function lookUp(
     }
     try {
       // A selector record reports the pod connecting would pick now.
-      const pod = record.podName
-        ? await readPod(access, record.namespace, record.podName)
-        : await pickBySelector(access, record.namespace, record.labelSelector!);
+      const pod = await findRecordPod(access, record);
       const picked = record.podName
         ? where
         : `${record.namespace}/${pod.name} (picked by ${record.labelSelector}; ${'matched' in pod ? pod.matched : 1} matching)`;

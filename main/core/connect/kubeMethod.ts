@@ -58,9 +58,7 @@ async function openInPod(
   // kubectl reads the pod to choose a container and to refuse finished pods; so do we. The API server itself refuses
   // an exec without a container into a pod that has several. A record that follows a workload lists the pods its
   // selector matches instead, and takes the newest Running, Ready one (clusters/podSelection.ts).
-  const pod = record.podName
-    ? await readPod(access, namespace, record.podName, timeout)
-    : await pickBySelector(access, namespace, record.labelSelector!, timeout);
+  const pod = await findRecordPod(access, record, timeout);
   const podName = pod.name;
   if (pod.phase === 'Succeeded' || pod.phase === 'Failed') {
     throw new Error(
@@ -90,6 +88,13 @@ async function openInPod(
     target: `${namespace}/${podName} (container ${container})${record.podName ? '' : `, picked by ${record.labelSelector}`}`,
     kube: { namespace, pod: podName, container, containers: pod.containers },
   };
+}
+
+/** The pod a record connects to: the one it names, else the one its label selector picks now (pickBySelector). */
+export function findRecordPod(access: ResolvedAccess, record: PodConnectRecord, options: { timeoutMs?: number } = {}) {
+  return record.podName
+    ? readPod(access, record.namespace, record.podName, options)
+    : pickBySelector(access, record.namespace, record.labelSelector!, options);
 }
 
 /** The pod a selector record connects to, in the shape readPod gives. Throws NoReadyPodError when none is ready. */
