@@ -35,19 +35,25 @@ export function ContextMenu({ x, y, items, onClose }: ContextMenuProps) {
     node.focus();
   }, [x, y]);
 
+  // The latest onClose, so the window listeners are registered once per menu, whatever callback the caller passes.
+  const onCloseRef = useRef(onClose);
   useEffect(() => {
+    onCloseRef.current = onClose;
+  });
+  useEffect(() => {
+    const dismiss = () => onCloseRef.current();
     const close = (event: Event) => {
-      if (!(event.target instanceof Node) || !menu.current?.contains(event.target)) onClose();
+      if (!(event.target instanceof Node) || !menu.current?.contains(event.target)) dismiss();
     };
     window.addEventListener('mousedown', close, true);
-    window.addEventListener('blur', onClose);
-    window.addEventListener('resize', onClose);
+    window.addEventListener('blur', dismiss);
+    window.addEventListener('resize', dismiss);
     return () => {
       window.removeEventListener('mousedown', close, true);
-      window.removeEventListener('blur', onClose);
-      window.removeEventListener('resize', onClose);
+      window.removeEventListener('blur', dismiss);
+      window.removeEventListener('resize', dismiss);
     };
-  }, [onClose]);
+  }, []);
 
   const pick = (item: MenuItem | undefined) => {
     if (!item) return;
