@@ -39,10 +39,16 @@ export function lineCount(text: string): number {
   return text.split(LINE_BREAK).length;
 }
 
+/** The lines a paste holds, a final line break not counting as one more (empty) line. */
+export function pasteLines(text: string): string[] {
+  return text.replace(/(\r\n|\r|\n)$/, '').split(LINE_BREAK);
+}
+
 /** The first `max` lines of a paste, for the confirmation's preview; long lines are cut. */
 export function previewLines(text: string, max: number, maxChars = 200): string[] {
-  const lines = text.replace(/(\r\n|\r|\n)$/, '').split(LINE_BREAK);
-  return lines.slice(0, max).map((line) => (line.length > maxChars ? `${line.slice(0, maxChars)}…` : line));
+  return pasteLines(text)
+    .slice(0, max)
+    .map((line) => (line.length > maxChars ? `${line.slice(0, maxChars)}…` : line));
 }
 
 /** Web links only: http(s) URLs the web-links addon found. Opened without giving the new page a handle on ours. */

@@ -3,7 +3,7 @@
  * has the focus so a stray Enter pastes nothing.
  */
 import { useState } from 'react';
-import { lineCount, previewLines } from '../../session/clipboard';
+import { lineCount, pasteLines, previewLines } from '../../session/clipboard';
 import { Modal } from '../Modal';
 
 /** Enough to recognise what is on the clipboard without the dialog outgrowing a laptop screen. */
@@ -20,7 +20,7 @@ interface PasteConfirmDialogProps {
 export function PasteConfirmDialog({ text, bracketed, onPaste, onCancel }: PasteConfirmDialogProps) {
   const [dontAsk, setDontAsk] = useState(false);
   const lines = previewLines(text, PREVIEW_LINES);
-  const total = text.replace(/(\r\n|\r|\n)$/, '').split(/\r\n|\r|\n/).length;
+  const total = pasteLines(text).length;
   const endsWithBreak = lineCount(text) > total;
   return (
     <Modal
