@@ -4,7 +4,7 @@
  * a context is named by a reference the main process resolves.
  */
 import { z } from 'zod';
-import type { KubeAuthKind } from './kubeconfigs';
+import type { KubeAuthKind } from './importedKubeconfigs';
 import { DNS_LABEL_PATTERN } from './pods';
 
 /** An imported kubeconfig context, by its stored id. */

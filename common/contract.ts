@@ -13,7 +13,7 @@ import {
   type KubeconfigImportResult,
   type KubeconfigPreviewResult,
   type KubeconfigView,
-} from './kubeconfigs';
+} from './importedKubeconfigs';
 import {
   clusterNamespacesSchema,
   clusterPodsSchema,

@@ -1,14 +1,18 @@
 /**
  * `pods backfill`: the original design's update script. For each Kubernetes record missing its cluster host or its
  * credentials (a kubeconfig, a token, or an imported context), resolve them through the access chain the way Refresh
- * does (main/core/refresh.ts planRefresh) and store them. A record that cannot be resolved is reported and untouched.
+ * does (main/core/pods/refresh.ts planRefresh) and store them. A record that cannot be resolved is reported and untouched.
  */
 import { homedir } from 'node:os';
 import type { PodFields, PodSaveRequest, PodView } from '../../common/pods';
-import { createAccessResolver, DEFAULT_SERVICE_ACCOUNT_DIR } from '../core/access';
-import { planRefresh } from '../core/refresh';
-import { SecretBoxError } from '../core/secrets/secretBox';
-import type { PodConnectRecord, PodRepository } from '../core/store';
+import {
+  createAccessResolver,
+  DEFAULT_SERVICE_ACCOUNT_DIR,
+  planRefresh,
+  type PodConnectRecord,
+  type PodRepository,
+  SecretBoxError,
+} from '../core';
 import type { OpenedDatabase } from './database';
 import { FIELD_NAMES } from './records';
 import { messageOf } from '../../common/errors';

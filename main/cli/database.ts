@@ -7,11 +7,19 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { defaultDataDir, desktopDataDir } from '../core/dataDirs';
-import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../core/secrets/fileKeySecretBox';
-import { SecretBoxError, type SecretBox } from '../core/secrets/secretBox';
-import { DATABASE_FILE_NAME, openStore, type Store } from '../core/store';
-import { readAppLock, APP_LOCK_FILE_NAME } from '../core/store/appLock';
+import {
+  APP_LOCK_FILE_NAME,
+  DATABASE_FILE_NAME,
+  defaultDataDir,
+  desktopDataDir,
+  FileKeySecretBox,
+  openStore,
+  readAppLock,
+  SECRET_KEY_FILE_NAME,
+  type SecretBox,
+  SecretBoxError,
+  type Store,
+} from '../core';
 import { CliError, EXIT_REFUSED, EXIT_USAGE } from './errors';
 
 /** Said whenever a secret is needed and cannot be had. */

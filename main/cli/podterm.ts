@@ -250,7 +250,7 @@ async function importRecords(
   }
   const dryRun = options['dry-run'] === true;
   return withDatabase(choice, !dryRun, async (db) => {
-    const { requests, problems } = validateRows(read.rows, (id) => db.store.kubeconfigs.get(id) !== null);
+    const { requests, problems } = validateRows(read.rows, (id) => db.store.importedKubeconfigs.get(id) !== null);
     const all: RowProblem[] = [...read.problems, ...problems].sort((a, b) => a.row - b.row);
     if (all.length > 0) {
       for (const problem of all) console.error(`podterm: ${describeProblem(problem)}`);

@@ -11,7 +11,7 @@ import {
   type PodSecretName,
   type PodView,
 } from '../../common/pods';
-import type { PodConnectRecord } from '../core/store';
+import type { PodConnectRecord } from '../core';
 import { parseCsv } from './csv';
 import { messageOf } from '../../common/errors';
 

@@ -4,20 +4,20 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ContractError, isRequestKey, parseRequest, type RequestKey, type ResultEnvelope } from '../../common/contract';
-import { createAccessResolver, DEFAULT_SERVICE_ACCOUNT_DIR, ExecCredentialCache, lazyLoginEnvironment } from './access';
-import { createClusterBrowser } from './clusters/clusterBrowser';
-import { KUBE_METHODS, kubeMethod } from './connect/kubeMethod';
-import { sshMethod } from './connect/sshMethod';
-import { refreshPod } from './refresh';
-import type { ConnectionMethodHandler } from './connect/types';
+import {
+  createAccessResolver,
+  DEFAULT_SERVICE_ACCOUNT_DIR,
+  ExecCredentialCache,
+  lazyLoginEnvironment,
+} from './kube/access';
+import { createClusterBrowser } from './clusterBrowser';
+import { type ConnectionMethodHandler, KUBE_METHODS, kubeMethod, sshMethod } from './connect';
+import { refreshPod } from './pods';
 import { createHandlers, type Handlers } from './handlers';
-import { createKubeconfigImporter } from './kubeconfigs';
-import type { SecretBox } from './secrets/secretBox';
-import { SessionManager } from './sessions/sessionManager';
-import { DATABASE_FILE_NAME, openStore } from './store';
-import { acquireAppLock } from './store/appLock';
-import type { Store } from './store/types';
-import type { ClientConnection } from './transport';
+import { createKubeconfigImporter } from './kubeconfigImport';
+import type { SecretBox } from './secrets';
+import { type ClientConnection, SessionManager } from './sessions';
+import { acquireAppLock, DATABASE_FILE_NAME, openStore, type Store } from './store';
 import { messageOf } from '../../common/errors';
 
 /** Session recordings (asciicast files) live beside the database, in the same owner-only data directory. */
@@ -95,10 +95,10 @@ export function createCore(options: CoreOptions): PodtermCore {
     store,
     sessions,
     appInfo: { version: options.version, mode: options.mode, dataDir: options.dataDir },
-    kubeconfigs: createKubeconfigImporter({ repository: store.kubeconfigs, homeDir }),
+    kubeconfigs: createKubeconfigImporter({ repository: store.importedKubeconfigs, homeDir }),
     refreshPod: (id) => refreshPod(id, store.pods, resolver),
     clusters: createClusterBrowser({
-      imported: store.kubeconfigs,
+      imported: store.importedKubeconfigs,
       environment: accessEnvironment,
       execCredentials,
       ...(options.kubeTimeoutMs ? { timeoutMs: options.kubeTimeoutMs } : {}),

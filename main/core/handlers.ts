@@ -2,13 +2,18 @@
  * One handler per contract request. Payloads arrive here already validated (core.ts parses them with the contract's
  * schemas); a handler only calls the store or the session manager.
  */
-import type { AppInfo, PodRefreshResult, RequestKey, RequestPayload, RequestResult } from '../../common/contract';
-import { ContractError } from '../../common/contract';
-import type { ClusterBrowser } from './clusters/clusterBrowser';
-import type { KubeconfigImporter } from './kubeconfigs';
-import type { SessionManager } from './sessions/sessionManager';
-import type { Store } from './store/types';
-import type { ClientConnection } from './transport';
+import {
+  type AppInfo,
+  ContractError,
+  type PodRefreshResult,
+  type RequestKey,
+  type RequestPayload,
+  type RequestResult,
+} from '../../common/contract';
+import type { ClusterBrowser } from './clusterBrowser';
+import type { KubeconfigImporter } from './kubeconfigImport';
+import type { ClientConnection, SessionManager } from './sessions';
+import type { Store } from './store';
 
 export type Handlers = {
   [K in RequestKey]: (payload: RequestPayload<K>, client: ClientConnection) => Promise<RequestResult<K>>;
@@ -64,7 +69,7 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
     'settings.save': async (changes) => store.settings.save(changes),
     'kubeconfigs.preview': async ({ files, replaces }) => deps.kubeconfigs.preview(files, replaces),
     'kubeconfigs.import': async ({ files, selected, replaces }) => deps.kubeconfigs.import(files, selected, replaces),
-    'kubeconfigs.list': async () => store.kubeconfigs.list(),
-    'kubeconfigs.remove': async ({ id }) => ({ removed: store.kubeconfigs.remove(id) }),
+    'kubeconfigs.list': async () => store.importedKubeconfigs.list(),
+    'kubeconfigs.remove': async ({ id }) => ({ removed: store.importedKubeconfigs.remove(id) }),
   };
 }

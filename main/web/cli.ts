@@ -9,9 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createCore } from '../core';
-import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../core/secrets/fileKeySecretBox';
-import { defaultDataDir } from '../core/dataDirs';
+import { createCore, defaultDataDir, FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../core';
 import { startWebServer } from './server';
 import { messageOf } from '../../common/errors';
 

@@ -6,11 +6,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CONTEXT_CHOICE_FAILURES } from '../../main/core/access/contextChoice';
-import { POD_READ_FAILURES } from '../../main/core/access/podReader';
-import { HOST_KEY_ERROR_KINDS } from '../../main/core/sessions/hostKeys';
-import { KUBE_EXEC_FAILURES } from '../../main/core/sessions/kubeExecErrors';
-import { SSH_CONNECT_FAILURES } from '../../main/core/sessions/sshSession';
+import { CONTEXT_CHOICE_FAILURES } from '../../main/core/kube/access/contextChoice';
+import { POD_READ_FAILURES } from '../../main/core/kube/api/podReader';
+import { HOST_KEY_ERROR_KINDS } from '../../main/core/ssh/hostKeys';
+import { KUBE_EXEC_FAILURES } from '../../main/core/kube/exec/execErrors';
+import { SSH_CONNECT_FAILURES } from '../../main/core/ssh/sshSession';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const guide = readFileSync(join(root, 'MIGRATION_INSTRUCTIONS.md'), 'utf8');

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { expect } from 'vitest';
-import type { TerminalExit, TerminalSession } from '../../main/core/sessions/terminalSession';
+import type { TerminalExit, TerminalSession } from '../../main/core/terminal/terminalSession';
 
 /** Long enough for a loaded 2-core box, short enough that a hang fails the test rather than the suite. */
 export const WAIT_MS = 10_000;

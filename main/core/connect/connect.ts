@@ -5,8 +5,8 @@
  */
 import type { ConnectionAttempt } from '../../../common/contract';
 import { CONNECTION_METHOD_LABELS, type ConnectionMethod } from '../../../common/pods';
-import { UnreachableServers } from '../access/unreachableServers';
-import type { PodConnectRecord } from '../store/types';
+import { UnreachableServers } from '../kube/api';
+import type { PodConnectRecord } from '../store';
 import type { AttemptListener, ChainRun, ConnectContext, ConnectionMethodHandler, OpenedSession } from './types';
 import { messageOf } from '../../../common/errors';
 

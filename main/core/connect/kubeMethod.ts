@@ -1,13 +1,11 @@
 /**
  * The Kubernetes links of the chain: default kubeconfig, the record's kubeconfig, token auth, in-cluster config. Each
- * resolves its access (access/), picks the container the way kubectl does, and opens an exec session.
+ * resolves its access (kube/access), picks the container the way kubectl does, and opens an exec session.
  */
-import type { KubeAccessMethod, AccessResolver, ResolvedAccess } from '../access';
-import { readPod } from '../access';
-import { listPods } from '../access/clusterReader';
-import { pickReadyPod } from '../clusters/podSelection';
-import { openKubeExecSession, shellCommand } from '../sessions/kubeExecSession';
-import type { PodConnectRecord } from '../store/types';
+import type { KubeAccessMethod, AccessResolver, ResolvedAccess } from '../kube/access';
+import { listPods, pickReadyPod, readPod } from '../kube/api';
+import { openKubeExecSession, shellCommand } from '../kube/exec';
+import type { PodConnectRecord } from '../store';
 import { MethodSkippedError } from './connect';
 import type { ChainRun, ConnectContext, ConnectionMethodHandler, OpenedSession } from './types';
 
@@ -21,7 +19,7 @@ export interface KubeMethodOptions {
   /**
    * Bounds each network step of an attempt (reading the pod; the exec upgrade). Defaults to the transports' own (pod
    * read 10 s, exec upgrade 8 s). A silent host is cut short earlier by the pod read's reach deadline
-   * (access/requestDeadline.ts); a refused connection or a 401 answers in milliseconds anyway.
+   * (kube/api/requestDeadline.ts); a refused connection or a 401 answers in milliseconds anyway.
    */
   timeoutMs?: number;
 }
@@ -57,7 +55,7 @@ async function openInPod(
   const timeout = options.timeoutMs ? { timeoutMs: options.timeoutMs } : {};
   // kubectl reads the pod to choose a container and to refuse finished pods; so do we. The API server itself refuses
   // an exec without a container into a pod that has several. A record that follows a workload lists the pods its
-  // selector matches instead, and takes the newest Running, Ready one (clusters/podSelection.ts).
+  // selector matches instead, and takes the newest Running, Ready one (kube/api/podSelection.ts).
   const pod = await findRecordPod(access, record, timeout);
   const podName = pod.name;
   if (pod.phase === 'Succeeded' || pod.phase === 'Failed') {

@@ -4,9 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createHostKeyVerifier, knownHostKeyTypes } from '../sessions/hostKeys';
-import { openSshSession, type SshSessionOptions } from '../sessions/sshSession';
-import type { KnownHostRepository, PodConnectRecord } from '../store/types';
+import { createHostKeyVerifier, knownHostKeyTypes, openSshSession, type SshSessionOptions } from '../ssh';
+import type { KnownHostRepository, PodConnectRecord } from '../store';
 import type { ConnectContext, ConnectionMethodHandler, OpenedSession } from './types';
 
 export interface SshMethodOptions {

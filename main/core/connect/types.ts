@@ -11,9 +11,9 @@ import type {
   TerminalSize,
 } from '../../../common/contract';
 import type { ConnectionMethod } from '../../../common/pods';
-import type { UnreachableServers } from '../access/unreachableServers';
-import type { PodConnectRecord } from '../store/types';
-import type { TerminalSession } from '../sessions/terminalSession';
+import type { UnreachableServers } from '../kube/api';
+import type { PodConnectRecord } from '../store';
+import type { TerminalSession } from '../terminal';
 
 /** What a method needs from the session that is connecting. */
 export interface ConnectContext {

@@ -6,7 +6,7 @@
  * Figures behind the constants are in ARCHITECTURE.md ("Data path"); they were measured on a 2-core machine where the
  * xterm.js parser (~30 MB/s) and a remote pty (~35 MB/s) are the ceiling.
  */
-import type { TerminalSession } from './terminalSession';
+import type { TerminalSession } from '../terminal';
 
 export const FlowControlConstants = {
   /**

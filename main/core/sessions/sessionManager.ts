@@ -3,22 +3,21 @@
  * TerminalSession through the data pipe to the renderer's stream, and ends sessions when tabs or windows close.
  */
 import { randomUUID } from 'node:crypto';
-import type {
-  ConnectionAttempt,
-  HostKeyDecision,
-  SessionCommand,
-  SessionEnd,
-  SessionStatus,
-  TerminalSize,
+import {
+  type ConnectionAttempt,
+  ContractError,
+  type HostKeyDecision,
+  type SessionCommand,
+  type SessionEnd,
+  type SessionStatus,
+  type TerminalSize,
 } from '../../../common/contract';
-import { ContractError } from '../../../common/contract';
-import { connect, ConnectAbortedError, ConnectFailedError } from '../connect/connect';
-import type { ConnectionMethodHandler } from '../connect/types';
-import type { PodRepository } from '../store/types';
-import type { ClientConnection, SessionStream } from '../transport';
+import { connect, ConnectAbortedError, ConnectFailedError, type ConnectionMethodHandler } from '../connect';
+import type { PodRepository } from '../store';
+import type { ClientConnection, SessionStream } from './clientConnection';
 import { SessionDataPipe } from './flowControl';
 import { SessionRecording } from './recording';
-import type { TerminalSession } from './terminalSession';
+import type { TerminalSession } from '../terminal';
 import { messageOf } from '../../../common/errors';
 
 /**

@@ -4,10 +4,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { SecretBox } from '../secrets/secretBox';
+import type { SecretBox } from '../secrets';
 import { IN_MEMORY_PATH, openDatabase } from './database';
 import { SqliteKnownHostRepository } from './knownHostRepository';
-import { SqliteKubeconfigRepository } from './kubeconfigRepository';
+import { SqliteImportedKubeconfigRepository } from './importedKubeconfigRepository';
 import { migrate } from './migrate';
 import { SqlitePodRepository } from './podRepository';
 import { SqliteSettingsRepository } from './settingsRepository';
@@ -15,12 +15,14 @@ import type { Store } from './types';
 
 export type {
   KnownHostRepository,
-  KubeconfigRepository,
+  ImportedKubeconfigRepository,
+  NewKubeconfig,
   PodConnectRecord,
   PodRepository,
   SettingsRepository,
   Store,
 } from './types';
+export { acquireAppLock, readAppLock, APP_LOCK_FILE_NAME } from './appLock';
 export { SchemaTooNewError } from './migrate';
 
 /** The database file's name inside the data directory. */
@@ -49,7 +51,7 @@ export function openStore({ path, secretBox, now = Date.now }: OpenStoreOptions)
     return {
       pods: new SqlitePodRepository(db, secretBox, now),
       knownHosts: new SqliteKnownHostRepository(db, now),
-      kubeconfigs: new SqliteKubeconfigRepository(db, secretBox, now),
+      importedKubeconfigs: new SqliteImportedKubeconfigRepository(db, secretBox, now),
       settings: new SqliteSettingsRepository(db),
       path,
       close: () => db.close(),

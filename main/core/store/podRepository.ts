@@ -12,7 +12,7 @@ import type {
   PodView,
   SshAuthKind,
 } from '../../../common/pods';
-import { SecretBoxError, type SecretBox } from '../secrets/secretBox';
+import { SecretBoxError, type SecretBox } from '../secrets';
 import type { Database, Statement } from './database';
 import type { PodConnectRecord, PodRepository } from './types';
 

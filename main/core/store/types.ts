@@ -2,7 +2,7 @@
  * The store's public surface: what the rest of main may ask of the database. Repositories hold prepared statements;
  * nothing outside main/core/store writes SQL.
  */
-import type { KubeAuthKind, KubeconfigView } from '../../../common/kubeconfigs';
+import type { KubeAuthKind, KubeconfigView } from '../../../common/importedKubeconfigs';
 import type { ConnectionMethod, PodFields, PodSaveRequest, PodStatus, PodView } from '../../../common/pods';
 import type { SettingsSaveRequest, TerminalSettings } from '../../../common/settings';
 
@@ -56,7 +56,7 @@ export interface SettingsRepository {
   save(changes: SettingsSaveRequest): TerminalSettings;
 }
 
-/** One context to store, as main/core/kubeconfigs prepared it. */
+/** One context to store, as main/core/kubeconfigImport prepared it. */
 export interface NewKubeconfig {
   name: string;
   originalName: string;
@@ -70,7 +70,7 @@ export interface NewKubeconfig {
 }
 
 /** Imported kubeconfig contexts (kubeconfigs table); each row's kubeconfig is SecretBox ciphertext. */
-export interface KubeconfigRepository {
+export interface ImportedKubeconfigRepository {
   /** Sorted by name. */
   list(): KubeconfigView[];
   get(id: string): KubeconfigView | null;
@@ -90,7 +90,7 @@ export interface KubeconfigRepository {
 export interface Store {
   pods: PodRepository;
   knownHosts: KnownHostRepository;
-  kubeconfigs: KubeconfigRepository;
+  importedKubeconfigs: ImportedKubeconfigRepository;
   settings: SettingsRepository;
   /** The database file's path (":memory:" in some tests). */
   readonly path: string;

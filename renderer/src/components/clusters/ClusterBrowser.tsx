@@ -10,7 +10,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import type { ClusterContextList, ClusterContextView, ClusterPodView } from '../../../../common/clusters';
-import { KUBE_AUTH_KIND_LABELS } from '../../../../common/kubeconfigs';
+import { KUBE_AUTH_KIND_LABELS } from '../../../../common/importedKubeconfigs';
 import type { PodView } from '../../../../common/pods';
 import type { RendererClient } from '../../client';
 import { useNow } from '../../hooks/useNow';

@@ -9,7 +9,7 @@ import {
   type KubeconfigFileInput,
   type KubeconfigFilePreview,
   type KubeconfigView,
-} from '../../../../common/kubeconfigs';
+} from '../../../../common/importedKubeconfigs';
 import type { RendererClient } from '../../client';
 import { UploadIcon } from '../icons';
 import { Modal } from '../Modal';

@@ -2,7 +2,7 @@
  * Reads dropped or picked files for a kubeconfig import, refusing what cannot be a kubeconfig before it is sent: files
  * over 1 MiB and binary files. Main checks both again; refusing here keeps a dropped disk image out of the request.
  */
-import { MAX_KUBECONFIG_BYTES, type KubeconfigFileInput } from '../../../../common/kubeconfigs';
+import { MAX_KUBECONFIG_BYTES, type KubeconfigFileInput } from '../../../../common/importedKubeconfigs';
 import { FILE_PATHS_GLOBAL } from '../../../../common/requestKeys';
 
 export interface RefusedFile {

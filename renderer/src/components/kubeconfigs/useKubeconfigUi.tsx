@@ -4,7 +4,7 @@
  * `openImport` / `openSettings` to the sidebar.
  */
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { KubeconfigView } from '../../../../common/kubeconfigs';
+import type { KubeconfigView } from '../../../../common/importedKubeconfigs';
 import type { RendererClient } from '../../client';
 import { SettingsDialog } from '../settings/SettingsDialog';
 import { KubeconfigImport, type KubeconfigImportHandle } from './KubeconfigImport';

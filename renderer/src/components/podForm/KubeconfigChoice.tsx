@@ -3,7 +3,7 @@
  * time; choosing an imported context clears a stored pasted kubeconfig on save, because a pasted one would win.
  */
 import { useId, type ReactNode } from 'react';
-import { KUBE_AUTH_KIND_LABELS, type KubeconfigView } from '../../../../common/kubeconfigs';
+import { KUBE_AUTH_KIND_LABELS, type KubeconfigView } from '../../../../common/importedKubeconfigs';
 import type { SecretEdit } from '../../lib/podForm';
 
 interface KubeconfigChoiceProps {

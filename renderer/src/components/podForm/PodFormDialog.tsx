@@ -4,7 +4,7 @@
  */
 import { useRef, useState, type FormEvent } from 'react';
 import { ContractError } from '../../../../common/contract';
-import type { KubeconfigView } from '../../../../common/kubeconfigs';
+import type { KubeconfigView } from '../../../../common/importedKubeconfigs';
 import type { PodSaveInput, PodSecretName, PodView, SshAuthKind } from '../../../../common/pods';
 import {
   buildSaveInput,

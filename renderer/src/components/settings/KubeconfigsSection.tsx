@@ -3,7 +3,7 @@
  * confirmation), and each file re-importable from a newer copy.
  */
 import { useState } from 'react';
-import { KUBE_AUTH_KIND_LABELS, type KubeconfigView } from '../../../../common/kubeconfigs';
+import { KUBE_AUTH_KIND_LABELS, type KubeconfigView } from '../../../../common/importedKubeconfigs';
 import { UploadIcon } from '../icons';
 import type { SettingsSectionProps } from './SettingsDialog';
 import { messageOf } from '../../../../common/errors';

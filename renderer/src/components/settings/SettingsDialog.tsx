@@ -3,7 +3,7 @@
  * add one there (an id, a label, and a component taking SettingsSectionProps) — the Terminal section goes there too.
  */
 import { useState, type ComponentType } from 'react';
-import type { KubeconfigView } from '../../../../common/kubeconfigs';
+import type { KubeconfigView } from '../../../../common/importedKubeconfigs';
 import type { RendererClient } from '../../client';
 import { Modal } from '../Modal';
 import { KubeconfigsSection } from './KubeconfigsSection';

@@ -1,0 +1,9 @@
+/**
+ * connect/: the access chain. `connect` walks a list of methods in order, one attempt recorded per method, and
+ * returns the first shell that opened; kubeMethod.ts and sshMethod.ts are the methods. The session manager runs it
+ * for a tab; Refresh runs the Kubernetes methods' lookup without opening a shell.
+ */
+export { connect, ConnectAbortedError, ConnectFailedError } from './connect';
+export { findRecordPod, KUBE_METHODS, kubeMethod } from './kubeMethod';
+export { sshMethod } from './sshMethod';
+export type { ConnectionMethodHandler } from './types';

@@ -1,0 +1,188 @@
+/**
+ * Lists namespaces and pods through the API server, for the cluster browser and for records that follow a workload by
+ * label selector. The only file besides podReader.ts that calls client-node's CoreV1Api; it shares podReader's way of
+ * keeping the error body and telling failures apart, so a 401 here reads like a 401 there.
+ */
+import { ApiException, type CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import {
+  bodyText,
+  deepestMessage,
+  DEFAULT_CONTAINER_ANNOTATION,
+  PodReadError,
+  statusMessage,
+  systemCode,
+  TLS_OTHER_CODES,
+  TLS_TRUST_CODES,
+  UNREACHABLE_CODES,
+  withApiCall,
+  type ApiCallOptions,
+  type ApiRequestTimeouts,
+} from './podReader';
+import type { ResolvedAccess } from '../access';
+
+/**
+ * A list is one GET like the pod read, but a namespace of a few thousand pods takes the API server a second or two to
+ * serialise; 15 s still reports a silent address while the user is looking at the browser.
+ */
+export const DEFAULT_LIST_TIMEOUT_MS = 15_000;
+
+/** What a list needs of a resolved access: the client, and words for messages. */
+export type ListAccess = Pick<ResolvedAccess, 'kubeConfig' | 'server' | 'description'>;
+
+/** A pod as a list returns it, with what the browser and the selector choice need. */
+export interface ListedPod {
+  name: string;
+  namespace: string;
+  phase: string;
+  /** kubectl's STATUS column (see statusOf). */
+  status: string;
+  readyContainers: number;
+  totalContainers: number;
+  /** Running and every container ready. */
+  allReady: boolean;
+  restarts: number;
+  /** Epoch ms, 0 when unknown. */
+  createdAt: number;
+  containers: string[];
+  labels: Record<string, string>;
+  defaultContainer: string | null;
+  nodeName: string | null;
+  podIP: string | null;
+  /** The pod's Ready condition is True. */
+  readyCondition: boolean;
+}
+
+/** The namespaces' names, sorted. Throws PodReadError (its reason says which failure; the message is for people). */
+export async function listNamespaces(access: ListAccess, options: ApiRequestTimeouts = {}): Promise<string[]> {
+  return withListCall(access, 'list namespaces', options, async (api, middleware) => {
+    const list = await api.listNamespace({}, middleware);
+    return list.items
+      .map((item) => item.metadata?.name ?? '')
+      .filter((name) => name !== '')
+      .sort();
+  });
+}
+
+/** The pods of a namespace (optionally only those a label selector matches), sorted by name. Throws PodReadError. */
+export async function listPods(
+  access: ListAccess,
+  namespace: string,
+  options: { labelSelector?: string } & ApiRequestTimeouts = {},
+): Promise<ListedPod[]> {
+  const what = `list pods in namespace "${namespace}"${options.labelSelector ? ` matching ${options.labelSelector}` : ''}`;
+  return withListCall(access, what, options, async (api, middleware) => {
+    const list = await api.listNamespacedPod(
+      { namespace, ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}) },
+      middleware,
+    );
+    return list.items.map((pod) => listedPod(pod, namespace)).sort((a, b) => a.name.localeCompare(b.name));
+  });
+}
+
+function withListCall<T>(
+  access: ListAccess,
+  what: string,
+  timeouts: ApiRequestTimeouts,
+  call: (api: CoreV1Api, options: ApiCallOptions) => Promise<T>,
+): Promise<T> {
+  return withApiCall(
+    access,
+    { timeoutMs: timeouts.timeoutMs ?? DEFAULT_LIST_TIMEOUT_MS, reachTimeoutMs: timeouts.reachTimeoutMs },
+    call,
+    (error, errorBody) => describeListError(error, access, what, errorBody),
+  );
+}
+
+function listedPod(pod: V1Pod, namespace: string): ListedPod {
+  const containers = (pod.spec?.containers ?? []).map((container) => container.name);
+  const statuses = pod.status?.containerStatuses ?? [];
+  const readyContainers = statuses.filter((status) => status.ready).length;
+  const annotated = pod.metadata?.annotations?.[DEFAULT_CONTAINER_ANNOTATION] ?? null;
+  const phase = pod.status?.phase ?? '';
+  const readyCondition = (pod.status?.conditions ?? []).some(
+    (condition) => condition.type === 'Ready' && condition.status === 'True',
+  );
+  const created = pod.metadata?.creationTimestamp;
+  return {
+    name: pod.metadata?.name ?? '',
+    namespace: pod.metadata?.namespace ?? namespace,
+    phase,
+    status: statusOf(pod),
+    readyContainers,
+    totalContainers: containers.length,
+    allReady:
+      phase === 'Running' &&
+      containers.length > 0 &&
+      readyContainers === containers.length &&
+      !pod.metadata?.deletionTimestamp,
+    restarts: statuses.reduce((sum, status) => sum + (status.restartCount ?? 0), 0),
+    createdAt: created instanceof Date ? created.getTime() : created ? Date.parse(String(created)) || 0 : 0,
+    containers,
+    labels: { ...(pod.metadata?.labels ?? {}) },
+    defaultContainer: annotated !== null && containers.includes(annotated) ? annotated : null,
+    nodeName: pod.spec?.nodeName ?? null,
+    podIP: pod.status?.podIP ?? null,
+    readyCondition,
+  };
+}
+
+/**
+ * kubectl's STATUS column, simplified from its printer: Terminating while being deleted, Completed for Succeeded, a
+ * waiting or terminated container's reason (CrashLoopBackOff, ContainerCreating, Error) over the phase.
+ */
+function statusOf(pod: V1Pod): string {
+  if (pod.metadata?.deletionTimestamp) return 'Terminating';
+  const phase = pod.status?.phase ?? 'Unknown';
+  if (phase === 'Succeeded') return 'Completed';
+  if (pod.status?.reason) return pod.status.reason;
+  for (const status of pod.status?.containerStatuses ?? []) {
+    const reason =
+      status.state?.waiting?.reason ?? (phase !== 'Running' ? status.state?.terminated?.reason : undefined);
+    if (reason) return reason;
+  }
+  return phase;
+}
+
+function describeListError(error: unknown, access: ListAccess, what: string, errorBody: string | null): PodReadError {
+  const { server, description: via } = access;
+  if (error instanceof ApiException) {
+    const message = statusMessage(errorBody ?? bodyText(error.body));
+    const said = message !== null && !/^(unauthorized|forbidden)$/i.test(message) ? `: ${message}` : '';
+    if (error.code === 401) {
+      return new PodReadError(
+        'unauthorized',
+        `the API server at ${server} did not accept the credentials of ${via} (401 Unauthorized${said}). The token or certificate may have expired or been revoked: get a new one.`,
+      );
+    }
+    if (error.code === 403) {
+      return new PodReadError(
+        'forbidden',
+        `${via} may not ${what} (403 Forbidden${said}). Ask for RBAC permission to list them, or use other credentials.`,
+      );
+    }
+    return new PodReadError(
+      'server',
+      `the API server at ${server} answered ${error.code} when asked to ${what}${said}.`,
+    );
+  }
+  const code = systemCode(error);
+  if (code !== null && TLS_TRUST_CODES.has(code)) {
+    return new PodReadError(
+      'tls',
+      `the API server's certificate at ${server} is not trusted (${code}; ${via}). Give the cluster's CA certificate in the kubeconfig (certificate-authority-data).`,
+      { cause: error },
+    );
+  }
+  if (code !== null && (TLS_OTHER_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS'))) {
+    return new PodReadError('tls', `the TLS connection to ${server} failed (${code}; ${via}).`, { cause: error });
+  }
+  if (code !== null && UNREACHABLE_CODES.has(code)) {
+    return new PodReadError(
+      'unreachable',
+      `cannot reach the API server at ${server} (${code}; ${via}). Check the address and that the cluster is up; a VPN or proxy may be needed.`,
+      { cause: error },
+    );
+  }
+  const text = error instanceof Error ? deepestMessage(error) : String(error);
+  return new PodReadError('other', `could not ${what} at ${server}: ${text}`, { cause: error });
+}

@@ -1,0 +1,338 @@
+/**
+ * Reads one pod through the API server before an exec: it proves the access works (server reachable, TLS trusted,
+ * credentials accepted, pod there) with one cheap GET whose errors can be told apart, which the exec upgrade cannot do
+ * (client-node reports every refused upgrade as "Unexpected server response: 401" and drops the body). It also gives
+ * the containers, the default container and whether the pod can run an exec at all.
+ *
+ * It owns the one way Podterm calls the API server (withApiCall); lists.ts lists through it too.
+ */
+import type { PodInfoView } from '../../../../common/contract';
+import {
+  ApiException,
+  CoreV1Api,
+  Observable,
+  ResponseContext,
+  type ObservableMiddleware,
+  type RequestContext,
+  type V1Pod,
+} from '@kubernetes/client-node';
+import { DEFAULT_REACH_TIMEOUT_MS, startRequestDeadline, type ExpiredDeadline } from './requestDeadline';
+import type { ResolvedAccess } from '../access';
+
+/**
+ * How long the pod read may take. A healthy API server answers in milliseconds (a busy one in about a second); 10 s
+ * reports an address that drops packets while the user is still watching the tab, like the SSH connect timeout.
+ */
+export const DEFAULT_POD_READ_TIMEOUT_MS = 10_000;
+/** kubectl's annotation naming the container `kubectl exec` uses when none is given. */
+export const DEFAULT_CONTAINER_ANNOTATION = 'kubectl.kubernetes.io/default-container';
+/** Enough of an error body to show its message; API server Status bodies are a few hundred bytes. */
+const MAX_ERROR_BODY_CHARS = 2_000;
+/** How deep to look through error.cause chains (fetch → undici → socket) for a system error code. */
+const MAX_CAUSE_DEPTH = 6;
+
+/** What the connect chain needs to know about a pod: the view Refresh shows, plus where the pod is. */
+export interface PodInfo extends PodInfoView {
+  name: string;
+  namespace: string;
+}
+
+export const POD_READ_FAILURES = [
+  'notFound',
+  'unauthorized',
+  'forbidden',
+  'tls',
+  'unreachable',
+  'timeout',
+  'server',
+  'other',
+] as const;
+export type PodReadFailure = (typeof POD_READ_FAILURES)[number];
+
+/** Reading the pod failed. `reason` is for code (every one of them means "try the next method"); the message is for people. */
+export class PodReadError extends Error {
+  constructor(
+    readonly reason: PodReadFailure,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'PodReadError';
+  }
+}
+
+/** The API server says there is no such pod (404). */
+export class PodNotFoundError extends PodReadError {
+  constructor(
+    readonly namespace: string,
+    readonly podName: string,
+    message: string,
+  ) {
+    super('notFound', message);
+    this.name = 'PodNotFoundError';
+  }
+}
+
+/** Reads the pod with the access's credentials. Throws PodReadError (PodNotFoundError for a 404). */
+export async function readPod(
+  access: ResolvedAccess,
+  namespace: string,
+  name: string,
+  options: ApiRequestTimeouts = {},
+): Promise<PodInfo> {
+  return withApiCall(
+    access,
+    { timeoutMs: options.timeoutMs ?? DEFAULT_POD_READ_TIMEOUT_MS, reachTimeoutMs: options.reachTimeoutMs },
+    async (api, middleware) => podInfo(await api.readNamespacedPod({ name, namespace }, middleware), namespace, name),
+    (error, errorBody) => describeError(error, { access, namespace, name, errorBody }),
+  );
+}
+
+/** The per-call options CoreV1Api methods take: here, the middleware withApiCall adds. */
+export type ApiCallOptions = Parameters<CoreV1Api['listNamespace']>[1];
+
+/**
+ * One CoreV1Api call with the access's credentials, bounded by the request deadlines (requestDeadline.ts) and keeping
+ * the body of an error answer. A deadline that ended the call is reported as such (deadlineError); any other failure
+ * goes through `describe`, with the error body when there was one. Shared by the pod read and the list calls.
+ */
+export async function withApiCall<T>(
+  access: Pick<ResolvedAccess, 'kubeConfig' | 'server' | 'description'>,
+  timeouts: { timeoutMs: number; reachTimeoutMs?: number | undefined },
+  call: (api: CoreV1Api, options: ApiCallOptions) => Promise<T>,
+  describe: (error: unknown, errorBody: string | null) => PodReadError,
+): Promise<T> {
+  const deadline = startRequestDeadline(access.server, {
+    answerTimeoutMs: timeouts.timeoutMs,
+    reachTimeoutMs: timeouts.reachTimeoutMs,
+  });
+  const errorBody: { text: string | null } = { text: null };
+  try {
+    const api = access.kubeConfig.makeApiClient(CoreV1Api);
+    return await call(api, {
+      middleware: [abortAndKeepErrorBody(deadline.signal, errorBody)],
+      middlewareMergeStrategy: 'append',
+    });
+  } catch (error) {
+    throw (
+      deadlineError(deadline.expired, access, { answerMs: timeouts.timeoutMs, reachMs: timeouts.reachTimeoutMs }) ??
+      describe(error, errorBody.text)
+    );
+  } finally {
+    deadline.dispose();
+  }
+}
+
+/** Bounds for one request to the API server (requestDeadline.ts): reaching it, and its whole answer. */
+export interface ApiRequestTimeouts {
+  /** The whole request; each caller has its own default. */
+  timeoutMs?: number | undefined;
+  /** Reaching the server (TCP, TLS, the request sent); defaults to DEFAULT_REACH_TIMEOUT_MS. */
+  reachTimeoutMs?: number | undefined;
+}
+
+/**
+ * The error for a request that a deadline aborted, or null when none did. "Not reached" is 'unreachable' (the host
+ * drops packets: nothing else aimed at it will do better); "no answer in time" is 'timeout'.
+ */
+export function deadlineError(
+  expired: ExpiredDeadline | null,
+  access: Pick<ResolvedAccess, 'server' | 'description'>,
+  timeouts: { answerMs: number; reachMs: number | undefined },
+): PodReadError | null {
+  const { server, description: via } = access;
+  if (expired === 'reach') {
+    const reachMs = Math.min(timeouts.reachMs ?? DEFAULT_REACH_TIMEOUT_MS, timeouts.answerMs);
+    return new PodReadError(
+      'unreachable',
+      `cannot reach the API server at ${server}: no connection within ${reachMs / 1000} s (${via}). Check the address, the VPN or the firewall.`,
+    );
+  }
+  if (expired === 'answer') {
+    return new PodReadError(
+      'timeout',
+      `the API server at ${server} did not answer within ${timeouts.answerMs / 1000} s (${via}). Check the address, the VPN or the firewall.`,
+    );
+  }
+  return null;
+}
+
+/**
+ * Sets the abort signal on the request, and keeps the body of an error answer: the generated client throws a 401 with
+ * no body at all, and the Status message ("token has expired", "pods is forbidden: User … cannot get …") is what
+ * tells people what to fix.
+ */
+function abortAndKeepErrorBody(signal: AbortSignal, keep: { text: string | null }): ObservableMiddleware {
+  return {
+    pre(request: RequestContext) {
+      request.setSignal(signal);
+      return new Observable(Promise.resolve(request));
+    },
+    post(response: ResponseContext) {
+      if (response.httpStatusCode < 400) return new Observable(Promise.resolve(response));
+      const buffered = response.body.text().then(
+        (text) => {
+          keep.text = text.slice(0, MAX_ERROR_BODY_CHARS);
+          return new ResponseContext(response.httpStatusCode, response.headers, {
+            text: () => Promise.resolve(text),
+            binary: () => Promise.resolve(Buffer.from(text, 'utf8')),
+            stream: () => null,
+          });
+        },
+        () => response,
+      );
+      return new Observable(buffered);
+    },
+  };
+}
+
+function podInfo(pod: V1Pod, namespace: string, name: string): PodInfo {
+  const containers = (pod.spec?.containers ?? []).map((container) => container.name);
+  const annotated = pod.metadata?.annotations?.[DEFAULT_CONTAINER_ANNOTATION] ?? null;
+  const ready = (pod.status?.conditions ?? []).some(
+    (condition) => condition.type === 'Ready' && condition.status === 'True',
+  );
+  return {
+    name: pod.metadata?.name ?? name,
+    namespace: pod.metadata?.namespace ?? namespace,
+    phase: pod.status?.phase ?? '',
+    containers,
+    defaultContainer: annotated !== null && containers.includes(annotated) ? annotated : null,
+    ready,
+    nodeName: pod.spec?.nodeName ?? null,
+    podIP: pod.status?.podIP ?? null,
+  };
+}
+
+interface ErrorContext {
+  access: ResolvedAccess;
+  namespace: string;
+  name: string;
+  errorBody: string | null;
+}
+
+/** System error codes that mean the TLS handshake did not trust the server (Node's and OpenSSL's names). */
+export const TLS_TRUST_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+]);
+export const TLS_OTHER_CODES = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+/** Codes that mean nothing answered at that address. */
+export const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
+
+function describeError(error: unknown, context: ErrorContext): PodReadError {
+  const { access, namespace, name } = context;
+  const server = access.server;
+  const via = access.description;
+
+  if (error instanceof ApiException) {
+    const code = error.code;
+    const message = statusMessage(context.errorBody ?? bodyText(error.body));
+    // "401 Unauthorized: Unauthorized" says nothing twice; a real reason ("token has expired") is worth showing.
+    const said = message !== null && !/^(unauthorized|forbidden)$/i.test(message) ? `: ${message}` : '';
+    if (code === 404) {
+      return new PodNotFoundError(
+        namespace,
+        name,
+        `pod "${name}" not found in namespace "${namespace}" (${server}, ${via}). Check the pod name and namespace; a pod made by a Deployment gets a new name each time it is replaced.`,
+      );
+    }
+    if (code === 401) {
+      return new PodReadError(
+        'unauthorized',
+        `the API server at ${server} did not accept the credentials of ${via} (401 Unauthorized${said}). The token or certificate may have expired or been revoked: get a new one.`,
+      );
+    }
+    if (code === 403) {
+      return new PodReadError(
+        'forbidden',
+        `${via} may not read pod "${name}" in namespace "${namespace}" (403 Forbidden${said}). Ask for RBAC permission to get pods and create pods/exec there, or use other credentials.`,
+      );
+    }
+    return new PodReadError(
+      'server',
+      `the API server at ${server} answered ${code} when reading pod "${name}" in namespace "${namespace}"${said}.`,
+    );
+  }
+
+  const code = systemCode(error);
+  if (code !== null && TLS_TRUST_CODES.has(code)) {
+    return new PodReadError(
+      'tls',
+      `the API server's certificate at ${server} is not trusted (${code}; ${via}). Give the cluster's CA certificate (certificate-authority-data in a kubeconfig, or the record's cluster CA); skip verification only for a throwaway test cluster.`,
+      { cause: error },
+    );
+  }
+  if (code !== null && (TLS_OTHER_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS'))) {
+    return new PodReadError(
+      'tls',
+      `the TLS connection to ${server} failed (${code}; ${via}). ${code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? 'The certificate is not for this address: use the name or IP the certificate was issued for (or set tls-server-name).' : 'Check the server certificate and the system clock.'}`,
+      { cause: error },
+    );
+  }
+  if (code !== null && UNREACHABLE_CODES.has(code)) {
+    return new PodReadError(
+      'unreachable',
+      `cannot reach the API server at ${server} (${code}; ${via}). Check the address and that the cluster is up; a VPN or proxy may be needed.`,
+      { cause: error },
+    );
+  }
+  const text = error instanceof Error ? deepestMessage(error) : String(error);
+  return new PodReadError('other', `reading pod "${name}" in namespace "${namespace}" at ${server} failed: ${text}`, {
+    cause: error,
+  });
+}
+
+/** The `message` of a Kubernetes Status body, else the body text itself when short; null when there is nothing. */
+export function statusMessage(body: string | null): string | null {
+  if (body === null || body.trim() === '') return null;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    const message = (parsed as { message?: unknown } | null)?.message;
+    if (typeof message === 'string' && message !== '') return message;
+  } catch {
+    // Not JSON: a proxy's HTML page or plain text.
+  }
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length <= 200 ? flat : `${flat.slice(0, 200)}…`;
+}
+
+export function bodyText(body: unknown): string | null {
+  if (typeof body === 'string') return body;
+  if (Buffer.isBuffer(body)) return body.toString('utf8');
+  if (typeof body === 'object' && body !== null) return JSON.stringify(body);
+  return null;
+}
+
+export function systemCode(error: unknown): string | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < MAX_CAUSE_DEPTH && current != null; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+/** "fetch failed" says nothing; the innermost cause usually does. */
+export function deepestMessage(error: Error): string {
+  let current: Error = error;
+  for (let depth = 0; depth < MAX_CAUSE_DEPTH && current.cause instanceof Error; depth += 1) current = current.cause;
+  return current === error ? error.message : `${error.message} (${current.message})`;
+}

@@ -1,0 +1,336 @@
+/**
+ * Reads one kubeconfig file for import: parses it with the access layer's kubectl-compatible parser, checks that it is
+ * a kubeconfig and that every context resolves, embeds the files its entries refer to, checks certificate and key data,
+ * and turns each context into a self-contained kubeconfig (that context, its cluster and user, nothing else).
+ *
+ * A file is all or nothing: any problem makes it a list of problems, each naming the place (context, cluster or user,
+ * with its line when it can be found) so the person can fix the file and drop it again.
+ */
+import path from 'node:path';
+import { KubeConfig, type Cluster, type Context } from '@kubernetes/client-node';
+import {
+  MAX_KUBECONFIG_BYTES,
+  type KubeAuthKind,
+  type KubeconfigFileInput,
+  type KubeconfigProblem,
+} from '../../../common/importedKubeconfigs';
+import {
+  exportKubeconfigYaml,
+  flattenKubeConfig,
+  KubeconfigError,
+  parseKubeconfig,
+  authKindOf,
+  type KubeUser,
+} from '../kube/access';
+
+/** The folder relative file references resolve against when the file's own folder is unknown (a dropped file). */
+export const DEFAULT_REFERENCE_DIR = '.kube';
+
+/** One context ready to store. */
+export interface PreparedContext {
+  name: string;
+  cluster: string;
+  server: string;
+  user: string | null;
+  namespace: string | null;
+  authKind: KubeAuthKind;
+  current: boolean;
+  /** Its own kubeconfig: this context, its cluster and user, referenced files embedded. */
+  flattened: KubeConfig;
+}
+
+export type PreparedFile =
+  | { fileName: string; ok: true; contexts: PreparedContext[] }
+  | { fileName: string; ok: false; errors: KubeconfigProblem[] };
+
+export interface PrepareOptions {
+  /** Relative references (certificate-authority: certs/ca.crt) resolve against this folder. */
+  referenceDir: string;
+}
+
+/** Parses and validates one file; never throws for a problem in the file. */
+export async function prepareKubeconfigFile(
+  input: KubeconfigFileInput,
+  options: PrepareOptions,
+): Promise<PreparedFile> {
+  const { fileName, text } = input;
+  // kubectl resolves relative references against the kubeconfig's own folder; a dropped file's folder is known only
+  // in Electron. The folder must be absolute: a relative one would depend on where Podterm was started.
+  const referenceDir =
+    input.directory !== undefined && path.isAbsolute(input.directory) ? input.directory : options.referenceDir;
+  const referenceNote =
+    referenceDir === options.referenceDir
+      ? `${referenceDir}, since a dropped file does not say which folder it came from`
+      : `${referenceDir}, the file's folder`;
+  const fail = (...errors: KubeconfigProblem[]): PreparedFile => ({ fileName, ok: false, errors });
+
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_KUBECONFIG_BYTES) {
+    return fail({
+      place: null,
+      message: `${(bytes / 1024 / 1024).toFixed(1)} MiB is too big to be a kubeconfig (at most 1 MiB); check that this is the right file`,
+    });
+  }
+  const nul = text.indexOf('\u0000');
+  // The renderer decodes as UTF-8, so a binary file shows as NUL bytes or replacement characters.
+  if (nul !== -1 || text.includes('\uFFFD')) {
+    return fail({
+      place: nul !== -1 ? `byte ${nul}` : null,
+      message: 'this is a binary file, not a kubeconfig (kubeconfigs are YAML text)',
+    });
+  }
+
+  let parsed: ReturnType<typeof parseKubeconfig>;
+  try {
+    parsed = parseKubeconfig(text, { label: fileName, baseDir: referenceDir });
+  } catch (error) {
+    if (!(error instanceof KubeconfigError)) throw error;
+    return fail(problemFromParseError(error.message, fileName));
+  }
+
+  const header = checkHeader(text);
+  if (header) return fail(header);
+  if (parsed.contexts.length === 0) {
+    const what = parsed.clusters.length + parsed.users.length === 0 ? 'no clusters, users or contexts' : 'no contexts';
+    return fail({
+      place: null,
+      message: `not a kubeconfig: it has ${what}. Export one with kubectl config view --flatten --minify`,
+    });
+  }
+
+  const lines = new LineFinder(text);
+  const errors: KubeconfigProblem[] = [];
+  const contexts: PreparedContext[] = [];
+  for (const context of parsed.contexts) {
+    const place = lines.place('contexts', 'context', context.name);
+    const cluster = findCluster(parsed.clusters, context, errors, place);
+    const user = findUser(parsed.users, context, errors, place);
+    if (cluster === null || user === undefined) continue;
+    const flattened = await flattenOne(context, cluster, user, fileName, referenceNote, errors, place);
+    if (flattened === null) continue;
+    const before = errors.length;
+    checkData(flattened, lines, errors);
+    if (errors.length > before) continue;
+    contexts.push({
+      name: context.name,
+      cluster: cluster.name,
+      server: cluster.server,
+      user: user?.name ?? null,
+      namespace: context.namespace ?? null,
+      authKind: authKindOf(user),
+      current: parsed.currentContext === context.name,
+      flattened,
+    });
+  }
+  if (errors.length > 0) return fail(...dedupe(errors));
+  return { fileName, ok: true, contexts };
+}
+
+/**
+ * The context's self-contained kubeconfig as stored, its context renamed to the name it is imported under (so a record
+ * that chooses it by name cannot land on a same-named context of another kubeconfig) and made current.
+ */
+export function exportContext(prepared: PreparedContext, importName: string): string {
+  const { clusters, users, contexts } = prepared.flattened;
+  const renamed = new KubeConfig();
+  renamed.loadFromOptions({
+    clusters,
+    users,
+    contexts: contexts.map((context) => ({ ...context, name: importName })),
+    currentContext: importName,
+  });
+  return exportKubeconfigYaml(renamed, { minify: true });
+}
+
+/** "dev-cluster.yaml" → "dev-cluster": what a clashing context's new name carries. */
+export function fileStem(fileName: string): string {
+  const base = path.basename(fileName.replace(/\\/g, '/'));
+  const stem = base.replace(/\.(ya?ml|conf|config|kubeconfig|txt)$/i, '');
+  return stem === '' ? base : stem;
+}
+
+// --- internals ---
+
+/** parseKubeconfig's messages start with the label; split "file line 3: …" / "file: users[1] …" into place + message. */
+function problemFromParseError(message: string, fileName: string): KubeconfigProblem {
+  const rest = message.startsWith(fileName) ? message.slice(fileName.length) : message;
+  const line = /^ line (\d+): (.*)$/s.exec(rest);
+  if (line) return { place: `line ${line[1]}`, message: line[2]! };
+  const entry = /^: (\w+)\[(\d+)\][^:]*?(?:\(([^)]*)\))?: (.*)$/s.exec(rest);
+  if (entry) {
+    const [, list, index, name, detail] = entry;
+    return { place: name ? `${singular(list!)} "${name}"` : `${list}[${index}]`, message: detail! };
+  }
+  return { place: null, message: rest.replace(/^:?\s*/, '').replace(new RegExp(`^${escapeRegExp(fileName)}\\s*`), '') };
+}
+
+/** kind and apiVersion, when present, must be a v1 Config (a Pod manifest or a Helm values file is YAML too). */
+function checkHeader(text: string): KubeconfigProblem | null {
+  const lineOf = (key: string) => text.split(/\r?\n/).findIndex((line) => line.startsWith(`${key}:`)) + 1;
+  const value = (key: string) => {
+    const match = new RegExp(`^${key}:\\s*["']?([^"'#\\s]*)`, 'm').exec(text);
+    return match ? match[1] : undefined;
+  };
+  const kind = value('kind');
+  if (kind !== undefined && kind !== '' && kind !== 'Config') {
+    return {
+      place: `line ${lineOf('kind')}`,
+      message: `kind is "${kind}", not "Config": this YAML is not a kubeconfig`,
+    };
+  }
+  const apiVersion = value('apiVersion');
+  if (apiVersion !== undefined && apiVersion !== '' && apiVersion !== 'v1') {
+    return {
+      place: `line ${lineOf('apiVersion')}`,
+      message: `apiVersion is "${apiVersion}"; a kubeconfig is apiVersion v1`,
+    };
+  }
+  return null;
+}
+
+function findCluster(
+  clusters: Cluster[],
+  context: Context,
+  errors: KubeconfigProblem[],
+  place: string,
+): Cluster | null {
+  if (!context.cluster) {
+    errors.push({ place, message: 'names no cluster; add cluster: <name> to the context' });
+    return null;
+  }
+  const cluster = clusters.find((entry) => entry.name === context.cluster);
+  if (cluster === undefined) {
+    errors.push({
+      place,
+      message: `cluster "${context.cluster}" is not defined in the file (clusters there: ${names(clusters)})`,
+    });
+    return null;
+  }
+  if (!cluster.server) {
+    errors.push({ place, message: `cluster "${cluster.name}" has no server; add server: https://…` });
+    return null;
+  }
+  return cluster;
+}
+
+/** The context's user, null for none (anonymous), undefined when it names one that does not exist. */
+function findUser(
+  users: KubeUser[],
+  context: Context,
+  errors: KubeconfigProblem[],
+  place: string,
+): KubeUser | null | undefined {
+  if (!context.user) return null;
+  const user = users.find((entry) => entry.name === context.user);
+  if (user === undefined) {
+    errors.push({ place, message: `user "${context.user}" is not defined in the file (users there: ${names(users)})` });
+  }
+  return user;
+}
+
+async function flattenOne(
+  context: Context,
+  cluster: Cluster,
+  user: KubeUser | null,
+  fileName: string,
+  referenceDir: string,
+  errors: KubeconfigProblem[],
+  place: string,
+): Promise<KubeConfig | null> {
+  const single = new KubeConfig();
+  single.loadFromOptions({
+    clusters: [cluster],
+    users: user ? [user] : [],
+    contexts: [{ ...context }],
+    currentContext: context.name,
+  });
+  try {
+    return await flattenKubeConfig(single, { label: fileName });
+  } catch (error) {
+    if (!(error instanceof KubeconfigError)) throw error;
+    const message = error.message.startsWith(`${fileName}: `)
+      ? error.message.slice(fileName.length + 2)
+      : error.message;
+    errors.push({
+      place,
+      message: `${message} (relative paths are read from ${referenceDir})`,
+    });
+    return null;
+  }
+}
+
+/** Embedded certificates and keys must be base64 of PEM, or the connect would fail later with a TLS riddle. */
+function checkData(kubeConfig: KubeConfig, lines: LineFinder, errors: KubeconfigProblem[]): void {
+  for (const cluster of kubeConfig.clusters) {
+    if (cluster.caData && !isBase64Pem(cluster.caData, /-----BEGIN CERTIFICATE-----/)) {
+      errors.push({
+        place: lines.place('clusters', 'cluster', cluster.name),
+        message: 'certificate-authority-data is not base64 of a PEM certificate (base64 -w0 ca.crt makes it)',
+      });
+    }
+  }
+  for (const user of kubeConfig.users as KubeUser[]) {
+    const place = lines.place('users', 'user', user.name);
+    if (user.certData && !isBase64Pem(user.certData, /-----BEGIN CERTIFICATE-----/)) {
+      errors.push({ place, message: 'client-certificate-data is not base64 of a PEM certificate' });
+    }
+    if (user.keyData && !isBase64Pem(user.keyData, /-----BEGIN [A-Z ]*PRIVATE KEY-----/)) {
+      errors.push({ place, message: 'client-key-data is not base64 of a PEM private key' });
+    }
+  }
+}
+
+const BASE64_PATTERN = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
+
+function isBase64Pem(data: string, header: RegExp): boolean {
+  if (!BASE64_PATTERN.test(data)) return false;
+  return header.test(Buffer.from(data, 'base64').toString('latin1'));
+}
+
+/** Finds the line of a named entry in a section, for error places; a best effort over the text as written. */
+class LineFinder {
+  private readonly lines: string[];
+
+  constructor(text: string) {
+    this.lines = text.split(/\r?\n/);
+  }
+
+  /** 'context "prod" (line 14)', or without the line when it cannot be found (flow-style YAML, anchors). */
+  place(section: string, kind: string, name: string): string {
+    const line = this.find(section, name);
+    return line === null ? `${kind} "${name}"` : `${kind} "${name}" (line ${line})`;
+  }
+
+  private find(section: string, name: string): number | null {
+    let inSection = false;
+    const nameLine = new RegExp(`^\\s*(-\\s*)?name:\\s*["']?${escapeRegExp(name)}["']?\\s*(#.*)?$`);
+    for (let index = 0; index < this.lines.length; index += 1) {
+      const line = this.lines[index]!;
+      if (/^[A-Za-z-]+:/.test(line)) inSection = line.startsWith(`${section}:`);
+      else if (inSection && nameLine.test(line)) return index + 1;
+    }
+    return null;
+  }
+}
+
+function names(entries: Array<{ name: string }>): string {
+  return entries.length === 0 ? 'none' : entries.map((entry) => entry.name).join(', ');
+}
+
+function singular(list: string): string {
+  return list.endsWith('s') ? list.slice(0, -1) : list;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function dedupe(problems: KubeconfigProblem[]): KubeconfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const key = `${problem.place}\u0000${problem.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,704 @@
+/**
+ * The SSH transport: the only file in Podterm that imports ssh2. It turns ssh2's callbacks and events into one promise
+ * (`openSshSession`) that resolves to an open PTY shell behind the TerminalSession interface, or rejects with an
+ * SshConnectError whose message says what went wrong in words a person can act on.
+ *
+ * Order of events on a connection: TCP connect → key exchange → host-key check (verifyHostKey, which may wait for the
+ * user) → authentication → shell. No credential is sent before the host key is accepted: ssh2 only starts user
+ * authentication after its host verifier approves the key.
+ */
+import ssh2 from 'ssh2';
+import type {
+  AnyAuthMethod,
+  AuthHandlerMiddleware,
+  ClientChannel,
+  ClientErrorExtensions,
+  ConnectConfig,
+  ParsedKey,
+  ServerHostKeyAlgorithm,
+} from 'ssh2';
+import type { TerminalSize } from '../../../common/contract';
+import { HostKeyError, type VerifyHostKey } from './hostKeys';
+import {
+  checkTerminalSize,
+  closeWithin,
+  type Disposable,
+  DNS_CODES,
+  formatSeconds,
+  listen,
+  SessionEvents,
+  type TerminalExit,
+  type TerminalSession,
+  UNREACHABLE_CODES,
+} from '../terminal';
+import { messageOf } from '../../../common/errors';
+
+/** The terminal type every modern full-screen program understands; xterm.js implements it. */
+export const DEFAULT_TERM = 'xterm-256color';
+/**
+ * How long connecting may take, not counting time spent waiting for the user's host-key decision. 10 s is far above a
+ * healthy handshake (tens of ms on a LAN, about a second across continents) and short enough that a dead host is
+ * reported while the user is still looking at the tab.
+ */
+export const DEFAULT_READY_TIMEOUT_MS = 10_000;
+/**
+ * SSH-level keepalives while a shell is open. A dropped network (laptop sleep, VPN change) otherwise leaves the tab
+ * silently frozen until TCP gives up, which can take many minutes; 15 s × 3 unanswered reports it within a minute.
+ */
+const KEEPALIVE_INTERVAL_MS = 15_000;
+const KEEPALIVE_COUNT_MAX = 3;
+
+export type SshAuth =
+  /** password null: none is saved; the user is asked when the server wants one (through askUser), as ssh does. */
+  | { kind: 'password'; password: string | null }
+  | { kind: 'privateKey'; privateKey: string | Buffer; passphrase?: string }
+  | { kind: 'agent'; agentSocket: string };
+
+/** Something the server (or, for an unsaved password, Podterm) asks the user before the login completes. */
+export interface SshAuthChallenge {
+  title: string;
+  instructions: string;
+  prompts: Array<{ prompt: string; echo: boolean }>;
+}
+
+export type AskUser = (challenge: SshAuthChallenge) => Promise<string[] | null>;
+
+export interface SshSessionOptions {
+  host: string;
+  port: number;
+  username: string;
+  auth: SshAuth;
+  size: TerminalSize;
+  /** Defaults to DEFAULT_TERM. */
+  term?: string;
+  /** Runs this command under a PTY instead of the login shell (a shell override, e.g. "bash -l" or "tmux attach"). */
+  command?: string;
+  /**
+   * Decides whether the server's host key is trusted. Called after key exchange and before any credential is sent;
+   * reject to refuse. Usually the function built by createHostKeyVerifier.
+   */
+  verifyHostKey: VerifyHostKey;
+  /**
+   * Host key types to ask the server for first, e.g. the types known_hosts holds for it (knownHostKeyTypes in
+   * hostKeys.ts). The rest of ssh2's list follows, so an unknown server still negotiates as usual.
+   */
+  preferHostKeyTypes?: readonly string[];
+  /**
+   * Asks the user what the server wants to know before it lets them in: the password when none is saved, and
+   * keyboard-interactive questions Podterm cannot answer itself (a one-time code after the key, a PAM question).
+   * Resolves with one answer per prompt, or null when the user cancels. Without it, such a server is a failed login.
+   */
+  askUser?: AskUser;
+  /** Defaults to DEFAULT_READY_TIMEOUT_MS. The clock stops while verifyHostKey or askUser wait for the user. */
+  readyTimeoutMs?: number;
+  /** Aborts connecting (not an open session: close that instead). */
+  signal?: AbortSignal;
+}
+
+export const SSH_CONNECT_FAILURES = [
+  'refused',
+  'unreachable',
+  'timeout',
+  'auth',
+  'hostKey',
+  'protocol',
+  'aborted',
+] as const;
+export type SshConnectFailure = (typeof SSH_CONNECT_FAILURES)[number];
+
+/** Connecting failed. `reason` is for code (fall back or not, which icon); the message is for people. */
+export class SshConnectError extends Error {
+  constructor(
+    readonly reason: SshConnectFailure,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'SshConnectError';
+  }
+}
+
+type SshError = Error & ClientErrorExtensions & { code?: string | number };
+
+/** Where connecting stands, so a timeout or a dropped connection can say what it was waiting for. */
+type Phase = 'connecting' | 'keyExchange' | 'hostKey' | 'authenticating' | 'askingUser' | 'openingShell';
+
+const PHASE_WORDS: Record<Phase, string> = {
+  connecting: 'connecting (is the host up and the port right? a firewall may be dropping the packets)',
+  keyExchange: 'exchanging keys with the server',
+  hostKey: 'waiting for the host-key decision',
+  authenticating: 'authenticating',
+  askingUser: 'waiting for your answer to the server',
+  openingShell: 'opening the shell',
+};
+
+/** A keyboard-interactive prompt asking for the account password (PAM says "Password: ", some servers "password:"). */
+const PASSWORD_PROMPT = /passw(or)?d/i;
+/**
+ * How many times the user may answer in one login (a typed password, the server's questions), as OpenSSH's
+ * NumberOfPasswordPrompts.
+ */
+const MAX_USER_TRIES = 3;
+/** The title for a keyboard-interactive exchange the server left unnamed (most do). */
+const KEYBOARD_INTERACTIVE_TITLE = 'The server asks';
+
+/**
+ * The ssh2 auth method for these credentials; null for a password that is not saved (asked for when the server wants
+ * it). Parses a private key locally first, so a bad passphrase never dials.
+ */
+function prepareAuth(options: SshSessionOptions, target: string): AnyAuthMethod | null {
+  const { auth, username } = options;
+  switch (auth.kind) {
+    case 'password':
+      return auth.password === null ? null : { type: 'password', username, password: auth.password };
+    case 'agent':
+      return { type: 'agent', username, agent: auth.agentSocket };
+    case 'privateKey': {
+      const passphrase = auth.passphrase === '' ? undefined : auth.passphrase;
+      // ssh2 returns an array for multi-key files (never written by OpenSSH today); the types only know one key.
+      const parsed: ParsedKey | ParsedKey[] | Error = ssh2.utils.parseKey(auth.privateKey, passphrase);
+      const key = Array.isArray(parsed) ? parsed[0] : parsed;
+      const failed = `SSH authentication failed for ${target}`;
+      if (key === undefined) throw new SshConnectError('auth', `${failed}: the private key file holds no key`);
+      if (key instanceof Error) {
+        // ssh2's parse errors name the format problem, never the key or passphrase, so they are safe to show.
+        if (/passphrase|decrypt|integrity/i.test(key.message)) {
+          throw new SshConnectError('auth', `${failed}: the private key passphrase is wrong or missing`);
+        }
+        throw new SshConnectError('auth', `${failed}: the private key could not be read (${key.message})`);
+      }
+      if (!key.isPrivateKey()) {
+        throw new SshConnectError('auth', `${failed}: the key given is a public key; Podterm needs the private key`);
+      }
+      return { type: 'publickey', username, key };
+    }
+  }
+}
+
+/** What the user's credential was, for "the server rejected …". */
+function credentialWords(auth: SshAuth): { rejected: string; method: string } {
+  switch (auth.kind) {
+    case 'password':
+      return { rejected: 'the server rejected the password', method: 'password' };
+    case 'privateKey':
+      return { rejected: 'the server did not accept the private key', method: 'publickey' };
+    case 'agent':
+      return {
+        rejected: `the server accepted none of the keys in the SSH agent at ${auth.agentSocket}`,
+        method: 'publickey',
+      };
+  }
+}
+
+/** What went to the server through keyboard-interactive, for the failure message. */
+interface KeyboardTried {
+  /** The password in play answered the server's "Password:" question. */
+  password: boolean;
+  /** The user answered the server's questions. */
+  questions: boolean;
+}
+
+function describeAuthFailure(
+  auth: SshAuth,
+  target: string,
+  offered: string[],
+  partial: boolean,
+  keyboard: KeyboardTried,
+): string {
+  const prefix = `SSH authentication failed for ${target}`;
+  const methods = `methods it offers: ${offered.length > 0 ? offered.join(', ') : 'none'}`;
+  const words = credentialWords(auth);
+  if (keyboard.questions) return `${prefix}: the server did not accept the answers to its questions (${methods})`;
+  if (keyboard.password) return `${prefix}: the server rejected the password (${methods})`;
+  if (partial)
+    return `${prefix}: the server accepted the ${words.method} step but requires another one too (${methods})`;
+  if (offered.length > 0 && !offered.includes(words.method)) {
+    return `${prefix}: the server does not allow ${words.method} authentication (${methods})`;
+  }
+  return `${prefix}: ${words.rejected} (${methods})`;
+}
+
+function describeConnectError(error: SshError, target: string, host: string, phase: Phase): SshConnectError {
+  const code = typeof error.code === 'string' ? error.code : undefined;
+  const make = (reason: SshConnectFailure, message: string) => new SshConnectError(reason, message, { cause: error });
+  // Agent errors first: they carry socket codes too (a stale agent socket says ECONNREFUSED), but are not the server's.
+  if (error.level === 'agent') {
+    return make('auth', `SSH authentication failed for ${target}: the SSH agent could not be used (${error.message})`);
+  }
+  if (error.level === 'client-authentication') {
+    return make('auth', `SSH authentication failed for ${target}: ${error.message}`);
+  }
+  if (code === 'ECONNREFUSED') return make('refused', `SSH to ${target} refused: nothing is listening on that port`);
+  if (code !== undefined && DNS_CODES.has(code)) {
+    return make('unreachable', `SSH to ${target} failed: the host name "${host}" could not be resolved (${code})`);
+  }
+  if (code !== undefined && UNREACHABLE_CODES.has(code)) {
+    return make('unreachable', `SSH to ${target} failed: the host is unreachable (${code})`);
+  }
+  if (code === 'ETIMEDOUT') return make('timeout', `SSH to ${target} timed out while ${PHASE_WORDS[phase]}`);
+  if (code === 'ECONNRESET' || error.message === 'Connection lost before handshake') {
+    const hint = phase === 'connecting' || phase === 'keyExchange' ? ' (is an SSH server listening on that port?)' : '';
+    return make(
+      'protocol',
+      `SSH to ${target} failed: the server closed the connection while ${PHASE_WORDS[phase]}${hint}`,
+    );
+  }
+  return make('protocol', `SSH to ${target} failed while ${PHASE_WORDS[phase]}: ${error.message}`);
+}
+
+/**
+ * A connect-phase clock that can stop while the user decides about a host key: a person reading a fingerprint is not a
+ * slow network.
+ */
+class PausableTimer {
+  private timer: NodeJS.Timeout | undefined;
+  private startedAt = 0;
+
+  constructor(
+    private remainingMs: number,
+    private readonly onTimeout: () => void,
+  ) {}
+
+  start(): void {
+    if (this.timer !== undefined) return;
+    this.startedAt = Date.now();
+    this.timer = setTimeout(this.onTimeout, Math.max(0, this.remainingMs));
+  }
+
+  pause(): void {
+    if (this.timer === undefined) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.remainingMs -= Date.now() - this.startedAt;
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/**
+ * Connects, checks the host key, authenticates and opens a PTY shell. Resolves once the shell channel is open; rejects
+ * with an SshConnectError otherwise. Never logs or repeats a password, key or passphrase.
+ */
+export function openSshSession(options: SshSessionOptions): Promise<TerminalSession> {
+  const { host, port, username, signal, verifyHostKey } = options;
+  const target = `${username}@${host}:${port}`;
+  const timeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+
+  if (signal?.aborted) {
+    return Promise.reject(new SshConnectError('aborted', `SSH to ${target} was cancelled`));
+  }
+  let authMethod: AnyAuthMethod | null;
+  try {
+    authMethod = prepareAuth(options, target);
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+
+  const client = new ssh2.Client();
+  // ssh2 may emit 'error' after we have settled (e.g. while tearing down); an unhandled 'error' would crash the
+  // process. This listener lives exactly as long as the client's socket.
+  const swallow = () => undefined;
+  client.on('error', swallow);
+  client.once('close', () => client.off('error', swallow));
+
+  return new Promise<TerminalSession>((resolve, reject) => {
+    let settled = false;
+    let phase: Phase = 'connecting';
+    let authAttempted = false;
+    const connectDisposables: Array<() => void> = [];
+
+    const timer = new PausableTimer(timeoutMs, () =>
+      fail(
+        new SshConnectError(
+          'timeout',
+          `SSH to ${target} timed out after ${formatSeconds(timeoutMs)} while ${PHASE_WORDS[phase]}`,
+        ),
+      ),
+    );
+
+    const cleanupConnecting = () => {
+      settled = true;
+      timer.stop();
+      for (const dispose of connectDisposables.splice(0)) dispose();
+    };
+
+    function fail(error: SshConnectError): void {
+      if (settled) return;
+      cleanupConnecting();
+      client.destroy();
+      reject(error);
+    }
+
+    /** Asks the user with the connect clock stopped; null (and the connection failed) when there is no answer. */
+    async function askUser(challenge: SshAuthChallenge): Promise<string[] | null> {
+      if (options.askUser === undefined) {
+        fail(
+          new SshConnectError(
+            'auth',
+            `SSH authentication failed for ${target}: the server asks "${challenge.prompts[0]?.prompt.trim() ?? challenge.title}", and nobody is there to answer`,
+          ),
+        );
+        return null;
+      }
+      const resumePhase = phase;
+      phase = 'askingUser';
+      timer.pause();
+      const answers = await options.askUser(challenge).catch(() => null);
+      if (settled) return null;
+      if (answers === null) {
+        fail(new SshConnectError('auth', `SSH login to ${target} cancelled: the server's question was not answered`));
+        return null;
+      }
+      phase = resumePhase;
+      timer.start();
+      // One answer per prompt, whatever came back: the server counts them.
+      return challenge.prompts.map((_, index) => answers[index] ?? '');
+    }
+
+    // The password in play: the saved one, or the one the user typed when asked.
+    let password = options.auth.kind === 'password' ? options.auth.password : null;
+    let passwordAnswered = false;
+    let keyboardRounds = 0;
+    /** The last keyboard-interactive round went to the user (a mistyped code deserves another try; a saved password does not). */
+    let roundAskedUser = false;
+    let questionsAnswered = false;
+    let firstFactorAccepted = false;
+    /** The password in play is typed by the user (none is saved), and how many times they were asked for it. */
+    const passwordTyped = authMethod === null;
+    let passwordRounds = 0;
+    /** This keyboard-interactive round follows one the server refused (not one it accepted as a first factor). */
+    let keyboardRetry = false;
+
+    /**
+     * Keyboard-interactive questions. The server's "Password:" is answered with the password in play, once; anything
+     * else (a one-time code, a second factor, a retry) goes to the user.
+     */
+    const answerKeyboard = (name: string, instructions: string, prompts: Array<{ prompt: string; echo?: boolean }>) => {
+      const asksForPassword =
+        prompts.length === 1 && prompts[0]!.echo !== true && PASSWORD_PROMPT.test(prompts[0]!.prompt);
+      if (asksForPassword && password !== null && !passwordAnswered) {
+        passwordAnswered = true;
+        // A password the user typed a moment ago may be mistyped: a refusal asks the user again.
+        roundAskedUser = passwordTyped;
+        return Promise.resolve([password]);
+      }
+      questionsAnswered = true;
+      roundAskedUser = true;
+      const retry = keyboardRetry ? 'The server did not accept the previous answer; try again.\n' : '';
+      return askUser({
+        title: name.trim() || KEYBOARD_INTERACTIVE_TITLE,
+        instructions: `${retry}${instructions.trim()}`.trim(),
+        prompts: prompts.map((prompt) => ({ prompt: prompt.prompt, echo: prompt.echo === true })),
+      });
+    };
+
+    /** Asks the user for the account password (none is saved) and sends it with the password method. */
+    const askPasswordThenSend = (next: Parameters<AuthHandlerMiddleware>[2], instructions: string) => {
+      passwordRounds += 1;
+      void askUser({
+        title: 'Password',
+        instructions,
+        prompts: [{ prompt: `Password for ${target}:`, echo: false }],
+      }).then((answers) => {
+        if (answers === null) return;
+        password = answers[0] ?? '';
+        next({ type: 'password', username, password });
+      });
+    };
+
+    const authHandler: AuthHandlerMiddleware = (methodsLeft, partialSuccess, next) => {
+      if (settled) return;
+      if (!authAttempted) {
+        authAttempted = true;
+        phase = 'authenticating';
+        if (authMethod !== null) {
+          next(authMethod);
+          return;
+        }
+        // A password record with nothing saved: ask for it, as ssh does, and use it for this login only.
+        askPasswordThenSend(next, '');
+        return;
+      }
+      const offered = methodsLeft ?? [];
+      const partial = partialSuccess === true;
+      // A typed password the server refused: ask again, as ssh does ("Permission denied, please try again").
+      if (
+        passwordTyped &&
+        offered.includes('password') &&
+        !partial &&
+        passwordRounds < MAX_USER_TRIES &&
+        !passwordAnswered
+      ) {
+        askPasswordThenSend(next, 'The server did not accept that password; try again.');
+        return;
+      }
+      // Once a first factor was accepted, the server's questions are the second, also on a retry (which the server
+      // reports without partial success).
+      if (partial) firstFactorAccepted = true;
+      // A server that takes passwords has already said no to ours (a partial success counts as a first factor above):
+      // it is wrong, and offering it again through another method would only count one more failed login.
+      const mayAnswerQuestions =
+        firstFactorAccepted || (options.auth.kind === 'password' && !offered.includes('password'));
+      const mayTryKeyboard = keyboardRounds === 0 || (roundAskedUser && keyboardRounds < MAX_USER_TRIES);
+      if (mayTryKeyboard && offered.includes('keyboard-interactive') && mayAnswerQuestions) {
+        keyboardRetry = keyboardRounds > 0 && !partial;
+        keyboardRounds += 1;
+        roundAskedUser = false;
+        next({
+          type: 'keyboard-interactive',
+          username,
+          prompt: (name, instructions, _language, prompts, finish) => {
+            void answerKeyboard(name, instructions, prompts).then((answers) => {
+              if (answers !== null && !settled) finish(answers);
+            });
+          },
+        });
+        return;
+      }
+      // The server rejected what we had: report what it would take instead of guessing on.
+      fail(
+        new SshConnectError(
+          'auth',
+          describeAuthFailure(options.auth, target, offered, partial, {
+            password: passwordAnswered,
+            questions: questionsAnswered,
+          }),
+        ),
+      );
+    };
+
+    let acceptedKey: Buffer | null = null;
+    const hostVerifier = (key: Buffer, verify: (valid: boolean) => void): void => {
+      // ssh2 asks again on every re-key (about hourly, or per GB). The key was decided once; asking the user again
+      // mid-session would be noise, and a different key mid-session is refused outright.
+      if (acceptedKey !== null) {
+        verify(acceptedKey.equals(key));
+        return;
+      }
+      phase = 'hostKey';
+      timer.pause();
+      // Wrapped so a verifier that throws synchronously refuses like one that rejects, instead of unwinding into ssh2.
+      new Promise<void>((resolveCheck) => resolveCheck(verifyHostKey({ host, port, key: Buffer.from(key) }))).then(
+        () => {
+          if (settled) return;
+          acceptedKey = Buffer.from(key);
+          phase = 'authenticating';
+          timer.start();
+          verify(true);
+        },
+        (error: unknown) => {
+          if (settled) return;
+          // The verifier's own refusals already name the host and say what to do; anything else gets context.
+          const message =
+            error instanceof HostKeyError
+              ? error.message
+              : `SSH to ${target} refused: the host key was not accepted (${messageOf(error)})`;
+          fail(new SshConnectError('hostKey', message, { cause: error }));
+        },
+      );
+    };
+
+    connectDisposables.push(
+      listen(client, 'connect', () => {
+        if (phase === 'connecting') phase = 'keyExchange';
+      }),
+      listen(client, 'error', (error: SshError) => fail(describeConnectError(error, target, host, phase))),
+      listen(client, 'close', () =>
+        fail(
+          new SshConnectError(
+            'protocol',
+            `SSH to ${target} failed: the server closed the connection while ${PHASE_WORDS[phase]}`,
+          ),
+        ),
+      ),
+      listen(client, 'ready', () => {
+        phase = 'openingShell';
+        const window = { term: options.term ?? DEFAULT_TERM, cols: options.size.cols, rows: options.size.rows };
+        const opened = (error: Error | undefined, channel: ClientChannel) => {
+          if (settled) {
+            // Aborted or timed out while the server was opening it; the client is already being destroyed.
+            return;
+          }
+          if (error) {
+            fail(
+              new SshConnectError(
+                'protocol',
+                `SSH to ${target} connected, but the server would not open a ${options.command ? 'command' : 'shell'}: ${error.message}`,
+                { cause: error },
+              ),
+            );
+            return;
+          }
+          cleanupConnecting();
+          resolve(new SshTerminalSession(client, channel, target));
+        };
+        if (options.command !== undefined) client.exec(options.command, { pty: window }, opened);
+        else client.shell(window, opened);
+      }),
+    );
+
+    if (signal) {
+      const onAbort = () => fail(new SshConnectError('aborted', `SSH to ${target} was cancelled`));
+      signal.addEventListener('abort', onAbort, { once: true });
+      connectDisposables.push(() => signal.removeEventListener('abort', onAbort));
+    }
+
+    timer.start();
+    try {
+      client.connect({
+        host,
+        port,
+        username,
+        authHandler,
+        hostVerifier,
+        ...hostKeyAlgorithms(options.preferHostKeyTypes ?? []),
+        // ssh2's own ready timeout would also count the minutes a person spends on the host-key prompt; ours does not.
+        readyTimeout: 0,
+        keepaliveInterval: KEEPALIVE_INTERVAL_MS,
+        keepaliveCountMax: KEEPALIVE_COUNT_MAX,
+      });
+    } catch (error) {
+      fail(
+        new SshConnectError('protocol', `SSH to ${target} could not start: ${(error as Error).message}`, {
+          cause: error,
+        }),
+      );
+    }
+  });
+}
+
+/** An open shell on an ssh2 channel. Events arrive in order: all data, then one exit or one error. */
+class SshTerminalSession implements TerminalSession {
+  private readonly events = new SessionEvents('an SSH session');
+  private readonly disposables: Array<() => void> = [];
+  private dataAttached = false;
+  private exitStatus: TerminalExit | null = null;
+  private connectionError: Error | null = null;
+  private connectionClosed = false;
+  private closing: Promise<void> | null = null;
+
+  constructor(
+    private readonly client: InstanceType<typeof ssh2.Client>,
+    private readonly channel: ClientChannel,
+    private readonly target: string,
+  ) {
+    this.disposables.push(
+      listen(channel, 'exit', (code: number | null, signal?: string) => {
+        this.exitStatus = { code: typeof code === 'number' ? code : null, signal: signal ?? null };
+      }),
+      // The channel closes after its buffered data was delivered, so exit/error never overtakes output.
+      listen(channel, 'close', () => this.finish()),
+      listen(client, 'error', (error: SshError) => {
+        this.connectionError ??= error;
+      }),
+      listen(client, 'close', () => {
+        this.connectionClosed = true;
+      }),
+    );
+  }
+
+  write(data: Uint8Array | string): void {
+    if (this.events.outcome !== null || this.closing !== null) return;
+    // Copied: ssh2 may hold the chunk until the server opens its window, and the caller may reuse its buffer.
+    this.channel.write(typeof data === 'string' ? data : Buffer.from(data));
+  }
+
+  resize(cols: number, rows: number): void {
+    checkTerminalSize(cols, rows);
+    if (this.events.outcome !== null || this.closing !== null) return;
+    // Pixel sizes are unknown to us; 0 tells the server so (RFC 4254 §6.7).
+    this.channel.setWindow(rows, cols, 0, 0);
+  }
+
+  pause(): void {
+    // Stops reading the channel: ssh2 then stops granting window to the server, which stops sending (real backpressure).
+    this.channel.pause();
+    this.channel.stderr.pause();
+  }
+
+  resume(): void {
+    this.channel.resume();
+    this.channel.stderr.resume();
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  /**
+   * Data starts flowing when the first listener subscribes, so nothing sent before then is lost (the stream buffers it,
+   * within the SSH window).
+   */
+  onData(listener: (chunk: Uint8Array) => void): Disposable {
+    const subscription = this.events.onData(listener);
+    if (!this.dataAttached) {
+      this.dataAttached = true;
+      const forward = (chunk: Buffer) => this.events.emitData(chunk);
+      this.disposables.push(listen(this.channel, 'data', forward), listen(this.channel.stderr, 'data', forward));
+    }
+    return subscription;
+  }
+
+  onExit(listener: (exit: TerminalExit) => void): Disposable {
+    return this.events.onExit(listener);
+  }
+
+  onError(listener: (error: Error) => void): Disposable {
+    return this.events.onError(listener);
+  }
+
+  private finish(): void {
+    if (this.events.outcome !== null || this.closing !== null) return;
+    if (this.exitStatus === null && this.connectionClosed) {
+      const why = this.connectionError?.message ?? 'the server closed the connection';
+      this.events.settle({ kind: 'error', error: new Error(`SSH connection to ${this.target} lost: ${why}`) });
+    } else {
+      // No exit status on a live connection: the server closed the channel without one (allowed by RFC 4254).
+      this.events.settle({ kind: 'exit', exit: this.exitStatus ?? { code: null, signal: null } });
+    }
+    // The channel's close comes after its data, so nothing is held back: deliver the end now.
+    this.events.release();
+    // One shell per connection: once it is gone, so is the connection.
+    void this.close();
+  }
+
+  private async shutdown(): Promise<void> {
+    for (const dispose of this.disposables.splice(0)) dispose();
+    this.events.clear();
+    if (this.connectionClosed) return;
+    const closed = new Promise<void>((resolve) => this.client.once('close', () => resolve()));
+    // Hang up the shell first, as closing a terminal window does: a shell that receives SIGHUP passes it on to its
+    // jobs. Ending the connection alone is not enough: sshd then closes the PTY, and a shell that reads EOF from it
+    // before the kernel's SIGHUP arrives exits without hanging up its background jobs (seen under load in CI).
+    // sshd handles requests in order, so the signal lands before the disconnect. OpenSSH 7.9+ honours it, except for
+    // root logins (no post-auth privilege separation); there, and on older servers, the PTY hang-up remains.
+    this.channel.signal('HUP');
+    this.client.end();
+    await closeWithin(closed, () => this.client.destroy());
+  }
+}
+
+/**
+ * The host key algorithms that stand for each key type in known_hosts: an RSA key is signed with SHA-2 today (RFC
+ * 8332) and with SHA-1 by old servers; the other types name their own algorithm. Types ssh2 cannot verify are left out.
+ */
+const HOST_KEY_ALGORITHMS_BY_TYPE: Readonly<Record<string, readonly ServerHostKeyAlgorithm[]>> = {
+  'ssh-ed25519': ['ssh-ed25519'],
+  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
+  'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
+  'ecdsa-sha2-nistp521': ['ecdsa-sha2-nistp521'],
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+};
+
+/** ssh2's algorithm option moving the preferred types' algorithms to the front of its default list (empty: no change). */
+function hostKeyAlgorithms(preferTypes: readonly string[]): Pick<ConnectConfig, 'algorithms'> {
+  const preferred = [...new Set(preferTypes.flatMap((type) => HOST_KEY_ALGORITHMS_BY_TYPE[type] ?? []))];
+  if (preferred.length === 0) return {};
+  // ssh2 applies the keys in insertion order: take them out of its default list, then put them first, in our order
+  // (its prepend alone skips what the list already has, so it cannot move them).
+  return { algorithms: { serverHostKey: { remove: preferred, prepend: preferred, append: [] } } };
+}

@@ -1,0 +1,53 @@
+/**
+ * What the SSH and the Kubernetes exec transports (ssh/sshSession.ts, kube/exec/execSession.ts) share besides their events
+ * (sessionEvents.ts): registering listeners for one sweep of disposal, the terminal-size check, the close that waits
+ * for the peer a bounded time, and the words and error-code classes their messages use.
+ */
+
+/** close() waits this long for the peer to acknowledge the disconnect before dropping the socket. */
+export const CLOSE_TIMEOUT_MS = 2_000;
+
+/** Socket error codes meaning "no route to that machine", as opposed to "it answered no". */
+export const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'EADDRNOTAVAIL',
+  'ENETDOWN',
+]);
+/** Socket error codes meaning the host name could not be resolved. */
+export const DNS_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
+
+/** "10 s", "2.5 s". */
+export function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
+}
+
+/** Throws a RangeError unless cols × rows is a terminal size (whole numbers, at least 1). */
+export function checkTerminalSize(cols: number, rows: number): void {
+  if (!Number.isInteger(cols) || !Number.isInteger(rows) || cols < 1 || rows < 1) {
+    throw new RangeError(`terminal size must be whole numbers of at least 1, got ${cols}×${rows}`);
+  }
+}
+
+/** Registers a listener and returns its removal, so everything registered can be disposed in one sweep. */
+export function listen<Args extends unknown[]>(
+  emitter: NodeJS.EventEmitter,
+  event: string,
+  listener: (...args: Args) => void,
+): () => void {
+  const untyped = listener as (...args: unknown[]) => void;
+  emitter.on(event, untyped);
+  return () => emitter.off(event, untyped);
+}
+
+/** Waits for `closed` at most CLOSE_TIMEOUT_MS, then calls `force` (drop the socket) if it has not come. */
+export async function closeWithin(closed: Promise<void>, force: () => void): Promise<void> {
+  let timeout: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timeout = setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS);
+  });
+  if ((await Promise.race([closed, timedOut])) === 'timeout') force();
+  clearTimeout(timeout);
+}

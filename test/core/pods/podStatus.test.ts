@@ -1,0 +1,270 @@
+/**
+ * The sidebar's status dot and Duplicate, through the real store and core: migration 0060, the status a Refresh stores
+ * (against the test API server) and a connection stores, duplicating a record with its secrets, and pods.list over ten
+ * thousand records.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { PodRefreshResult } from '../../../common/contract';
+import { podSaveSchema, type PodView } from '../../../common/pods';
+import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../../../main/core/secrets/fileKeySecretBox';
+import { openDatabase, type Database } from '../../../main/core/store/database';
+import { DATABASE_FILE_NAME, openStore, type Store } from '../../../main/core/store/index';
+import { migrate } from '../../../main/core/store/migrate';
+import { MIGRATIONS } from '../../../main/core/store/migrations';
+import { createTestCore, RecordingClient, type TestCore } from '../../harness/core';
+import { startKubeApiServer, type KubeApiServer } from '../../harness/kubeApiServer';
+import { findFreePort } from '../../harness/sshd';
+
+const POD_STATUS_VERSION = 60;
+/** pods.list over 10,000 records is timed this many times and the fastest run counts. */
+const TIMED_RUNS = 5;
+const T0 = 1_700_000_000_000;
+const SECRETS = {
+  kubeconfig: 'apiVersion: v1\nkind: Config\n',
+  token: 'eyJhbGciOiJSUzI1NiJ9.token',
+  sshPassword: 'hunter2',
+  sshPrivateKey: '-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n',
+  sshPassphrase: 'open sesame',
+};
+
+const scratch: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'podterm-status-'));
+  scratch.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function newStore(now: () => number = () => T0): Promise<Store> {
+  const dir = tempDir();
+  const secretBox = await FileKeySecretBox.open(join(dir, SECRET_KEY_FILE_NAME));
+  return openStore({ path: join(dir, DATABASE_FILE_NAME), secretBox, now });
+}
+
+describe('migration 0060', () => {
+  let db: Database | null = null;
+  afterEach(() => {
+    db?.close();
+    db = null;
+  });
+
+  it('adds an empty status to existing records and refuses an unknown status', () => {
+    db = openDatabase(join(tempDir(), DATABASE_FILE_NAME));
+    const previous = MIGRATIONS.filter((step) => step.version < POD_STATUS_VERSION).at(-1)!.version;
+    migrate(db, { targetVersion: previous });
+    db.prepare(
+      `INSERT INTO pods (id, name, namespace, pod_name, created_at, updated_at, last_connected_at)
+       VALUES ('6f1c2b9e-8a55-4c1e-9a2b-3f4d5e6a7b8c', 'api', 'prod', 'api-0', ${T0}, ${T0}, ${T0 + 1})`,
+    ).run();
+    expect(migrate(db, { targetVersion: POD_STATUS_VERSION }).applied).toEqual([POD_STATUS_VERSION]);
+    expect(
+      db.prepare('SELECT name, last_connected_at, last_status, last_status_at, last_status_detail FROM pods').get(),
+    ).toEqual({
+      name: 'api',
+      last_connected_at: T0 + 1,
+      last_status: null,
+      last_status_at: null,
+      last_status_detail: null,
+    });
+    db.prepare("UPDATE pods SET last_status = 'gone', last_status_at = 5").run();
+    expect(() => db!.prepare("UPDATE pods SET last_status = 'sleeping'").run()).toThrow(/CHECK constraint/);
+    // STRICT holds for the new columns too.
+    expect(() => db!.prepare("UPDATE pods SET last_status_at = 'yesterday'").run()).toThrow(/cannot store TEXT/);
+  });
+});
+
+describe('status in the repository', () => {
+  it('stores a refresh status and a connection as running, without touching updatedAt', async () => {
+    const store = await newStore();
+    const { id } = await store.pods.save(podSaveSchema.parse({ fields: { name: 'api', podName: 'api-0' } }));
+    store.pods.recordStatus(id, 'gone', 'pod default/api-0 not found', T0 + 10);
+    expect(store.pods.get(id)).toMatchObject({
+      lastStatus: 'gone',
+      lastStatusAt: T0 + 10,
+      lastStatusDetail: 'pod default/api-0 not found',
+      updatedAt: T0,
+    });
+    store.pods.recordConnection(id, 'ssh', T0 + 20);
+    expect(store.pods.get(id)).toMatchObject({
+      lastStatus: 'running',
+      lastStatusAt: T0 + 20,
+      lastConnectedAt: T0 + 20,
+    });
+    // A long error message is cut for the tooltip; a deleted record is nothing to report.
+    store.pods.recordStatus(id, 'error', 'x'.repeat(5_000), T0 + 30);
+    expect(store.pods.get(id)?.lastStatusDetail).toHaveLength(500);
+    expect(() => store.pods.recordStatus('0b7e3a9c-1d2e-4f5a-8b6c-7d8e9f0a1b2c', 'running', null, T0)).not.toThrow();
+    store.close();
+  });
+});
+
+describe('duplicate', () => {
+  it('copies every field and secret under a new id and a "(copy)" name, with no history', async () => {
+    let clock = T0;
+    const store = await newStore(() => clock);
+    const original = await store.pods.save(
+      podSaveSchema.parse({
+        fields: {
+          name: 'prod api',
+          namespace: 'prod',
+          podName: 'api-0',
+          container: 'app',
+          kubeContext: 'prod',
+          clusterHost: 'https://10.0.0.1:6443',
+          sshHost: 'bastion',
+          sshUser: 'ops',
+          sshAuthKind: 'privateKeyText',
+          notes: 'on call',
+        },
+        secrets: SECRETS,
+      }),
+    );
+    store.pods.recordConnection(original.id, 'ssh', T0 + 5);
+    clock = T0 + 1_000;
+
+    const copy = store.pods.duplicate(original.id)!;
+    expect(copy.id).not.toBe(original.id);
+    const { id: _a, name: _b, createdAt: _c, updatedAt: _d, ...sameFields } = original;
+    expect(copy).toMatchObject({
+      ...sameFields,
+      name: 'prod api (copy)',
+      createdAt: T0 + 1_000,
+      updatedAt: T0 + 1_000,
+      lastConnectedAt: null,
+      lastConnectionMethod: null,
+      lastStatus: null,
+    });
+    expect((await store.pods.getForConnect(copy.id))?.secrets).toEqual(SECRETS);
+    // The copy is its own record: changing it leaves the original alone.
+    await store.pods.save(podSaveSchema.parse({ id: copy.id, fields: { name: 'other', podName: 'x' } }));
+    expect(store.pods.get(original.id)?.podName).toBe('api-0');
+
+    expect(store.pods.duplicate(original.id)?.name).toBe('prod api (copy)');
+    expect(store.pods.duplicate(original.id)?.name).toBe('prod api (copy 2)');
+    expect(store.pods.duplicate('0b7e3a9c-1d2e-4f5a-8b6c-7d8e9f0a1b2c')).toBeNull();
+    store.close();
+  });
+
+  it('keeps a long name within the contract limit', async () => {
+    const store = await newStore();
+    const long = await store.pods.save(podSaveSchema.parse({ fields: { name: 'n'.repeat(100), podName: 'a' } }));
+    const copy = store.pods.duplicate(long.id)!;
+    expect(copy.name).toHaveLength(100);
+    expect(copy.name.endsWith(' (copy)')).toBe(true);
+    store.close();
+  });
+
+  it('answers pods.duplicate through the core, and notFound for an unknown id', async () => {
+    const test = await createTestCore();
+    try {
+      const client = new RecordingClient();
+      const saved = await test.core.dispatch('pods.save', { fields: { name: 'a', podName: 'a' } }, client);
+      const id = (saved as { result: PodView }).result.id;
+      expect(await test.core.dispatch('pods.duplicate', { id }, client)).toMatchObject({
+        ok: true,
+        result: { name: 'a (copy)', podName: 'a' },
+      });
+      expect(
+        await test.core.dispatch('pods.duplicate', { id: '0b7e3a9c-1d2e-4f5a-8b6c-7d8e9f0a1b2c' }, client),
+      ).toMatchObject({ ok: false, error: { code: 'notFound' } });
+      expect(await test.core.dispatch('pods.duplicate', { id: 'nope' }, client)).toMatchObject({
+        ok: false,
+        error: { code: 'invalidPayload' },
+      });
+    } finally {
+      await test.cleanup();
+    }
+  });
+});
+
+describe('Refresh stores the status', () => {
+  let kube: KubeApiServer | null = null;
+  let core: TestCore | null = null;
+  beforeAll(async () => {
+    kube = await startKubeApiServer();
+    core = await createTestCore();
+  });
+  afterAll(async () => {
+    await core?.cleanup();
+    await kube?.stop();
+  });
+
+  async function refreshed(podName: string, kubeconfig: string): Promise<PodRefreshResult> {
+    const client = new RecordingClient();
+    const saved = await core!.core.dispatch(
+      'pods.save',
+      { fields: { name: podName, podName }, secrets: { kubeconfig } },
+      client,
+    );
+    if (!saved.ok) throw new Error(saved.error.message);
+    const reply = await core!.core.dispatch('pods.refresh', { id: (saved.result as PodView).id }, client);
+    if (!reply.ok) throw new Error(reply.error.message);
+    return reply.result as PodRefreshResult;
+  }
+
+  it('running, notReady, gone, error and unreachable', async (context) => {
+    if (!kube) return context.skip('the test API server needs openssl');
+    const good = kube.kubeconfig({ user: 'token' });
+    const before = Date.now();
+    const running = (await refreshed('shell-pod', good)).record;
+    expect(running).toMatchObject({ lastStatus: 'running', lastStatusDetail: 'Running, ready' });
+    expect(running.lastStatusAt).toBeGreaterThanOrEqual(before);
+    expect((await refreshed('finished', good)).record).toMatchObject({
+      lastStatus: 'notReady',
+      lastStatusDetail: 'Succeeded',
+    });
+    expect((await refreshed('no-such-pod', good)).record).toMatchObject({
+      lastStatus: 'gone',
+      lastStatusDetail: expect.stringMatching(/no longer exists/),
+    });
+    expect((await refreshed('shell-pod', kube.kubeconfig({ user: 'badToken' }))).record).toMatchObject({
+      lastStatus: 'error',
+      lastStatusDetail: expect.stringMatching(/401|credentials/i),
+    });
+    const closedPort = `https://127.0.0.1:${await findFreePort()}`;
+    expect((await refreshed('shell-pod', kube.kubeconfig({ user: 'token', server: closedPort }))).record).toMatchObject(
+      {
+        lastStatus: 'unreachable',
+      },
+    );
+  });
+});
+
+describe('ten thousand records', () => {
+  it('pods.list with a query answers through the core in under 20 ms', async () => {
+    const test = await createTestCore();
+    try {
+      await seedPods(test.core.store, 10_000);
+      const client = new RecordingClient();
+      const list = (query: string) => test.core.dispatch('pods.list', { query }, client);
+      await list('api-77'); // the first run warms SQLite's page cache
+      // The best of a few runs: the bound is about the query, not about the other test files sharing the machine.
+      let elapsed = Infinity;
+      let reply = await list('api-77');
+      for (let run = 0; run < TIMED_RUNS; run++) {
+        const started = performance.now();
+        reply = await list('api-77');
+        elapsed = Math.min(elapsed, performance.now() - started);
+      }
+      // api-77, api-770…api-779, api-7700…api-7799: 111 records.
+      expect(reply.ok && (reply.result as PodView[]).length).toBe(111);
+      // A behaviour bound with a wide margin, not a benchmark: a few milliseconds on a laptop.
+      expect(elapsed).toBeLessThan(20);
+    } finally {
+      await test.cleanup();
+    }
+  });
+});
+
+async function seedPods(store: Pick<Store, 'pods'>, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await store.pods.save(
+      podSaveSchema.parse({ fields: { name: `api-${i}`, namespace: `ns-${i % 20}`, podName: `api-${i}` } }),
+    );
+  }
+}
