@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ACK_BATCH_BYTES, AckTracker } from '../../renderer/src/session/ackTracker';
+import { FlowControlConstants } from '../../common/flowControl';
+import { AckTracker } from '../../renderer/src/session/ackTracker';
+
+const { ACK_BATCH_BYTES } = FlowControlConstants;
 
 describe('AckTracker', () => {
   it('acks once the write queue drains, so small outputs are never held back', () => {

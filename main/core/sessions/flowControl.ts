@@ -3,29 +3,13 @@
  *
  *   remote → TerminalSession.onData → SessionDataPipe (batch) → emit → transport → xterm.write(chunk, ack) → ack()
  *
- * Figures behind the constants are in ARCHITECTURE.md ("Data path"); they were measured on a 2-core machine where the
- * xterm.js parser (~30 MB/s) and a remote pty (~35 MB/s) are the ceiling.
+ * The numbers, each with its reason, are in common/flowControl.ts: the renderer's ack tracker shares them.
  */
+import { FlowControlConstants } from '../../../common/flowControl';
 import type { TerminalSession } from '../terminal';
 
-export const FlowControlConstants = {
-  /**
-   * While output keeps coming, gather it for this long before sending. Chunks from a pty arrive ~4 KiB at a time; one
-   * message per chunk would spend the time in IPC overhead. Short enough to be invisible; a lone chunk (a keystroke
-   * echo) is never delayed because the first chunk after idle is sent at once (leading edge).
-   */
-  BATCH_WINDOW_MS: 5,
-  /** Send a batch at once when it reaches this size, so a flood is not held back by the window. */
-  BATCH_MAX_BYTES: 256 * 1024,
-  /**
-   * Pause the remote once this many bytes are sent but not yet parsed by xterm.js. Throughput ≈ this ÷ (batch delay +
-   * ack round trip + parse time); VS Code's 100k chars caps a session near 10 MB/s. Capped near 1 MiB because a Ctrl-C
-   * during a flood waits for what is in flight to be parsed (≈ (ssh2 window 2 MiB + this) ÷ 30 MB/s ≈ 0.1 s).
-   */
-  HIGH_WATERMARK_BYTES: 1024 * 1024,
-  /** Resume when the renderer has caught up to this; far enough below the high mark that the remote does not flap. */
-  LOW_WATERMARK_BYTES: 256 * 1024,
-} as const;
+// Re-exported beside the pipe it tunes, for code and tests that drive the pipe (sessionManager.test.ts reads it here).
+export { FlowControlConstants };
 
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;

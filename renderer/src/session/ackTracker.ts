@@ -1,11 +1,10 @@
+import { FlowControlConstants } from '../../../common/flowControl';
+
 /**
  * Acknowledges output bytes once xterm.js has parsed them. Acks after parsing, not on receipt, are what makes flow
  * control real: main pauses the remote while too many bytes are unacknowledged, so a flood cannot outrun the parser
- * and Ctrl-C still answers fast. Batching acks keeps the return path cheap (one small message per 64 KiB, not per
- * chunk); main's pause threshold (~0.5–2 MB) is many batches above this, so batching never stalls the stream.
+ * and Ctrl-C still answers fast. The batch size and why it is safe are in common/flowControl.ts (ACK_BATCH_BYTES).
  */
-export const ACK_BATCH_BYTES = 64 * 1024;
-
 export class AckTracker {
   /** Chunks handed to term.write whose callback has not run yet. */
   private inFlight = 0;
@@ -13,7 +12,7 @@ export class AckTracker {
 
   constructor(
     private readonly sendAck: (bytes: number) => void,
-    private readonly batchBytes: number = ACK_BATCH_BYTES,
+    private readonly batchBytes: number = FlowControlConstants.ACK_BATCH_BYTES,
   ) {}
 
   /** Call as a chunk goes to term.write; pass the returned function as its write callback. */
@@ -25,7 +24,7 @@ export class AckTracker {
   private parsed(bytes: number): void {
     this.inFlight--;
     this.parsedUnacked += bytes;
-    // A drained write queue flushes too, so a small output (a prompt, an echo) never waits for 64 KiB to accumulate.
+    // A drained write queue flushes too, so a small output (a prompt, an echo) never waits for a whole batch to accumulate.
     if (this.parsedUnacked >= this.batchBytes || this.inFlight === 0) this.flush();
   }
 

@@ -17,8 +17,10 @@ import type {
 import type { RendererClient } from '../client';
 import { connectedLine, failedAttemptLine } from '../lib/format';
 import { AckTracker } from './ackTracker';
+import { disposableTimeout, DisposableSlot, DisposableStore, toDisposable, type Disposable } from './disposable';
 import { splitInput } from './input';
 import { settingsStore } from './settingsStore';
+import { StateStore } from './stateStore';
 import { TerminalFeatures, terminalOptionsFor } from './terminalFeatures';
 import { messageOf } from '../../../common/errors';
 
@@ -58,31 +60,53 @@ export interface TerminalSessionOptions {
   onConnected(): void;
 }
 
+/**
+ * The stream of the session this tab shows and the acks for what xterm.js has parsed of it. Disposing it detaches the
+ * stream (which also drops its listener); the session itself lives on in main until `sessions.close`.
+ */
+class SessionLink implements Disposable {
+  readonly acks: AckTracker;
+
+  constructor(readonly channel: SessionChannel) {
+    this.acks = new AckTracker((bytes) => channel.send({ type: 'ack', bytes }));
+  }
+
+  dispose(): void {
+    this.channel.detach();
+  }
+}
+
 export class TerminalSession {
   /** The element xterm.js renders into; the tab's view mounts it. */
   readonly element: HTMLDivElement;
+  /**
+   * Everything this tab registers, released in the order added when it closes. The features come after the terminal:
+   * disposing the terminal disposes the addons loaded into it, so the features' own release of them does nothing
+   * (the WebGL addon, released while the terminal lives, would set up a DOM renderer for a terminal about to go).
+   */
+  private readonly disposables = new DisposableStore();
   private readonly term: Terminal;
   private readonly fit = new FitAddon();
   /** Search, links, clipboard, renderer, settings and recording (terminalFeatures.ts). */
   readonly features: TerminalFeatures;
-  private readonly disposers: Array<() => void> = [];
-  private readonly listeners = new Set<() => void>();
-  private state: TabSessionState = {
-    phase: 'opening',
-    sessionId: null,
-    status: null,
-    end: null,
-    answering: false,
-  };
-  private channel: SessionChannel | null = null;
-  private acks: AckTracker | null = null;
+  private readonly store = this.disposables.add(
+    new StateStore<TabSessionState>({
+      phase: 'opening',
+      sessionId: null,
+      status: null,
+      end: null,
+      answering: false,
+    }),
+  );
+  /** The open session's stream: replaced per connect, emptied when the session ends or the tab switches container. */
+  private readonly link = this.disposables.add(new DisposableSlot<SessionLink>());
+  /** The refit waiting out RESIZE_DEBOUNCE_MS; a newer resize replaces (and so cancels) it. */
+  private readonly pendingFit = this.disposables.add(new DisposableSlot<Disposable>());
   /** Bumped per connect, so a late answer to an earlier attempt (before a reconnect or close) is recognised. */
   private generation = 0;
   private lastSentSize: TerminalSize | null = null;
   private announced = false;
   private opened = false;
-  private disposed = false;
-  private resizeTimer: ReturnType<typeof setTimeout> | null = null;
   /** The container picked in this tab (overrides the record's), once the user has picked one. */
   private container: string | null = null;
 
@@ -91,39 +115,44 @@ export class TerminalSession {
     this.element.className = 'terminal-surface';
     this.element.dataset.testid = 'terminal';
 
-    this.term = new Terminal({
-      ...terminalOptionsFor(settingsStore.get()),
-      lineHeight: 1.15,
-      // The Unicode 11 widths and the search highlights (decorations) are "proposed" API in xterm.js 6.
-      allowProposedApi: true,
-    });
-    this.term.loadAddon(this.fit);
-    this.features = new TerminalFeatures(this.term, this.element, {
-      client: options.client,
-      sessionId: () => (this.state.phase === 'connected' ? this.state.sessionId : null),
-      isLive: () => this.state.phase !== 'ended',
-      refit: () => this.fitNow(),
-      onError: (message) => this.options.onError(message),
-    });
-    this.disposers.push(() => this.features.dispose());
+    this.term = this.disposables.add(
+      new Terminal({
+        ...terminalOptionsFor(settingsStore.get()),
+        lineHeight: 1.15,
+        // The Unicode 11 widths and the search highlights (decorations) are "proposed" API in xterm.js 6.
+        allowProposedApi: true,
+      }),
+    );
+    this.term.loadAddon(this.disposables.add(this.fit));
+    this.features = this.disposables.add(
+      new TerminalFeatures(this.term, this.element, {
+        client: options.client,
+        sessionId: () => (this.state.phase === 'connected' ? this.state.sessionId : null),
+        isLive: () => this.state.phase !== 'ended',
+        refit: () => this.fitNow(),
+        onError: (message) => this.options.onError(message),
+      }),
+    );
 
     this.term.attachCustomKeyEventHandler((event) => this.handleKey(event));
-    const input = this.term.onData((data) => this.sendInput(data));
-    this.disposers.push(() => input.dispose());
+    this.disposables.add(this.term.onData((data) => this.sendInput(data)));
   }
 
   // --- state for React (useSyncExternalStore) ---
 
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => void this.listeners.delete(listener);
-  };
+  readonly subscribe = this.store.subscribe;
+  readonly getState = this.store.getState;
 
-  readonly getState = (): TabSessionState => this.state;
+  private get state(): TabSessionState {
+    return this.store.getState();
+  }
 
   private update(change: Partial<TabSessionState>): void {
-    this.state = { ...this.state, ...change };
-    for (const listener of [...this.listeners]) listener();
+    this.store.update(change);
+  }
+
+  private get disposed(): boolean {
+    return this.disposables.isDisposed;
   }
 
   // --- view ---
@@ -142,7 +171,7 @@ export class TerminalSession {
     this.fitNow();
     const observer = new ResizeObserver(() => this.scheduleFit());
     observer.observe(this.element);
-    this.disposers.push(() => observer.disconnect());
+    this.disposables.add(toDisposable(() => observer.disconnect()));
     void this.connect();
   }
 
@@ -205,9 +234,7 @@ export class TerminalSession {
     this.generation++;
     const { sessionId, phase } = this.state;
     if (sessionId !== null && phase !== 'ended') this.closeRemote(sessionId);
-    this.acks = null;
-    this.channel?.detach();
-    this.channel = null;
+    this.link.clear();
     this.term.options.disableStdin = false;
     this.term.options.cursorBlink = settingsStore.get().cursorBlink;
     this.term.write(`${SOFT_RESET}\r\n${DIM}Switching to container ${container}…${RESET}\r\n`);
@@ -219,16 +246,10 @@ export class TerminalSession {
   /** The tab closed: end the session on main and free the terminal. */
   dispose(): void {
     if (this.disposed) return;
-    this.disposed = true;
     this.generation++;
     const { sessionId, phase } = this.state;
     if (sessionId !== null && phase !== 'ended') this.closeRemote(sessionId);
-    this.channel?.detach();
-    this.channel = null;
-    if (this.resizeTimer !== null) clearTimeout(this.resizeTimer);
-    for (const dispose of this.disposers.splice(0)) dispose();
-    this.listeners.clear();
-    this.term.dispose();
+    this.disposables.dispose();
     this.element.remove();
   }
 
@@ -254,9 +275,8 @@ export class TerminalSession {
       channel.detach();
       return;
     }
-    this.channel = channel;
+    this.link.value = new SessionLink(channel);
     this.element.dataset.sessionId = String(channel.sessionId);
-    this.acks = new AckTracker((bytes) => channel.send({ type: 'ack', bytes }));
     this.update({ sessionId: channel.sessionId, phase: 'connecting' });
     channel.onEvent((event) => {
       if (generation === this.generation) this.handle(event);
@@ -270,8 +290,7 @@ export class TerminalSession {
       case 'data': {
         const bytes = event.data.byteLength;
         if (bytes === 0) return;
-        const acks = this.acks;
-        this.term.write(event.data, acks ? acks.written(bytes) : undefined);
+        this.term.write(event.data, this.link.value?.acks.written(bytes));
         return;
       }
       case 'status': {
@@ -299,10 +318,8 @@ export class TerminalSession {
   }
 
   private ended(end: SessionEnd): void {
-    this.acks?.flush();
-    this.acks = null;
-    this.channel?.detach();
-    this.channel = null;
+    this.link.value?.acks.flush();
+    this.link.clear();
     // Keep the screen and the scrollback; stop pretending keys go anywhere.
     this.term.options.disableStdin = true;
     this.term.options.cursorBlink = false;
@@ -321,8 +338,9 @@ export class TerminalSession {
 
   private sendInput(data: string): void {
     // Keys typed before a shell exists have nowhere to go (main would drop them too).
-    if (!this.channel || this.state.phase !== 'connected') return;
-    for (const piece of splitInput(data)) this.channel.send({ type: 'write', data: piece });
+    const link = this.link.value;
+    if (!link || this.state.phase !== 'connected') return;
+    for (const piece of splitInput(data)) link.channel.send({ type: 'write', data: piece });
   }
 
   private handleKey(event: KeyboardEvent): boolean {
@@ -339,11 +357,7 @@ export class TerminalSession {
   // --- sizing ---
 
   private scheduleFit(): void {
-    if (this.resizeTimer !== null) clearTimeout(this.resizeTimer);
-    this.resizeTimer = setTimeout(() => {
-      this.resizeTimer = null;
-      this.fitNow();
-    }, RESIZE_DEBOUNCE_MS);
+    this.pendingFit.value = disposableTimeout(() => this.fitNow(), RESIZE_DEBOUNCE_MS);
   }
 
   private fitNow(): void {
@@ -360,11 +374,12 @@ export class TerminalSession {
   }
 
   private sendSizeIfChanged(): void {
-    if (!this.channel || this.state.phase === 'ended') return;
+    const link = this.link.value;
+    if (!link || this.state.phase === 'ended') return;
     const size = this.currentSize();
     if (this.lastSentSize && this.lastSentSize.cols === size.cols && this.lastSentSize.rows === size.rows) return;
     this.lastSentSize = size;
-    this.channel.send({ type: 'resize', size });
+    link.channel.send({ type: 'resize', size });
   }
 }
 

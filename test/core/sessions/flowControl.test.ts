@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FlowControlConstants, SessionDataPipe, type Timers } from '../../../main/core/sessions/flowControl';
+import { FlowControlConstants } from '../../../common/flowControl';
+import { SessionDataPipe, type Timers } from '../../../main/core/sessions/flowControl';
 
 /** A clock the test advances by hand, so batching windows are exact. */
 class ManualTimers implements Timers {
