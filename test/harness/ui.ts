@@ -12,7 +12,7 @@ const SCREENSHOT_DIR = fileURLToPath(new URL('../../test-results/screenshots', i
 
 /**
  * The text on the visible terminal's screen, one line per row. Read from xterm's buffer through the terminal element's
- * read-only automation hook (`__podtermTerminalText`, renderer/src/session/terminalFeatures.ts), so it works with the
+ * read-only automation hook (`__podtermTerminalText`, renderer/src/session/features/textHook.ts), so it works with the
  * WebGL renderer too (which draws on a canvas); falls back to the DOM renderer's rows.
  */
 export async function terminalText(page: Page): Promise<string> {
