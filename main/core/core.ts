@@ -73,7 +73,10 @@ export function createCore(options: CoreOptions): PodtermCore {
   };
   // One plugin-credential cache for the chain and the cluster browser: a plugin (aws, gcloud…) runs once for both.
   const execCredentials = new ExecCredentialCache();
-  const resolver = createAccessResolver(accessEnvironment, { execCredentials });
+  const resolver = createAccessResolver(accessEnvironment, {
+    execCredentials,
+    importedKubeconfigs: store.importedKubeconfigs,
+  });
   // The chain, in the order the original design set: every Kubernetes way first, SSH last.
   const methods: ConnectionMethodHandler[] = [
     ...KUBE_METHODS.map((method) =>
