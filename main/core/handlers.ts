@@ -10,7 +10,7 @@ import {
   type RequestPayload,
   type RequestResult,
 } from '../../common/contract';
-import type { ClusterBrowser } from './clusterBrowser';
+import { type ClusterBrowser, savePodRecord } from './clusterBrowser';
 import type { KubeconfigImporter } from './kubeconfigImport';
 import type { ClientConnection, SessionManager } from './sessions';
 import type { Store } from './store';
@@ -50,6 +50,7 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
     'clusters.contexts': async () => deps.clusters.contexts(),
     'clusters.namespaces': async ({ context }) => deps.clusters.namespaces(context),
     'clusters.pods': async ({ context, namespace }) => deps.clusters.pods(context, namespace),
+    'clusters.savePod': async (request) => savePodRecord(store.pods, request),
     'sessions.open': async ({ podId, size, container }, client) => ({
       sessionId: sessions.open(podId, size, client, container ?? null),
     }),

@@ -128,6 +128,10 @@ export class SqlitePodRepository implements PodRepository {
   private readonly duplicateStmt: Statement<{ id: string; newId: string; name: string; now: number }>;
   private readonly nameTakenStmt: Statement<[string], { taken: number }>;
   private readonly importTransaction: (writes: WriteParams[]) => Array<'created' | 'updated'>;
+  private readonly findOrCreateTransaction: (
+    params: WriteParams,
+    isSame: (view: PodView) => boolean,
+  ) => { record: PodView; created: boolean };
 
   /** `now` is injectable so tests can check timestamps. */
   constructor(
@@ -180,6 +184,14 @@ export class SqlitePodRepository implements PodRepository {
         return create ? 'created' : 'updated';
       }),
     );
+    // One transaction for the look and the insert, so two calls for the same target make one record. IMMEDIATE takes
+    // the write lock before the look: another process cannot add the record in between.
+    this.findOrCreateTransaction = db.transaction((params: WriteParams, isSame: (view: PodView) => boolean) => {
+      const existing = this.listStmt.all().map(toView).find(isSame);
+      if (existing) return { record: existing, created: false };
+      runLinked(() => this.insertStmt.run(params));
+      return { record: toView(this.getStmt.get(params.id)!), created: true };
+    }).immediate;
   }
 
   list(query?: string): PodView[] {
@@ -211,6 +223,15 @@ export class SqlitePodRepository implements PodRepository {
     const writes = await Promise.all(requests.map((request) => this.writeParams(request)));
     const actions = this.importTransaction(writes);
     return writes.map((params, index) => ({ id: params.id, action: actions[index]! }));
+  }
+
+  async findOrCreate(
+    request: Omit<PodSaveRequest, 'id'>,
+    isSame: (view: PodView) => boolean,
+  ): Promise<{ record: PodView; created: boolean }> {
+    // Encrypt first: the SecretBox may be asynchronous and no transaction may span an await.
+    const params = await this.writeParams({ fields: request.fields, secrets: request.secrets });
+    return this.findOrCreateTransaction(params, isSame);
   }
 
   /** The columns one save writes: a new id when the request has none, the time, the fields, the sealed secrets. */
