@@ -15,13 +15,14 @@ import {
   type KubeconfigView,
 } from './importedKubeconfigs';
 import {
+  clusterContextRefSchema,
   clusterNamespacesSchema,
   clusterPodsSchema,
   importedKubeconfigIdSchema,
   type ClusterContextList,
   type ClusterPodView,
 } from './clusters';
-import { DNS_LABEL_PATTERN, podSaveSchema, type ConnectionMethod, type PodView } from './pods';
+import { DNS_LABEL_PATTERN, podFieldsSchema, podSaveSchema, type ConnectionMethod, type PodView } from './pods';
 import { byNamespace, type RequestKey } from './requestKeys';
 import { settingsSaveSchema, type TerminalSettings } from './settings';
 
@@ -105,6 +106,45 @@ export interface PodRefreshResult {
   record: PodView;
 }
 
+/** A pod field the form may leave empty, required here: the same rules, and a message when it is missing. */
+const requiredField = <Input>(field: z.ZodType<string | null | undefined, Input>, missing: string) =>
+  field.transform((value, ctx) => {
+    if (value != null) return value;
+    ctx.addIssue({ code: 'custom', message: missing });
+    return z.NEVER;
+  });
+
+/**
+ * `clusters.savePod`: a pod the cluster browser shows, or the workload it belongs to (followed by label selector), as
+ * a saved record in that context and namespace. The fields pass the pod form's own rules.
+ */
+export const clusterSavePodSchema = z
+  .object({
+    context: clusterContextRefSchema,
+    namespace: clusterPodsSchema.shape.namespace,
+    target: z.discriminatedUnion('kind', [
+      z
+        .object({ kind: z.literal('pod'), podName: requiredField(podFieldsSchema.shape.podName, 'give the pod name') })
+        .strict(),
+      z
+        .object({
+          kind: z.literal('workload'),
+          labelSelector: requiredField(podFieldsSchema.shape.labelSelector, 'give the label selector'),
+          /** The record's name ("api workload"). */
+          name: podFieldsSchema.shape.name,
+        })
+        .strict(),
+    ]),
+  })
+  .strict();
+export type ClusterSavePodRequest = z.output<typeof clusterSavePodSchema>;
+
+export interface ClusterSavePodResult {
+  /** The record with that target (pod or selector, namespace, context): the one already saved, else a new one. */
+  record: PodView;
+  created: boolean;
+}
+
 export const requests = {
   'app.info': request<AppInfo>().with(z.object({}).strict()),
   'pods.list': request<PodView[]>().with(
@@ -129,6 +169,11 @@ export const requests = {
   'clusters.namespaces': request<string[]>().with(clusterNamespacesSchema),
   /** A namespace's pods with phase, ready containers, restarts and age, sorted by name. */
   'clusters.pods': request<ClusterPodView[]>().with(clusterPodsSchema),
+  /**
+   * Saves a browsed pod (or its workload) to the sidebar, reusing the record that already has that target: found or
+   * created in one store transaction, so two quick clicks make one record.
+   */
+  'clusters.savePod': request<ClusterSavePodResult>().with(clusterSavePodSchema),
   /** Starts connecting at once and returns; progress, prompts, bytes and the end arrive on the session's stream. */
   'sessions.open': request<{ sessionId: number }>().with(
     z

@@ -14,6 +14,7 @@ export const REQUEST_KEYS = [
   'clusters.contexts',
   'clusters.namespaces',
   'clusters.pods',
+  'clusters.savePod',
   'sessions.open',
   'sessions.close',
   'sessions.answerHostKey',

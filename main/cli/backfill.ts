@@ -38,13 +38,18 @@ export async function backfill(
   database: OpenedDatabase,
   options: { dryRun: boolean; env: NodeJS.ProcessEnv },
 ): Promise<BackfillLine[]> {
-  const resolver = createAccessResolver({
-    env: options.env,
-    homeDir: homedir(),
-    serviceAccountDir: DEFAULT_SERVICE_ACCOUNT_DIR,
-    // Run from a terminal, the CLI already has the login shell's environment (the app, started by a launcher, does not).
-    loginEnv: async () => options.env,
-  });
+  const resolver = createAccessResolver(
+    {
+      env: options.env,
+      homeDir: homedir(),
+      serviceAccountDir: DEFAULT_SERVICE_ACCOUNT_DIR,
+      // Run from a terminal, the CLI already has the login shell's environment (the app, started by a launcher, does not).
+      loginEnv: async () => options.env,
+    },
+    // A record linked to an imported context is looked up through that context (a sealed database's import cannot be
+    // read, so such a record stays unresolved), never through the default kubeconfig's current context.
+    { importedKubeconfigs: database.store.importedKubeconfigs },
+  );
   const pods = database.sealed ? withoutSealedSecrets(database.store.pods) : database.store.pods;
   const lines: BackfillLine[] = [];
   for (const view of database.store.pods.list()) {
@@ -118,7 +123,8 @@ function changesOf(
 
 /**
  * The pod repository as the resolver sees a desktop record: its fields, and no secrets (they are sealed), so the
- * machine's own access (default kubeconfig, environment token, in-cluster config) can still be tried.
+ * machine's own access (default kubeconfig, environment token, in-cluster config) can still be tried. The fields keep
+ * the record's link to an imported context, so the resolver still aims every method at that context's cluster.
  */
 function withoutSealedSecrets(pods: PodRepository): PodRepository {
   const wrapped = Object.create(pods) as PodRepository;

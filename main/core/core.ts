@@ -11,7 +11,7 @@ import {
   lazyLoginEnvironment,
 } from './kube/access';
 import { createClusterBrowser } from './clusterBrowser';
-import { type ConnectionMethodHandler, KUBE_METHODS, kubeMethod, sshMethod } from './connect';
+import { type ConnectionMethodHandler, kubeMethods, sshMethod } from './connect';
 import { refreshPod } from './pods';
 import { createHandlers, type Handlers } from './handlers';
 import { createKubeconfigImporter } from './kubeconfigImport';
@@ -38,7 +38,7 @@ export interface CoreOptions {
   loginEnv?: () => Promise<NodeJS.ProcessEnv>;
   /** Overrides the exec sessions' keepalive interval (tests). */
   keepaliveIntervalMs?: number;
-  /** Overrides the per-step bound of each Kubernetes attempt (tests; see kubeMethod.ts). */
+  /** Overrides the per-step bound of each Kubernetes attempt, and of Refresh's lookups (tests; see kubeMethod.ts). */
   kubeTimeoutMs?: number;
   log?: (message: string) => void;
 }
@@ -73,18 +73,18 @@ export function createCore(options: CoreOptions): PodtermCore {
   };
   // One plugin-credential cache for the chain and the cluster browser: a plugin (aws, gcloud…) runs once for both.
   const execCredentials = new ExecCredentialCache();
-  const resolver = createAccessResolver(accessEnvironment, { execCredentials });
-  // The chain, in the order the original design set: every Kubernetes way first, SSH last.
-  const methods: ConnectionMethodHandler[] = [
-    ...KUBE_METHODS.map((method) =>
-      kubeMethod(method, {
-        resolver,
-        ...(options.keepaliveIntervalMs ? { keepaliveIntervalMs: options.keepaliveIntervalMs } : {}),
-        ...(options.kubeTimeoutMs ? { timeoutMs: options.kubeTimeoutMs } : {}),
-      }),
-    ),
-    sshMethod({ knownHosts: store.knownHosts, env, homeDir }),
-  ];
+  const resolver = createAccessResolver(accessEnvironment, {
+    execCredentials,
+    importedKubeconfigs: store.importedKubeconfigs,
+  });
+  // The Kubernetes methods in the order the original design set; Refresh looks pods up with these very ones.
+  const kube = kubeMethods({
+    resolver,
+    ...(options.keepaliveIntervalMs ? { keepaliveIntervalMs: options.keepaliveIntervalMs } : {}),
+    ...(options.kubeTimeoutMs ? { timeoutMs: options.kubeTimeoutMs } : {}),
+  });
+  // The chain: every Kubernetes way first, SSH last.
+  const methods: ConnectionMethodHandler[] = [...kube, sshMethod({ knownHosts: store.knownHosts, env, homeDir })];
   const sessions = new SessionManager({
     pods: store.pods,
     methods,
@@ -96,7 +96,7 @@ export function createCore(options: CoreOptions): PodtermCore {
     sessions,
     appInfo: { version: options.version, mode: options.mode, dataDir: options.dataDir },
     kubeconfigs: createKubeconfigImporter({ repository: store.importedKubeconfigs, homeDir }),
-    refreshPod: (id) => refreshPod(id, store.pods, resolver),
+    refreshPod: (id) => refreshPod(id, store.pods, kube),
     clusters: createClusterBrowser({
       imported: store.importedKubeconfigs,
       environment: accessEnvironment,

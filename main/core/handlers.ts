@@ -10,7 +10,7 @@ import {
   type RequestPayload,
   type RequestResult,
 } from '../../common/contract';
-import type { ClusterBrowser } from './clusterBrowser';
+import { type ClusterBrowser, savePodRecord } from './clusterBrowser';
 import type { KubeconfigImporter } from './kubeconfigImport';
 import type { ClientConnection, SessionManager } from './sessions';
 import type { Store } from './store';
@@ -24,6 +24,7 @@ export interface HandlerDependencies {
   store: Store;
   sessions: SessionManager;
   appInfo: AppInfo;
+  /** pods/refresh.ts refreshPod with the chain's Kubernetes methods; ContractError('notFound') for an unknown id. */
   refreshPod(id: string): Promise<PodRefreshResult>;
   kubeconfigs: KubeconfigImporter;
 }
@@ -40,11 +41,7 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
     },
     'pods.save': async (request) => store.pods.save(request),
     'pods.delete': async ({ id }) => ({ deleted: store.pods.delete(id) }),
-    'pods.refresh': async ({ id }) => {
-      if (!store.pods.get(id))
-        throw new ContractError('notFound', `No pod record with id ${id}; it may have been deleted.`);
-      return deps.refreshPod(id);
-    },
+    'pods.refresh': async ({ id }) => deps.refreshPod(id),
     'pods.duplicate': async ({ id }) => {
       const copy = store.pods.duplicate(id);
       if (!copy) throw new ContractError('notFound', `No pod record with id ${id}; it may have been deleted.`);
@@ -53,6 +50,7 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
     'clusters.contexts': async () => deps.clusters.contexts(),
     'clusters.namespaces': async ({ context }) => deps.clusters.namespaces(context),
     'clusters.pods': async ({ context, namespace }) => deps.clusters.pods(context, namespace),
+    'clusters.savePod': async (request) => savePodRecord(store.pods, request),
     'sessions.open': async ({ podId, size, container }, client) => ({
       sessionId: sessions.open(podId, size, client, container ?? null),
     }),

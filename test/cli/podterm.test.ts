@@ -436,6 +436,54 @@ describe('pods backfill on a desktop database', () => {
     const after = await store.pods.getForConnect(pod.id);
     expect(after).toMatchObject({ clusterHost: kube.url, secrets: { sshPassword: 'kept-secret', kubeconfig: null } });
   });
+
+  it('looks a record linked to an imported context up through that context, never the default kubeconfig’s current one', async (context) => {
+    if (!kube) return context.skip('the test Kubernetes API server could not start');
+    const scratch = await makeScratch();
+    scratches.push(scratch);
+    const keychain = await FileKeySecretBox.open(join(scratch.dir, 'keychain', 'key'));
+    const store = await openDataDir(scratch.dataDir, keychain);
+    stores.push(store);
+    // An imported context for another cluster (nothing listens there), sealed like every secret of this database.
+    const elsewhere = 'https://127.0.0.1:1';
+    const {
+      imported: [linked],
+    } = await store.importedKubeconfigs.importAll([
+      {
+        name: 'imported-prod',
+        originalName: 'prod',
+        fileName: 'prod.yaml',
+        server: elsewhere,
+        namespace: 'default',
+        user: 'token-user',
+        authKind: 'token',
+        content: kube.kubeconfig({ user: 'token', contextName: 'imported-prod', server: elsewhere }),
+      },
+    ]);
+    const pod = await store.pods.save({
+      fields: {
+        name: 'linked',
+        namespace: 'default',
+        podName: 'shell-pod',
+        kubeconfigId: linked!.id,
+        insecureSkipTlsVerify: false,
+        sshPort: 22,
+        sshAuthKind: 'password',
+      },
+      secrets: {},
+    });
+    // The default kubeconfig's current context reaches a cluster that has a pod of that name: the wrong one.
+    const kubeconfig = join(scratch.dir, 'kubeconfig');
+    await writeFile(kubeconfig, kube.kubeconfig({ user: 'token', contextName: 'test-ctx' }));
+    const before = snapshot(store);
+    const run = await cli(scratch, ['pods', 'backfill'], { KUBECONFIG: kubeconfig });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/untouched\s+linked \(default\/shell-pod\): missing cluster host;/);
+    expect(run.stdout).toContain('The imported context "imported-prod"');
+    expect(run.stdout).not.toContain('set cluster host');
+    expect(snapshot(store)).toBe(before);
+    expect(store.pods.get(pod.id)!.clusterHost).toBeNull();
+  });
 });
 
 describe('the app lock', () => {

@@ -43,6 +43,11 @@ export class ConnectAbortedError extends Error {
   }
 }
 
+/** A fresh walk down the chain: nothing learnt yet. A connect and a Refresh each start one. */
+export function newChainRun(): ChainRun {
+  return { unreachableServers: new UnreachableServers() };
+}
+
 export async function connect(
   record: PodConnectRecord,
   methods: readonly ConnectionMethodHandler[],
@@ -51,7 +56,7 @@ export async function connect(
   now: () => number = Date.now,
 ): Promise<ConnectResult> {
   const attempts: ConnectionAttempt[] = [];
-  const run: ChainRun = { unreachableServers: new UnreachableServers() };
+  const run = newChainRun();
   const publish = () => onAttempts(attempts.map((attempt) => ({ ...attempt })));
 
   for (const handler of methods) {

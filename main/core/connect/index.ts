@@ -3,7 +3,7 @@
  * returns the first shell that opened; kubeMethod.ts and sshMethod.ts are the methods. The session manager runs it
  * for a tab; Refresh runs the Kubernetes methods' lookup without opening a shell.
  */
-export { connect, ConnectAbortedError, ConnectFailedError } from './connect';
-export { findRecordPod, KUBE_METHODS, kubeMethod } from './kubeMethod';
+export { connect, ConnectAbortedError, ConnectFailedError, newChainRun } from './connect';
+export { KUBE_METHODS, kubeMethod, kubeMethods, type KubeMethodOptions } from './kubeMethod';
 export { sshMethod } from './sshMethod';
-export type { ConnectionMethodHandler } from './types';
+export type { ConnectionMethodHandler, KubeMethodHandler, PodLookup, RecordPod } from './types';

@@ -1,13 +1,14 @@
 /**
  * The Kubernetes links of the chain: default kubeconfig, the record's kubeconfig, token auth, in-cluster config. Each
- * resolves its access (kube/access), picks the container the way kubectl does, and opens an exec session.
+ * looks the record's pod up (resolves its access in kube/access, reads the pod or picks it by selector), then picks the
+ * container the way kubectl does and opens an exec session. Refresh runs the same lookup without opening a shell.
  */
 import type { KubeAccessMethod, AccessResolver, ResolvedAccess } from '../kube/access';
 import { listPods, pickReadyPod, readPod } from '../kube/api';
 import { openKubeExecSession, shellCommand } from '../kube/exec';
 import type { PodConnectRecord } from '../store';
 import { MethodSkippedError } from './connect';
-import type { ChainRun, ConnectContext, ConnectionMethodHandler, OpenedSession } from './types';
+import type { ChainRun, ConnectContext, KubeMethodHandler, OpenedSession, PodLookup, RecordPod } from './types';
 
 /** The order the original design set; SSH comes after these. */
 export const KUBE_METHODS: readonly KubeAccessMethod[] = ['defaultKubeconfig', 'podKubeconfig', 'token', 'inCluster'];
@@ -24,39 +25,67 @@ export interface KubeMethodOptions {
   timeoutMs?: number;
 }
 
-export function kubeMethod(method: KubeAccessMethod, options: KubeMethodOptions): ConnectionMethodHandler {
+/** The four Kubernetes methods in chain order, sharing one set of options. */
+export function kubeMethods(options: KubeMethodOptions): KubeMethodHandler[] {
+  return KUBE_METHODS.map((method) => kubeMethod(method, options));
+}
+
+export function kubeMethod(method: KubeAccessMethod, options: KubeMethodOptions): KubeMethodHandler {
+  const readOptions = options.timeoutMs ? { timeoutMs: options.timeoutMs } : {};
+
+  async function lookUp(record: PodConnectRecord, run: ChainRun): Promise<PodLookup> {
+    let access: ResolvedAccess;
+    try {
+      const resolution = await options.resolver.resolve(method, record);
+      if ('skip' in resolution) return { outcome: 'skipped', detail: resolution.skip };
+      access = resolution.access;
+    } catch (error) {
+      return { outcome: 'failed', access: null, error };
+    }
+    const silent = run.unreachableServers.skipReason(access);
+    if (silent !== null) return { outcome: 'skipped', detail: silent };
+    try {
+      // kubectl reads the pod to choose a container and to refuse finished pods; so do we. A record that follows a
+      // workload lists the pods its selector matches instead, and takes the newest Running, Ready one
+      // (kube/api/podSelection.ts).
+      return { outcome: 'found', access, pod: await findRecordPod(access, record, readOptions) };
+    } catch (error) {
+      run.unreachableServers.note(access, method, error);
+      return { outcome: 'failed', access, error };
+    }
+  }
+
   return {
     method,
     skipReason: (record) =>
       record.podName || record.labelSelector ? null : 'no pod name or label selector in the record',
+    lookUp,
     async open(record: PodConnectRecord, context: ConnectContext, run: ChainRun): Promise<OpenedSession> {
-      const resolution = await options.resolver.resolve(method, record);
-      if ('skip' in resolution) throw new MethodSkippedError(resolution.skip);
-      const { access } = resolution;
-      const skip = run.unreachableServers.skipReason(access);
-      if (skip !== null) throw new MethodSkippedError(skip);
+      const lookup = await lookUp(record, run);
+      if (lookup.outcome === 'skipped') throw new MethodSkippedError(lookup.detail);
+      if (lookup.outcome === 'failed') throw lookup.error;
       try {
-        return await openInPod(access, record, context, options);
+        return await openInPod(lookup.access, lookup.pod, record, context, options);
       } catch (error) {
-        run.unreachableServers.note(access, method, error);
+        run.unreachableServers.note(lookup.access, method, error);
         throw error;
       }
     },
   };
 }
 
+/**
+ * Refuses a finished pod, picks the container like kubectl (the API server refuses an exec without one into a pod that
+ * has several) and opens the shell.
+ */
 async function openInPod(
   access: ResolvedAccess,
+  pod: RecordPod,
   record: PodConnectRecord,
   context: ConnectContext,
   options: KubeMethodOptions,
 ): Promise<OpenedSession> {
   const namespace = record.namespace;
-  const timeout = options.timeoutMs ? { timeoutMs: options.timeoutMs } : {};
-  // kubectl reads the pod to choose a container and to refuse finished pods; so do we. The API server itself refuses
-  // an exec without a container into a pod that has several. A record that follows a workload lists the pods its
-  // selector matches instead, and takes the newest Running, Ready one (kube/api/podSelection.ts).
-  const pod = await findRecordPod(access, record, timeout);
   const podName = pod.name;
   if (pod.phase === 'Succeeded' || pod.phase === 'Failed') {
     throw new Error(
@@ -89,19 +118,23 @@ async function openInPod(
 }
 
 /** The pod a record connects to: the one it names, else the one its label selector picks now (pickBySelector). */
-export function findRecordPod(access: ResolvedAccess, record: PodConnectRecord, options: { timeoutMs?: number } = {}) {
+function findRecordPod(
+  access: ResolvedAccess,
+  record: PodConnectRecord,
+  options: { timeoutMs?: number },
+): Promise<RecordPod> {
   return record.podName
     ? readPod(access, record.namespace, record.podName, options)
     : pickBySelector(access, record.namespace, record.labelSelector!, options);
 }
 
 /** The pod a selector record connects to, in the shape readPod gives. Throws NoReadyPodError when none is ready. */
-export async function pickBySelector(
+async function pickBySelector(
   access: ResolvedAccess,
   namespace: string,
   selector: string,
-  options: { timeoutMs?: number } = {},
-) {
+  options: { timeoutMs?: number },
+): Promise<RecordPod & { matched: number }> {
   const matching = await listPods(access, namespace, { labelSelector: selector, ...options });
   const pod = pickReadyPod(matching, selector, namespace);
   return {

@@ -11,7 +11,8 @@ import type {
   TerminalSize,
 } from '../../../common/contract';
 import type { ConnectionMethod } from '../../../common/pods';
-import type { UnreachableServers } from '../kube/api';
+import type { KubeAccessMethod, ResolvedAccess } from '../kube/access';
+import type { PodInfo, UnreachableServers } from '../kube/api';
 import type { PodConnectRecord } from '../store';
 import type { TerminalSession } from '../terminal';
 
@@ -48,6 +49,30 @@ export interface ConnectionMethodHandler {
   skipReason(record: PodConnectRecord): string | null;
   /** Opens a shell or throws an Error whose message says why, in words a person can act on. */
   open(record: PodConnectRecord, context: ConnectContext, run: ChainRun): Promise<OpenedSession>;
+}
+
+/** The pod a record connects to; `matched` counts what its label selector matched, when it has one. */
+export interface RecordPod extends PodInfo {
+  matched?: number;
+}
+
+/** What one Kubernetes method learnt looking the record's pod up, before any shell is opened. */
+export type PodLookup =
+  /** The method does not apply to the record, or its server was found unreachable earlier in this run. */
+  | { outcome: 'skipped'; detail: string }
+  /** The pod, read (or picked by the record's selector) with this access. */
+  | { outcome: 'found'; access: ResolvedAccess; pod: RecordPod }
+  /**
+   * Resolving the access failed (`access` null: a broken kubeconfig, a failed plugin), or reading the pod did (it is
+   * gone, no pod is ready, the server refused or did not answer; an unreachable server is noted in the run).
+   */
+  | { outcome: 'failed'; access: ResolvedAccess | null; error: unknown };
+
+/** One Kubernetes method: it opens a shell in the chain, and looks the pod up alone for Refresh. */
+export interface KubeMethodHandler extends ConnectionMethodHandler {
+  readonly method: KubeAccessMethod;
+  /** Resolves this method's access and reads the record's pod, as open() does before the exec. Never throws. */
+  lookUp(record: PodConnectRecord, run: ChainRun): Promise<PodLookup>;
 }
 
 export type AttemptListener = (attempts: readonly ConnectionAttempt[]) => void;

@@ -100,13 +100,7 @@ interface ViewRow extends FieldColumns {
 }
 
 type SecretColumns = Record<(typeof SECRET_COLUMNS)[PodSecretName], Uint8Array | null>;
-/** The imported kubeconfig a record links to (kubeconfig_id), joined in for the connect chain. */
-interface ImportedColumns {
-  imported_kubeconfig_enc: Uint8Array | null;
-  imported_name: string | null;
-  imported_server: string | null;
-}
-type ConnectRow = FieldColumns & SecretColumns & ImportedColumns & { id: string };
+type ConnectRow = FieldColumns & SecretColumns & { id: string };
 
 /** Per secret in an update: keep_x = 1 leaves the column alone, otherwise x becomes the new value (null clears). */
 type SecretParams = SecretColumns & Record<`keep_${(typeof SECRET_COLUMNS)[PodSecretName]}`, 0 | 1>;
@@ -134,6 +128,10 @@ export class SqlitePodRepository implements PodRepository {
   private readonly duplicateStmt: Statement<{ id: string; newId: string; name: string; now: number }>;
   private readonly nameTakenStmt: Statement<[string], { taken: number }>;
   private readonly importTransaction: (writes: WriteParams[]) => Array<'created' | 'updated'>;
+  private readonly findOrCreateTransaction: (
+    params: WriteParams,
+    isSame: (view: PodView) => boolean,
+  ) => { record: PodView; created: boolean };
 
   /** `now` is injectable so tests can check timestamps. */
   constructor(
@@ -161,10 +159,7 @@ export class SqlitePodRepository implements PodRepository {
       `SELECT ${VIEW_COLUMNS} FROM pods
        WHERE ${SEARCH_COLUMNS.map((c) => `${c} LIKE @pattern ESCAPE '${LIKE_ESCAPE}'`).join(' OR ')} ${order}`,
     );
-    this.connectStmt = db.prepare(
-      `SELECT pods.*, k.content_enc AS imported_kubeconfig_enc, k.name AS imported_name, k.server AS imported_server
-       FROM pods LEFT JOIN kubeconfigs k ON k.id = pods.kubeconfig_id WHERE pods.id = ?`,
-    );
+    this.connectStmt = db.prepare(`SELECT * FROM pods WHERE id = ?`);
     this.deleteStmt = db.prepare(`DELETE FROM pods WHERE id = ?`);
     this.recordConnectionStmt = db.prepare(
       `UPDATE pods SET last_connected_at = @at, last_connection_method = @method,
@@ -189,6 +184,14 @@ export class SqlitePodRepository implements PodRepository {
         return create ? 'created' : 'updated';
       }),
     );
+    // One transaction for the look and the insert, so two calls for the same target make one record. IMMEDIATE takes
+    // the write lock before the look: another process cannot add the record in between.
+    this.findOrCreateTransaction = db.transaction((params: WriteParams, isSame: (view: PodView) => boolean) => {
+      const existing = this.listStmt.all().map(toView).find(isSame);
+      if (existing) return { record: existing, created: false };
+      runLinked(() => this.insertStmt.run(params));
+      return { record: toView(this.getStmt.get(params.id)!), created: true };
+    }).immediate;
   }
 
   list(query?: string): PodView[] {
@@ -222,6 +225,15 @@ export class SqlitePodRepository implements PodRepository {
     return writes.map((params, index) => ({ id: params.id, action: actions[index]! }));
   }
 
+  async findOrCreate(
+    request: Omit<PodSaveRequest, 'id'>,
+    isSame: (view: PodView) => boolean,
+  ): Promise<{ record: PodView; created: boolean }> {
+    // Encrypt first: the SecretBox may be asynchronous and no transaction may span an await.
+    const params = await this.writeParams({ fields: request.fields, secrets: request.secrets });
+    return this.findOrCreateTransaction(params, isSame);
+  }
+
   /** The columns one save writes: a new id when the request has none, the time, the fields, the sealed secrets. */
   private async writeParams(request: PodSaveRequest): Promise<WriteParams> {
     return {
@@ -242,36 +254,10 @@ export class SqlitePodRepository implements PodRepository {
     const secrets = await Promise.all(
       SECRET_NAMES.map(async (name) => [name, await this.decrypt(row[SECRET_COLUMNS[name]], name, row.name)] as const),
     );
-    const record: PodConnectRecord = {
+    return {
       id: row.id,
       ...toFields(row),
       secrets: Object.fromEntries(secrets) as PodConnectRecord['secrets'],
-    };
-    return this.withImportedKubeconfig(record, row);
-  }
-
-  /**
-   * A record linked to an imported context uses it as "the pod's kubeconfig" when no kubeconfig is pasted into the
-   * record: the imported kubeconfig goes into secrets.kubeconfig, so the access chain needs no second source. The
-   * context is chosen by its imported name (unique among imports), and the record's cluster host defaults to the
-   * context's server, so the default kubeconfig is only used for the same cluster, never its current context.
-   */
-  private async withImportedKubeconfig(record: PodConnectRecord, row: ImportedColumns): Promise<PodConnectRecord> {
-    if (record.secrets.kubeconfig || !row.imported_kubeconfig_enc || !row.imported_name) return record;
-    let text: string;
-    try {
-      text = await this.secretBox.decrypt(row.imported_kubeconfig_enc);
-    } catch (error) {
-      if (!(error instanceof SecretBoxError)) throw error;
-      throw new SecretBoxError(
-        `The imported context "${row.imported_name}" of "${record.name}": ${error.message} Re-import its kubeconfig.`,
-      );
-    }
-    return {
-      ...record,
-      kubeContext: row.imported_name,
-      clusterHost: record.clusterHost ?? row.imported_server,
-      secrets: { ...record.secrets, kubeconfig: text },
     };
   }
 

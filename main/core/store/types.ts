@@ -25,6 +25,14 @@ export interface PodRepository {
   /** Creates (no id) or updates. Throws ContractError('notFound') for an unknown id. */
   save(request: PodSaveRequest): Promise<PodView>;
   delete(id: string): boolean;
+  /**
+   * The first record (in list order) `isSame` accepts, else a new one from `request`: looked for and written in one
+   * transaction, so two calls racing for the same target make one record. Throws as save does.
+   */
+  findOrCreate(
+    request: Omit<PodSaveRequest, 'id'>,
+    isSame: (view: PodView) => boolean,
+  ): Promise<{ record: PodView; created: boolean }>;
   getForConnect(id: string): Promise<PodConnectRecord | null>;
   /**
    * Writes every request in one transaction, all or nothing (the CLI's `pods import`): a request whose id exists updates

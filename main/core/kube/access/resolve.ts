@@ -11,6 +11,10 @@
  *     current context would exec into whatever cluster happens to be current);
  *   - the record names a context the default kubeconfig lacks, and the record has its own kubeconfig (which is tried
  *     next and is where that context is expected to be).
+ * "The record's own kubeconfig" is the one pasted into it, else the imported context it links to (kubeconfig_id, read
+ * here from the imported kubeconfigs): that context is chosen by its imported name, and the record's cluster host
+ * defaults to its server, so every method (the default kubeconfig and the environment's token included) aims at that
+ * cluster, never at whatever the default kubeconfig's current context is.
  * Otherwise a context the default kubeconfig lacks, or a broken one, fails the attempt with the contexts it has.
  * The record's own kubeconfig has no such skips: it was given for this pod, so a clusterHost no context matches falls
  * back to its current context (the host may be another address of the same cluster).
@@ -22,7 +26,13 @@ import { resolveInClusterAccess } from './inClusterAccess';
 import { accessFromContext } from './contextAccess';
 import { displayPath, loadDefaultKubeconfig, loadKubeconfigText, type LoadedKubeconfig } from './kubeconfigFiles';
 import { resolveTokenAccess } from './tokenAccess';
-import type { AccessEnvironment, AccessResolution, AccessResolver, KubeAccessMethod } from './types';
+import type {
+  AccessEnvironment,
+  AccessResolution,
+  AccessResolver,
+  ImportedKubeconfigReader,
+  KubeAccessMethod,
+} from './types';
 
 /** The label of the record's own kubeconfig in descriptions and errors. */
 const RECORD_KUBECONFIG_LABEL = "the record's kubeconfig";
@@ -38,6 +48,15 @@ export async function loadEnvironmentKubeconfig(environment: AccessEnvironment) 
   return loadDefaultKubeconfig(kubeconfigEnv, environment.homeDir);
 }
 
+/** An imported context a record links to, as the resolver uses it. */
+interface LinkedContext {
+  /** Its imported name, which is also its context's name inside its kubeconfig. */
+  name: string;
+  server: string;
+  /** Its kubeconfig, decrypted only when the method that uses it is tried; null when it was removed meanwhile. */
+  text(): Promise<string | null>;
+}
+
 export interface AccessResolverOptions {
   /** How long an exec credential plugin may run; defaults to DEFAULT_EXEC_TIMEOUT_MS. */
   execTimeoutMs?: number;
@@ -46,6 +65,11 @@ export interface AccessResolverOptions {
   /** Plugin credentials to share with other readers of the same kubeconfigs (the cluster browser), so a plugin runs
    * once for both. */
   execCredentials?: ExecCredentialCache;
+  /**
+   * The imported kubeconfig contexts records may link to (the store's repository). A resolver without them refuses a
+   * linked record rather than ignoring the link, which would aim the default kubeconfig at its current context.
+   */
+  importedKubeconfigs?: ImportedKubeconfigReader;
 }
 
 /**
@@ -63,7 +87,24 @@ export function createAccessResolver(
     ...(options.execTimeoutMs !== undefined ? { execTimeoutMs: options.execTimeoutMs } : {}),
   };
 
-  async function defaultKubeconfig(record: PodConnectRecord): Promise<AccessResolution> {
+  /** The imported context the record uses as its own kubeconfig: the linked one, unless a kubeconfig is pasted. */
+  function linkedContext(record: PodConnectRecord): LinkedContext | null {
+    if (record.secrets.kubeconfig || !record.kubeconfigId) return null;
+    const imported = options.importedKubeconfigs;
+    if (!imported) {
+      throw new Error(`"${record.name}" uses an imported context, but this resolver cannot read imported kubeconfigs.`);
+    }
+    // Null when it was removed a moment ago: the link is gone with it (ON DELETE SET NULL).
+    const view = imported.get(record.kubeconfigId);
+    if (!view) return null;
+    return {
+      name: view.name,
+      server: view.server,
+      text: async () => (await imported.getContent(view.id))?.content ?? null,
+    };
+  }
+
+  async function defaultKubeconfig(record: PodConnectRecord, hasOwnKubeconfig: boolean): Promise<AccessResolution> {
     const { loaded, searched } = await loadEnvironmentKubeconfig(environment);
     if (loaded === null) {
       const shown = searched.paths.map((file) => displayPath(file, environment.homeDir));
@@ -82,7 +123,7 @@ export function createAccessResolver(
     try {
       choice = chooseContext(loaded, record);
     } catch (error) {
-      if (error instanceof ContextChoiceError && error.reason === 'contextNotFound' && record.secrets.kubeconfig) {
+      if (error instanceof ContextChoiceError && error.reason === 'contextNotFound' && hasOwnKubeconfig) {
         return {
           skip: `context "${record.kubeContext}" is not in ${where}; the record's own kubeconfig is tried next`,
         };
@@ -104,8 +145,8 @@ export function createAccessResolver(
     };
   }
 
-  async function podKubeconfig(record: PodConnectRecord): Promise<AccessResolution> {
-    const text = record.secrets.kubeconfig;
+  async function podKubeconfig(record: PodConnectRecord, linked: LinkedContext | null): Promise<AccessResolution> {
+    const text = linked ? await linked.text() : record.secrets.kubeconfig;
     if (!text || text.trim() === '') return { skip: 'the record has no kubeconfig of its own' };
     const loaded = loadKubeconfigText(text, RECORD_KUBECONFIG_LABEL, `record:${record.id}`);
     const choice = chooseContext(loaded, record);
@@ -125,15 +166,19 @@ export function createAccessResolver(
 
   return {
     async resolve(method: KubeAccessMethod, record: PodConnectRecord): Promise<AccessResolution> {
+      const linked = linkedContext(record);
+      const target = linked
+        ? { ...record, kubeContext: linked.name, clusterHost: record.clusterHost ?? linked.server }
+        : record;
       switch (method) {
         case 'defaultKubeconfig':
-          return defaultKubeconfig(record);
+          return defaultKubeconfig(target, Boolean(record.secrets.kubeconfig) || linked !== null);
         case 'podKubeconfig':
-          return podKubeconfig(record);
+          return podKubeconfig(target, linked);
         case 'token':
-          return resolveTokenAccess(record, environment.env);
+          return resolveTokenAccess(target, environment.env);
         case 'inCluster':
-          return resolveInClusterAccess(record, environment.env, environment.serviceAccountDir);
+          return resolveInClusterAccess(target, environment.env, environment.serviceAccountDir);
       }
     },
   };

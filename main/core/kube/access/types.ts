@@ -6,7 +6,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ConnectionMethod } from '../../../../common/pods';
-import type { PodConnectRecord } from '../../store';
+import type { ImportedKubeconfigRepository, PodConnectRecord } from '../../store';
 
 export type KubeAccessMethod = Exclude<ConnectionMethod, 'ssh'>;
 
@@ -41,6 +41,9 @@ export interface AccessResolver {
   /** Throws an Error with an actionable message when the method applies but its configuration is broken. */
   resolve(method: KubeAccessMethod, record: PodConnectRecord): Promise<AccessResolution>;
 }
+
+/** The imported kubeconfig contexts a record may link to (kubeconfig_id): the store's repository, read only. */
+export type ImportedKubeconfigReader = Pick<ImportedKubeconfigRepository, 'get' | 'getContent'>;
 
 /** Where the resolver reads the machine's configuration from; tests pass their own. */
 export interface AccessEnvironment {

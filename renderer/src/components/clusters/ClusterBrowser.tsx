@@ -148,35 +148,18 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
   );
 
   /**
-   * The record for this pod (or, with a selector, for its workload): an existing one with the same target, else a
-   * new one.
+   * The record for this pod (or, with a selector, for its workload): the main side finds the one with the same target
+   * or creates it, in one step, so two quick clicks make one record.
    */
   const recordFor = useCallback(
-    async (
-      context: ClusterContextView,
-      pod: ClusterPodView,
-      workload: Workload | null,
-    ): Promise<{ record: PodView; created: boolean }> => {
-      const imported = context.ref.source === 'imported' ? context.ref.id : null;
-      const kubeContext = context.ref.source === 'default' ? context.ref.name : null;
-      const candidates = await client.api.pods.list({ query: workload ? workload.selector : pod.name });
-      const existing = candidates.find(
-        (record) =>
-          (workload ? !record.podName && record.labelSelector === workload.selector : record.podName === pod.name) &&
-          record.namespace === pod.namespace &&
-          (imported ? record.kubeconfigId === imported : record.kubeContext === kubeContext),
-      );
-      if (existing) return { record: existing, created: false };
-      const record = await client.api.pods.save({
-        fields: {
-          name: workload ? workload.name : pod.name,
-          namespace: pod.namespace,
-          ...(workload ? { labelSelector: workload.selector } : { podName: pod.name }),
-          ...(imported ? { kubeconfigId: imported } : { kubeContext }),
-        },
-      });
-      return { record, created: true };
-    },
+    (context: ClusterContextView, pod: ClusterPodView, workload: Workload | null) =>
+      client.api.clusters.savePod({
+        context: context.ref,
+        namespace: pod.namespace,
+        target: workload
+          ? { kind: 'workload', labelSelector: workload.selector, name: workload.name }
+          : { kind: 'pod', podName: pod.name },
+      }),
     [client],
   );
 

@@ -12,6 +12,8 @@ import {
 } from '../../../../main/core/kube/access/tokenAccess';
 import type { AccessResolution, ResolvedAccess } from '../../../../main/core/kube/access/types';
 import { loadKubeconfigText } from '../../../../main/core/kube/access/kubeconfigFiles';
+import { FileKeySecretBox } from '../../../../main/core/secrets/fileKeySecretBox';
+import { openStore, type Store } from '../../../../main/core/store';
 import { cleanup, environment, podRecord, put, tempDir } from './helpers';
 
 /** Not a real certificate, but shaped like one: the resolver only checks the PEM armour and passes the bytes on. */
@@ -386,5 +388,94 @@ describe('inCluster', () => {
     expect(skipOf(await noToken.resolve('inCluster', podRecord()))).toBe(
       `not running with a service account (no token at ${join(dir, 'token')})`,
     );
+  });
+});
+
+describe('a record linked to an imported context', () => {
+  /** An imported context as kubeconfigImport stores it: self-contained, its one context named as it was imported. */
+  const IMPORTED = `apiVersion: v1
+kind: Config
+clusters:
+- name: imported-cluster
+  cluster: { server: 'https://imported.example:6443', certificate-authority-data: ${CA_BASE64} }
+users:
+- name: imported-user
+  user: { token: imported-token }
+contexts:
+- name: imported-dev
+  context: { cluster: imported-cluster, user: imported-user }
+current-context: imported-dev
+`;
+  let store: Store;
+  let linkedId: string;
+  const databasePath = () => join(home, 'data', 'podterm.db');
+  beforeEach(async () => {
+    store = openStore({ path: databasePath(), secretBox: await FileKeySecretBox.open(join(home, 'secret.key')) });
+    const { imported } = await store.importedKubeconfigs.importAll([
+      {
+        name: 'imported-dev',
+        originalName: 'dev',
+        fileName: 'dev.yaml',
+        server: 'https://imported.example:6443',
+        namespace: null,
+        user: 'imported-user',
+        authKind: 'token',
+        content: IMPORTED,
+      },
+    ]);
+    linkedId = imported[0]!.id;
+  });
+  afterEach(() => store.close());
+
+  it('uses the import as its own kubeconfig, and aims the other methods at its cluster', async () => {
+    await writeDefaultKubeconfig();
+    const resolver = createAccessResolver(environment(home), { importedKubeconfigs: store.importedKubeconfigs });
+    const record = podRecord({ kubeconfigId: linkedId }, { token: 'own-token' });
+    expect(accessOf(await resolver.resolve('podKubeconfig', record))).toMatchObject({
+      method: 'podKubeconfig',
+      server: 'https://imported.example:6443',
+      description: "the record's kubeconfig (context imported-dev)",
+      kubeconfigText: IMPORTED,
+      token: 'imported-token',
+    });
+    // Not the default kubeconfig's current context (dev): its context by the imported name, which it lacks.
+    expect(skipOf(await resolver.resolve('defaultKubeconfig', record))).toBe(
+      'context "imported-dev" is not in ~/.kube/config; the record\'s own kubeconfig is tried next',
+    );
+    // The record's token goes to the import's server, the record having no cluster host of its own.
+    expect(accessOf(await resolver.resolve('token', record)).server).toBe('https://imported.example:6443');
+  });
+
+  it('gives way to a kubeconfig pasted into the record, and is forgotten once removed', async () => {
+    const resolver = createAccessResolver(environment(home), { importedKubeconfigs: store.importedKubeconfigs });
+    const pasted = podRecord({ kubeconfigId: linkedId, kubeContext: 'local-proxy' }, { kubeconfig: KUBECONFIG });
+    expect(accessOf(await resolver.resolve('podKubeconfig', pasted)).server).toBe('http://127.0.0.1:8001');
+    store.importedKubeconfigs.remove(linkedId);
+    expect(skipOf(await resolver.resolve('podKubeconfig', podRecord({ kubeconfigId: linkedId })))).toBe(
+      'the record has no kubeconfig of its own',
+    );
+  });
+
+  it('fails only the method that needs the import when its ciphertext cannot be opened', async () => {
+    await writeDefaultKubeconfig();
+    // The same database opened with another key: what a data directory copied without its key looks like.
+    store.close();
+    store = openStore({ path: databasePath(), secretBox: await FileKeySecretBox.open(join(home, 'other.key')) });
+    const resolver = createAccessResolver(environment(home), { importedKubeconfigs: store.importedKubeconfigs });
+    const record = podRecord({ kubeconfigId: linkedId });
+    await expect(resolver.resolve('podKubeconfig', record)).rejects.toThrow(
+      /^The imported context "imported-dev": .*Re-import its kubeconfig\.$/,
+    );
+    expect(skipOf(await resolver.resolve('defaultKubeconfig', record))).toBe(
+      'context "imported-dev" is not in ~/.kube/config; the record\'s own kubeconfig is tried next',
+    );
+  });
+
+  it('is refused by a resolver that cannot read imported kubeconfigs, rather than ignored', async () => {
+    await writeDefaultKubeconfig();
+    const resolver = createAccessResolver(environment(home));
+    await expect(
+      resolver.resolve('defaultKubeconfig', podRecord({ name: 'linked', kubeconfigId: linkedId })),
+    ).rejects.toThrow('"linked" uses an imported context, but this resolver cannot read imported kubeconfigs.');
   });
 });
