@@ -79,18 +79,32 @@ export const TEXT_INPUTS = {
 export type TextInputName = keyof typeof TEXT_INPUTS;
 const TEXT_INPUT_NAMES = Object.keys(TEXT_INPUTS) as TextInputName[];
 
+/** The boolean fields: each is one checkbox, and a new record starts with it unchecked (false). */
+type BooleanFieldName = {
+  [Name in PodFieldName]-?: NonNullable<PodFields[Name]> extends boolean ? Name : never;
+}[PodFieldName];
+
+/** The checkbox of each boolean field; the type demands one per boolean field of the schema. */
+export const CHECKBOXES = {
+  insecureSkipTlsVerify: { label: 'Skip TLS verification (insecure)' },
+} as const satisfies Record<BooleanFieldName, { label: string }>;
+export type CheckboxName = keyof typeof CHECKBOXES;
+const CHECKBOX_NAMES = Object.keys(CHECKBOXES) as CheckboxName[];
+
 /**
  * The fields the form edits in their own way, each in PodFormValues below with its reason; they stay written out
- * because no table would make them shorter. With TEXT_INPUTS they must cover the schema: a new field in common/pods.ts
- * does not compile until it is in one or the other.
+ * because no table would make them shorter. With TEXT_INPUTS and CHECKBOXES they must cover the schema: a new field in
+ * common/pods.ts does not compile until it is in one of them.
  */
-type FieldsEditedApart = 'insecureSkipTlsVerify' | 'sshAuthKind' | 'kubeconfigId';
-const everyFieldHasAnInput: Record<Exclude<PodFieldName, TextInputName | FieldsEditedApart>, never> = {};
+type FieldsEditedApart = 'sshAuthKind' | 'kubeconfigId';
+const everyFieldHasAnInput: Record<Exclude<PodFieldName, TextInputName | CheckboxName | FieldsEditedApart>, never> = {};
 void everyFieldHasAnInput;
 
-export interface PodFormValues extends Record<TextInputName, string> {
-  /** A checkbox, the form's only one. */
-  insecureSkipTlsVerify: boolean;
+/** What the text boxes and the checkboxes hold. */
+type TextValues = Record<TextInputName, string>;
+type CheckboxValues = Record<CheckboxName, boolean>;
+
+export interface PodFormValues extends TextValues, CheckboxValues {
   /** A choice, which also decides which SSH secrets and whether the key path the form shows (secretsInUse). */
   sshAuthKind: SshAuthKind;
   /**
@@ -142,10 +156,11 @@ export function emptySecretEdits(): SecretEdits {
 export function formValuesFrom(pod: PodView | null): PodFormValues {
   const text = Object.fromEntries(
     TEXT_INPUT_NAMES.map((name) => [name, pod?.[name] == null ? '' : String(pod[name])]),
-  ) as Record<TextInputName, string>;
+  ) as TextValues;
+  const checked = Object.fromEntries(CHECKBOX_NAMES.map((name) => [name, pod?.[name] ?? false])) as CheckboxValues;
   return {
     ...text,
-    insecureSkipTlsVerify: pod?.insecureSkipTlsVerify ?? false,
+    ...checked,
     sshAuthKind: pod?.sshAuthKind ?? 'password',
     kubeconfigSource: pod?.kubeconfigId ? 'imported' : 'pasted',
     kubeconfigId: pod?.kubeconfigId ?? '',
@@ -185,13 +200,14 @@ export function buildSaveInput(values: PodFormValues, secrets: SecretEdits, id: 
     const sent = sentValue(TEXT_INPUTS[name], values[name]);
     if (sent !== undefined) text[name] = sent;
   }
+  const checked = Object.fromEntries(CHECKBOX_NAMES.map((name) => [name, values[name]])) as CheckboxValues;
   return {
     ...(id ? { id } : {}),
     fields: {
       // TEXT_INPUTS' types pair each field with the kind of value sent; the schema checks the rest (here and in main).
       ...(text as Pick<PodSaveInput['fields'], TextInputName>),
+      ...checked,
       kubeconfigId: values.kubeconfigSource === 'imported' && values.kubeconfigId ? values.kubeconfigId : null,
-      insecureSkipTlsVerify: values.insecureSkipTlsVerify,
       sshAuthKind: values.sshAuthKind,
     },
     secrets: secretPayload,

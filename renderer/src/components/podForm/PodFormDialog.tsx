@@ -8,12 +8,14 @@ import type { KubeconfigView } from '../../../../common/importedKubeconfigs';
 import type { PodSaveInput, PodSecretName, PodView, SshAuthKind } from '../../../../common/pods';
 import {
   buildSaveInput,
+  CHECKBOXES,
   emptySecretEdits,
   formValuesFrom,
   SECRET_INPUTS,
   secretsInUse,
   TEXT_INPUTS,
   validatePodForm,
+  type CheckboxName,
   type FieldErrors,
   type PodFormValues,
   type SecretEdit,
@@ -125,6 +127,18 @@ export function PodFormDialog({ pod, onSave, onSaved, onClose, kubeconfigs = [] 
     return <TextField {...props} inputMode={spec.wholeNumber ? 'numeric' : undefined} autoFocus={options.autoFocus} />;
   };
 
+  /** The checkbox of one CHECKBOXES field, across the section's grid. */
+  const checkbox = (name: CheckboxName) => (
+    <div className="span-2">
+      <CheckboxField
+        label={CHECKBOXES[name].label}
+        checked={values[name]}
+        onChange={set(name)}
+        error={err(`fields.${name}`)}
+      />
+    </div>
+  );
+
   /** The write-only box of one SECRET_INPUTS secret, while the chosen SSH auth uses it. */
   const secretInput = (name: SecretInputName) => {
     const look: TextBoxLook = SECRET_INPUTS[name];
@@ -202,14 +216,7 @@ export function PodFormDialog({ pod, onSave, onSaved, onClose, kubeconfigs = [] 
           {textInput('clusterHost')}
           {textInput('clusterCaData')}
           {secretInput('token')}
-          <div className="span-2">
-            <CheckboxField
-              label="Skip TLS verification (insecure)"
-              checked={values.insecureSkipTlsVerify}
-              onChange={set('insecureSkipTlsVerify')}
-              error={err('fields.insecureSkipTlsVerify')}
-            />
-          </div>
+          {checkbox('insecureSkipTlsVerify')}
         </Section>
 
         <Section title="SSH" aside="fallback">
