@@ -144,7 +144,7 @@ export const podFieldsSchema = z
 export type PodFields = z.output<typeof podFieldsSchema>;
 export type PodFieldsInput = z.input<typeof podFieldsSchema>;
 export type PodFieldName = keyof PodFields;
-/** Every field, in the schema's order (the form's order, and the columns of `pods export`). */
+/** Every field, in the schema's order (the order of the columns `pods export` writes). */
 export const POD_FIELD_NAMES = Object.keys(podFieldsSchema.shape) as PodFieldName[];
 /**
  * The fields whose value is not text (numbers, booleans): whoever reads a field from text (a CSV cell, a text box)
