@@ -22,6 +22,8 @@ export const MAX_TOKEN_LENGTH = 16 * 1024;
 export const MAX_CA_DATA_LENGTH = 64 * 1024;
 /** An OpenSSH private key, even RSA 16384, is well under 16 KiB. */
 export const MAX_PRIVATE_KEY_LENGTH = 64 * 1024;
+/** SSH passwords and key passphrases: far longer than any a person types or a manager generates. */
+const MAX_PASSWORD_LENGTH = 4096;
 
 /** SSH's well-known port: the record's default, and the port OpenSSH leaves out of known_hosts names. */
 export const DEFAULT_SSH_PORT = 22;
@@ -58,18 +60,28 @@ const secretField = (max: number, what: string) =>
     .nullable()
     .optional();
 
+/**
+ * The secrets a record may hold: the longest value each accepts, and how messages name it (here and in the store's
+ * "cannot decrypt" errors). Every secret is the same kind of field, so the schema below is made from this table.
+ */
+export const POD_SECRETS = {
+  kubeconfig: { maxLength: MAX_KUBECONFIG_BYTES, label: 'kubeconfig' },
+  token: { maxLength: MAX_TOKEN_LENGTH, label: 'token' },
+  sshPassword: { maxLength: MAX_PASSWORD_LENGTH, label: 'SSH password' },
+  sshPrivateKey: { maxLength: MAX_PRIVATE_KEY_LENGTH, label: 'SSH private key' },
+  sshPassphrase: { maxLength: MAX_PASSWORD_LENGTH, label: 'key passphrase' },
+} as const;
+export type PodSecretName = keyof typeof POD_SECRETS;
+export const POD_SECRET_NAMES = Object.keys(POD_SECRETS) as PodSecretName[];
+
 export const podSecretsSchema = z
-  .object({
-    kubeconfig: secretField(MAX_KUBECONFIG_BYTES, 'kubeconfig'),
-    token: secretField(MAX_TOKEN_LENGTH, 'token'),
-    sshPassword: secretField(4096, 'SSH password'),
-    sshPrivateKey: secretField(MAX_PRIVATE_KEY_LENGTH, 'SSH private key'),
-    sshPassphrase: secretField(4096, 'key passphrase'),
-  })
+  .object(
+    Object.fromEntries(
+      POD_SECRET_NAMES.map((name) => [name, secretField(POD_SECRETS[name].maxLength, POD_SECRETS[name].label)]),
+    ) as Record<PodSecretName, ReturnType<typeof secretField>>,
+  )
   .strict();
 export type PodSecretsInput = z.infer<typeof podSecretsSchema>;
-export type PodSecretName = keyof PodSecretsInput;
-export const POD_SECRET_NAMES = Object.keys(podSecretsSchema.shape) as PodSecretName[];
 
 /** The non-secret fields of a pod record, as the form edits them. */
 export const podFieldsSchema = z
@@ -131,6 +143,16 @@ export const podFieldsSchema = z
   .strict();
 export type PodFields = z.output<typeof podFieldsSchema>;
 export type PodFieldsInput = z.input<typeof podFieldsSchema>;
+export type PodFieldName = keyof PodFields;
+/** Every field, in the schema's order (the order of the columns `pods export` writes). */
+export const POD_FIELD_NAMES = Object.keys(podFieldsSchema.shape) as PodFieldName[];
+/**
+ * The fields whose value is not text (numbers, booleans): whoever reads a field from text (a CSV cell, a text box)
+ * must convert these. Derived from the schema's types, so it cannot disagree with them.
+ */
+export type PodNonTextFieldName = {
+  [K in PodFieldName]-?: [NonNullable<PodFields[K]>] extends [string] ? never : K;
+}[PodFieldName];
 
 /** http(s)://host[:port][/path]; common/ has no URL class (no DOM, no Node), and this is all a server URL needs. */
 const HTTP_URL_PATTERN = /^https?:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?(\/[^\s]*)?$/;

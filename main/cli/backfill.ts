@@ -4,7 +4,13 @@
  * does (main/core/pods/refresh.ts planRefresh) and store them. A record that cannot be resolved is reported and untouched.
  */
 import { homedir } from 'node:os';
-import type { PodFields, PodSaveRequest, PodView } from '../../common/pods';
+import {
+  POD_FIELD_NAMES,
+  POD_SECRET_NAMES,
+  type PodFields,
+  type PodSaveRequest,
+  type PodView,
+} from '../../common/pods';
 import {
   createAccessResolver,
   DEFAULT_SERVICE_ACCOUNT_DIR,
@@ -14,7 +20,6 @@ import {
   SecretBoxError,
 } from '../core';
 import type { OpenedDatabase } from './database';
-import { FIELD_NAMES } from './records';
 import { messageOf } from '../../common/errors';
 
 export interface BackfillLine {
@@ -135,11 +140,11 @@ function withoutSealedSecrets(pods: PodRepository): PodRepository {
       if (!(error instanceof SecretBoxError)) throw error;
       const view = pods.get(id);
       if (!view) return null;
-      const fields = Object.fromEntries(FIELD_NAMES.map((name) => [name, view[name]])) as PodFields;
+      const fields = Object.fromEntries(POD_FIELD_NAMES.map((name) => [name, view[name]])) as PodFields;
       const record: PodConnectRecord = {
         id: view.id,
         ...fields,
-        secrets: { kubeconfig: null, token: null, sshPassword: null, sshPrivateKey: null, sshPassphrase: null },
+        secrets: Object.fromEntries(POD_SECRET_NAMES.map((name) => [name, null])) as PodConnectRecord['secrets'],
       };
       return record;
     }

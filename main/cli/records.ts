@@ -4,9 +4,10 @@
  */
 import type { z } from 'zod';
 import {
+  POD_FIELD_NAMES,
   POD_SECRET_NAMES,
-  podFieldsSchema,
   podSaveSchema,
+  type PodNonTextFieldName,
   type PodSaveRequest,
   type PodSecretName,
   type PodView,
@@ -15,11 +16,10 @@ import type { PodConnectRecord } from '../core';
 import { parseCsv } from './csv';
 import { messageOf } from '../../common/errors';
 
-/** The record fields, in the form's order: what a file row may name besides `id` and the secrets. */
-export const FIELD_NAMES = Object.keys(podFieldsSchema.shape) as Array<keyof typeof podFieldsSchema.shape>;
-const FIELD_SET = new Set<string>(FIELD_NAMES);
+/** What a file row may name: `id`, the record fields (in the form's order), and the secrets. */
+const FIELD_SET = new Set<string>(POD_FIELD_NAMES);
 const SECRET_SET = new Set<string>(POD_SECRET_NAMES);
-const KNOWN_COLUMNS = ['id', ...FIELD_NAMES, ...POD_SECRET_NAMES];
+const KNOWN_COLUMNS = ['id', ...POD_FIELD_NAMES, ...POD_SECRET_NAMES];
 
 /** One exported record: id, every field, and (only with --include-secrets) the secrets the record holds. */
 export type ExportedRecord = Record<string, string | number | boolean | null>;
@@ -27,7 +27,7 @@ export type ExportedRecord = Record<string, string | number | boolean | null>;
 /** The record as a file row. `secrets` are the record's own (never an imported context's), or omitted. */
 export function toExportedRecord(view: PodView, secrets?: PodConnectRecord['secrets']): ExportedRecord {
   const row: ExportedRecord = { id: view.id };
-  for (const name of FIELD_NAMES) row[name] = view[name] ?? null;
+  for (const name of POD_FIELD_NAMES) row[name] = view[name] ?? null;
   if (secrets) {
     for (const name of POD_SECRET_NAMES) {
       // Only what the record itself stores: getForConnect lends a linked imported context's kubeconfig as the record's.
@@ -128,17 +128,26 @@ function readCsvRows(text: string): { rows: RawRow[]; problems: RowProblem[] } {
 const TRUE_WORDS = new Set(['true', 'yes', '1']);
 const FALSE_WORDS = new Set(['false', 'no', '0']);
 
-function fromCsvCell(column: string, cell: string): { value: unknown } | { problem: string } {
-  if (column === 'sshPort') {
-    return /^\s*\d+\s*$/.test(cell) ? { value: Number(cell) } : { problem: 'a whole number between 1 and 65535' };
-  }
-  if (column === 'insecureSkipTlsVerify') {
+type CellReading = { value: unknown } | { problem: string };
+
+/**
+ * How a cell becomes the value of each field that is not text; every other field takes the cell as it is. The type
+ * demands a reader for every number and boolean field of the schema, so a new one does not compile until it has one.
+ */
+const CELL_READERS: Record<PodNonTextFieldName, (cell: string) => CellReading> = {
+  sshPort: (cell) =>
+    /^\s*\d+\s*$/.test(cell) ? { value: Number(cell) } : { problem: 'a whole number between 1 and 65535' },
+  insecureSkipTlsVerify: (cell) => {
     const word = cell.trim().toLowerCase();
     if (TRUE_WORDS.has(word)) return { value: true };
     if (FALSE_WORDS.has(word)) return { value: false };
     return { problem: 'true or false' };
-  }
-  return { value: cell };
+  },
+};
+
+function fromCsvCell(column: string, cell: string): CellReading {
+  const reader = Object.hasOwn(CELL_READERS, column) ? CELL_READERS[column as PodNonTextFieldName] : undefined;
+  return reader ? reader(cell) : { value: cell };
 }
 
 /** A validated row: the save request, and where it came from. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PodView } from '../../common/pods';
+import { podFieldsSchema, podSaveSchema, type PodView } from '../../common/pods';
 import {
   buildSaveInput,
   emptySecretEdits,
@@ -65,5 +65,30 @@ describe('pod form model', () => {
     const input = buildSaveInput(values, emptySecretEdits(), pod.id);
     expect(input.id).toBe(pod.id);
     expect(input.secrets).toEqual({});
+  });
+
+  it('sends every field of a stored record back as it was', () => {
+    const fields = podFieldsSchema.parse({
+      name: 'db',
+      namespace: 'prod',
+      podName: 'db-0',
+      labelSelector: 'app=db',
+      container: 'main',
+      kubeContext: 'kind-kind',
+      kubeconfigId: '0b7c1a52-4a8e-4f0e-9d51-3b7f0e6c2a11',
+      clusterHost: 'https://10.0.0.1:6443',
+      clusterCaData: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
+      insecureSkipTlsVerify: true,
+      sshHost: 'bastion.example',
+      sshPort: 2222,
+      sshUser: 'ops',
+      sshAuthKind: 'privateKeyPath',
+      sshPrivateKeyPath: '~/.ssh/id_ed25519',
+      shell: '/bin/bash',
+      notes: 'primary',
+    });
+    const pod = { ...fields, id: '6f1c7d38-3f8e-4a55-9c38-0d6a4c1e9f10' } as PodView;
+    const sent = podSaveSchema.parse(buildSaveInput(formValuesFrom(pod), emptySecretEdits(), pod.id));
+    expect(sent.fields).toEqual(fields);
   });
 });

@@ -4,17 +4,77 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ContractError } from '../../../common/contract';
-import type {
-  ConnectionMethod,
-  PodSaveRequest,
-  PodSecretName,
-  PodStatus,
-  PodView,
-  SshAuthKind,
+import {
+  POD_FIELD_NAMES,
+  POD_SECRETS,
+  type ConnectionMethod,
+  type PodFieldName,
+  type PodFields,
+  type PodSaveRequest,
+  type PodSecretName,
+  type PodStatus,
+  type PodView,
 } from '../../../common/pods';
 import { SecretBoxError, type SecretBox } from '../secrets';
 import type { Database, Statement } from './database';
 import type { PodConnectRecord, PodRepository } from './types';
+
+/** What a field column holds (the pods table's field columns are TEXT or INTEGER, never BLOB). */
+type SqlValue = string | number | null;
+
+/** Where one field lives in the pods table, and how its value goes in and comes back out. */
+interface FieldColumn<Value> {
+  column: string;
+  toSql(value: Value): SqlValue;
+  fromSql(value: unknown): Value;
+}
+
+/** A value stored as it is (text, a number, an enum's name); an optional field that is absent is NULL. */
+function asIs<Value extends string | number | null | undefined>(column: string): FieldColumn<Value> {
+  return { column, toSql: (value) => value ?? null, fromSql: (value) => value as Value };
+}
+
+/** A boolean as 0/1: better-sqlite3 binds no booleans, and the column is a STRICT INTEGER. */
+function flag(column: string): FieldColumn<boolean> {
+  return { column, toSql: (value) => (value ? 1 : 0), fromSql: (value) => value === 1 };
+}
+
+/**
+ * Every field of a record and its column: the one place the store spells fields out. The type demands an entry for
+ * each field of common/pods.ts's schema, so a new field does not compile until its column is named here (the column
+ * itself comes from a migration). Reads, writes, copies and views are all made from this table.
+ */
+const FIELD_COLUMNS: { [Name in keyof Required<PodFields>]: FieldColumn<PodFields[Name]> } = {
+  name: asIs('name'),
+  namespace: asIs('namespace'),
+  podName: asIs('pod_name'),
+  labelSelector: asIs('label_selector'),
+  container: asIs('container'),
+  kubeContext: asIs('kube_context'),
+  kubeconfigId: asIs('kubeconfig_id'),
+  clusterHost: asIs('cluster_host'),
+  clusterCaData: asIs('cluster_ca_data'),
+  insecureSkipTlsVerify: flag('insecure_skip_tls_verify'),
+  sshHost: asIs('ssh_host'),
+  sshPort: asIs('ssh_port'),
+  sshUser: asIs('ssh_user'),
+  sshAuthKind: asIs('ssh_auth_kind'),
+  sshPrivateKeyPath: asIs('ssh_private_key_path'),
+  shell: asIs('shell'),
+  notes: asIs('notes'),
+};
+const FIELD_COLUMN_NAMES = POD_FIELD_NAMES.map((name) => FIELD_COLUMNS[name].column);
+
+/** The fields a search matches, as the PodRepository contract lists them. */
+const SEARCHED_FIELDS: PodFieldName[] = [
+  'name',
+  'namespace',
+  'podName',
+  'labelSelector',
+  'kubeContext',
+  'clusterHost',
+  'sshHost',
+];
 
 /** The secret columns, by the contract's secret name. */
 const SECRET_COLUMNS = {
@@ -24,66 +84,24 @@ const SECRET_COLUMNS = {
   sshPrivateKey: 'ssh_private_key_enc',
   sshPassphrase: 'ssh_passphrase_enc',
 } as const satisfies Record<PodSecretName, string>;
+type SecretColumn = (typeof SECRET_COLUMNS)[PodSecretName];
 const SECRET_NAMES = Object.keys(SECRET_COLUMNS) as PodSecretName[];
-const SECRET_LABELS: Record<PodSecretName, string> = {
-  kubeconfig: 'kubeconfig',
-  token: 'token',
-  sshPassword: 'SSH password',
-  sshPrivateKey: 'SSH private key',
-  sshPassphrase: 'key passphrase',
-};
+const SECRET_COLUMN_NAMES = SECRET_NAMES.map((name) => SECRET_COLUMNS[name]);
+/** The view's "is this secret stored" column for a secret column. */
+const storedFlag = (column: SecretColumn) => `has_${column}` as const;
 
-/** The columns a view needs: everything but the ciphertexts, plus whether each ciphertext exists. */
-const VIEW_COLUMNS = `id, name, namespace, pod_name, label_selector, container, kube_context, kubeconfig_id, cluster_host, cluster_ca_data, insecure_skip_tls_verify,
-  ssh_host, ssh_port, ssh_user, ssh_auth_kind, ssh_private_key_path, shell, notes, created_at, updated_at,
-  last_connected_at, last_connection_method, last_status, last_status_at, last_status_detail,
-  ${SECRET_NAMES.map((name) => `${SECRET_COLUMNS[name]} IS NOT NULL AS has_${SECRET_COLUMNS[name]}`).join(', ')}`;
+/** The columns a view needs: the fields, the record's own columns, and whether each ciphertext exists (never it). */
+const VIEW_COLUMNS = [
+  'id',
+  ...FIELD_COLUMN_NAMES,
+  'created_at, updated_at, last_connected_at, last_connection_method, last_status, last_status_at, last_status_detail',
+  ...SECRET_COLUMN_NAMES.map((column) => `${column} IS NOT NULL AS ${storedFlag(column)}`),
+].join(', ');
 
-/** The columns a search matches, as the PodRepository contract lists them. */
-const SEARCH_COLUMNS = ['name', 'namespace', 'pod_name', 'label_selector', 'kube_context', 'cluster_host', 'ssh_host'];
+/** A row's field columns, by column name: FIELD_COLUMNS says which and how to read them. */
+type FieldRow = Record<string, unknown>;
 
-interface FieldColumns {
-  name: string;
-  namespace: string;
-  pod_name: string | null;
-  label_selector: string | null;
-  container: string | null;
-  kube_context: string | null;
-  kubeconfig_id: string | null;
-  cluster_host: string | null;
-  cluster_ca_data: string | null;
-  insecure_skip_tls_verify: number;
-  ssh_host: string | null;
-  ssh_port: number;
-  ssh_user: string | null;
-  ssh_auth_kind: SshAuthKind;
-  ssh_private_key_path: string | null;
-  shell: string | null;
-  notes: string | null;
-}
-
-/** Every field column; a Record so the compiler complains when FieldColumns gains one that is not listed here. */
-const FIELD_COLUMN_SET: Record<keyof FieldColumns, true> = {
-  name: true,
-  namespace: true,
-  pod_name: true,
-  label_selector: true,
-  container: true,
-  kube_context: true,
-  kubeconfig_id: true,
-  cluster_host: true,
-  cluster_ca_data: true,
-  insecure_skip_tls_verify: true,
-  ssh_host: true,
-  ssh_port: true,
-  ssh_user: true,
-  ssh_auth_kind: true,
-  ssh_private_key_path: true,
-  shell: true,
-  notes: true,
-};
-
-interface ViewRow extends FieldColumns {
+interface ViewRow extends FieldRow, Record<`has_${SecretColumn}`, number> {
   id: string;
   created_at: number;
   updated_at: number;
@@ -92,19 +110,15 @@ interface ViewRow extends FieldColumns {
   last_status: PodStatus | null;
   last_status_at: number | null;
   last_status_detail: string | null;
-  has_kubeconfig_enc: number;
-  has_token_enc: number;
-  has_ssh_password_enc: number;
-  has_ssh_private_key_enc: number;
-  has_ssh_passphrase_enc: number;
 }
 
-type SecretColumns = Record<(typeof SECRET_COLUMNS)[PodSecretName], Uint8Array | null>;
-type ConnectRow = FieldColumns & SecretColumns & { id: string };
+type SecretColumns = Record<SecretColumn, Uint8Array | null>;
+/** `name` is spelled out because getForConnect's messages quote it before the row becomes fields. */
+type ConnectRow = FieldRow & SecretColumns & { id: string; name: string };
 
 /** Per secret in an update: keep_x = 1 leaves the column alone, otherwise x becomes the new value (null clears). */
-type SecretParams = SecretColumns & Record<`keep_${(typeof SECRET_COLUMNS)[PodSecretName]}`, 0 | 1>;
-type WriteParams = FieldColumns & SecretParams & { id: string; now: number };
+type SecretParams = SecretColumns & Record<`keep_${SecretColumn}`, 0 | 1>;
+type WriteParams = FieldRow & SecretParams & { id: string; now: number };
 
 /** The status detail is a tooltip line; an error message longer than this is cut (the Refresh dialog has it whole). */
 const MAX_STATUS_DETAIL_CHARS = 500;
@@ -139,26 +153,24 @@ export class SqlitePodRepository implements PodRepository {
     private readonly secretBox: SecretBox,
     private readonly now: () => number = Date.now,
   ) {
-    const fieldNames = Object.keys(FIELD_COLUMN_SET);
-    const secretColumns = SECRET_NAMES.map((name) => SECRET_COLUMNS[name]);
+    const written = [...FIELD_COLUMN_NAMES, ...SECRET_COLUMN_NAMES];
     this.insertStmt = db.prepare(
-      `INSERT INTO pods (id, ${fieldNames.join(', ')}, ${secretColumns.join(', ')}, created_at, updated_at)
-       VALUES (@id, ${fieldNames.map((c) => `@${c}`).join(', ')}, ${secretColumns.map((c) => `@${c}`).join(', ')},
-               @now, @now)`,
+      `INSERT INTO pods (id, ${written.join(', ')}, created_at, updated_at)
+       VALUES (@id, ${written.map((c) => `@${c}`).join(', ')}, @now, @now)`,
     );
     this.updateStmt = db.prepare(
-      `UPDATE pods SET ${fieldNames.map((c) => `${c} = @${c}`).join(', ')},
-         ${secretColumns.map((c) => `${c} = IIF(@keep_${c}, ${c}, @${c})`).join(', ')},
+      `UPDATE pods SET ${FIELD_COLUMN_NAMES.map((c) => `${c} = @${c}`).join(', ')},
+         ${SECRET_COLUMN_NAMES.map((c) => `${c} = IIF(@keep_${c}, ${c}, @${c})`).join(', ')},
          updated_at = @now
        WHERE id = @id`,
     );
     const order = 'ORDER BY name COLLATE NOCASE, id';
     this.getStmt = db.prepare(`SELECT ${VIEW_COLUMNS} FROM pods WHERE id = ?`);
     this.listStmt = db.prepare(`SELECT ${VIEW_COLUMNS} FROM pods ${order}`);
-    this.searchStmt = db.prepare(
-      `SELECT ${VIEW_COLUMNS} FROM pods
-       WHERE ${SEARCH_COLUMNS.map((c) => `${c} LIKE @pattern ESCAPE '${LIKE_ESCAPE}'`).join(' OR ')} ${order}`,
+    const matches = SEARCHED_FIELDS.map(
+      (field) => `${FIELD_COLUMNS[field].column} LIKE @pattern ESCAPE '${LIKE_ESCAPE}'`,
     );
+    this.searchStmt = db.prepare(`SELECT ${VIEW_COLUMNS} FROM pods WHERE ${matches.join(' OR ')} ${order}`);
     this.connectStmt = db.prepare(`SELECT * FROM pods WHERE id = ?`);
     this.deleteStmt = db.prepare(`DELETE FROM pods WHERE id = ?`);
     this.recordConnectionStmt = db.prepare(
@@ -169,7 +181,10 @@ export class SqlitePodRepository implements PodRepository {
       `UPDATE pods SET last_status = @status, last_status_at = @at, last_status_detail = @detail WHERE id = @id`,
     );
     // Every field and secret column travels; ids, times, connection history and status start afresh.
-    const copied = [...fieldNames.filter((column) => column !== 'name'), ...secretColumns];
+    const copied = [
+      ...FIELD_COLUMN_NAMES.filter((column) => column !== FIELD_COLUMNS.name.column),
+      ...SECRET_COLUMN_NAMES,
+    ];
     this.duplicateStmt = db.prepare(
       `INSERT INTO pods (id, name, ${copied.join(', ')}, created_at, updated_at)
        SELECT @newId, @name, ${copied.join(', ')}, @now, @now FROM pods WHERE id = @id`,
@@ -294,7 +309,7 @@ export class SqlitePodRepository implements PodRepository {
       return await this.secretBox.decrypt(ciphertext);
     } catch (error) {
       if (!(error instanceof SecretBoxError)) throw error;
-      throw new SecretBoxError(`The ${SECRET_LABELS[name]} of "${record}": ${error.message}`);
+      throw new SecretBoxError(`The ${POD_SECRETS[name].label} of "${record}": ${error.message}`);
     }
   }
 
@@ -328,62 +343,32 @@ function runLinked<T>(write: () => T): T {
   }
 }
 
-function toFieldColumns(fields: PodSaveRequest['fields']): FieldColumns {
-  return {
-    name: fields.name,
-    namespace: fields.namespace,
-    pod_name: fields.podName ?? null,
-    label_selector: fields.labelSelector ?? null,
-    container: fields.container ?? null,
-    kube_context: fields.kubeContext ?? null,
-    kubeconfig_id: fields.kubeconfigId ?? null,
-    cluster_host: fields.clusterHost ?? null,
-    cluster_ca_data: fields.clusterCaData ?? null,
-    // better-sqlite3 binds no booleans, and the column is a STRICT INTEGER.
-    insecure_skip_tls_verify: fields.insecureSkipTlsVerify ? 1 : 0,
-    ssh_host: fields.sshHost ?? null,
-    ssh_port: fields.sshPort,
-    ssh_user: fields.sshUser ?? null,
-    ssh_auth_kind: fields.sshAuthKind,
-    ssh_private_key_path: fields.sshPrivateKeyPath ?? null,
-    shell: fields.shell ?? null,
-    notes: fields.notes ?? null,
-  };
+/** The field columns one save writes. */
+function toFieldColumns(fields: PodSaveRequest['fields']): Record<string, SqlValue> {
+  return Object.fromEntries(POD_FIELD_NAMES.map((name) => [FIELD_COLUMNS[name].column, writeField(fields, name)]));
 }
 
-function toFields(row: FieldColumns): PodSaveRequest['fields'] {
-  return {
-    name: row.name,
-    namespace: row.namespace,
-    podName: row.pod_name,
-    labelSelector: row.label_selector,
-    container: row.container,
-    kubeContext: row.kube_context,
-    kubeconfigId: row.kubeconfig_id,
-    clusterHost: row.cluster_host,
-    clusterCaData: row.cluster_ca_data,
-    insecureSkipTlsVerify: row.insecure_skip_tls_verify === 1,
-    sshHost: row.ssh_host,
-    sshPort: row.ssh_port,
-    sshUser: row.ssh_user,
-    sshAuthKind: row.ssh_auth_kind,
-    sshPrivateKeyPath: row.ssh_private_key_path,
-    shell: row.shell,
-    notes: row.notes,
-  };
+/** One field's column value; generic in the field so its codec and its value are known to match. */
+function writeField<Name extends PodFieldName>(fields: PodFields, name: Name): SqlValue {
+  const codec: FieldColumn<PodFields[Name]> = FIELD_COLUMNS[name];
+  return codec.toSql(fields[name]);
+}
+
+function toFields(row: FieldRow): PodFields {
+  const fields = Object.fromEntries(
+    POD_FIELD_NAMES.map((name) => [name, FIELD_COLUMNS[name].fromSql(row[FIELD_COLUMNS[name].column])]),
+  );
+  // Each value came through its own field's codec, so the object is the fields' type, key by key.
+  return fields as PodFields;
 }
 
 function toView(row: ViewRow): PodView {
   return {
     id: row.id,
     ...toFields(row),
-    storedSecrets: {
-      kubeconfig: row.has_kubeconfig_enc === 1,
-      token: row.has_token_enc === 1,
-      sshPassword: row.has_ssh_password_enc === 1,
-      sshPrivateKey: row.has_ssh_private_key_enc === 1,
-      sshPassphrase: row.has_ssh_passphrase_enc === 1,
-    },
+    storedSecrets: Object.fromEntries(
+      SECRET_NAMES.map((name) => [name, row[storedFlag(SECRET_COLUMNS[name])] === 1]),
+    ) as PodView['storedSecrets'],
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     lastConnectedAt: row.last_connected_at,

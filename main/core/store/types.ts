@@ -3,19 +3,21 @@
  * nothing outside main/core/store writes SQL.
  */
 import type { KubeAuthKind, KubeconfigView } from '../../../common/importedKubeconfigs';
-import type { ConnectionMethod, PodFields, PodSaveRequest, PodStatus, PodView } from '../../../common/pods';
+import type {
+  ConnectionMethod,
+  PodFields,
+  PodSaveRequest,
+  PodSecretName,
+  PodStatus,
+  PodView,
+} from '../../../common/pods';
 import type { SettingsSaveRequest, TerminalSettings } from '../../../common/settings';
 
 /** A record with its secrets decrypted, for the connect chain only; never sent to the renderer or logged. */
 export interface PodConnectRecord extends PodFields {
   id: string;
-  secrets: {
-    kubeconfig: string | null;
-    token: string | null;
-    sshPassword: string | null;
-    sshPrivateKey: string | null;
-    sshPassphrase: string | null;
-  };
+  /** Every secret the contract names, null when the record holds none. */
+  secrets: Record<PodSecretName, string | null>;
 }
 
 export interface PodRepository {

@@ -8,14 +8,22 @@ import type { KubeconfigView } from '../../../../common/importedKubeconfigs';
 import type { PodSaveInput, PodSecretName, PodView, SshAuthKind } from '../../../../common/pods';
 import {
   buildSaveInput,
+  CHECKBOXES,
   emptySecretEdits,
   formValuesFrom,
+  SECRET_INPUTS,
   secretsInUse,
+  TEXT_INPUTS,
   validatePodForm,
+  type CheckboxName,
   type FieldErrors,
   type PodFormValues,
   type SecretEdit,
   type SecretEdits,
+  type SecretInputName,
+  type TextBoxLook,
+  type TextInput,
+  type TextInputName,
 } from '../../lib/podForm';
 import { Modal } from '../Modal';
 import { CheckboxField, Section, SelectField, TextAreaField, TextField } from './fields';
@@ -101,6 +109,54 @@ export function PodFormDialog({ pod, onSave, onSaved, onClose, kubeconfigs = [] 
   };
 
   const inUse = secretsInUse(values.sshAuthKind);
+
+  /** The text box of one TEXT_INPUTS field, wired to the form's values and errors. */
+  const textInput = (name: TextInputName, options: { autoFocus?: boolean } = {}) => {
+    const spec: TextInput = TEXT_INPUTS[name];
+    const props = {
+      label: spec.label,
+      mono: spec.mono,
+      className: spec.wide ? 'span-2' : undefined,
+      value: values[name],
+      onChange: set(name),
+      error: err(`fields.${name}`),
+      placeholder: spec.placeholder,
+      hint: spec.hint,
+    };
+    if (spec.multiline) return <TextAreaField {...props} />;
+    return <TextField {...props} inputMode={spec.wholeNumber ? 'numeric' : undefined} autoFocus={options.autoFocus} />;
+  };
+
+  /** The checkbox of one CHECKBOXES field, across the section's grid. */
+  const checkbox = (name: CheckboxName) => (
+    <div className="span-2">
+      <CheckboxField
+        label={CHECKBOXES[name].label}
+        checked={values[name]}
+        onChange={set(name)}
+        error={err(`fields.${name}`)}
+      />
+    </div>
+  );
+
+  /** The write-only box of one SECRET_INPUTS secret, while the chosen SSH auth uses it. */
+  const secretInput = (name: SecretInputName) => {
+    const look: TextBoxLook = SECRET_INPUTS[name];
+    if (!inUse.has(name)) return null;
+    return (
+      <SecretField
+        label={look.label}
+        multiline={look.multiline}
+        className={look.wide ? 'span-2' : undefined}
+        edit={secrets[name]}
+        stored={stored(name)}
+        onChange={setSecret(name)}
+        error={err(`secrets.${name}`)}
+        placeholder={look.placeholder}
+      />
+    );
+  };
+
   const title = pod ? `Edit ${pod.name}` : 'Add pod';
 
   return (
@@ -129,23 +185,8 @@ export function PodFormDialog({ pod, onSave, onSaved, onClose, kubeconfigs = [] 
         )}
 
         <Section title="Record">
-          <TextField
-            label="Name"
-            className="span-2"
-            value={values.name}
-            onChange={set('name')}
-            error={err('fields.name')}
-            placeholder="e.g. prod api"
-            autoFocus
-          />
-          <TextAreaField
-            label="Notes"
-            className="span-2"
-            value={values.notes}
-            onChange={set('notes')}
-            error={err('fields.notes')}
-            placeholder="Anything worth remembering about this pod"
-          />
+          {textInput('name', { autoFocus: true })}
+          {textInput('notes')}
         </Section>
 
         <Section title="Kubernetes">
@@ -167,112 +208,23 @@ export function PodFormDialog({ pod, onSave, onSaved, onClose, kubeconfigs = [] 
               />
             }
           />
-          <TextField
-            label="Namespace"
-            mono
-            value={values.namespace}
-            onChange={set('namespace')}
-            error={err('fields.namespace')}
-            placeholder="default"
-          />
-          <TextField
-            label="Pod name"
-            mono
-            value={values.podName}
-            onChange={set('podName')}
-            error={err('fields.podName')}
-            placeholder="api-7d9f-abcde"
-          />
-          <TextField
-            label="Label selector"
-            mono
-            value={values.labelSelector}
-            onChange={set('labelSelector')}
-            error={err('fields.labelSelector')}
-            placeholder="app=api"
-            hint="follow a workload: app=api (used when there is no pod name)"
-          />
-          <TextField
-            label="Container"
-            mono
-            value={values.container}
-            onChange={set('container')}
-            error={err('fields.container')}
-            placeholder="the pod's default"
-          />
-          <TextField
-            label="Kube context"
-            mono
-            value={values.kubeContext}
-            onChange={set('kubeContext')}
-            error={err('fields.kubeContext')}
-            placeholder="the kubeconfig's current"
-          />
-          <TextField
-            label="Cluster host"
-            mono
-            className="span-2"
-            value={values.clusterHost}
-            onChange={set('clusterHost')}
-            error={err('fields.clusterHost')}
-            placeholder="https://10.0.0.1:6443 (for token auth)"
-          />
-          <TextAreaField
-            label="Cluster CA"
-            mono
-            className="span-2"
-            value={values.clusterCaData}
-            onChange={set('clusterCaData')}
-            error={err('fields.clusterCaData')}
-            placeholder="-----BEGIN CERTIFICATE----- … (verifies the cluster host for token auth)"
-          />
-          <SecretField
-            label="Token"
-            className="span-2"
-            edit={secrets.token}
-            stored={stored('token')}
-            onChange={setSecret('token')}
-            error={err('secrets.token')}
-            placeholder="service-account or OIDC bearer token"
-          />
-          <div className="span-2">
-            <CheckboxField
-              label="Skip TLS verification (insecure)"
-              checked={values.insecureSkipTlsVerify}
-              onChange={set('insecureSkipTlsVerify')}
-              error={err('fields.insecureSkipTlsVerify')}
-            />
-          </div>
+          {textInput('namespace')}
+          {textInput('podName')}
+          {textInput('labelSelector')}
+          {textInput('container')}
+          {textInput('kubeContext')}
+          {textInput('clusterHost')}
+          {textInput('clusterCaData')}
+          {secretInput('token')}
+          {checkbox('insecureSkipTlsVerify')}
         </Section>
 
         <Section title="SSH" aside="fallback">
           <div className="span-2 host-port">
-            <TextField
-              label="SSH host"
-              mono
-              value={values.sshHost}
-              onChange={set('sshHost')}
-              error={err('fields.sshHost')}
-              placeholder="10.0.0.5 or node-3.internal"
-            />
-            <TextField
-              label="SSH port"
-              mono
-              inputMode="numeric"
-              value={values.sshPort}
-              onChange={set('sshPort')}
-              error={err('fields.sshPort')}
-              placeholder="22"
-            />
+            {textInput('sshHost')}
+            {textInput('sshPort')}
           </div>
-          <TextField
-            label="SSH user"
-            mono
-            value={values.sshUser}
-            onChange={set('sshUser')}
-            error={err('fields.sshUser')}
-            placeholder="root"
-          />
+          {textInput('sshUser')}
           <SelectField
             label="SSH auth"
             value={values.sshAuthKind}
@@ -280,67 +232,16 @@ export function PodFormDialog({ pod, onSave, onSaved, onClose, kubeconfigs = [] 
             onChange={set('sshAuthKind')}
             error={err('fields.sshAuthKind')}
           />
-          {inUse.has('sshPassword') && (
-            <SecretField
-              label="Password"
-              className="span-2"
-              edit={secrets.sshPassword}
-              stored={stored('sshPassword')}
-              onChange={setSecret('sshPassword')}
-              error={err('secrets.sshPassword')}
-              placeholder="leave empty to be asked when connecting"
-            />
-          )}
-          {values.sshAuthKind === 'privateKeyPath' && (
-            <TextField
-              label="Private key path"
-              mono
-              className="span-2"
-              value={values.sshPrivateKeyPath}
-              onChange={set('sshPrivateKeyPath')}
-              error={err('fields.sshPrivateKeyPath')}
-              placeholder="~/.ssh/id_ed25519"
-            />
-          )}
-          {inUse.has('sshPrivateKey') && (
-            <SecretField
-              label="Private key"
-              multiline
-              className="span-2"
-              edit={secrets.sshPrivateKey}
-              stored={stored('sshPrivateKey')}
-              onChange={setSecret('sshPrivateKey')}
-              error={err('secrets.sshPrivateKey')}
-              placeholder="-----BEGIN OPENSSH PRIVATE KEY-----"
-            />
-          )}
-          {inUse.has('sshPassphrase') && (
-            <SecretField
-              label="Key passphrase"
-              className="span-2"
-              edit={secrets.sshPassphrase}
-              stored={stored('sshPassphrase')}
-              onChange={setSecret('sshPassphrase')}
-              error={err('secrets.sshPassphrase')}
-              placeholder="only if the key is encrypted"
-            />
-          )}
+          {secretInput('sshPassword')}
+          {values.sshAuthKind === 'privateKeyPath' && textInput('sshPrivateKeyPath')}
+          {secretInput('sshPrivateKey')}
+          {secretInput('sshPassphrase')}
           {values.sshAuthKind === 'agent' && (
             <p className="span-2 form-note">Uses the keys loaded in the SSH agent of the machine Podterm runs on.</p>
           )}
         </Section>
 
-        <Section title="Shell">
-          <TextField
-            label="Shell override"
-            mono
-            className="span-2"
-            value={values.shell}
-            onChange={set('shell')}
-            error={err('fields.shell')}
-            placeholder="e.g. /bin/bash (empty: the default shell)"
-          />
-        </Section>
+        <Section title="Shell">{textInput('shell')}</Section>
       </form>
     </Modal>
   );
