@@ -30,8 +30,7 @@ export function toExportedRecord(view: PodView, secrets?: PodConnectRecord['secr
   for (const name of POD_FIELD_NAMES) row[name] = view[name] ?? null;
   if (secrets) {
     for (const name of POD_SECRET_NAMES) {
-      // Only what the record itself stores: getForConnect lends a linked imported context's kubeconfig as the record's.
-      if (view.storedSecrets[name] && secrets[name] != null) row[name] = secrets[name];
+      if (secrets[name] != null) row[name] = secrets[name];
     }
   }
   return row;
