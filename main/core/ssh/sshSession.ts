@@ -6,6 +6,9 @@
  * Order of events on a connection: TCP connect → key exchange → host-key check (verifyHostKey, which may wait for the
  * user) → authentication → shell. No credential is sent before the host key is accepted: ssh2 only starts user
  * authentication after its host verifier approves the key.
+ *
+ * What to send during authentication, what to ask the user and when to give up is decided by the login state machine
+ * (sshLogin.ts); this file carries its steps out with ssh2.
  */
 import ssh2 from 'ssh2';
 import type {
@@ -32,6 +35,9 @@ import {
   UNREACHABLE_CODES,
 } from '../terminal';
 import { messageOf } from '../../../common/errors';
+import { SshLogin, type LoginMethod, type LoginStep, type SshAuthChallenge } from './sshLogin';
+
+export type { SshAuthChallenge } from './sshLogin';
 
 /** The terminal type every modern full-screen program understands; xterm.js implements it. */
 export const DEFAULT_TERM = 'xterm-256color';
@@ -53,13 +59,6 @@ export type SshAuth =
   | { kind: 'password'; password: string | null }
   | { kind: 'privateKey'; privateKey: string | Buffer; passphrase?: string }
   | { kind: 'agent'; agentSocket: string };
-
-/** Something the server (or, for an unsaved password, Podterm) asks the user before the login completes. */
-export interface SshAuthChallenge {
-  title: string;
-  instructions: string;
-  prompts: Array<{ prompt: string; echo: boolean }>;
-}
 
 export type AskUser = (challenge: SshAuthChallenge) => Promise<string[] | null>;
 
@@ -119,6 +118,8 @@ export class SshConnectError extends Error {
 }
 
 type SshError = Error & ClientErrorExtensions & { code?: string | number };
+/** ssh2's callback that takes the next authentication method. */
+type NextAuthMethod = Parameters<AuthHandlerMiddleware>[2];
 
 /** Where connecting stands, so a timeout or a dropped connection can say what it was waiting for. */
 type Phase = 'connecting' | 'keyExchange' | 'hostKey' | 'authenticating' | 'askingUser' | 'openingShell';
@@ -131,16 +132,6 @@ const PHASE_WORDS: Record<Phase, string> = {
   askingUser: 'waiting for your answer to the server',
   openingShell: 'opening the shell',
 };
-
-/** A keyboard-interactive prompt asking for the account password (PAM says "Password: ", some servers "password:"). */
-const PASSWORD_PROMPT = /passw(or)?d/i;
-/**
- * How many times the user may answer in one login (a typed password, the server's questions), as OpenSSH's
- * NumberOfPasswordPrompts.
- */
-const MAX_USER_TRIES = 3;
-/** The title for a keyboard-interactive exchange the server left unnamed (most do). */
-const KEYBOARD_INTERACTIVE_TITLE = 'The server asks';
 
 /**
  * The ssh2 auth method for these credentials; null for a password that is not saved (asked for when the server wants
@@ -173,49 +164,6 @@ function prepareAuth(options: SshSessionOptions, target: string): AnyAuthMethod 
       return { type: 'publickey', username, key };
     }
   }
-}
-
-/** What the user's credential was, for "the server rejected …". */
-function credentialWords(auth: SshAuth): { rejected: string; method: string } {
-  switch (auth.kind) {
-    case 'password':
-      return { rejected: 'the server rejected the password', method: 'password' };
-    case 'privateKey':
-      return { rejected: 'the server did not accept the private key', method: 'publickey' };
-    case 'agent':
-      return {
-        rejected: `the server accepted none of the keys in the SSH agent at ${auth.agentSocket}`,
-        method: 'publickey',
-      };
-  }
-}
-
-/** What went to the server through keyboard-interactive, for the failure message. */
-interface KeyboardTried {
-  /** The password in play answered the server's "Password:" question. */
-  password: boolean;
-  /** The user answered the server's questions. */
-  questions: boolean;
-}
-
-function describeAuthFailure(
-  auth: SshAuth,
-  target: string,
-  offered: string[],
-  partial: boolean,
-  keyboard: KeyboardTried,
-): string {
-  const prefix = `SSH authentication failed for ${target}`;
-  const methods = `methods it offers: ${offered.length > 0 ? offered.join(', ') : 'none'}`;
-  const words = credentialWords(auth);
-  if (keyboard.questions) return `${prefix}: the server did not accept the answers to its questions (${methods})`;
-  if (keyboard.password) return `${prefix}: the server rejected the password (${methods})`;
-  if (partial)
-    return `${prefix}: the server accepted the ${words.method} step but requires another one too (${methods})`;
-  if (offered.length > 0 && !offered.includes(words.method)) {
-    return `${prefix}: the server does not allow ${words.method} authentication (${methods})`;
-  }
-  return `${prefix}: ${words.rejected} (${methods})`;
 }
 
 function describeConnectError(error: SshError, target: string, host: string, phase: Phase): SshConnectError {
@@ -332,81 +280,59 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
       reject(error);
     }
 
-    /** Asks the user with the connect clock stopped; null (and the connection failed) when there is no answer. */
-    async function askUser(challenge: SshAuthChallenge): Promise<string[] | null> {
-      if (options.askUser === undefined) {
-        fail(
-          new SshConnectError(
-            'auth',
-            `SSH authentication failed for ${target}: the server asks "${challenge.prompts[0]?.prompt.trim() ?? challenge.title}", and nobody is there to answer`,
-          ),
-        );
-        return null;
-      }
-      const resumePhase = phase;
-      phase = 'askingUser';
-      timer.pause();
-      const answers = await options.askUser(challenge).catch(() => null);
-      if (settled) return null;
-      if (answers === null) {
-        fail(new SshConnectError('auth', `SSH login to ${target} cancelled: the server's question was not answered`));
-        return null;
-      }
-      phase = resumePhase;
-      timer.start();
-      // One answer per prompt, whatever came back: the server counts them.
-      return challenge.prompts.map((_, index) => answers[index] ?? '');
-    }
-
-    // The password in play: the saved one, or the one the user typed when asked.
-    let password = options.auth.kind === 'password' ? options.auth.password : null;
-    let passwordAnswered = false;
-    let keyboardRounds = 0;
-    /** The last keyboard-interactive round went to the user (a mistyped code deserves another try; a saved password does not). */
-    let roundAskedUser = false;
-    let questionsAnswered = false;
-    let firstFactorAccepted = false;
-    /** The password in play is typed by the user (none is saved), and how many times they were asked for it. */
-    const passwordTyped = authMethod === null;
-    let passwordRounds = 0;
-    /** This keyboard-interactive round follows one the server refused (not one it accepted as a first factor). */
-    let keyboardRetry = false;
+    const login = new SshLogin({ target, credential: options.auth, canAskUser: options.askUser !== undefined });
+    // Never called without options.askUser: the login gives up instead of asking when nobody is there.
+    const askTheUser = options.askUser ?? (() => Promise.resolve(null));
 
     /**
-     * Keyboard-interactive questions. The server's "Password:" is answered with the password in play, once; anything
-     * else (a one-time code, a second factor, a retry) goes to the user.
+     * Carries out one step of the login: `next` hands ssh2 the method to send, `answerServer` answers the
+     * keyboard-interactive questions at hand (only while the server is asking).
      */
-    const answerKeyboard = (name: string, instructions: string, prompts: Array<{ prompt: string; echo?: boolean }>) => {
-      const asksForPassword =
-        prompts.length === 1 && prompts[0]!.echo !== true && PASSWORD_PROMPT.test(prompts[0]!.prompt);
-      if (asksForPassword && password !== null && !passwordAnswered) {
-        passwordAnswered = true;
-        // A password the user typed a moment ago may be mistyped: a refusal asks the user again.
-        roundAskedUser = passwordTyped;
-        return Promise.resolve([password]);
+    const follow = (step: LoginStep, next: NextAuthMethod, answerServer?: (answers: string[]) => void): void => {
+      if (settled) return;
+      switch (step.kind) {
+        case 'send':
+          next(sshAuthMethod(step.method, next));
+          return;
+        case 'answerServer':
+          answerServer?.(step.answers);
+          return;
+        case 'ask': {
+          // The connect clock stops while a person answers.
+          const resumePhase = phase;
+          phase = 'askingUser';
+          timer.pause();
+          void askTheUser(step.challenge)
+            .catch(() => null)
+            .then((answers) => {
+              if (settled) return;
+              phase = resumePhase;
+              timer.start();
+              follow(login.answered(answers), next, answerServer);
+            });
+          return;
+        }
+        case 'fail':
+          fail(new SshConnectError('auth', step.message));
       }
-      questionsAnswered = true;
-      roundAskedUser = true;
-      const retry = keyboardRetry ? 'The server did not accept the previous answer; try again.\n' : '';
-      return askUser({
-        title: name.trim() || KEYBOARD_INTERACTIVE_TITLE,
-        instructions: `${retry}${instructions.trim()}`.trim(),
-        prompts: prompts.map((prompt) => ({ prompt: prompt.prompt, echo: prompt.echo === true })),
-      });
     };
 
-    /** Asks the user for the account password (none is saved) and sends it with the password method. */
-    const askPasswordThenSend = (next: Parameters<AuthHandlerMiddleware>[2], instructions: string) => {
-      passwordRounds += 1;
-      void askUser({
-        title: 'Password',
-        instructions,
-        prompts: [{ prompt: `Password for ${target}:`, echo: false }],
-      }).then((answers) => {
-        if (answers === null) return;
-        password = answers[0] ?? '';
-        next({ type: 'password', username, password });
-      });
+    /** ssh2's form of the method the login chose. */
+    const sshAuthMethod = (method: LoginMethod, next: NextAuthMethod): AnyAuthMethod => {
+      switch (method.type) {
+        case 'saved':
+          // begin() sends the saved credential only when there is one (an unsaved password is asked for instead).
+          return authMethod!;
+        case 'password':
+          return { type: 'password', username, password: method.password };
+        case 'keyboard-interactive':
+          return {
+            type: 'keyboard-interactive',
+            username,
+            prompt: (name, instructions, _language, prompts, finish) =>
+              follow(login.questions(name, instructions, prompts), next, finish),
+          };
+      }
     };
 
     const authHandler: AuthHandlerMiddleware = (methodsLeft, partialSuccess, next) => {
@@ -414,60 +340,10 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
       if (!authAttempted) {
         authAttempted = true;
         phase = 'authenticating';
-        if (authMethod !== null) {
-          next(authMethod);
-          return;
-        }
-        // A password record with nothing saved: ask for it, as ssh does, and use it for this login only.
-        askPasswordThenSend(next, '');
+        follow(login.begin(), next);
         return;
       }
-      const offered = methodsLeft ?? [];
-      const partial = partialSuccess === true;
-      // A typed password the server refused: ask again, as ssh does ("Permission denied, please try again").
-      if (
-        passwordTyped &&
-        offered.includes('password') &&
-        !partial &&
-        passwordRounds < MAX_USER_TRIES &&
-        !passwordAnswered
-      ) {
-        askPasswordThenSend(next, 'The server did not accept that password; try again.');
-        return;
-      }
-      // Once a first factor was accepted, the server's questions are the second, also on a retry (which the server
-      // reports without partial success).
-      if (partial) firstFactorAccepted = true;
-      // A server that takes passwords has already said no to ours (a partial success counts as a first factor above):
-      // it is wrong, and offering it again through another method would only count one more failed login.
-      const mayAnswerQuestions =
-        firstFactorAccepted || (options.auth.kind === 'password' && !offered.includes('password'));
-      const mayTryKeyboard = keyboardRounds === 0 || (roundAskedUser && keyboardRounds < MAX_USER_TRIES);
-      if (mayTryKeyboard && offered.includes('keyboard-interactive') && mayAnswerQuestions) {
-        keyboardRetry = keyboardRounds > 0 && !partial;
-        keyboardRounds += 1;
-        roundAskedUser = false;
-        next({
-          type: 'keyboard-interactive',
-          username,
-          prompt: (name, instructions, _language, prompts, finish) => {
-            void answerKeyboard(name, instructions, prompts).then((answers) => {
-              if (answers !== null && !settled) finish(answers);
-            });
-          },
-        });
-        return;
-      }
-      // The server rejected what we had: report what it would take instead of guessing on.
-      fail(
-        new SshConnectError(
-          'auth',
-          describeAuthFailure(options.auth, target, offered, partial, {
-            password: passwordAnswered,
-            questions: questionsAnswered,
-          }),
-        ),
-      );
+      follow(login.refused(methodsLeft ?? [], partialSuccess === true), next);
     };
 
     let acceptedKey: Buffer | null = null;
