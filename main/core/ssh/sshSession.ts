@@ -28,10 +28,11 @@ import {
   type Disposable,
   DNS_CODES,
   formatSeconds,
-  listen,
-  SessionEvents,
+  Opening,
+  swallowErrorsUntilClose,
   type TerminalExit,
   type TerminalSession,
+  TransportSession,
   UNREACHABLE_CODES,
 } from '../terminal';
 import { messageOf } from '../../../common/errors';
@@ -246,245 +247,224 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
   }
 
   const client = new ssh2.Client();
-  // ssh2 may emit 'error' after we have settled (e.g. while tearing down); an unhandled 'error' would crash the
-  // process. This listener lives exactly as long as the client's socket.
-  const swallow = () => undefined;
-  client.on('error', swallow);
-  client.once('close', () => client.off('error', swallow));
+  swallowErrorsUntilClose(client);
+  const opening = new Opening<TerminalSession>();
+  let phase: Phase = 'connecting';
+  let authAttempted = false;
 
-  return new Promise<TerminalSession>((resolve, reject) => {
-    let settled = false;
-    let phase: Phase = 'connecting';
-    let authAttempted = false;
-    const connectDisposables: Array<() => void> = [];
-
-    const timer = new PausableTimer(timeoutMs, () =>
-      fail(
-        new SshConnectError(
-          'timeout',
-          `SSH to ${target} timed out after ${formatSeconds(timeoutMs)} while ${PHASE_WORDS[phase]}`,
-        ),
+  const timer = new PausableTimer(timeoutMs, () =>
+    fail(
+      new SshConnectError(
+        'timeout',
+        `SSH to ${target} timed out after ${formatSeconds(timeoutMs)} while ${PHASE_WORDS[phase]}`,
       ),
-    );
+    ),
+  );
+  opening.disposables.add(() => timer.stop());
 
-    const cleanupConnecting = () => {
-      settled = true;
-      timer.stop();
-      for (const dispose of connectDisposables.splice(0)) dispose();
-    };
+  function fail(error: SshConnectError): void {
+    if (opening.fail(error)) client.destroy();
+  }
 
-    function fail(error: SshConnectError): void {
-      if (settled) return;
-      cleanupConnecting();
-      client.destroy();
-      reject(error);
+  const login = new SshLogin({ target, credential: options.auth, canAskUser: options.askUser !== undefined });
+  // Never called without options.askUser: the login gives up instead of asking when nobody is there.
+  const askTheUser = options.askUser ?? (() => Promise.resolve(null));
+
+  /**
+   * Carries out one step of the login: `next` hands ssh2 the method to send, `answerServer` answers the
+   * keyboard-interactive questions at hand (only while the server is asking).
+   */
+  const follow = (step: LoginStep, next: NextAuthMethod, answerServer?: (answers: string[]) => void): void => {
+    if (opening.settled) return;
+    switch (step.kind) {
+      case 'send':
+        next(sshAuthMethod(step.method, next));
+        return;
+      case 'answerServer':
+        answerServer?.(step.answers);
+        return;
+      case 'ask': {
+        // The connect clock stops while a person answers.
+        const resumePhase = phase;
+        phase = 'askingUser';
+        timer.pause();
+        void askTheUser(step.challenge)
+          .catch(() => null)
+          .then((answers) => {
+            if (opening.settled) return;
+            phase = resumePhase;
+            timer.start();
+            follow(login.answered(answers), next, answerServer);
+          });
+        return;
+      }
+      case 'fail':
+        fail(new SshConnectError('auth', step.message));
     }
+  };
 
-    const login = new SshLogin({ target, credential: options.auth, canAskUser: options.askUser !== undefined });
-    // Never called without options.askUser: the login gives up instead of asking when nobody is there.
-    const askTheUser = options.askUser ?? (() => Promise.resolve(null));
+  /** ssh2's form of the method the login chose. */
+  const sshAuthMethod = (method: LoginMethod, next: NextAuthMethod): AnyAuthMethod => {
+    switch (method.type) {
+      case 'saved':
+        // begin() sends the saved credential only when there is one (an unsaved password is asked for instead).
+        return authMethod!;
+      case 'password':
+        return { type: 'password', username, password: method.password };
+      case 'keyboard-interactive':
+        return {
+          type: 'keyboard-interactive',
+          username,
+          prompt: (name, instructions, _language, prompts, finish) =>
+            follow(login.questions(name, instructions, prompts), next, finish),
+        };
+    }
+  };
 
-    /**
-     * Carries out one step of the login: `next` hands ssh2 the method to send, `answerServer` answers the
-     * keyboard-interactive questions at hand (only while the server is asking).
-     */
-    const follow = (step: LoginStep, next: NextAuthMethod, answerServer?: (answers: string[]) => void): void => {
-      if (settled) return;
-      switch (step.kind) {
-        case 'send':
-          next(sshAuthMethod(step.method, next));
-          return;
-        case 'answerServer':
-          answerServer?.(step.answers);
-          return;
-        case 'ask': {
-          // The connect clock stops while a person answers.
-          const resumePhase = phase;
-          phase = 'askingUser';
-          timer.pause();
-          void askTheUser(step.challenge)
-            .catch(() => null)
-            .then((answers) => {
-              if (settled) return;
-              phase = resumePhase;
-              timer.start();
-              follow(login.answered(answers), next, answerServer);
-            });
-          return;
-        }
-        case 'fail':
-          fail(new SshConnectError('auth', step.message));
-      }
-    };
+  const authHandler: AuthHandlerMiddleware = (methodsLeft, partialSuccess, next) => {
+    if (opening.settled) return;
+    if (!authAttempted) {
+      authAttempted = true;
+      phase = 'authenticating';
+      follow(login.begin(), next);
+      return;
+    }
+    follow(login.refused(methodsLeft ?? [], partialSuccess === true), next);
+  };
 
-    /** ssh2's form of the method the login chose. */
-    const sshAuthMethod = (method: LoginMethod, next: NextAuthMethod): AnyAuthMethod => {
-      switch (method.type) {
-        case 'saved':
-          // begin() sends the saved credential only when there is one (an unsaved password is asked for instead).
-          return authMethod!;
-        case 'password':
-          return { type: 'password', username, password: method.password };
-        case 'keyboard-interactive':
-          return {
-            type: 'keyboard-interactive',
-            username,
-            prompt: (name, instructions, _language, prompts, finish) =>
-              follow(login.questions(name, instructions, prompts), next, finish),
-          };
-      }
-    };
-
-    const authHandler: AuthHandlerMiddleware = (methodsLeft, partialSuccess, next) => {
-      if (settled) return;
-      if (!authAttempted) {
-        authAttempted = true;
+  let acceptedKey: Buffer | null = null;
+  const hostVerifier = (key: Buffer, verify: (valid: boolean) => void): void => {
+    // ssh2 asks again on every re-key (about hourly, or per GB). The key was decided once; asking the user again
+    // mid-session would be noise, and a different key mid-session is refused outright.
+    if (acceptedKey !== null) {
+      verify(acceptedKey.equals(key));
+      return;
+    }
+    phase = 'hostKey';
+    timer.pause();
+    // Wrapped so a verifier that throws synchronously refuses like one that rejects, instead of unwinding into ssh2.
+    new Promise<void>((resolveCheck) => resolveCheck(verifyHostKey({ host, port, key: Buffer.from(key) }))).then(
+      () => {
+        if (opening.settled) return;
+        acceptedKey = Buffer.from(key);
         phase = 'authenticating';
-        follow(login.begin(), next);
+        timer.start();
+        verify(true);
+      },
+      (error: unknown) => {
+        if (opening.settled) return;
+        // The verifier's own refusals already name the host and say what to do; anything else gets context.
+        const message =
+          error instanceof HostKeyError
+            ? error.message
+            : `SSH to ${target} refused: the host key was not accepted (${messageOf(error)})`;
+        fail(new SshConnectError('hostKey', message, { cause: error }));
+      },
+    );
+  };
+
+  const connecting = opening.disposables;
+  connecting.listen(client, 'connect', () => {
+    if (phase === 'connecting') phase = 'keyExchange';
+  });
+  connecting.listen(client, 'error', (error: SshError) => fail(describeConnectError(error, target, host, phase)));
+  connecting.listen(client, 'close', () =>
+    fail(
+      new SshConnectError(
+        'protocol',
+        `SSH to ${target} failed: the server closed the connection while ${PHASE_WORDS[phase]}`,
+      ),
+    ),
+  );
+  connecting.listen(client, 'ready', () => {
+    phase = 'openingShell';
+    const window = { term: options.term ?? DEFAULT_TERM, cols: options.size.cols, rows: options.size.rows };
+    const opened = (error: Error | undefined, channel: ClientChannel) => {
+      if (opening.settled) {
+        // Aborted or timed out while the server was opening it; the client is already being destroyed.
         return;
       }
-      follow(login.refused(methodsLeft ?? [], partialSuccess === true), next);
-    };
-
-    let acceptedKey: Buffer | null = null;
-    const hostVerifier = (key: Buffer, verify: (valid: boolean) => void): void => {
-      // ssh2 asks again on every re-key (about hourly, or per GB). The key was decided once; asking the user again
-      // mid-session would be noise, and a different key mid-session is refused outright.
-      if (acceptedKey !== null) {
-        verify(acceptedKey.equals(key));
-        return;
-      }
-      phase = 'hostKey';
-      timer.pause();
-      // Wrapped so a verifier that throws synchronously refuses like one that rejects, instead of unwinding into ssh2.
-      new Promise<void>((resolveCheck) => resolveCheck(verifyHostKey({ host, port, key: Buffer.from(key) }))).then(
-        () => {
-          if (settled) return;
-          acceptedKey = Buffer.from(key);
-          phase = 'authenticating';
-          timer.start();
-          verify(true);
-        },
-        (error: unknown) => {
-          if (settled) return;
-          // The verifier's own refusals already name the host and say what to do; anything else gets context.
-          const message =
-            error instanceof HostKeyError
-              ? error.message
-              : `SSH to ${target} refused: the host key was not accepted (${messageOf(error)})`;
-          fail(new SshConnectError('hostKey', message, { cause: error }));
-        },
-      );
-    };
-
-    connectDisposables.push(
-      listen(client, 'connect', () => {
-        if (phase === 'connecting') phase = 'keyExchange';
-      }),
-      listen(client, 'error', (error: SshError) => fail(describeConnectError(error, target, host, phase))),
-      listen(client, 'close', () =>
+      if (error) {
         fail(
           new SshConnectError(
             'protocol',
-            `SSH to ${target} failed: the server closed the connection while ${PHASE_WORDS[phase]}`,
+            `SSH to ${target} connected, but the server would not open a ${options.command ? 'command' : 'shell'}: ${error.message}`,
+            { cause: error },
           ),
-        ),
-      ),
-      listen(client, 'ready', () => {
-        phase = 'openingShell';
-        const window = { term: options.term ?? DEFAULT_TERM, cols: options.size.cols, rows: options.size.rows };
-        const opened = (error: Error | undefined, channel: ClientChannel) => {
-          if (settled) {
-            // Aborted or timed out while the server was opening it; the client is already being destroyed.
-            return;
-          }
-          if (error) {
-            fail(
-              new SshConnectError(
-                'protocol',
-                `SSH to ${target} connected, but the server would not open a ${options.command ? 'command' : 'shell'}: ${error.message}`,
-                { cause: error },
-              ),
-            );
-            return;
-          }
-          cleanupConnecting();
-          resolve(new SshTerminalSession(client, channel, target));
-        };
-        if (options.command !== undefined) client.exec(options.command, { pty: window }, opened);
-        else client.shell(window, opened);
+        );
+        return;
+      }
+      opening.succeed(new SshTerminalSession(client, channel, target));
+    };
+    if (options.command !== undefined) client.exec(options.command, { pty: window }, opened);
+    else client.shell(window, opened);
+  });
+
+  if (signal) {
+    const onAbort = () => fail(new SshConnectError('aborted', `SSH to ${target} was cancelled`));
+    signal.addEventListener('abort', onAbort, { once: true });
+    connecting.add(() => signal.removeEventListener('abort', onAbort));
+  }
+
+  timer.start();
+  try {
+    client.connect({
+      host,
+      port,
+      username,
+      authHandler,
+      hostVerifier,
+      ...hostKeyAlgorithms(options.preferHostKeyTypes ?? []),
+      // ssh2's own ready timeout would also count the minutes a person spends on the host-key prompt; ours does not.
+      readyTimeout: 0,
+      keepaliveInterval: KEEPALIVE_INTERVAL_MS,
+      keepaliveCountMax: KEEPALIVE_COUNT_MAX,
+    });
+  } catch (error) {
+    fail(
+      new SshConnectError('protocol', `SSH to ${target} could not start: ${(error as Error).message}`, {
+        cause: error,
       }),
     );
-
-    if (signal) {
-      const onAbort = () => fail(new SshConnectError('aborted', `SSH to ${target} was cancelled`));
-      signal.addEventListener('abort', onAbort, { once: true });
-      connectDisposables.push(() => signal.removeEventListener('abort', onAbort));
-    }
-
-    timer.start();
-    try {
-      client.connect({
-        host,
-        port,
-        username,
-        authHandler,
-        hostVerifier,
-        ...hostKeyAlgorithms(options.preferHostKeyTypes ?? []),
-        // ssh2's own ready timeout would also count the minutes a person spends on the host-key prompt; ours does not.
-        readyTimeout: 0,
-        keepaliveInterval: KEEPALIVE_INTERVAL_MS,
-        keepaliveCountMax: KEEPALIVE_COUNT_MAX,
-      });
-    } catch (error) {
-      fail(
-        new SshConnectError('protocol', `SSH to ${target} could not start: ${(error as Error).message}`, {
-          cause: error,
-        }),
-      );
-    }
-  });
+  }
+  return opening.promise;
 }
 
 /** An open shell on an ssh2 channel. Events arrive in order: all data, then one exit or one error. */
-class SshTerminalSession implements TerminalSession {
-  private readonly events = new SessionEvents('an SSH session');
-  private readonly disposables: Array<() => void> = [];
+class SshTerminalSession extends TransportSession {
   private dataAttached = false;
   private exitStatus: TerminalExit | null = null;
   private connectionError: Error | null = null;
   private connectionClosed = false;
-  private closing: Promise<void> | null = null;
 
   constructor(
     private readonly client: InstanceType<typeof ssh2.Client>,
     private readonly channel: ClientChannel,
     private readonly target: string,
   ) {
-    this.disposables.push(
-      listen(channel, 'exit', (code: number | null, signal?: string) => {
-        this.exitStatus = { code: typeof code === 'number' ? code : null, signal: signal ?? null };
-      }),
-      // The channel closes after its buffered data was delivered, so exit/error never overtakes output.
-      listen(channel, 'close', () => this.finish()),
-      listen(client, 'error', (error: SshError) => {
-        this.connectionError ??= error;
-      }),
-      listen(client, 'close', () => {
-        this.connectionClosed = true;
-      }),
-    );
+    super('an SSH session');
+    this.disposables.listen(channel, 'exit', (code: number | null, signal?: string) => {
+      this.exitStatus = { code: typeof code === 'number' ? code : null, signal: signal ?? null };
+    });
+    // The channel closes after its buffered data was delivered, so exit/error never overtakes output.
+    this.disposables.listen(channel, 'close', () => this.finish());
+    this.disposables.listen(client, 'error', (error: SshError) => {
+      this.connectionError ??= error;
+    });
+    this.disposables.listen(client, 'close', () => {
+      this.connectionClosed = true;
+    });
   }
 
   write(data: Uint8Array | string): void {
-    if (this.events.outcome !== null || this.closing !== null) return;
+    if (this.ended) return;
     // Copied: ssh2 may hold the chunk until the server opens its window, and the caller may reuse its buffer.
     this.channel.write(typeof data === 'string' ? data : Buffer.from(data));
   }
 
   resize(cols: number, rows: number): void {
     checkTerminalSize(cols, rows);
-    if (this.events.outcome !== null || this.closing !== null) return;
+    if (this.ended) return;
     // Pixel sizes are unknown to us; 0 tells the server so (RFC 4254 §6.7).
     this.channel.setWindow(rows, cols, 0, 0);
   }
@@ -500,51 +480,37 @@ class SshTerminalSession implements TerminalSession {
     this.channel.stderr.resume();
   }
 
-  close(): Promise<void> {
-    this.closing ??= this.shutdown();
-    return this.closing;
-  }
-
   /**
    * Data starts flowing when the first listener subscribes, so nothing sent before then is lost (the stream buffers it,
    * within the SSH window).
    */
-  onData(listener: (chunk: Uint8Array) => void): Disposable {
-    const subscription = this.events.onData(listener);
+  override onData(listener: (chunk: Uint8Array) => void): Disposable {
+    const subscription = super.onData(listener);
     if (!this.dataAttached) {
       this.dataAttached = true;
       const forward = (chunk: Buffer) => this.events.emitData(chunk);
-      this.disposables.push(listen(this.channel, 'data', forward), listen(this.channel.stderr, 'data', forward));
+      this.disposables.listen(this.channel, 'data', forward);
+      this.disposables.listen(this.channel.stderr, 'data', forward);
     }
     return subscription;
   }
 
-  onExit(listener: (exit: TerminalExit) => void): Disposable {
-    return this.events.onExit(listener);
-  }
-
-  onError(listener: (error: Error) => void): Disposable {
-    return this.events.onError(listener);
-  }
-
   private finish(): void {
-    if (this.events.outcome !== null || this.closing !== null) return;
+    if (this.ended) return;
     if (this.exitStatus === null && this.connectionClosed) {
       const why = this.connectionError?.message ?? 'the server closed the connection';
-      this.events.settle({ kind: 'error', error: new Error(`SSH connection to ${this.target} lost: ${why}`) });
+      this.settle({ kind: 'error', error: new Error(`SSH connection to ${this.target} lost: ${why}`) });
     } else {
       // No exit status on a live connection: the server closed the channel without one (allowed by RFC 4254).
-      this.events.settle({ kind: 'exit', exit: this.exitStatus ?? { code: null, signal: null } });
+      this.settle({ kind: 'exit', exit: this.exitStatus ?? { code: null, signal: null } });
     }
     // The channel's close comes after its data, so nothing is held back: deliver the end now.
-    this.events.release();
+    this.release();
     // One shell per connection: once it is gone, so is the connection.
     void this.close();
   }
 
-  private async shutdown(): Promise<void> {
-    for (const dispose of this.disposables.splice(0)) dispose();
-    this.events.clear();
+  protected async shutdown(): Promise<void> {
     if (this.connectionClosed) return;
     const closed = new Promise<void>((resolve) => this.client.once('close', () => resolve()));
     // Hang up the shell first, as closing a terminal window does: a shell that receives SIGHUP passes it on to its
