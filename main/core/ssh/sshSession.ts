@@ -26,15 +26,14 @@ import {
   checkTerminalSize,
   closeWithin,
   type Disposable,
-  DNS_CODES,
   formatSeconds,
   Opening,
   swallowErrorsUntilClose,
   type TerminalExit,
   type TerminalSession,
   TransportSession,
-  UNREACHABLE_CODES,
 } from '../terminal';
+import { classifySocketError } from '../net';
 import { messageOf } from '../../../common/errors';
 import { SshLogin, type LoginMethod, type LoginStep, type SshAuthChallenge } from './sshLogin';
 
@@ -168,7 +167,6 @@ function prepareAuth(options: SshSessionOptions, target: string): AnyAuthMethod 
 }
 
 function describeConnectError(error: SshError, target: string, host: string, phase: Phase): SshConnectError {
-  const code = typeof error.code === 'string' ? error.code : undefined;
   const make = (reason: SshConnectFailure, message: string) => new SshConnectError(reason, message, { cause: error });
   // Agent errors first: they carry socket codes too (a stale agent socket says ECONNREFUSED), but are not the server's.
   if (error.level === 'agent') {
@@ -177,21 +175,25 @@ function describeConnectError(error: SshError, target: string, host: string, pha
   if (error.level === 'client-authentication') {
     return make('auth', `SSH authentication failed for ${target}: ${error.message}`);
   }
-  if (code === 'ECONNREFUSED') return make('refused', `SSH to ${target} refused: nothing is listening on that port`);
-  if (code !== undefined && DNS_CODES.has(code)) {
-    return make('unreachable', `SSH to ${target} failed: the host name "${host}" could not be resolved (${code})`);
+  const { kind, code } = classifySocketError(error);
+  switch (kind) {
+    case 'refused':
+      return make('refused', `SSH to ${target} refused: nothing is listening on that port`);
+    case 'dns':
+      return make('unreachable', `SSH to ${target} failed: the host name "${host}" could not be resolved (${code})`);
+    case 'unreachable':
+      return make('unreachable', `SSH to ${target} failed: the host is unreachable (${code})`);
+    case 'timeout':
+      return make('timeout', `SSH to ${target} timed out while ${PHASE_WORDS[phase]}`);
   }
-  if (code !== undefined && UNREACHABLE_CODES.has(code)) {
-    return make('unreachable', `SSH to ${target} failed: the host is unreachable (${code})`);
-  }
-  if (code === 'ETIMEDOUT') return make('timeout', `SSH to ${target} timed out while ${PHASE_WORDS[phase]}`);
-  if (code === 'ECONNRESET' || error.message === 'Connection lost before handshake') {
+  if (kind === 'reset' || error.message === 'Connection lost before handshake') {
     const hint = phase === 'connecting' || phase === 'keyExchange' ? ' (is an SSH server listening on that port?)' : '';
     return make(
       'protocol',
       `SSH to ${target} failed: the server closed the connection while ${PHASE_WORDS[phase]}${hint}`,
     );
   }
+  // SSH speaks no TLS: anything else is the server or ssh2 saying something unexpected.
   return make('protocol', `SSH to ${target} failed while ${PHASE_WORDS[phase]}: ${error.message}`);
 }
 

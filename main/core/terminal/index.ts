@@ -6,11 +6,4 @@
  */
 export type { Disposable, TerminalExit, TerminalSession } from './terminalSession';
 export { Disposables, Opening, TransportSession } from './transportSession';
-export {
-  checkTerminalSize,
-  closeWithin,
-  DNS_CODES,
-  formatSeconds,
-  swallowErrorsUntilClose,
-  UNREACHABLE_CODES,
-} from './transportHelpers';
+export { checkTerminalSize, closeWithin, formatSeconds, swallowErrorsUntilClose } from './transportHelpers';

@@ -1,23 +1,12 @@
 /**
  * Small pieces the SSH and the Kubernetes exec transports (ssh/sshSession.ts, kube/exec/execSession.ts) share besides
  * their base (transportSession.ts): the terminal-size check, the close that waits for the peer a bounded time, the
- * guard against an unhandled 'error' while a socket tears down, and the words and error-code classes their messages
- * use.
+ * guard against an unhandled 'error' while a socket tears down, and how their messages write durations. What a socket
+ * error means is net/'s (socketErrors.ts).
  */
 
 /** close() waits this long for the peer to acknowledge the disconnect before dropping the socket. */
 export const CLOSE_TIMEOUT_MS = 2_000;
-
-/** Socket error codes meaning "no route to that machine", as opposed to "it answered no". */
-export const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EHOSTDOWN',
-  'EADDRNOTAVAIL',
-  'ENETDOWN',
-]);
-/** Socket error codes meaning the host name could not be resolved. */
-export const DNS_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
 
 /** "10 s", "2.5 s". */
 export function formatSeconds(ms: number): string {
