@@ -6,6 +6,9 @@
  * Order of events on a connection: TCP connect → key exchange → host-key check (verifyHostKey, which may wait for the
  * user) → authentication → shell. No credential is sent before the host key is accepted: ssh2 only starts user
  * authentication after its host verifier approves the key.
+ *
+ * What to send during authentication, what to ask the user and when to give up is decided by the login state machine
+ * (sshLogin.ts); this file carries its steps out with ssh2.
  */
 import ssh2 from 'ssh2';
 import type {
@@ -23,15 +26,18 @@ import {
   checkTerminalSize,
   closeWithin,
   type Disposable,
-  DNS_CODES,
   formatSeconds,
-  listen,
-  SessionEvents,
+  Opening,
+  swallowErrorsUntilClose,
   type TerminalExit,
   type TerminalSession,
-  UNREACHABLE_CODES,
+  TransportSession,
 } from '../terminal';
+import { classifySocketError } from '../net';
 import { messageOf } from '../../../common/errors';
+import { SshLogin, type LoginMethod, type LoginStep, type SshAuthChallenge } from './sshLogin';
+
+export type { SshAuthChallenge } from './sshLogin';
 
 /** The terminal type every modern full-screen program understands; xterm.js implements it. */
 export const DEFAULT_TERM = 'xterm-256color';
@@ -53,13 +59,6 @@ export type SshAuth =
   | { kind: 'password'; password: string | null }
   | { kind: 'privateKey'; privateKey: string | Buffer; passphrase?: string }
   | { kind: 'agent'; agentSocket: string };
-
-/** Something the server (or, for an unsaved password, Podterm) asks the user before the login completes. */
-export interface SshAuthChallenge {
-  title: string;
-  instructions: string;
-  prompts: Array<{ prompt: string; echo: boolean }>;
-}
 
 export type AskUser = (challenge: SshAuthChallenge) => Promise<string[] | null>;
 
@@ -119,6 +118,8 @@ export class SshConnectError extends Error {
 }
 
 type SshError = Error & ClientErrorExtensions & { code?: string | number };
+/** ssh2's callback that takes the next authentication method. */
+type NextAuthMethod = Parameters<AuthHandlerMiddleware>[2];
 
 /** Where connecting stands, so a timeout or a dropped connection can say what it was waiting for. */
 type Phase = 'connecting' | 'keyExchange' | 'hostKey' | 'authenticating' | 'askingUser' | 'openingShell';
@@ -131,16 +132,6 @@ const PHASE_WORDS: Record<Phase, string> = {
   askingUser: 'waiting for your answer to the server',
   openingShell: 'opening the shell',
 };
-
-/** A keyboard-interactive prompt asking for the account password (PAM says "Password: ", some servers "password:"). */
-const PASSWORD_PROMPT = /passw(or)?d/i;
-/**
- * How many times the user may answer in one login (a typed password, the server's questions), as OpenSSH's
- * NumberOfPasswordPrompts.
- */
-const MAX_USER_TRIES = 3;
-/** The title for a keyboard-interactive exchange the server left unnamed (most do). */
-const KEYBOARD_INTERACTIVE_TITLE = 'The server asks';
 
 /**
  * The ssh2 auth method for these credentials; null for a password that is not saved (asked for when the server wants
@@ -175,51 +166,7 @@ function prepareAuth(options: SshSessionOptions, target: string): AnyAuthMethod 
   }
 }
 
-/** What the user's credential was, for "the server rejected …". */
-function credentialWords(auth: SshAuth): { rejected: string; method: string } {
-  switch (auth.kind) {
-    case 'password':
-      return { rejected: 'the server rejected the password', method: 'password' };
-    case 'privateKey':
-      return { rejected: 'the server did not accept the private key', method: 'publickey' };
-    case 'agent':
-      return {
-        rejected: `the server accepted none of the keys in the SSH agent at ${auth.agentSocket}`,
-        method: 'publickey',
-      };
-  }
-}
-
-/** What went to the server through keyboard-interactive, for the failure message. */
-interface KeyboardTried {
-  /** The password in play answered the server's "Password:" question. */
-  password: boolean;
-  /** The user answered the server's questions. */
-  questions: boolean;
-}
-
-function describeAuthFailure(
-  auth: SshAuth,
-  target: string,
-  offered: string[],
-  partial: boolean,
-  keyboard: KeyboardTried,
-): string {
-  const prefix = `SSH authentication failed for ${target}`;
-  const methods = `methods it offers: ${offered.length > 0 ? offered.join(', ') : 'none'}`;
-  const words = credentialWords(auth);
-  if (keyboard.questions) return `${prefix}: the server did not accept the answers to its questions (${methods})`;
-  if (keyboard.password) return `${prefix}: the server rejected the password (${methods})`;
-  if (partial)
-    return `${prefix}: the server accepted the ${words.method} step but requires another one too (${methods})`;
-  if (offered.length > 0 && !offered.includes(words.method)) {
-    return `${prefix}: the server does not allow ${words.method} authentication (${methods})`;
-  }
-  return `${prefix}: ${words.rejected} (${methods})`;
-}
-
 function describeConnectError(error: SshError, target: string, host: string, phase: Phase): SshConnectError {
-  const code = typeof error.code === 'string' ? error.code : undefined;
   const make = (reason: SshConnectFailure, message: string) => new SshConnectError(reason, message, { cause: error });
   // Agent errors first: they carry socket codes too (a stale agent socket says ECONNREFUSED), but are not the server's.
   if (error.level === 'agent') {
@@ -228,21 +175,25 @@ function describeConnectError(error: SshError, target: string, host: string, pha
   if (error.level === 'client-authentication') {
     return make('auth', `SSH authentication failed for ${target}: ${error.message}`);
   }
-  if (code === 'ECONNREFUSED') return make('refused', `SSH to ${target} refused: nothing is listening on that port`);
-  if (code !== undefined && DNS_CODES.has(code)) {
-    return make('unreachable', `SSH to ${target} failed: the host name "${host}" could not be resolved (${code})`);
+  const { kind, code } = classifySocketError(error);
+  switch (kind) {
+    case 'refused':
+      return make('refused', `SSH to ${target} refused: nothing is listening on that port`);
+    case 'dns':
+      return make('unreachable', `SSH to ${target} failed: the host name "${host}" could not be resolved (${code})`);
+    case 'unreachable':
+      return make('unreachable', `SSH to ${target} failed: the host is unreachable (${code})`);
+    case 'timeout':
+      return make('timeout', `SSH to ${target} timed out while ${PHASE_WORDS[phase]}`);
   }
-  if (code !== undefined && UNREACHABLE_CODES.has(code)) {
-    return make('unreachable', `SSH to ${target} failed: the host is unreachable (${code})`);
-  }
-  if (code === 'ETIMEDOUT') return make('timeout', `SSH to ${target} timed out while ${PHASE_WORDS[phase]}`);
-  if (code === 'ECONNRESET' || error.message === 'Connection lost before handshake') {
+  if (kind === 'reset' || error.message === 'Connection lost before handshake') {
     const hint = phase === 'connecting' || phase === 'keyExchange' ? ' (is an SSH server listening on that port?)' : '';
     return make(
       'protocol',
       `SSH to ${target} failed: the server closed the connection while ${PHASE_WORDS[phase]}${hint}`,
     );
   }
+  // SSH speaks no TLS: anything else is the server or ssh2 saying something unexpected.
   return make('protocol', `SSH to ${target} failed while ${PHASE_WORDS[phase]}: ${error.message}`);
 }
 
@@ -298,317 +249,224 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
   }
 
   const client = new ssh2.Client();
-  // ssh2 may emit 'error' after we have settled (e.g. while tearing down); an unhandled 'error' would crash the
-  // process. This listener lives exactly as long as the client's socket.
-  const swallow = () => undefined;
-  client.on('error', swallow);
-  client.once('close', () => client.off('error', swallow));
+  swallowErrorsUntilClose(client);
+  const opening = new Opening<TerminalSession>();
+  let phase: Phase = 'connecting';
+  let authAttempted = false;
 
-  return new Promise<TerminalSession>((resolve, reject) => {
-    let settled = false;
-    let phase: Phase = 'connecting';
-    let authAttempted = false;
-    const connectDisposables: Array<() => void> = [];
-
-    const timer = new PausableTimer(timeoutMs, () =>
-      fail(
-        new SshConnectError(
-          'timeout',
-          `SSH to ${target} timed out after ${formatSeconds(timeoutMs)} while ${PHASE_WORDS[phase]}`,
-        ),
+  const timer = new PausableTimer(timeoutMs, () =>
+    fail(
+      new SshConnectError(
+        'timeout',
+        `SSH to ${target} timed out after ${formatSeconds(timeoutMs)} while ${PHASE_WORDS[phase]}`,
       ),
-    );
+    ),
+  );
+  opening.disposables.add(() => timer.stop());
 
-    const cleanupConnecting = () => {
-      settled = true;
-      timer.stop();
-      for (const dispose of connectDisposables.splice(0)) dispose();
-    };
+  function fail(error: SshConnectError): void {
+    if (opening.fail(error)) client.destroy();
+  }
 
-    function fail(error: SshConnectError): void {
-      if (settled) return;
-      cleanupConnecting();
-      client.destroy();
-      reject(error);
-    }
+  const login = new SshLogin({ target, credential: options.auth, canAskUser: options.askUser !== undefined });
+  // Never called without options.askUser: the login gives up instead of asking when nobody is there.
+  const askTheUser = options.askUser ?? (() => Promise.resolve(null));
 
-    /** Asks the user with the connect clock stopped; null (and the connection failed) when there is no answer. */
-    async function askUser(challenge: SshAuthChallenge): Promise<string[] | null> {
-      if (options.askUser === undefined) {
-        fail(
-          new SshConnectError(
-            'auth',
-            `SSH authentication failed for ${target}: the server asks "${challenge.prompts[0]?.prompt.trim() ?? challenge.title}", and nobody is there to answer`,
-          ),
-        );
-        return null;
-      }
-      const resumePhase = phase;
-      phase = 'askingUser';
-      timer.pause();
-      const answers = await options.askUser(challenge).catch(() => null);
-      if (settled) return null;
-      if (answers === null) {
-        fail(new SshConnectError('auth', `SSH login to ${target} cancelled: the server's question was not answered`));
-        return null;
-      }
-      phase = resumePhase;
-      timer.start();
-      // One answer per prompt, whatever came back: the server counts them.
-      return challenge.prompts.map((_, index) => answers[index] ?? '');
-    }
-
-    // The password in play: the saved one, or the one the user typed when asked.
-    let password = options.auth.kind === 'password' ? options.auth.password : null;
-    let passwordAnswered = false;
-    let keyboardRounds = 0;
-    /** The last keyboard-interactive round went to the user (a mistyped code deserves another try; a saved password does not). */
-    let roundAskedUser = false;
-    let questionsAnswered = false;
-    let firstFactorAccepted = false;
-    /** The password in play is typed by the user (none is saved), and how many times they were asked for it. */
-    const passwordTyped = authMethod === null;
-    let passwordRounds = 0;
-    /** This keyboard-interactive round follows one the server refused (not one it accepted as a first factor). */
-    let keyboardRetry = false;
-
-    /**
-     * Keyboard-interactive questions. The server's "Password:" is answered with the password in play, once; anything
-     * else (a one-time code, a second factor, a retry) goes to the user.
-     */
-    const answerKeyboard = (name: string, instructions: string, prompts: Array<{ prompt: string; echo?: boolean }>) => {
-      const asksForPassword =
-        prompts.length === 1 && prompts[0]!.echo !== true && PASSWORD_PROMPT.test(prompts[0]!.prompt);
-      if (asksForPassword && password !== null && !passwordAnswered) {
-        passwordAnswered = true;
-        // A password the user typed a moment ago may be mistyped: a refusal asks the user again.
-        roundAskedUser = passwordTyped;
-        return Promise.resolve([password]);
-      }
-      questionsAnswered = true;
-      roundAskedUser = true;
-      const retry = keyboardRetry ? 'The server did not accept the previous answer; try again.\n' : '';
-      return askUser({
-        title: name.trim() || KEYBOARD_INTERACTIVE_TITLE,
-        instructions: `${retry}${instructions.trim()}`.trim(),
-        prompts: prompts.map((prompt) => ({ prompt: prompt.prompt, echo: prompt.echo === true })),
-      });
-    };
-
-    /** Asks the user for the account password (none is saved) and sends it with the password method. */
-    const askPasswordThenSend = (next: Parameters<AuthHandlerMiddleware>[2], instructions: string) => {
-      passwordRounds += 1;
-      void askUser({
-        title: 'Password',
-        instructions,
-        prompts: [{ prompt: `Password for ${target}:`, echo: false }],
-      }).then((answers) => {
-        if (answers === null) return;
-        password = answers[0] ?? '';
-        next({ type: 'password', username, password });
-      });
-    };
-
-    const authHandler: AuthHandlerMiddleware = (methodsLeft, partialSuccess, next) => {
-      if (settled) return;
-      if (!authAttempted) {
-        authAttempted = true;
-        phase = 'authenticating';
-        if (authMethod !== null) {
-          next(authMethod);
-          return;
-        }
-        // A password record with nothing saved: ask for it, as ssh does, and use it for this login only.
-        askPasswordThenSend(next, '');
+  /**
+   * Carries out one step of the login: `next` hands ssh2 the method to send, `answerServer` answers the
+   * keyboard-interactive questions at hand (only while the server is asking).
+   */
+  const follow = (step: LoginStep, next: NextAuthMethod, answerServer?: (answers: string[]) => void): void => {
+    if (opening.settled) return;
+    switch (step.kind) {
+      case 'send':
+        next(sshAuthMethod(step.method, next));
+        return;
+      case 'answerServer':
+        answerServer?.(step.answers);
+        return;
+      case 'ask': {
+        // The connect clock stops while a person answers.
+        const resumePhase = phase;
+        phase = 'askingUser';
+        timer.pause();
+        void askTheUser(step.challenge)
+          .catch(() => null)
+          .then((answers) => {
+            if (opening.settled) return;
+            phase = resumePhase;
+            timer.start();
+            follow(login.answered(answers), next, answerServer);
+          });
         return;
       }
-      const offered = methodsLeft ?? [];
-      const partial = partialSuccess === true;
-      // A typed password the server refused: ask again, as ssh does ("Permission denied, please try again").
-      if (
-        passwordTyped &&
-        offered.includes('password') &&
-        !partial &&
-        passwordRounds < MAX_USER_TRIES &&
-        !passwordAnswered
-      ) {
-        askPasswordThenSend(next, 'The server did not accept that password; try again.');
-        return;
-      }
-      // Once a first factor was accepted, the server's questions are the second, also on a retry (which the server
-      // reports without partial success).
-      if (partial) firstFactorAccepted = true;
-      // A server that takes passwords has already said no to ours (a partial success counts as a first factor above):
-      // it is wrong, and offering it again through another method would only count one more failed login.
-      const mayAnswerQuestions =
-        firstFactorAccepted || (options.auth.kind === 'password' && !offered.includes('password'));
-      const mayTryKeyboard = keyboardRounds === 0 || (roundAskedUser && keyboardRounds < MAX_USER_TRIES);
-      if (mayTryKeyboard && offered.includes('keyboard-interactive') && mayAnswerQuestions) {
-        keyboardRetry = keyboardRounds > 0 && !partial;
-        keyboardRounds += 1;
-        roundAskedUser = false;
-        next({
+      case 'fail':
+        fail(new SshConnectError('auth', step.message));
+    }
+  };
+
+  /** ssh2's form of the method the login chose. */
+  const sshAuthMethod = (method: LoginMethod, next: NextAuthMethod): AnyAuthMethod => {
+    switch (method.type) {
+      case 'saved':
+        // begin() sends the saved credential only when there is one (an unsaved password is asked for instead).
+        return authMethod!;
+      case 'password':
+        return { type: 'password', username, password: method.password };
+      case 'keyboard-interactive':
+        return {
           type: 'keyboard-interactive',
           username,
-          prompt: (name, instructions, _language, prompts, finish) => {
-            void answerKeyboard(name, instructions, prompts).then((answers) => {
-              if (answers !== null && !settled) finish(answers);
-            });
-          },
-        });
+          prompt: (name, instructions, _language, prompts, finish) =>
+            follow(login.questions(name, instructions, prompts), next, finish),
+        };
+    }
+  };
+
+  const authHandler: AuthHandlerMiddleware = (methodsLeft, partialSuccess, next) => {
+    if (opening.settled) return;
+    if (!authAttempted) {
+      authAttempted = true;
+      phase = 'authenticating';
+      follow(login.begin(), next);
+      return;
+    }
+    follow(login.refused(methodsLeft ?? [], partialSuccess === true), next);
+  };
+
+  let acceptedKey: Buffer | null = null;
+  const hostVerifier = (key: Buffer, verify: (valid: boolean) => void): void => {
+    // ssh2 asks again on every re-key (about hourly, or per GB). The key was decided once; asking the user again
+    // mid-session would be noise, and a different key mid-session is refused outright.
+    if (acceptedKey !== null) {
+      verify(acceptedKey.equals(key));
+      return;
+    }
+    phase = 'hostKey';
+    timer.pause();
+    // Wrapped so a verifier that throws synchronously refuses like one that rejects, instead of unwinding into ssh2.
+    new Promise<void>((resolveCheck) => resolveCheck(verifyHostKey({ host, port, key: Buffer.from(key) }))).then(
+      () => {
+        if (opening.settled) return;
+        acceptedKey = Buffer.from(key);
+        phase = 'authenticating';
+        timer.start();
+        verify(true);
+      },
+      (error: unknown) => {
+        if (opening.settled) return;
+        // The verifier's own refusals already name the host and say what to do; anything else gets context.
+        const message =
+          error instanceof HostKeyError
+            ? error.message
+            : `SSH to ${target} refused: the host key was not accepted (${messageOf(error)})`;
+        fail(new SshConnectError('hostKey', message, { cause: error }));
+      },
+    );
+  };
+
+  const connecting = opening.disposables;
+  connecting.listen(client, 'connect', () => {
+    if (phase === 'connecting') phase = 'keyExchange';
+  });
+  connecting.listen(client, 'error', (error: SshError) => fail(describeConnectError(error, target, host, phase)));
+  connecting.listen(client, 'close', () =>
+    fail(
+      new SshConnectError(
+        'protocol',
+        `SSH to ${target} failed: the server closed the connection while ${PHASE_WORDS[phase]}`,
+      ),
+    ),
+  );
+  connecting.listen(client, 'ready', () => {
+    phase = 'openingShell';
+    const window = { term: options.term ?? DEFAULT_TERM, cols: options.size.cols, rows: options.size.rows };
+    const opened = (error: Error | undefined, channel: ClientChannel) => {
+      if (opening.settled) {
+        // Aborted or timed out while the server was opening it; the client is already being destroyed.
         return;
       }
-      // The server rejected what we had: report what it would take instead of guessing on.
-      fail(
-        new SshConnectError(
-          'auth',
-          describeAuthFailure(options.auth, target, offered, partial, {
-            password: passwordAnswered,
-            questions: questionsAnswered,
-          }),
-        ),
-      );
-    };
-
-    let acceptedKey: Buffer | null = null;
-    const hostVerifier = (key: Buffer, verify: (valid: boolean) => void): void => {
-      // ssh2 asks again on every re-key (about hourly, or per GB). The key was decided once; asking the user again
-      // mid-session would be noise, and a different key mid-session is refused outright.
-      if (acceptedKey !== null) {
-        verify(acceptedKey.equals(key));
-        return;
-      }
-      phase = 'hostKey';
-      timer.pause();
-      // Wrapped so a verifier that throws synchronously refuses like one that rejects, instead of unwinding into ssh2.
-      new Promise<void>((resolveCheck) => resolveCheck(verifyHostKey({ host, port, key: Buffer.from(key) }))).then(
-        () => {
-          if (settled) return;
-          acceptedKey = Buffer.from(key);
-          phase = 'authenticating';
-          timer.start();
-          verify(true);
-        },
-        (error: unknown) => {
-          if (settled) return;
-          // The verifier's own refusals already name the host and say what to do; anything else gets context.
-          const message =
-            error instanceof HostKeyError
-              ? error.message
-              : `SSH to ${target} refused: the host key was not accepted (${messageOf(error)})`;
-          fail(new SshConnectError('hostKey', message, { cause: error }));
-        },
-      );
-    };
-
-    connectDisposables.push(
-      listen(client, 'connect', () => {
-        if (phase === 'connecting') phase = 'keyExchange';
-      }),
-      listen(client, 'error', (error: SshError) => fail(describeConnectError(error, target, host, phase))),
-      listen(client, 'close', () =>
+      if (error) {
         fail(
           new SshConnectError(
             'protocol',
-            `SSH to ${target} failed: the server closed the connection while ${PHASE_WORDS[phase]}`,
+            `SSH to ${target} connected, but the server would not open a ${options.command ? 'command' : 'shell'}: ${error.message}`,
+            { cause: error },
           ),
-        ),
-      ),
-      listen(client, 'ready', () => {
-        phase = 'openingShell';
-        const window = { term: options.term ?? DEFAULT_TERM, cols: options.size.cols, rows: options.size.rows };
-        const opened = (error: Error | undefined, channel: ClientChannel) => {
-          if (settled) {
-            // Aborted or timed out while the server was opening it; the client is already being destroyed.
-            return;
-          }
-          if (error) {
-            fail(
-              new SshConnectError(
-                'protocol',
-                `SSH to ${target} connected, but the server would not open a ${options.command ? 'command' : 'shell'}: ${error.message}`,
-                { cause: error },
-              ),
-            );
-            return;
-          }
-          cleanupConnecting();
-          resolve(new SshTerminalSession(client, channel, target));
-        };
-        if (options.command !== undefined) client.exec(options.command, { pty: window }, opened);
-        else client.shell(window, opened);
+        );
+        return;
+      }
+      opening.succeed(new SshTerminalSession(client, channel, target));
+    };
+    if (options.command !== undefined) client.exec(options.command, { pty: window }, opened);
+    else client.shell(window, opened);
+  });
+
+  if (signal) {
+    const onAbort = () => fail(new SshConnectError('aborted', `SSH to ${target} was cancelled`));
+    signal.addEventListener('abort', onAbort, { once: true });
+    connecting.add(() => signal.removeEventListener('abort', onAbort));
+  }
+
+  timer.start();
+  try {
+    client.connect({
+      host,
+      port,
+      username,
+      authHandler,
+      hostVerifier,
+      ...hostKeyAlgorithms(options.preferHostKeyTypes ?? []),
+      // ssh2's own ready timeout would also count the minutes a person spends on the host-key prompt; ours does not.
+      readyTimeout: 0,
+      keepaliveInterval: KEEPALIVE_INTERVAL_MS,
+      keepaliveCountMax: KEEPALIVE_COUNT_MAX,
+    });
+  } catch (error) {
+    fail(
+      new SshConnectError('protocol', `SSH to ${target} could not start: ${(error as Error).message}`, {
+        cause: error,
       }),
     );
-
-    if (signal) {
-      const onAbort = () => fail(new SshConnectError('aborted', `SSH to ${target} was cancelled`));
-      signal.addEventListener('abort', onAbort, { once: true });
-      connectDisposables.push(() => signal.removeEventListener('abort', onAbort));
-    }
-
-    timer.start();
-    try {
-      client.connect({
-        host,
-        port,
-        username,
-        authHandler,
-        hostVerifier,
-        ...hostKeyAlgorithms(options.preferHostKeyTypes ?? []),
-        // ssh2's own ready timeout would also count the minutes a person spends on the host-key prompt; ours does not.
-        readyTimeout: 0,
-        keepaliveInterval: KEEPALIVE_INTERVAL_MS,
-        keepaliveCountMax: KEEPALIVE_COUNT_MAX,
-      });
-    } catch (error) {
-      fail(
-        new SshConnectError('protocol', `SSH to ${target} could not start: ${(error as Error).message}`, {
-          cause: error,
-        }),
-      );
-    }
-  });
+  }
+  return opening.promise;
 }
 
 /** An open shell on an ssh2 channel. Events arrive in order: all data, then one exit or one error. */
-class SshTerminalSession implements TerminalSession {
-  private readonly events = new SessionEvents('an SSH session');
-  private readonly disposables: Array<() => void> = [];
+class SshTerminalSession extends TransportSession {
   private dataAttached = false;
   private exitStatus: TerminalExit | null = null;
   private connectionError: Error | null = null;
   private connectionClosed = false;
-  private closing: Promise<void> | null = null;
 
   constructor(
     private readonly client: InstanceType<typeof ssh2.Client>,
     private readonly channel: ClientChannel,
     private readonly target: string,
   ) {
-    this.disposables.push(
-      listen(channel, 'exit', (code: number | null, signal?: string) => {
-        this.exitStatus = { code: typeof code === 'number' ? code : null, signal: signal ?? null };
-      }),
-      // The channel closes after its buffered data was delivered, so exit/error never overtakes output.
-      listen(channel, 'close', () => this.finish()),
-      listen(client, 'error', (error: SshError) => {
-        this.connectionError ??= error;
-      }),
-      listen(client, 'close', () => {
-        this.connectionClosed = true;
-      }),
-    );
+    super('an SSH session');
+    this.disposables.listen(channel, 'exit', (code: number | null, signal?: string) => {
+      this.exitStatus = { code: typeof code === 'number' ? code : null, signal: signal ?? null };
+    });
+    // The channel closes after its buffered data was delivered, so exit/error never overtakes output.
+    this.disposables.listen(channel, 'close', () => this.finish());
+    this.disposables.listen(client, 'error', (error: SshError) => {
+      this.connectionError ??= error;
+    });
+    this.disposables.listen(client, 'close', () => {
+      this.connectionClosed = true;
+    });
   }
 
   write(data: Uint8Array | string): void {
-    if (this.events.outcome !== null || this.closing !== null) return;
+    if (this.ended) return;
     // Copied: ssh2 may hold the chunk until the server opens its window, and the caller may reuse its buffer.
     this.channel.write(typeof data === 'string' ? data : Buffer.from(data));
   }
 
   resize(cols: number, rows: number): void {
     checkTerminalSize(cols, rows);
-    if (this.events.outcome !== null || this.closing !== null) return;
+    if (this.ended) return;
     // Pixel sizes are unknown to us; 0 tells the server so (RFC 4254 §6.7).
     this.channel.setWindow(rows, cols, 0, 0);
   }
@@ -624,51 +482,37 @@ class SshTerminalSession implements TerminalSession {
     this.channel.stderr.resume();
   }
 
-  close(): Promise<void> {
-    this.closing ??= this.shutdown();
-    return this.closing;
-  }
-
   /**
    * Data starts flowing when the first listener subscribes, so nothing sent before then is lost (the stream buffers it,
    * within the SSH window).
    */
-  onData(listener: (chunk: Uint8Array) => void): Disposable {
-    const subscription = this.events.onData(listener);
+  override onData(listener: (chunk: Uint8Array) => void): Disposable {
+    const subscription = super.onData(listener);
     if (!this.dataAttached) {
       this.dataAttached = true;
       const forward = (chunk: Buffer) => this.events.emitData(chunk);
-      this.disposables.push(listen(this.channel, 'data', forward), listen(this.channel.stderr, 'data', forward));
+      this.disposables.listen(this.channel, 'data', forward);
+      this.disposables.listen(this.channel.stderr, 'data', forward);
     }
     return subscription;
   }
 
-  onExit(listener: (exit: TerminalExit) => void): Disposable {
-    return this.events.onExit(listener);
-  }
-
-  onError(listener: (error: Error) => void): Disposable {
-    return this.events.onError(listener);
-  }
-
   private finish(): void {
-    if (this.events.outcome !== null || this.closing !== null) return;
+    if (this.ended) return;
     if (this.exitStatus === null && this.connectionClosed) {
       const why = this.connectionError?.message ?? 'the server closed the connection';
-      this.events.settle({ kind: 'error', error: new Error(`SSH connection to ${this.target} lost: ${why}`) });
+      this.settle({ kind: 'error', error: new Error(`SSH connection to ${this.target} lost: ${why}`) });
     } else {
       // No exit status on a live connection: the server closed the channel without one (allowed by RFC 4254).
-      this.events.settle({ kind: 'exit', exit: this.exitStatus ?? { code: null, signal: null } });
+      this.settle({ kind: 'exit', exit: this.exitStatus ?? { code: null, signal: null } });
     }
     // The channel's close comes after its data, so nothing is held back: deliver the end now.
-    this.events.release();
+    this.release();
     // One shell per connection: once it is gone, so is the connection.
     void this.close();
   }
 
-  private async shutdown(): Promise<void> {
-    for (const dispose of this.disposables.splice(0)) dispose();
-    this.events.clear();
+  protected async shutdown(): Promise<void> {
     if (this.connectionClosed) return;
     const closed = new Promise<void>((resolve) => this.client.once('close', () => resolve()));
     // Hang up the shell first, as closing a terminal window does: a shell that receives SIGHUP passes it on to its

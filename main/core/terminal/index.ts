@@ -1,15 +1,9 @@
 /**
  * terminal/: what every shell transport is and shares. The TerminalSession interface the session manager knows, the
- * event rules behind it (all data before one exit or error, settled once), and the helpers both transports use. The
+ * event rules behind it (all data before one exit or error, settled once), the base both transports build on
+ * (connecting settled once, listeners kept in one place, closed once), and the helpers they use. The
  * transports themselves live in kube/exec and ssh; this room imports neither.
  */
-export { SessionEvents } from './sessionEvents';
 export type { Disposable, TerminalExit, TerminalSession } from './terminalSession';
-export {
-  checkTerminalSize,
-  closeWithin,
-  DNS_CODES,
-  formatSeconds,
-  listen,
-  UNREACHABLE_CODES,
-} from './transportHelpers';
+export { Disposables, Opening, TransportSession } from './transportSession';
+export { checkTerminalSize, closeWithin, formatSeconds, swallowErrorsUntilClose } from './transportHelpers';

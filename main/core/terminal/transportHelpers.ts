@@ -1,22 +1,12 @@
 /**
- * What the SSH and the Kubernetes exec transports (ssh/sshSession.ts, kube/exec/execSession.ts) share besides their events
- * (sessionEvents.ts): registering listeners for one sweep of disposal, the terminal-size check, the close that waits
- * for the peer a bounded time, and the words and error-code classes their messages use.
+ * Small pieces the SSH and the Kubernetes exec transports (ssh/sshSession.ts, kube/exec/execSession.ts) share besides
+ * their base (transportSession.ts): the terminal-size check, the close that waits for the peer a bounded time, the
+ * guard against an unhandled 'error' while a socket tears down, and how their messages write durations. What a socket
+ * error means is net/'s (socketErrors.ts).
  */
 
 /** close() waits this long for the peer to acknowledge the disconnect before dropping the socket. */
 export const CLOSE_TIMEOUT_MS = 2_000;
-
-/** Socket error codes meaning "no route to that machine", as opposed to "it answered no". */
-export const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EHOSTDOWN',
-  'EADDRNOTAVAIL',
-  'ENETDOWN',
-]);
-/** Socket error codes meaning the host name could not be resolved. */
-export const DNS_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
 
 /** "10 s", "2.5 s". */
 export function formatSeconds(ms: number): string {
@@ -31,15 +21,14 @@ export function checkTerminalSize(cols: number, rows: number): void {
   }
 }
 
-/** Registers a listener and returns its removal, so everything registered can be disposed in one sweep. */
-export function listen<Args extends unknown[]>(
-  emitter: NodeJS.EventEmitter,
-  event: string,
-  listener: (...args: Args) => void,
-): () => void {
-  const untyped = listener as (...args: unknown[]) => void;
-  emitter.on(event, untyped);
-  return () => emitter.off(event, untyped);
+/**
+ * Keeps `emitter` from crashing the process with an 'error' nobody listens to (ssh2 and ws may emit one while tearing
+ * down, after the session stopped listening) for as long as it lives: until its 'close'.
+ */
+export function swallowErrorsUntilClose(emitter: NodeJS.EventEmitter): void {
+  const swallow = () => undefined;
+  emitter.on('error', swallow);
+  emitter.once('close', () => emitter.off('error', swallow));
 }
 
 /** Waits for `closed` at most CLOSE_TIMEOUT_MS, then calls `force` (drop the socket) if it has not come. */

@@ -5,20 +5,18 @@
  */
 import { ApiException, type CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import {
+  apiConnectFailure,
   bodyText,
   deepestMessage,
   DEFAULT_CONTAINER_ANNOTATION,
   PodReadError,
   statusMessage,
-  systemCode,
-  TLS_OTHER_CODES,
-  TLS_TRUST_CODES,
-  UNREACHABLE_CODES,
   withApiCall,
   type ApiCallOptions,
   type ApiRequestTimeouts,
 } from './podReader';
 import type { ResolvedAccess } from '../access';
+import { classifySocketError } from '../../net';
 
 /**
  * A list is one GET like the pod read, but a namespace of a few thousand pods takes the API server a second or two to
@@ -165,23 +163,24 @@ function describeListError(error: unknown, access: ListAccess, what: string, err
       `the API server at ${server} answered ${error.code} when asked to ${what}${said}.`,
     );
   }
-  const code = systemCode(error);
-  if (code !== null && TLS_TRUST_CODES.has(code)) {
-    return new PodReadError(
-      'tls',
-      `the API server's certificate at ${server} is not trusted (${code}; ${via}). Give the cluster's CA certificate in the kubeconfig (certificate-authority-data).`,
-      { cause: error },
-    );
-  }
-  if (code !== null && (TLS_OTHER_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS'))) {
-    return new PodReadError('tls', `the TLS connection to ${server} failed (${code}; ${via}).`, { cause: error });
-  }
-  if (code !== null && UNREACHABLE_CODES.has(code)) {
-    return new PodReadError(
-      'unreachable',
-      `cannot reach the API server at ${server} (${code}; ${via}). Check the address and that the cluster is up; a VPN or proxy may be needed.`,
-      { cause: error },
-    );
+  const { kind, code } = classifySocketError(error);
+  switch (apiConnectFailure(kind)) {
+    case 'untrustedCertificate':
+      return new PodReadError(
+        'tls',
+        `the API server's certificate at ${server} is not trusted (${code}; ${via}). Give the cluster's CA certificate in the kubeconfig (certificate-authority-data).`,
+        { cause: error },
+      );
+    case 'tls':
+      return new PodReadError('tls', `the TLS connection to ${server} failed (${code}; ${via}).`, { cause: error });
+    case 'unreachable':
+      return new PodReadError(
+        'unreachable',
+        `cannot reach the API server at ${server} (${code}; ${via}). Check the address and that the cluster is up; a VPN or proxy may be needed.`,
+        { cause: error },
+      );
+    case null:
+      break;
   }
   const text = error instanceof Error ? deepestMessage(error) : String(error);
   return new PodReadError('other', `could not ${what} at ${server}: ${text}`, { cause: error });

@@ -18,6 +18,7 @@ import {
 } from '@kubernetes/client-node';
 import { DEFAULT_REACH_TIMEOUT_MS, startRequestDeadline, type ExpiredDeadline } from './requestDeadline';
 import type { ResolvedAccess } from '../access';
+import { classifySocketError, type SocketErrorKind } from '../../net';
 
 /**
  * How long the pod read may take. A healthy API server answers in milliseconds (a busy one in about a second); 10 s
@@ -28,7 +29,7 @@ export const DEFAULT_POD_READ_TIMEOUT_MS = 10_000;
 export const DEFAULT_CONTAINER_ANNOTATION = 'kubectl.kubernetes.io/default-container';
 /** Enough of an error body to show its message; API server Status bodies are a few hundred bytes. */
 const MAX_ERROR_BODY_CHARS = 2_000;
-/** How deep to look through error.cause chains (fetch → undici → socket) for a system error code. */
+/** How deep to look through error.cause chains (fetch → undici → socket) for the message that says something. */
 const MAX_CAUSE_DEPTH = 6;
 
 /** What the connect chain needs to know about a pod: the view Refresh shows, plus where the pod is. */
@@ -211,30 +212,33 @@ interface ErrorContext {
   errorBody: string | null;
 }
 
-/** System error codes that mean the TLS handshake did not trust the server (Node's and OpenSSL's names). */
-export const TLS_TRUST_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_UNTRUSTED',
-  'CERT_SIGNATURE_FAILURE',
-]);
-export const TLS_OTHER_CODES = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID']);
-/** Codes that mean nothing answered at that address. */
-export const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_SOCKET',
-]);
+/** How a read of the API server takes a failure to connect; null when the error is not one (see apiConnectFailure). */
+export type ApiConnectFailure = 'untrustedCertificate' | 'tls' | 'unreachable';
+
+/**
+ * What a socket or TLS error means for a read of the API server (the pod read and the lists). Whatever kept us from
+ * reaching a server (a name that does not resolve, a refused port, no route, a timeout, a cut connection) makes it
+ * unreachable for this walk of the chain (UnreachableServers), a refused port as much as a silent one. Our own client
+ * certificate or key failing is left to the error's own message.
+ */
+export function apiConnectFailure(kind: SocketErrorKind): ApiConnectFailure | null {
+  switch (kind) {
+    case 'untrustedCertificate':
+      return 'untrustedCertificate';
+    case 'invalidCertificate':
+    case 'tlsHandshake':
+      return 'tls';
+    case 'dns':
+    case 'refused':
+    case 'unreachable':
+    case 'timeout':
+    case 'reset':
+      return 'unreachable';
+    case 'clientCredentials':
+    case 'other':
+      return null;
+  }
+}
 
 function describeError(error: unknown, context: ErrorContext): PodReadError {
   const { access, namespace, name } = context;
@@ -271,27 +275,28 @@ function describeError(error: unknown, context: ErrorContext): PodReadError {
     );
   }
 
-  const code = systemCode(error);
-  if (code !== null && TLS_TRUST_CODES.has(code)) {
-    return new PodReadError(
-      'tls',
-      `the API server's certificate at ${server} is not trusted (${code}; ${via}). Give the cluster's CA certificate (certificate-authority-data in a kubeconfig, or the record's cluster CA); skip verification only for a throwaway test cluster.`,
-      { cause: error },
-    );
-  }
-  if (code !== null && (TLS_OTHER_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS'))) {
-    return new PodReadError(
-      'tls',
-      `the TLS connection to ${server} failed (${code}; ${via}). ${code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? 'The certificate is not for this address: use the name or IP the certificate was issued for (or set tls-server-name).' : 'Check the server certificate and the system clock.'}`,
-      { cause: error },
-    );
-  }
-  if (code !== null && UNREACHABLE_CODES.has(code)) {
-    return new PodReadError(
-      'unreachable',
-      `cannot reach the API server at ${server} (${code}; ${via}). Check the address and that the cluster is up; a VPN or proxy may be needed.`,
-      { cause: error },
-    );
+  const { kind, code } = classifySocketError(error);
+  switch (apiConnectFailure(kind)) {
+    case 'untrustedCertificate':
+      return new PodReadError(
+        'tls',
+        `the API server's certificate at ${server} is not trusted (${code}; ${via}). Give the cluster's CA certificate (certificate-authority-data in a kubeconfig, or the record's cluster CA); skip verification only for a throwaway test cluster.`,
+        { cause: error },
+      );
+    case 'tls':
+      return new PodReadError(
+        'tls',
+        `the TLS connection to ${server} failed (${code}; ${via}). ${code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? 'The certificate is not for this address: use the name or IP the certificate was issued for (or set tls-server-name).' : 'Check the server certificate and the system clock.'}`,
+        { cause: error },
+      );
+    case 'unreachable':
+      return new PodReadError(
+        'unreachable',
+        `cannot reach the API server at ${server} (${code}; ${via}). Check the address and that the cluster is up; a VPN or proxy may be needed.`,
+        { cause: error },
+      );
+    case null:
+      break;
   }
   const text = error instanceof Error ? deepestMessage(error) : String(error);
   return new PodReadError('other', `reading pod "${name}" in namespace "${namespace}" at ${server} failed: ${text}`, {
@@ -317,16 +322,6 @@ export function bodyText(body: unknown): string | null {
   if (typeof body === 'string') return body;
   if (Buffer.isBuffer(body)) return body.toString('utf8');
   if (typeof body === 'object' && body !== null) return JSON.stringify(body);
-  return null;
-}
-
-export function systemCode(error: unknown): string | null {
-  let current: unknown = error;
-  for (let depth = 0; depth < MAX_CAUSE_DEPTH && current != null; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
   return null;
 }
 

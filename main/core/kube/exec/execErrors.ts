@@ -1,13 +1,14 @@
 /**
  * Why a Kubernetes exec could not open, in words a person can act on. Every failure the exec session reports while
  * connecting goes through here: a refused upgrade (with the API server's own Status message, which client-node drops),
- * a socket or TLS error, a failure status right after the upgrade (no shell in the image), a timeout.
+ * a socket or TLS error (classified by net/), a failure status right after the upgrade (no shell in the image), a
+ * timeout.
  *
  * No message ever includes a token or key: they are built from the server URL, the pod's names, HTTP statuses, the
  * server's Status message and Node error codes, never from request headers.
  */
 import { EXEC_SUBPROTOCOLS, parseApiStatus } from './execProtocol';
-import { DNS_CODES, UNREACHABLE_CODES } from '../../terminal';
+import { classifySocketError, type SocketErrorKind } from '../../net';
 
 /**
  * Why opening failed, for code (fall back or not, which icon). `config` and `execFailed` extend the original list:
@@ -190,6 +191,7 @@ const CERTIFICATE_PROBLEMS: Record<string, (context: ExecErrorContext) => string
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: (c) => notSignedBy(c),
   UNABLE_TO_GET_ISSUER_CERT: (c) => notSignedBy(c),
   CERT_SIGNATURE_FAILURE: (c) => notSignedBy(c),
+  CERT_UNTRUSTED: (c) => notSignedBy(c),
   CERT_HAS_EXPIRED: () => "the API server's certificate has expired (or this machine's clock is wrong)",
   CERT_NOT_YET_VALID: () => "the API server's certificate is not valid yet (check this machine's clock)",
   CERT_REVOKED: () => "the API server's certificate has been revoked",
@@ -203,7 +205,17 @@ function notSignedBy(context: ExecErrorContext): string {
 
 const TLS_FIX = 'check certificate-authority-data, or set insecure-skip-tls-verify only if you trust the network';
 
-function describeTlsError(context: ExecErrorContext, error: NodeError, code: string): KubeExecError | null {
+type TlsErrorKind = Extract<
+  SocketErrorKind,
+  'untrustedCertificate' | 'invalidCertificate' | 'clientCredentials' | 'tlsHandshake'
+>;
+
+function describeTlsError(
+  context: ExecErrorContext,
+  error: NodeError,
+  kind: TlsErrorKind,
+  code: string,
+): KubeExecError {
   const make = (message: string) => new KubeExecError('tls', message, null, { cause: error });
   const prefix = `TLS with the API server at ${context.server} failed`;
   const problem = CERTIFICATE_PROBLEMS[code];
@@ -215,7 +227,7 @@ function describeTlsError(context: ExecErrorContext, error: NodeError, code: str
     );
   }
   // Our side: the kubeconfig's client certificate or key is malformed, or the two do not belong together.
-  if (code.startsWith('ERR_OSSL_')) {
+  if (kind === 'clientCredentials') {
     return make(
       `${prefix}: the client certificate or key in the kubeconfig could not be used (${code}: ${error.message}); check client-certificate-data and client-key-data.`,
     );
@@ -226,46 +238,45 @@ function describeTlsError(context: ExecErrorContext, error: NodeError, code: str
       `${prefix}: the server ended the handshake (${code}); it may require a client certificate signed by its CA.`,
     );
   }
-  if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || code === 'EPROTO') {
-    const hint = /WRONG_VERSION_NUMBER|wrong version number/i.test(`${code} ${error.message}`)
-      ? ': the port answered, but not with TLS (is it an http:// port?)'
-      : `: ${error.message}`;
-    return make(`${prefix} (${code})${hint}.`);
-  }
-  return null;
+  const hint = /WRONG_VERSION_NUMBER|wrong version number/i.test(`${code} ${error.message}`)
+    ? ': the port answered, but not with TLS (is it an http:// port?)'
+    : `: ${error.message}`;
+  return make(`${prefix} (${code})${hint}.`);
 }
 
 /** Something below HTTP failed before the upgrade: DNS, TCP, TLS, or ws rejecting the server's handshake answer. */
 export function describeSocketError(context: ExecErrorContext, error: Error): KubeExecError {
-  const nodeError = error as NodeError;
-  const code = typeof nodeError.code === 'string' ? nodeError.code : undefined;
+  const { kind, code } = classifySocketError(error);
   const make = (reason: KubeExecError['reason'], message: string) =>
     new KubeExecError(reason, message, null, { cause: error });
-  const host = hostOf(context.server);
-  if (code === 'ECONNREFUSED') {
-    return make(
-      'refused',
-      `Connecting to the API server at ${context.server} was refused: nothing is listening there.`,
-    );
-  }
-  if (code !== undefined && DNS_CODES.has(code)) {
-    return make('unreachable', `The API server host "${host}" could not be resolved (${code}): check the server URL.`);
-  }
-  if (code !== undefined && UNREACHABLE_CODES.has(code)) {
-    return make('unreachable', `The API server at ${context.server} is unreachable (${code}): no route to it.`);
-  }
-  if (code === 'ETIMEDOUT') {
-    return make('timeout', `Connecting to the API server at ${context.server} timed out (${code}).`);
-  }
-  if (code !== undefined) {
-    const tls = describeTlsError(context, nodeError, code);
-    if (tls !== null) return tls;
-  }
-  if (code === 'ECONNRESET' || code === 'EPIPE') {
-    return make(
-      'unreachable',
-      `The connection to the API server at ${context.server} was reset before the exec upgrade (${code}): a proxy or firewall may be in the way.`,
-    );
+  switch (kind) {
+    case 'refused':
+      return make(
+        'refused',
+        `Connecting to the API server at ${context.server} was refused: nothing is listening there.`,
+      );
+    case 'dns':
+      return make(
+        'unreachable',
+        `The API server host "${hostOf(context.server)}" could not be resolved (${code}): check the server URL.`,
+      );
+    case 'unreachable':
+      return make('unreachable', `The API server at ${context.server} is unreachable (${code}): no route to it.`);
+    case 'timeout':
+      return make('timeout', `Connecting to the API server at ${context.server} timed out (${code}).`);
+    case 'reset':
+      return make(
+        'unreachable',
+        `The connection to the API server at ${context.server} was reset before the exec upgrade (${code}): a proxy or firewall may be in the way.`,
+      );
+    case 'untrustedCertificate':
+    case 'invalidCertificate':
+    case 'clientCredentials':
+    case 'tlsHandshake':
+      // A TLS kind always comes from a code.
+      return describeTlsError(context, error as NodeError, kind, code ?? '');
+    case 'other':
+      break;
   }
   // ws rejects a handshake answer it cannot accept (these are its own messages, with no code).
   if (/subprotocol/i.test(error.message)) {

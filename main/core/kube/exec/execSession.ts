@@ -40,10 +40,11 @@ import {
   closeWithin,
   type Disposable,
   formatSeconds,
-  listen,
-  SessionEvents,
+  Opening,
+  swallowErrorsUntilClose,
   type TerminalExit,
   type TerminalSession,
+  TransportSession,
 } from '../../terminal';
 import { messageOf } from '../../../../common/errors';
 
@@ -222,24 +223,16 @@ type Phase = 'connecting' | 'starting' | 'open' | 'failed';
  * error. Data that arrives before the first onData listener is held (and the socket paused) so nothing is lost between
  * open and subscription; the outcome waits for that held data.
  */
-class KubeExecSession implements TerminalSession {
-  /** Settles when the session opens (see openKubeExecSession) or fails to. */
-  readonly opened: Promise<void>;
-  private resolveOpened!: () => void;
-  private rejectOpened!: (error: KubeExecError) => void;
+class KubeExecSession extends TransportSession {
+  /** Settles when the session opens (see openKubeExecSession) or fails to; its listeners and timers go with it. */
+  private readonly opening = new Opening<void>();
   private phase: Phase = 'connecting';
   private readonly target: string;
-  /** Listeners and timers of the connecting phase, removed once open. */
-  private readonly connectDisposables: Array<() => void> = [];
-  /** Everything else registered on the socket, removed on close. */
-  private readonly disposables: Array<() => void> = [];
-  private readonly events = new SessionEvents('a Kubernetes exec session');
   private held: Uint8Array[] = [];
   private flushScheduled = false;
   private status: ExecStatus | null = null;
   private socketError: Error | null = null;
   private keepaliveError: Error | null = null;
-  private closing: Promise<void> | null = null;
   private userPaused = false;
   private keepaliveTimer: NodeJS.Timeout | undefined;
   private statusCloseTimer: NodeJS.Timeout | undefined;
@@ -250,43 +243,40 @@ class KubeExecSession implements TerminalSession {
     private readonly context: ExecErrorContext,
     private readonly options: KubeExecOptions,
   ) {
+    super('a Kubernetes exec session');
     this.target = `pod ${context.namespace}/${context.pod}`;
-    this.opened = new Promise<void>((resolve, reject) => {
-      this.resolveOpened = resolve;
-      this.rejectOpened = reject;
-    });
-    // ws may emit 'error' while tearing down after we are done with it; an unhandled 'error' would crash the process.
-    // This listener lives exactly as long as the socket.
-    const swallow = () => undefined;
-    ws.on('error', swallow);
-    ws.once('close', () => ws.off('error', swallow));
+    swallowErrorsUntilClose(ws);
 
-    this.disposables.push(
-      listen(ws, 'message', (data: WebSocket.RawData) => this.onMessage(toBuffer(data))),
-      listen(ws, 'pong', () => {
-        this.missedPings = 0;
-      }),
-      listen(ws, 'error', (error: Error) => this.onSocketError(error)),
-      listen(ws, 'close', (code: number, reason: Buffer) => this.onSocketClose(code, reason.toString('utf8'))),
+    this.disposables.listen(ws, 'message', (data: WebSocket.RawData) => this.onMessage(toBuffer(data)));
+    this.disposables.listen(ws, 'pong', () => {
+      this.missedPings = 0;
+    });
+    this.disposables.listen(ws, 'error', (error: Error) => this.onSocketError(error));
+    this.disposables.listen(ws, 'close', (code: number, reason: Buffer) =>
+      this.onSocketClose(code, reason.toString('utf8')),
     );
-    this.connectDisposables.push(
-      listen(ws, 'open', () => this.onUpgraded()),
-      listen(ws, 'unexpected-response', (_request: ClientRequest, response: IncomingMessage) => {
-        void readBody(response, MAX_ERROR_BODY_BYTES).then((body) =>
-          this.fail(describeUpgradeFailure(this.context, response.statusCode ?? 0, response.statusMessage ?? '', body)),
-        );
-      }),
-    );
+    const connecting = this.opening.disposables;
+    connecting.listen(ws, 'open', () => this.onUpgraded());
+    connecting.listen(ws, 'unexpected-response', (_request: ClientRequest, response: IncomingMessage) => {
+      void readBody(response, MAX_ERROR_BODY_BYTES).then((body) =>
+        this.fail(describeUpgradeFailure(this.context, response.statusCode ?? 0, response.statusMessage ?? '', body)),
+      );
+    });
 
     const timeoutMs = context.connectTimeoutMs;
     const timeout = setTimeout(() => this.onConnectTimeout(), Math.min(Math.max(0, timeoutMs), MAX_TIMER_MS));
-    this.connectDisposables.push(() => clearTimeout(timeout));
+    connecting.add(() => clearTimeout(timeout));
     const signal = options.signal;
     if (signal) {
       const onAbort = () => this.fail(new KubeExecError('aborted', `Opening a shell in ${this.target} was cancelled`));
       signal.addEventListener('abort', onAbort, { once: true });
-      this.connectDisposables.push(() => signal.removeEventListener('abort', onAbort));
+      connecting.add(() => signal.removeEventListener('abort', onAbort));
     }
+  }
+
+  /** Settles when the session opens (see openKubeExecSession) or fails to. */
+  get opened(): Promise<void> {
+    return this.opening.promise;
   }
 
   // --- opening ---
@@ -307,7 +297,7 @@ class KubeExecSession implements TerminalSession {
     // The PTY starts at the server's default size (often 80×24) until told otherwise; tell it before the prompt.
     this.ws.send(resizeFrame(this.options.size.cols, this.options.size.rows));
     const grace = setTimeout(() => this.markOpen(), OPEN_GRACE_MS);
-    this.connectDisposables.push(() => clearTimeout(grace));
+    this.opening.disposables.add(() => clearTimeout(grace));
     this.startKeepalive();
   }
 
@@ -328,19 +318,17 @@ class KubeExecSession implements TerminalSession {
   private markOpen(): void {
     if (this.phase !== 'starting') return;
     this.phase = 'open';
-    for (const dispose of this.connectDisposables.splice(0)) dispose();
-    this.resolveOpened();
+    this.opening.succeed();
   }
 
   private fail(error: KubeExecError): void {
     if (this.phase === 'open' || this.phase === 'failed') return;
     this.phase = 'failed';
     this.stopTimers();
-    for (const dispose of this.connectDisposables.splice(0)) dispose();
-    for (const dispose of this.disposables.splice(0)) dispose();
+    this.disposables.dispose();
     this.held = [];
+    this.opening.fail(error);
     this.ws.terminate();
-    this.rejectOpened(error);
   }
 
   // --- the socket ---
@@ -451,14 +439,14 @@ class KubeExecSession implements TerminalSession {
     this.flushScheduled = false;
     for (const chunk of this.held.splice(0)) this.events.emitData(chunk);
     this.applyPause();
-    this.releaseOutcome();
+    this.release();
   }
 
   private finish(code: number, reason: string): void {
-    if (this.events.outcome !== null || this.closing !== null) return;
+    if (this.ended) return;
     const status = this.status;
     if (status !== null) {
-      this.events.settle({
+      this.settle({
         kind: 'exit',
         exit:
           status.kind === 'failed'
@@ -468,19 +456,14 @@ class KubeExecSession implements TerminalSession {
     } else {
       const why = this.keepaliveError?.message;
       const cause = this.socketError ? `; ${this.socketError.message}` : '';
-      this.events.settle({
+      this.settle({
         kind: 'error',
         error: new Error(why ?? `Connection to ${this.target} lost (${closeWords(code, reason)}${cause})`),
       });
     }
-    for (const dispose of this.disposables.splice(0)) dispose();
+    this.disposables.dispose();
     // Held data goes first; the outcome follows it once a data listener takes it.
-    if (this.held.length === 0) this.releaseOutcome();
-  }
-
-  private releaseOutcome(): void {
-    // After close() nothing fires (TerminalSession's contract).
-    if (this.closing === null) this.events.release();
+    if (this.held.length === 0) this.release();
   }
 
   // --- TerminalSession ---
@@ -506,36 +489,23 @@ class KubeExecSession implements TerminalSession {
     this.applyPause();
   }
 
-  close(): Promise<void> {
-    this.closing ??= this.shutdown();
-    return this.closing;
-  }
-
   /**
    * Data held since the session opened (the prompt, usually) is delivered to the first listener, asynchronously like
    * every other event.
    */
-  onData(listener: (chunk: Uint8Array) => void): Disposable {
-    const subscription = this.events.onData(listener);
+  override onData(listener: (chunk: Uint8Array) => void): Disposable {
+    const subscription = super.onData(listener);
     if (this.held.length > 0 && !this.flushScheduled) {
       this.flushScheduled = true;
       queueMicrotask(() => {
-        if (this.closing === null) this.flushHeld();
+        if (!this.closed) this.flushHeld();
       });
     }
     return subscription;
   }
 
-  onExit(listener: (exit: KubeExecExit) => void): Disposable {
-    return this.events.onExit(listener);
-  }
-
-  onError(listener: (error: Error) => void): Disposable {
-    return this.events.onError(listener);
-  }
-
   private isLive(): boolean {
-    return this.phase === 'open' && this.closing === null && this.ws.readyState === WebSocket.OPEN;
+    return this.phase === 'open' && !this.closed && this.ws.readyState === WebSocket.OPEN;
   }
 
   private isPaused(): boolean {
@@ -548,11 +518,9 @@ class KubeExecSession implements TerminalSession {
     else this.ws.resume();
   }
 
-  private async shutdown(): Promise<void> {
+  protected async shutdown(): Promise<void> {
     this.stopTimers();
-    for (const dispose of this.connectDisposables.splice(0)) dispose();
-    for (const dispose of this.disposables.splice(0)) dispose();
-    this.events.clear();
+    this.opening.disposables.dispose();
     this.held = [];
     const ws = this.ws;
     if (ws.readyState === WebSocket.CLOSED) return;

@@ -9,7 +9,7 @@ import { createServer as createNetServer, type Server as NetServer, type Socket 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
-import { PodNotFoundError, PodReadError, readPod } from '../../../../main/core/kube/api/podReader';
+import { apiConnectFailure, PodNotFoundError, PodReadError, readPod } from '../../../../main/core/kube/api/podReader';
 import { createAccessResolver } from '../../../../main/core/kube/access/resolve';
 import type { AccessResolution, AccessResolver, ResolvedAccess } from '../../../../main/core/kube/access/types';
 import type { PodConnectRecord } from '../../../../main/core/store/types';
@@ -272,5 +272,21 @@ describe('readPod failures that need no Kubernetes', () => {
       `the API server at ${httpUrl} did not answer within 1 s (token auth to ${httpUrl}). Check the address, the VPN or the firewall.`,
     );
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+});
+
+describe('apiConnectFailure: what a socket error means for a read of the API server', () => {
+  it('anything that kept the server from being reached, a refused port and a timeout included, is unreachable', () => {
+    for (const kind of ['dns', 'refused', 'unreachable', 'timeout', 'reset'] as const) {
+      expect([kind, apiConnectFailure(kind)]).toEqual([kind, 'unreachable']);
+    }
+  });
+
+  it('tells an untrusted certificate from other TLS failures, and leaves the client key and the rest to the message', () => {
+    expect(apiConnectFailure('untrustedCertificate')).toBe('untrustedCertificate');
+    expect(apiConnectFailure('invalidCertificate')).toBe('tls');
+    expect(apiConnectFailure('tlsHandshake')).toBe('tls');
+    expect(apiConnectFailure('clientCredentials')).toBeNull();
+    expect(apiConnectFailure('other')).toBeNull();
   });
 });

@@ -261,6 +261,12 @@ describe('messages for socket errors', () => {
     expect(describeSocketError(context, withCode('ENOTFOUND')).reason).toBe('unreachable');
     expect(describeSocketError(context, withCode('EHOSTUNREACH')).reason).toBe('unreachable');
     expect(describeSocketError(context, withCode('ETIMEDOUT')).reason).toBe('timeout');
+    expect(describeSocketError(context, withCode('EAI_NONAME')).message).toContain(
+      'could not be resolved (EAI_NONAME)',
+    );
+    const reset = describeSocketError(context, withCode('EPIPE'));
+    expect(reset.reason).toBe('unreachable');
+    expect(reset.message).toContain('was reset before the exec upgrade (EPIPE)');
   });
 
   it('says which certificate is wrong and why', () => {
@@ -277,6 +283,15 @@ describe('messages for socket errors', () => {
     });
     expect(describeSocketError(context, name).message).toContain("not in the cert's altnames: DNS:localhost");
     expect(describeSocketError(context, withCode('ERR_SSL_WRONG_VERSION_NUMBER')).message).toContain('not with TLS');
+    expect(describeSocketError(context, withCode('CERT_UNTRUSTED')).message).toContain(
+      "the API server's certificate is not signed by the CA in the kubeconfig (CERT_UNTRUSTED)",
+    );
+    const clientKey = describeSocketError(context, withCode('ERR_OSSL_PEM_NO_START_LINE', 'no start line'));
+    expect(clientKey.reason).toBe('tls');
+    expect(clientKey.message).toContain('the client certificate or key in the kubeconfig could not be used');
+    expect(describeSocketError(context, withCode('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED')).message).toContain(
+      'it may require a client certificate',
+    );
   });
 
   it('a subprotocol the client cannot speak is a protocol error', () => {
