@@ -2,7 +2,7 @@
  * Watching a TerminalSession in tests: its output (bounded, so floods do not eat memory), how it ended, and waiting
  * for either. Shared by the SSH and Kubernetes exec session tests, which drive the same interface.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { expect } from 'vitest';
 import type { TerminalExit, TerminalSession } from '../../main/core/terminal/terminalSession';
 
@@ -85,9 +85,47 @@ async function processState(pid: number): Promise<string | null> {
   return stat.charAt(stat.lastIndexOf(')') + 2);
 }
 
-/** True when the process is asleep in the kernel (state S), e.g. a shell blocked reading its terminal. */
-export async function isSleeping(pid: number): Promise<boolean> {
-  return (await processState(pid)) === 'S';
+/** How long a shell must stay blocked in one wait, without a child, to count as waiting at its prompt. */
+const AT_PROMPT_STILL_MS = 100;
+
+/**
+ * True when an interactive shell waits for input at its prompt: asleep (state S) with no child besides `jobs`, and
+ * still in that same sleep AT_PROMPT_STILL_MS later (no context switch in between). Asleep alone is not enough: a
+ * shell running PROMPT_COMMAND (pyenv's hook in root's .bashrc, a git prompt) sleeps too, reading a command
+ * substitution from its child, and bash hangs up no jobs when its terminal goes away then: it runs PROMPT_COMMAND as a
+ * non-interactive shell.
+ */
+export async function isAtPrompt(pid: number, jobs: readonly number[]): Promise<boolean> {
+  const before = await schedulingOf(pid);
+  if (before?.state !== 'S') return false;
+  if ((await childrenOf(pid)).some((child) => !jobs.includes(child))) return false;
+  await sleep(AT_PROMPT_STILL_MS);
+  const after = await schedulingOf(pid);
+  return after?.state === 'S' && after.switches === before.switches;
+}
+
+/** The process's state letter and how many times it was switched out so far, or null when it is gone. */
+async function schedulingOf(pid: number): Promise<{ state: string; switches: string } | null> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => null);
+  if (status === null) return null;
+  const field = (name: string) => new RegExp(`^${name}:\\s*(\\S+)`, 'm').exec(status)?.[1] ?? '';
+  return {
+    state: field('State'),
+    switches: `${field('voluntary_ctxt_switches')}/${field('nonvoluntary_ctxt_switches')}`,
+  };
+}
+
+/** The pids whose parent is `pid`, zombies included (read from /proc: not every kernel has …/task/<pid>/children). */
+async function childrenOf(pid: number): Promise<number[]> {
+  const children: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => null);
+    // The parent pid is the second field after the command name, which may itself contain spaces and parentheses.
+    const parent = stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+    if (parent === String(pid)) children.push(Number(entry));
+  }
+  return children;
 }
 
 /** Bytes the process has written (Linux /proc/<pid>/io "wchar"): proves whether a remote writer is blocked. */

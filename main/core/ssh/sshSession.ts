@@ -519,7 +519,9 @@ class SshTerminalSession extends TransportSession {
     // jobs. Ending the connection alone is not enough: sshd then closes the PTY, and a shell that reads EOF from it
     // before the kernel's SIGHUP arrives exits without hanging up its background jobs (seen under load in CI).
     // sshd handles requests in order, so the signal lands before the disconnect. OpenSSH 7.9+ honours it, except for
-    // root logins (no post-auth privilege separation); there, and on older servers, the PTY hang-up remains.
+    // root logins (no post-auth privilege separation); there, and on older servers, the PTY hang-up remains. Either
+    // way bash hangs up no jobs while it runs PROMPT_COMMAND (as a non-interactive shell), as when a terminal window
+    // closes at that moment; nothing the client may ask of sshd reaches them then.
     this.channel.signal('HUP');
     this.client.end();
     await closeWithin(closed, () => this.client.destroy());

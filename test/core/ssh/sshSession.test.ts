@@ -16,8 +16,8 @@ import {
   eventually,
   expectOpenFailure,
   expectPauseBlocksTheRemoteWriter,
+  isAtPrompt,
   isRunning,
-  isSleeping,
   record,
   sleep,
 } from '../../harness/sessionRecorder';
@@ -213,14 +213,14 @@ describe.skipIf(sshd === null)('openSshSession against a real sshd', () => {
   /** Starts a background job, closes the session (three times), and sees the shell and the job end. */
   async function closeAndExpectShellAndJobToEnd(
     session: TerminalSession,
-    beforeClose: (shellPid: number) => Promise<unknown>,
+    beforeClose: (shellPid: number, jobPid: number) => Promise<unknown>,
   ) {
     const out = record(session);
     session.write('sleep 1000 & echo "PIDS:$$:$!"\n');
     const [, shellPid, sleepPid] = (await out.waitFor(/PIDS:(\d+):(\d+)/)).map(Number);
     expect(await isRunning(shellPid!)).toBe(true);
     expect(await isRunning(sleepPid!)).toBe(true);
-    await beforeClose(shellPid!);
+    await beforeClose(shellPid!, sleepPid!);
 
     await Promise.all([session.close(), session.close()]);
     await session.close();
@@ -240,7 +240,8 @@ describe.skipIf(sshd === null)('openSshSession against a real sshd', () => {
       const user = server.passwordUser!;
       const session = await open({ username: user.name, auth: { kind: 'password', password: user.password } });
       // Closed while the shell may still be busy after the command: the hang-up is a signal sent to the shell, so it
-      // does not depend on the shell being idle when the PTY goes away.
+      // does not depend on the shell being idle when the PTY goes away (this account runs no PROMPT_COMMAND, during
+      // which bash hangs up no jobs however the SIGHUP comes).
       const shellPid = await closeAndExpectShellAndJobToEnd(session, async () => {});
       expect(await server.readLog()).toContain(`signal HUP, killpg(${shellPid}, `);
     },
@@ -249,10 +250,13 @@ describe.skipIf(sshd === null)('openSshSession against a real sshd', () => {
   it('close() ends a root shell and its jobs through the PTY hang-up', async () => {
     // OpenSSH runs root sessions without post-authentication privilege separation and so refuses signal requests for
     // them; only the PTY hang-up is left. A shell that is busy at that moment can read EOF before the kernel's SIGHUP
-    // arrives and exit without hanging up its jobs (as with any terminal closing), so close it at its prompt.
+    // arrives and exit without hanging up its jobs (as with any terminal closing), and bash hangs up no jobs while it
+    // runs PROMPT_COMMAND (root's .bashrc on the test machines runs pyenv's hook): close it at its prompt.
     const session = await open();
-    await closeAndExpectShellAndJobToEnd(session, (shellPid) =>
-      eventually('the shell to wait at its prompt', async () => ((await isSleeping(shellPid)) ? true : undefined)),
+    await closeAndExpectShellAndJobToEnd(session, (shellPid, jobPid) =>
+      eventually('the shell to wait at its prompt', async () =>
+        (await isAtPrompt(shellPid, [jobPid])) ? true : undefined,
+      ),
     );
   });
 
