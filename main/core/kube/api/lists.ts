@@ -3,20 +3,16 @@
  * label selector. The only file besides podReader.ts that calls client-node's CoreV1Api; it shares podReader's way of
  * keeping the error body and telling failures apart, so a 401 here reads like a 401 there.
  */
-import { ApiException, type CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
 import {
-  apiConnectFailure,
-  bodyText,
-  deepestMessage,
   DEFAULT_CONTAINER_ANNOTATION,
-  PodReadError,
-  statusMessage,
+  describeApiError,
   withApiCall,
   type ApiCallOptions,
   type ApiRequestTimeouts,
+  type PodReadError,
 } from './podReader';
 import type { ResolvedAccess } from '../access';
-import { classifySocketError } from '../../net';
 
 /**
  * A list is one GET like the pod read, but a namespace of a few thousand pods takes the API server a second or two to
@@ -142,46 +138,11 @@ function statusOf(pod: V1Pod): string {
 }
 
 function describeListError(error: unknown, access: ListAccess, what: string, errorBody: string | null): PodReadError {
-  const { server, description: via } = access;
-  if (error instanceof ApiException) {
-    const message = statusMessage(errorBody ?? bodyText(error.body));
-    const said = message !== null && !/^(unauthorized|forbidden)$/i.test(message) ? `: ${message}` : '';
-    if (error.code === 401) {
-      return new PodReadError(
-        'unauthorized',
-        `the API server at ${server} did not accept the credentials of ${via} (401 Unauthorized${said}). The token or certificate may have expired or been revoked: get a new one.`,
-      );
-    }
-    if (error.code === 403) {
-      return new PodReadError(
-        'forbidden',
-        `${via} may not ${what} (403 Forbidden${said}). Ask for RBAC permission to list them, or use other credentials.`,
-      );
-    }
-    return new PodReadError(
-      'server',
-      `the API server at ${server} answered ${error.code} when asked to ${what}${said}.`,
-    );
-  }
-  const { kind, code } = classifySocketError(error);
-  switch (apiConnectFailure(kind)) {
-    case 'untrustedCertificate':
-      return new PodReadError(
-        'tls',
-        `the API server's certificate at ${server} is not trusted (${code}; ${via}). Give the cluster's CA certificate in the kubeconfig (certificate-authority-data).`,
-        { cause: error },
-      );
-    case 'tls':
-      return new PodReadError('tls', `the TLS connection to ${server} failed (${code}; ${via}).`, { cause: error });
-    case 'unreachable':
-      return new PodReadError(
-        'unreachable',
-        `cannot reach the API server at ${server} (${code}; ${via}). Check the address and that the cluster is up; a VPN or proxy may be needed.`,
-        { cause: error },
-      );
-    case null:
-      break;
-  }
-  const text = error instanceof Error ? deepestMessage(error) : String(error);
-  return new PodReadError('other', `could not ${what} at ${server}: ${text}`, { cause: error });
+  return describeApiError(error, access, errorBody, {
+    what,
+    forbiddenFix: 'Ask for RBAC permission to list them, or use other credentials.',
+    trustFix: "Give the cluster's CA certificate in the kubeconfig (certificate-authority-data).",
+    answered: (code, said) => `the API server at ${access.server} answered ${code} when asked to ${what}${said}.`,
+    failed: (text) => `could not ${what} at ${access.server}: ${text}`,
+  });
 }

@@ -242,37 +242,66 @@ export function apiConnectFailure(kind: SocketErrorKind): ApiConnectFailure | nu
 
 function describeError(error: unknown, context: ErrorContext): PodReadError {
   const { access, namespace, name } = context;
-  const server = access.server;
-  const via = access.description;
+  const pod = `pod "${name}" in namespace "${namespace}"`;
+  if (error instanceof ApiException && error.code === 404) {
+    return new PodNotFoundError(
+      namespace,
+      name,
+      `pod "${name}" not found in namespace "${namespace}" (${access.server}, ${access.description}). Check the pod name and namespace; a pod made by a Deployment gets a new name each time it is replaced.`,
+    );
+  }
+  return describeApiError(error, access, context.errorBody, {
+    what: `read ${pod}`,
+    forbiddenFix: 'Ask for RBAC permission to get pods and create pods/exec there, or use other credentials.',
+    trustFix:
+      "Give the cluster's CA certificate (certificate-authority-data in a kubeconfig, or the record's cluster CA); skip verification only for a throwaway test cluster.",
+    answered: (code, said) => `the API server at ${access.server} answered ${code} when reading ${pod}${said}.`,
+    failed: (text) => `reading ${pod} at ${access.server} failed: ${text}`,
+  });
+}
 
+/** What one kind of API call says in its messages where the calls differ; the rest is worded once, below. */
+export interface ApiErrorWording {
+  /** What the call was doing, for a 403: "read pod "api-0" in namespace "prod"", "list namespaces". */
+  what: string;
+  /** The advice after a 403. */
+  forbiddenFix: string;
+  /** The advice after a certificate that is not trusted. */
+  trustFix: string;
+  /** Any other HTTP status; `said` is ": <the server's message>" or empty. */
+  answered(code: number, said: string): string;
+  /** Anything that is neither an HTTP status nor a failure to connect. */
+  failed(text: string): string;
+}
+
+/**
+ * A failed API call (the pod read, the lists) as a PodReadError: 401 and 403 with the server's own reason, a failure
+ * to connect as net/ classifies it, and the caller's wording where the calls differ.
+ */
+export function describeApiError(
+  error: unknown,
+  access: Pick<ResolvedAccess, 'server' | 'description'>,
+  errorBody: string | null,
+  wording: ApiErrorWording,
+): PodReadError {
+  const { server, description: via } = access;
   if (error instanceof ApiException) {
-    const code = error.code;
-    const message = statusMessage(context.errorBody ?? bodyText(error.body));
+    const message = statusMessage(errorBody ?? bodyText(error.body));
     // "401 Unauthorized: Unauthorized" says nothing twice; a real reason ("token has expired") is worth showing.
     const said = message !== null && !/^(unauthorized|forbidden)$/i.test(message) ? `: ${message}` : '';
-    if (code === 404) {
-      return new PodNotFoundError(
-        namespace,
-        name,
-        `pod "${name}" not found in namespace "${namespace}" (${server}, ${via}). Check the pod name and namespace; a pod made by a Deployment gets a new name each time it is replaced.`,
-      );
-    }
-    if (code === 401) {
+    if (error.code === 401) {
       return new PodReadError(
         'unauthorized',
         `the API server at ${server} did not accept the credentials of ${via} (401 Unauthorized${said}). The token or certificate may have expired or been revoked: get a new one.`,
       );
     }
-    if (code === 403) {
+    if (error.code === 403) {
       return new PodReadError(
         'forbidden',
-        `${via} may not read pod "${name}" in namespace "${namespace}" (403 Forbidden${said}). Ask for RBAC permission to get pods and create pods/exec there, or use other credentials.`,
+        `${via} may not ${wording.what} (403 Forbidden${said}). ${wording.forbiddenFix}`,
       );
     }
-    return new PodReadError(
-      'server',
-      `the API server at ${server} answered ${code} when reading pod "${name}" in namespace "${namespace}"${said}.`,
-    );
+    return new PodReadError('server', wording.answered(error.code, said));
   }
 
   const { kind, code } = classifySocketError(error);
@@ -280,7 +309,7 @@ function describeError(error: unknown, context: ErrorContext): PodReadError {
     case 'untrustedCertificate':
       return new PodReadError(
         'tls',
-        `the API server's certificate at ${server} is not trusted (${code}; ${via}). Give the cluster's CA certificate (certificate-authority-data in a kubeconfig, or the record's cluster CA); skip verification only for a throwaway test cluster.`,
+        `the API server's certificate at ${server} is not trusted (${code}; ${via}). ${wording.trustFix}`,
         { cause: error },
       );
     case 'tls':
@@ -298,8 +327,7 @@ function describeError(error: unknown, context: ErrorContext): PodReadError {
     case null:
       break;
   }
-  const text = error instanceof Error ? deepestMessage(error) : String(error);
-  return new PodReadError('other', `reading pod "${name}" in namespace "${namespace}" at ${server} failed: ${text}`, {
+  return new PodReadError('other', wording.failed(error instanceof Error ? deepestMessage(error) : String(error)), {
     cause: error,
   });
 }
