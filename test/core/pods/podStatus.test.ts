@@ -195,16 +195,8 @@ describe('Refresh stores the status', () => {
   });
 
   async function refreshed(podName: string, kubeconfig: string): Promise<PodRefreshResult> {
-    const client = new RecordingClient();
-    const saved = await core!.core.dispatch(
-      'pods.save',
-      { fields: { name: podName, podName }, secrets: { kubeconfig } },
-      client,
-    );
-    if (!saved.ok) throw new Error(saved.error.message);
-    const reply = await core!.core.dispatch('pods.refresh', { id: (saved.result as PodView).id }, client);
-    if (!reply.ok) throw new Error(reply.error.message);
-    return reply.result as PodRefreshResult;
+    const { id } = await core!.request('pods.save', { fields: { name: podName, podName }, secrets: { kubeconfig } });
+    return core!.request('pods.refresh', { id });
   }
 
   it('running, notReady, gone, error and unreachable', async (context) => {
