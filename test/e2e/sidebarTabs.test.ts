@@ -7,14 +7,12 @@
  * The data directories are seeded through the store itself (openStore with the same FileKeySecretBox key file the
  * browser mode opens), which is far faster than the form and lets records carry secrets.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { podSaveSchema, type PodFieldsInput, type PodSecretsInput } from '../../common/pods';
-import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../../main/core/secrets/fileKeySecretBox';
-import { DATABASE_FILE_NAME, openStore, type Store } from '../../main/core/store/index';
+import type { Store } from '../../main/core/store/index';
+import { makeScratch, openDataDir, type Scratch } from '../harness/dataDir';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
 import { startSshd, type SshdHarness } from '../harness/sshd';
 import { saveScreenshot, terminalText, typeInTerminal, waitForPrompt, waitForTerminalText } from '../harness/ui';
@@ -35,11 +33,10 @@ let sshd: SshdHarness | null = null;
 let app: WebApp | null = null;
 let browser: Browser;
 let page: Page;
-const scratch: string[] = [];
+const scratches: Scratch[] = [];
 
 async function seed(dataDir: string, fill: (store: Store) => Promise<void>): Promise<void> {
-  const secretBox = await FileKeySecretBox.open(join(dataDir, SECRET_KEY_FILE_NAME));
-  const store = openStore({ path: join(dataDir, DATABASE_FILE_NAME), secretBox });
+  const store = await openDataDir(dataDir);
   try {
     await fill(store);
   } finally {
@@ -52,9 +49,9 @@ async function save(store: Store, fields: PodFieldsInput, secrets: PodSecretsInp
 }
 
 async function newDataDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'podterm-sidebar-'));
-  scratch.push(dir);
-  return join(dir, 'data');
+  const scratch = await makeScratch('podterm-sidebar-');
+  scratches.push(scratch);
+  return scratch.dataDir;
 }
 
 beforeAll(async () => {
@@ -116,7 +113,7 @@ afterAll(async () => {
   await app?.stop();
   await sshd?.stop();
   await kube?.stop();
-  for (const dir of scratch) await rm(dir, { recursive: true, force: true });
+  for (const scratch of scratches) await scratch.cleanup();
 });
 
 function needsServers(): string | null {

@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PodRefreshResult } from '../../../common/contract';
 import { podSaveSchema, type PodView } from '../../../common/pods';
-import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../../../main/core/secrets/fileKeySecretBox';
 import { openDatabase, type Database } from '../../../main/core/store/database';
-import { DATABASE_FILE_NAME, openStore, type Store } from '../../../main/core/store/index';
+import { DATABASE_FILE_NAME, type Store } from '../../../main/core/store/index';
 import { migrate } from '../../../main/core/store/migrate';
 import { MIGRATIONS } from '../../../main/core/store/migrations';
 import { createTestCore, RecordingClient, type TestCore } from '../../harness/core';
+import { openDataDir } from '../../harness/dataDir';
 import { startKubeApiServer, type KubeApiServer } from '../../harness/kubeApiServer';
 import { findFreePort } from '../../harness/sshd';
 
@@ -41,9 +41,7 @@ afterEach(() => {
 });
 
 async function newStore(now: () => number = () => T0): Promise<Store> {
-  const dir = tempDir();
-  const secretBox = await FileKeySecretBox.open(join(dir, SECRET_KEY_FILE_NAME));
-  return openStore({ path: join(dir, DATABASE_FILE_NAME), secretBox, now });
+  return openDataDir(tempDir(), { now });
 }
 
 describe('migration 0060', () => {
