@@ -7,11 +7,17 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildKubeconfig, startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
-import { saveScreenshot, waitForPrompt, waitForTerminalText } from '../harness/ui';
-import { e2eUnavailableReason, openAppInBrowser, type WebApp } from '../harness/webApp';
+import {
+  newRecordForm,
+  openRecord,
+  saveRecordForm,
+  saveScreenshot,
+  waitForPrompt,
+  waitForTerminalText,
+} from '../harness/ui';
+import { closeAll, e2eSkipReason, openAppInBrowser, type WebApp } from '../harness/webApp';
 
-const skipReason = e2eUnavailableReason();
-if (skipReason) console.warn(`skipping the kubeconfig import e2e tests: ${skipReason}`);
+const skipReason = e2eSkipReason('the kubeconfig import e2e tests');
 
 let kube: KubeApiServer | null = null;
 let app: WebApp;
@@ -24,11 +30,7 @@ beforeAll(async () => {
   if (!kube) return;
   ({ app, browser, page } = await openAppInBrowser());
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await kube?.stop();
-});
+afterAll(() => closeAll(browser, app, kube));
 
 interface DroppedFile {
   name: string;
@@ -200,11 +202,7 @@ contexts:
 
   it('a pod record using an imported context connects with it', async (context) => {
     if (!kube) return context.skip('the test Kubernetes API server could not start');
-    await page
-      .getByRole('button', { name: /add pod/i })
-      .first()
-      .click();
-    await page.getByLabel('Name', { exact: true }).fill('imported shell');
+    await newRecordForm(page, 'imported shell');
     await page.getByLabel('Namespace', { exact: true }).fill('default');
     await page.getByLabel('Pod name', { exact: true }).fill('shell-pod');
     await page.getByRole('radio', { name: 'Imported', exact: true }).check();
@@ -212,9 +210,8 @@ contexts:
       .getByLabel('Imported context', { exact: true })
       .selectOption({ label: `sandbox · ${kube!.url} · token` });
     await saveScreenshot(page, 'kubeconfig-pod-form');
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect.poll(() => page.getByText('imported shell', { exact: true }).count()).toBeGreaterThan(0);
-    await page.getByText('imported shell', { exact: true }).first().click();
+    await saveRecordForm(page, 'imported shell');
+    await openRecord(page, 'imported shell');
     await waitForTerminalText(page, /Connected via pod's kubeconfig to default\/shell-pod \(container main\)/);
     await waitForPrompt(page);
   });

@@ -16,10 +16,9 @@ import { makeScratch, openDataDir, type Scratch } from '../harness/dataDir';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
 import { startSshd, type SshdHarness } from '../harness/sshd';
 import { saveScreenshot, terminalText, typeInTerminal, waitForPrompt, waitForTerminalText } from '../harness/ui';
-import { e2eUnavailableReason, openAppInBrowser, startWebApp, type WebApp } from '../harness/webApp';
+import { closeAll, e2eSkipReason, openAppInBrowser, openAppPage, startWebApp, type WebApp } from '../harness/webApp';
 
-const skipReason = e2eUnavailableReason();
-if (skipReason) console.warn(`skipping the sidebar and tabs e2e tests: ${skipReason}`);
+const skipReason = e2eSkipReason('the sidebar and tabs e2e tests');
 
 /** Records in the big list: enough to show that nothing scales with the record count in the DOM. */
 const MANY_RECORDS = 10_000;
@@ -108,13 +107,7 @@ beforeAll(async () => {
   });
   ({ app, browser, page } = await openAppInBrowser({ dataDir }));
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await sshd?.stop();
-  await kube?.stop();
-  for (const scratch of scratches) await scratch.cleanup();
-});
+afterAll(() => closeAll(browser, app, sshd, kube, ...scratches));
 
 function needsServers(): string | null {
   if (!kube) return 'the test Kubernetes API server could not start (openssl missing?)';
@@ -327,10 +320,7 @@ describe.skipIf(skipReason !== null)('sidebar and tabs in the browser', { timeou
 describe.skipIf(skipReason !== null)('ten thousand records', () => {
   let big: WebApp | null = null;
   let bigPage: Page | null = null;
-  afterAll(async () => {
-    await bigPage?.close();
-    await big?.stop();
-  });
+  afterAll(() => closeAll(bigPage, big));
 
   it('keeps fewer than 100 rows in the DOM, and End reaches the last record', async () => {
     const dataDir = await newDataDir();
@@ -345,8 +335,7 @@ describe.skipIf(skipReason !== null)('ten thousand records', () => {
       }
     });
     big = await startWebApp({ dataDir });
-    bigPage = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
-    await bigPage.goto(big.url);
+    bigPage = await openAppPage(browser, big);
     await bigPage.getByText(`${MANY_RECORDS} records`).waitFor({ timeout: 20_000 });
     const rowsInDom = () => bigPage!.locator('[data-testid="pod-row"], [data-testid="pod-group"]').count();
     // The list first renders with no measured height (the overscan alone); its ResizeObserver fills the view a render

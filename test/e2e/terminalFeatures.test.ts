@@ -5,56 +5,39 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../harness/browser';
 import { startSshd, type SshdHarness } from '../harness/sshd';
 import {
-  fillSshKeyFileLogin,
+  addSshKeyFileRecord,
+  openRecord,
   saveScreenshot,
   terminalText,
   typeInTerminal,
   waitForPrompt,
   waitForTerminalText,
 } from '../harness/ui';
-import { e2eUnavailableReason, startWebApp, type WebApp } from '../harness/webApp';
+import { closeAll, e2eSkipReason, openAppInBrowser, type WebApp } from '../harness/webApp';
 
-const skipReason = e2eUnavailableReason();
-if (skipReason) console.warn(`skipping the terminal features e2e tests: ${skipReason}`);
+const skipReason = e2eSkipReason('the terminal features e2e tests');
 
 let sshd: SshdHarness | null = null;
 let app: WebApp;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
   if (skipReason) return;
   sshd = await startSshd();
   if (!sshd) return;
-  app = await startWebApp();
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.origin });
-  page = await context.newPage();
-  await page.goto(app.url);
+  ({ app, browser, page } = await openAppInBrowser({ permissions: ['clipboard-read', 'clipboard-write'] }));
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await sshd?.stop();
-});
+afterAll(() => closeAll(browser, app, sshd));
 
 /** Adds an SSH record and opens it; the first one answers the host-key question (remembered after that). */
 async function openShell(name: string, firstConnection = true): Promise<void> {
-  await page
-    .getByRole('button', { name: /add pod/i })
-    .first()
-    .click();
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await fillSshKeyFileLogin(page, sshd!);
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await page.getByText(name, { exact: true }).first().click();
+  await addSshKeyFileRecord(page, sshd!, name);
+  await openRecord(page, name);
   if (firstConnection) await page.getByRole('button', { name: 'Accept and remember' }).click({ timeout: 15_000 });
   await waitForPrompt(page);
 }
