@@ -1,13 +1,10 @@
 /**
- * Settings: migration 0070's table, the repository (defaults, partial saves, persistence, bad stored values), and the
- * contract's validation of `settings.save` through the real core.
+ * Settings: the repository (defaults, partial saves, persistence, bad stored values) and the contract's validation of
+ * `settings.save` through the real core. Migration 0070's table has its own test (test/core/store/migrations/).
  */
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../common/settings';
 import { openDatabase, type Database } from '../../../main/core/store/database';
-import { migrate } from '../../../main/core/store/migrate';
-import { MIGRATIONS } from '../../../main/core/store/migrations';
 import { createTestCore, RecordingClient, type TestCore } from '../../harness/core';
 import { makeScratch, openDataDir, type Scratch } from '../../harness/dataDir';
 
@@ -21,30 +18,6 @@ afterEach(async () => {
   db?.close();
   db = null;
   await scratch.cleanup();
-});
-
-/** The step before 0070, whatever other steps land between. */
-const BEFORE_SETTINGS = MIGRATIONS.filter((step) => step.version < 70).at(-1)!.version;
-
-describe('migration 0070', () => {
-  it('adds a STRICT settings table and keeps the pods rows', () => {
-    db = openDatabase(join(scratch.dir, 'podterm.db'));
-    migrate(db, { targetVersion: BEFORE_SETTINGS });
-    db.prepare(
-      "INSERT INTO pods (id, name, namespace, pod_name, created_at, updated_at) VALUES ('p1', 'api', 'prod', 'api-0', 1, 1)",
-    ).run();
-    const podsBefore = db.prepare('SELECT * FROM pods').all();
-
-    expect(migrate(db, { targetVersion: 70 }).applied).toEqual([70]);
-    expect(db.prepare('SELECT * FROM pods').all()).toEqual(podsBefore);
-    expect(db.prepare("SELECT strict FROM pragma_table_list WHERE name = 'settings'").get()).toEqual({ strict: 1 });
-    const insert = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)');
-    insert.run('fontSize', '14');
-    expect(() => insert.run('fontSize', '15')).toThrow(/UNIQUE|PRIMARY KEY/);
-    expect(() => insert.run('theme', 'not json')).toThrow(/CHECK/);
-    // STRICT: bytes are not text.
-    expect(() => insert.run('cursorBlink', Buffer.from('true'))).toThrow(/cannot store BLOB/);
-  });
 });
 
 describe('settings repository', () => {
