@@ -10,6 +10,7 @@ import { FileKeySecretBox } from '../../main/core/secrets/fileKeySecretBox';
 import type { Store } from '../../main/core/store';
 import { makeScratch, openDataDir, type Scratch } from '../harness/dataDir';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
+import { NO_KUBE_API_SERVER } from '../harness/skipReasons';
 import { startWebApp, webAppUnavailableReason } from '../harness/webApp';
 import { ensureCliBuilt, runCli } from './cliHarness';
 
@@ -345,7 +346,7 @@ describe('a desktop database (secrets sealed by the OS keychain)', () => {
 });
 
 describe('pods backfill', () => {
-  const skip = () => (kube ? null : 'the test Kubernetes API server could not start');
+  const skip = () => (kube ? null : NO_KUBE_API_SERVER);
 
   async function backfillFixture() {
     const { scratch, store } = await scratchWithStore();
@@ -407,7 +408,7 @@ describe('pods backfill', () => {
 
 describe('pods backfill on a desktop database', () => {
   it('stores the cluster host, leaves the sealed secrets exactly as they were, and says the kubeconfig was not stored', async (context) => {
-    if (!kube) return context.skip('the test Kubernetes API server could not start');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     const { scratch, store } = await scratchWithStore('desktop');
     const pod = await store.pods.save({
       fields: {
@@ -435,7 +436,7 @@ describe('pods backfill on a desktop database', () => {
   });
 
   it('looks a record linked to an imported context up through that context, never the default kubeconfig’s current one', async (context) => {
-    if (!kube) return context.skip('the test Kubernetes API server could not start');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     const { scratch, store } = await scratchWithStore('desktop');
     // An imported context for another cluster (nothing listens there), sealed like every secret of this database.
     const elsewhere = 'https://127.0.0.1:1';

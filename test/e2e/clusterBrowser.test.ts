@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeScratch, type Scratch } from '../harness/dataDir';
 import { devAndExpiredKubeconfig, startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
+import { NO_KUBE_API_SERVER } from '../harness/skipReasons';
 import {
   newRecordForm,
   openRecord,
@@ -49,7 +50,7 @@ const podRow = (name: string) => tree().getByRole('treeitem', { name, exact: tru
 
 describe.skipIf(skipReason !== null)('cluster browser', () => {
   it('browses the default kubeconfig to a pod, filters, and saves it to the sidebar', async (context) => {
-    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     await page.getByRole('tab', { name: 'Clusters' }).click();
     await expect.poll(() => contextRow('dev').count()).toBe(1);
     await contextRow('dev').click();
@@ -77,7 +78,7 @@ describe.skipIf(skipReason !== null)('cluster browser', () => {
   });
 
   it('opens a pod straight away from the browser, with the keyboard', async (context) => {
-    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     // Ctrl+Shift+B switches to the browser and puts the focus in its filter.
     await page.keyboard.press('Control+Shift+B');
     const filter = page.getByLabel('Filter namespaces and pods');
@@ -92,7 +93,7 @@ describe.skipIf(skipReason !== null)('cluster browser', () => {
   });
 
   it('a record that follows a workload connects to the Running, Ready pod and shows which', async (context) => {
-    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     await page.getByRole('tab', { name: 'Saved' }).click();
     await newRecordForm(page, 'api workload');
     await page.getByLabel('Namespace', { exact: true }).fill('prod');

@@ -6,6 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
+import { missingServer } from '../harness/skipReasons';
 import { findFreePort, startSshd, type SshdHarness } from '../harness/sshd';
 import {
   fillSshKeyFileLogin,
@@ -37,11 +38,7 @@ beforeAll(async () => {
 });
 afterAll(() => closeAll(browser, app, sshd, kube));
 
-function needsServers(): string | null {
-  if (!kube) return 'the test Kubernetes API server could not start (openssl missing?)';
-  if (!sshd) return 'no sshd on this machine (apt-get install openssh-server)';
-  return null;
-}
+const needsServers = () => missingServer({ kube, sshd });
 
 async function fillKubeRecord(name: string, podName: string): Promise<void> {
   await newRecordForm(page, name);

@@ -4,6 +4,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
+import { NO_KUBE_API_SERVER } from '../harness/skipReasons';
 import {
   newRecordForm,
   openRecord,
@@ -33,7 +34,7 @@ afterAll(() => closeAll(browser, app, kube));
 
 describe.skipIf(skipReason !== null)('reconnect', () => {
   it('shows a dropped connection, keeps the scrollback and reconnects in the same tab', async (context) => {
-    if (!kube) return context.skip('the test Kubernetes API server could not start (openssl missing?)');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     await newRecordForm(page, 'flaky link');
     await page.getByLabel('Pod name', { exact: true }).fill('shell-pod');
     await page.getByLabel('Kubeconfig', { exact: true }).fill(kube.kubeconfig({ user: 'token' }));

@@ -14,6 +14,7 @@ import { podSaveSchema, type PodFieldsInput, type PodSecretsInput } from '../../
 import type { Store } from '../../main/core/store/index';
 import { makeScratch, openDataDir, type Scratch } from '../harness/dataDir';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
+import { missingServer } from '../harness/skipReasons';
 import { startSshd, type SshdHarness } from '../harness/sshd';
 import { saveScreenshot, terminalText, typeInTerminal, waitForPrompt, waitForTerminalText } from '../harness/ui';
 import { closeAll, e2eSkipReason, openAppInBrowser, openAppPage, startWebApp, type WebApp } from '../harness/webApp';
@@ -109,11 +110,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => closeAll(browser, app, sshd, kube, ...scratches));
 
-function needsServers(): string | null {
-  if (!kube) return 'the test Kubernetes API server could not start (openssl missing?)';
-  if (!sshd) return 'no sshd on this machine (apt-get install openssh-server)';
-  return null;
-}
+const needsServers = () => missingServer({ kube, sshd });
 
 const group = (key: string) => page.locator(`[data-testid="pod-group"][data-group-key="${key}"]`);
 const record = (name: string) =>

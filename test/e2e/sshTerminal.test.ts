@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NO_SSHD } from '../harness/skipReasons';
 import { startSshd, type SshdHarness } from '../harness/sshd';
 import {
   addSshKeyFileRecord,
@@ -37,7 +38,7 @@ afterAll(() => closeAll(browser, app, sshd));
 
 describe.skipIf(skipReason !== null)('SSH terminal in the browser', () => {
   it('shows validation messages under the fields and saves nothing invalid', async (context) => {
-    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return context.skip(NO_SSHD);
     await newRecordForm(page);
     await page.getByLabel('SSH host', { exact: true }).fill('bad host!');
     await page.getByLabel('SSH port', { exact: true }).fill('70000');
@@ -49,7 +50,7 @@ describe.skipIf(skipReason !== null)('SSH terminal in the browser', () => {
   });
 
   it('creates a record, opens it, accepts the host key and runs a command', async (context) => {
-    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return context.skip(NO_SSHD);
     await addSshKeyFileRecord(page, sshd, 'local sshd');
     await openRecord(page, 'local sshd');
     await expect.poll(() => page.getByText(sshd!.hostFingerprint).count(), { timeout: 15_000 }).toBe(1);
@@ -62,7 +63,7 @@ describe.skipIf(skipReason !== null)('SSH terminal in the browser', () => {
   });
 
   it('runs a second tab at the same time, and closing a tab ends its remote shell', async (context) => {
-    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return context.skip(NO_SSHD);
     await openRecord(page, 'local sshd');
     await expect.poll(() => page.getByTestId('tab').count()).toBe(2);
     await waitForPrompt(page);
@@ -81,7 +82,7 @@ describe.skipIf(skipReason !== null)('SSH terminal in the browser', () => {
   });
 
   it('shows why a session ended, and keeps the scrollback', async (context) => {
-    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return context.skip(NO_SSHD);
     await typeInTerminal(page, 'exit 3\n');
     await expect.poll(() => page.getByText(/exit code 3/).count(), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(await terminalText(page)).toMatch(/^42\s*$/m);

@@ -10,6 +10,7 @@ import type { ClusterContextList } from '../../../common/clusters';
 import type { PodFieldsInput, PodView } from '../../../common/pods';
 import { createTestCore, RecordingClient, type TestCore } from '../../harness/core';
 import { devAndExpiredKubeconfig, startKubeApiServer, type KubeApiServer } from '../../harness/kubeApiServer';
+import { NO_KUBE_API_SERVER } from '../../harness/skipReasons';
 
 let kube: KubeApiServer | null = null;
 let core: TestCore;
@@ -41,7 +42,7 @@ async function openAndSettle(podId: string) {
 
 describe('cluster browser', () => {
   it('lists the default kubeconfig contexts with server, namespace, auth kind and the current one', async (context) => {
-    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     const list = await core.request('clusters.contexts', {}, client);
     expect(list.problems).toEqual([]);
     expect(list.contexts).toEqual([
@@ -59,7 +60,7 @@ describe('cluster browser', () => {
   });
 
   it('lists namespaces, then pods with phase, ready containers, restarts and age', async (context) => {
-    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     const dev = { source: 'default', name: 'dev' } as const;
     expect(await core.request('clusters.namespaces', { context: dev }, client)).toEqual([
       'default',
@@ -94,7 +95,7 @@ describe('cluster browser', () => {
   });
 
   it('answers a refused context with the access module message, and keeps the other usable', async (context) => {
-    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     const reply = await core.core.dispatch(
       'clusters.namespaces',
       { context: { source: 'default', name: 'expired' } },
@@ -118,7 +119,7 @@ describe('cluster browser', () => {
 
 describe('a broken default kubeconfig', () => {
   it('is reported as a problem naming the file, and the list still answers', async (context) => {
-    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     const broken = join(scratch, 'broken.yaml');
     await writeFile(broken, 'clusters: [this is: not valid\n');
     const other = await createTestCore({ KUBECONFIG: broken });
@@ -136,7 +137,7 @@ describe('a broken default kubeconfig', () => {
 
 describe('imported contexts in the cluster browser', () => {
   it('lists an imported context after the default ones and browses it by id', async (context) => {
-    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     const text = kube.kubeconfig({ user: 'cert', contextName: 'staging', namespace: 'prod' });
     await core.request(
       'kubeconfigs.import',
@@ -160,7 +161,7 @@ describe('imported contexts in the cluster browser', () => {
 
 describe('records that follow a workload by label selector', () => {
   it('connects to the newest Running, Ready pod the selector matches, and says which', async (context) => {
-    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     const record = await savePod({ namespace: 'prod', labelSelector: 'app=api', kubeContext: 'dev' });
     expect(record).toMatchObject({ podName: null, labelSelector: 'app=api' });
     const { status, end } = await openAndSettle(record.id);
@@ -171,7 +172,7 @@ describe('records that follow a workload by label selector', () => {
   });
 
   it('fails with the counts when no matching pod is Running and Ready', async (context) => {
-    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     const record = await savePod({ namespace: 'prod', labelSelector: 'app=api,track=canary', kubeContext: 'dev' });
     const { end, status } = await openAndSettle(record.id);
     expect(end).toBeDefined();
@@ -185,7 +186,7 @@ describe('records that follow a workload by label selector', () => {
   });
 
   it('Refresh reports the pod the selector would pick', async (context) => {
-    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     const record = await savePod({ namespace: 'prod', labelSelector: 'app=api', kubeContext: 'dev' });
     const result = await core.request('pods.refresh', { id: record.id }, client);
     expect(result.found).toBe(true);

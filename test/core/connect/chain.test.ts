@@ -12,6 +12,7 @@ import { DEFAULT_POD_READ_TIMEOUT_MS } from '../../../main/core/kube/api/podRead
 import { DEFAULT_REACH_TIMEOUT_MS } from '../../../main/core/kube/api/requestDeadline';
 import { createTestCore, RecordingClient, type TestCore } from '../../harness/core';
 import { startKubeApiServer, type KubeApiServer } from '../../harness/kubeApiServer';
+import { missingServer } from '../../harness/skipReasons';
 import { findFreePort, startSshd, type SshdHarness } from '../../harness/sshd';
 
 let kube: KubeApiServer | null = null;
@@ -68,8 +69,7 @@ async function run(client: RecordingClient, sessionId: number, command: string, 
   await client.waitFor(() => expected.test(client.output(sessionId)));
 }
 
-const skipReason = () =>
-  !kube ? 'the test Kubernetes API server could not start' : !sshd ? 'no sshd (apt-get install openssh-server)' : null;
+const skipReason = () => missingServer({ kube, sshd });
 
 describe('each Kubernetes method alone', () => {
   it('default kubeconfig: several KUBECONFIG files merged the way kubectl does', async (context) => {

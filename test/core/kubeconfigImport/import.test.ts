@@ -11,6 +11,7 @@ import { openDatabase } from '../../../main/core/store/database';
 import { DATABASE_FILE_NAME } from '../../../main/core/store';
 import { createTestCore, RecordingClient, type TestCore } from '../../harness/core';
 import { buildKubeconfig, startKubeApiServer, type KubeApiServer } from '../../harness/kubeApiServer';
+import { missingServer } from '../../harness/skipReasons';
 
 let kube: KubeApiServer | null = null;
 const cores: TestCore[] = [];
@@ -23,7 +24,7 @@ afterAll(async () => {
   await kube?.stop();
 });
 
-const skipReason = () => (!kube ? 'the test Kubernetes API server could not start' : null);
+const skipReason = () => missingServer({ kube });
 
 async function newCore(): Promise<TestCore> {
   const core = await createTestCore();

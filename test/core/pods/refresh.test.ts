@@ -14,6 +14,7 @@ import type { Store } from '../../../main/core/store';
 import { createTestCore, RecordingClient } from '../../harness/core';
 import { makeScratch, openDataDir, type Scratch } from '../../harness/dataDir';
 import { startKubeApiServer, type KubeApiServer } from '../../harness/kubeApiServer';
+import { missingServer } from '../../harness/skipReasons';
 
 let kube: KubeApiServer | null = null;
 beforeAll(async () => {
@@ -22,7 +23,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await kube?.stop();
 });
-const skipReason = () => (!kube ? 'the test Kubernetes API server could not start' : null);
+const skipReason = () => missingServer({ kube });
 
 let scratch: Scratch;
 let store: Store;

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingFileName } from '../../../main/core/sessions/recording';
 import { createTestCore, RecordingClient, type TestCore } from '../../harness/core';
+import { NO_SSHD } from '../../harness/skipReasons';
 import { startSshd, type SshdHarness } from '../../harness/sshd';
 
 let sshd: SshdHarness | null = null;
@@ -44,7 +45,7 @@ function parseCast(text: string): { header: Record<string, unknown>; events: Cas
 
 describe('session recording against a real sshd', () => {
   it('writes output and resizes as asciicast v2, 0600, and never the secret typed at a silent prompt', async (context) => {
-    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return context.skip(NO_SSHD);
     const client = new RecordingClient();
     const sessionId = await openShell(client, 'prod api/0');
     client.send(sessionId, { type: 'write', data: 'echo ready-$((1+1))\n' });
@@ -104,7 +105,7 @@ describe('session recording against a real sshd', () => {
   });
 
   it('finishes the file when the session ends while recording, and refuses an unknown session', async (context) => {
-    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return context.skip(NO_SSHD);
     const client = new RecordingClient();
     const sessionId = await openShell(client, 'ends');
     const { path } = await harness.request('sessions.startRecording', { sessionId }, client);

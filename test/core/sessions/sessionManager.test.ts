@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PodView } from '../../../common/pods';
 import { FlowControlConstants } from '../../../main/core/sessions/flowControl';
 import { createTestCore, RecordingClient, type TestCore } from '../../harness/core';
+import { NO_SSHD } from '../../harness/skipReasons';
 import { startSshd, type SshdHarness } from '../../harness/sshd';
 
 let sshd: SshdHarness | null = null;
@@ -49,7 +50,7 @@ const connected = (client: RecordingClient, sessionId: number) =>
 
 describe('sessions through the core against a real sshd', () => {
   it('asks about the unknown host key with its real fingerprint, then opens a shell and records the method', async (context) => {
-    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return context.skip(NO_SSHD);
     const client = new RecordingClient();
     const pod = await saveKeyRecord(client);
     const sessionId = await open(client, pod.id);
@@ -80,7 +81,7 @@ describe('sessions through the core against a real sshd', () => {
   });
 
   it('does not ask again for a remembered key; resize reaches the pty; exit 3 is an exit, not a failure', async (context) => {
-    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return context.skip(NO_SSHD);
     const client = new RecordingClient();
     const pod = await saveKeyRecord(client);
     const sessionId = await open(client, pod.id, 100, 30);
@@ -102,7 +103,7 @@ describe('sessions through the core against a real sshd', () => {
   });
 
   it('opens without a question when ~/.ssh/known_hosts knows the server by its other key type', async (context) => {
-    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return context.skip(NO_SSHD);
     // A fresh home whose known_hosts has only the server's ECDSA key (as after years of `ssh` to it), while ssh2
     // would ask for ed25519 first.
     const core = await createTestCore();
@@ -143,7 +144,7 @@ describe('sessions through the core against a real sshd', () => {
   });
 
   it('reports a wrong password as a failed connection with the reason, and keeps the record intact', async (context) => {
-    if (!sshd?.passwordUser) return context.skip(sshd?.passwordSkipReason ?? 'no sshd on this machine');
+    if (!sshd?.passwordUser) return context.skip(sshd?.passwordSkipReason ?? NO_SSHD);
     const client = new RecordingClient();
     const pod = await harness.request(
       'pods.save',
@@ -167,7 +168,7 @@ describe('sessions through the core against a real sshd', () => {
   });
 
   it('pauses the remote while the renderer does not acknowledge, and resumes on acks', async (context) => {
-    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return context.skip(NO_SSHD);
     const client = new RecordingClient();
     const pod = await saveKeyRecord(client);
     const sessionId = await open(client, pod.id);
@@ -201,7 +202,7 @@ describe('sessions through the core against a real sshd', () => {
   }, 90_000);
 
   it('ends every session of a renderer that goes away', async (context) => {
-    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return context.skip(NO_SSHD);
     const client = new RecordingClient();
     const pod = await saveKeyRecord(client);
     const first = await open(client, pod.id);
