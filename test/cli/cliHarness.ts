@@ -4,13 +4,8 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../../main/core/secrets/fileKeySecretBox';
-import type { SecretBox } from '../../main/core/secrets/secretBox';
-import { DATABASE_FILE_NAME, openStore, type Store } from '../../main/core/store';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI_ENTRY = join(root, 'dist/main/cli.mjs');
@@ -59,28 +54,4 @@ export function runCli(args: string[], options: { home: string; env?: NodeJS.Pro
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
-}
-
-export interface Scratch {
-  dir: string;
-  home: string;
-  /** A browser-mode data directory: podterm.db plus secret.key. */
-  dataDir: string;
-  cleanup(): Promise<void>;
-}
-
-export async function makeScratch(): Promise<Scratch> {
-  const dir = await mkdtemp(join(tmpdir(), 'podterm-cli-'));
-  return {
-    dir,
-    home: join(dir, 'home'),
-    dataDir: join(dir, 'data'),
-    cleanup: () => rm(dir, { recursive: true, force: true }),
-  };
-}
-
-/** Opens (creating) the store in `dataDir` the way the browser mode does: secret.key beside podterm.db. */
-export async function openDataDir(dataDir: string, secretBox?: SecretBox): Promise<Store> {
-  const box = secretBox ?? (await FileKeySecretBox.open(join(dataDir, SECRET_KEY_FILE_NAME)));
-  return openStore({ path: join(dataDir, DATABASE_FILE_NAME), secretBox: box });
 }

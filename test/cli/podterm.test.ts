@@ -8,9 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PodView } from '../../common/pods';
 import { FileKeySecretBox } from '../../main/core/secrets/fileKeySecretBox';
 import type { Store } from '../../main/core/store';
+import { makeScratch, openDataDir, type Scratch } from '../harness/dataDir';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
+import { NO_KUBE_API_SERVER } from '../harness/skipReasons';
 import { startWebApp, webAppUnavailableReason } from '../harness/webApp';
-import { ensureCliBuilt, makeScratch, openDataDir, runCli, type Scratch } from './cliHarness';
+import { ensureCliBuilt, runCli } from './cliHarness';
 
 const scratches: Scratch[] = [];
 const stores: Store[] = [];
@@ -26,10 +28,15 @@ afterAll(async () => {
   await kube?.stop();
 });
 
-async function scratchWithStore(): Promise<{ scratch: Scratch; store: Store }> {
-  const scratch = await makeScratch();
+/**
+ * A data directory with its store open. A desktop one seals secrets with a key the CLI cannot find (no secret.key
+ * beside the database), standing in for the desktop app's safeStorage.
+ */
+async function scratchWithStore(kind: 'browser' | 'desktop' = 'browser'): Promise<{ scratch: Scratch; store: Store }> {
+  const scratch = await makeScratch('podterm-cli-');
   scratches.push(scratch);
-  const store = await openDataDir(scratch.dataDir);
+  const keychain = kind === 'desktop' ? await FileKeySecretBox.open(join(scratch.dir, 'keychain', 'key')) : undefined;
+  const store = await openDataDir(scratch.dataDir, keychain ? { secretBox: keychain } : {});
   stores.push(store);
   return { scratch, store };
 }
@@ -101,7 +108,7 @@ describe('podterm --help and usage errors', () => {
   });
 
   it('without --data-dir uses the desktop app directory and says when it has no database', async () => {
-    const scratch = await makeScratch();
+    const scratch = await makeScratch('podterm-cli-');
     scratches.push(scratch);
     const run = await runCli(['pods', 'list'], { home: scratch.home });
     expect(run.code).toBe(1);
@@ -312,12 +319,7 @@ describe('pods import', () => {
 
 describe('a desktop database (secrets sealed by the OS keychain)', () => {
   it('reads and imports non-secret fields, keeps stored secrets, and refuses to export or import secrets', async () => {
-    const scratch = await makeScratch();
-    scratches.push(scratch);
-    // Stands in for safeStorage: a key the CLI cannot find (no secret.key beside the database).
-    const keychain = await FileKeySecretBox.open(join(scratch.dir, 'keychain', 'key'));
-    const store = await openDataDir(scratch.dataDir, keychain);
-    stores.push(store);
+    const { scratch, store } = await scratchWithStore('desktop');
     const { api } = await seed(store);
 
     const list = await cli(scratch, ['pods', 'list']);
@@ -344,7 +346,7 @@ describe('a desktop database (secrets sealed by the OS keychain)', () => {
 });
 
 describe('pods backfill', () => {
-  const skip = () => (kube ? null : 'the test Kubernetes API server could not start');
+  const skip = () => (kube ? null : NO_KUBE_API_SERVER);
 
   async function backfillFixture() {
     const { scratch, store } = await scratchWithStore();
@@ -406,12 +408,8 @@ describe('pods backfill', () => {
 
 describe('pods backfill on a desktop database', () => {
   it('stores the cluster host, leaves the sealed secrets exactly as they were, and says the kubeconfig was not stored', async (context) => {
-    if (!kube) return context.skip('the test Kubernetes API server could not start');
-    const scratch = await makeScratch();
-    scratches.push(scratch);
-    const keychain = await FileKeySecretBox.open(join(scratch.dir, 'keychain', 'key'));
-    const store = await openDataDir(scratch.dataDir, keychain);
-    stores.push(store);
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
+    const { scratch, store } = await scratchWithStore('desktop');
     const pod = await store.pods.save({
       fields: {
         name: 'desk',
@@ -438,12 +436,8 @@ describe('pods backfill on a desktop database', () => {
   });
 
   it('looks a record linked to an imported context up through that context, never the default kubeconfig’s current one', async (context) => {
-    if (!kube) return context.skip('the test Kubernetes API server could not start');
-    const scratch = await makeScratch();
-    scratches.push(scratch);
-    const keychain = await FileKeySecretBox.open(join(scratch.dir, 'keychain', 'key'));
-    const store = await openDataDir(scratch.dataDir, keychain);
-    stores.push(store);
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
+    const { scratch, store } = await scratchWithStore('desktop');
     // An imported context for another cluster (nothing listens there), sealed like every secret of this database.
     const elsewhere = 'https://127.0.0.1:1';
     const {

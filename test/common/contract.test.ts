@@ -96,19 +96,14 @@ describe('contract validation at the core', () => {
   });
 
   it('reports a record with nothing to connect with as a failed session, keeping the record', async () => {
-    const saved = (await harness.core.dispatch(
-      'pods.save',
-      { fields: { name: 'k8s only', podName: 'web-1' } },
-      client,
-    )) as { ok: true; result: PodView };
-    const opened = (await harness.core.dispatch(
+    const saved = await harness.request('pods.save', { fields: { name: 'k8s only', podName: 'web-1' } }, client);
+    const { sessionId } = await harness.request(
       'sessions.open',
-      { podId: saved.result.id, size: { cols: 80, rows: 24 } },
+      { podId: saved.id, size: { cols: 80, rows: 24 } },
       client,
-    )) as { ok: true; result: { sessionId: number } };
-    const sessionId = opened.result.sessionId;
-    const end = await client.waitFor(() => client.events.get(sessionId)?.find((event) => event.type === 'end'));
+    );
+    const end = await client.waitFor(() => client.endOf(sessionId));
     expect(end).toMatchObject({ end: { kind: 'failed' } });
-    expect(await harness.core.dispatch('pods.get', { id: saved.result.id }, client)).toMatchObject({ ok: true });
+    expect(await harness.core.dispatch('pods.get', { id: saved.id }, client)).toMatchObject({ ok: true });
   });
 });

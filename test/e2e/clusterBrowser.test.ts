@@ -4,20 +4,27 @@
  * save it to the sidebar, open another straight away, see the 401 inline; then a record that follows a workload by
  * label selector connects to the Running, Ready pod and the tab says which.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeScratch, type Scratch } from '../harness/dataDir';
 import { devAndExpiredKubeconfig, startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
-import { saveScreenshot, waitForPrompt, waitForTerminalText } from '../harness/ui';
-import { e2eUnavailableReason, openAppInBrowser, type WebApp } from '../harness/webApp';
+import { NO_KUBE_API_SERVER } from '../harness/skipReasons';
+import {
+  newRecordForm,
+  openRecord,
+  saveRecordForm,
+  saveScreenshot,
+  waitForPrompt,
+  waitForTerminalText,
+} from '../harness/ui';
+import { closeAll, e2eSkipReason, openAppInBrowser, type WebApp } from '../harness/webApp';
 
-const skipReason = e2eUnavailableReason();
-if (skipReason) console.warn(`skipping the cluster browser e2e tests: ${skipReason}`);
+const skipReason = e2eSkipReason('the cluster browser e2e tests');
 
 let kube: KubeApiServer | null = null;
-let scratch: string;
+let scratch: Scratch | null = null;
 let app: WebApp;
 let browser: Browser;
 let page: Page;
@@ -26,17 +33,12 @@ beforeAll(async () => {
   if (skipReason) return;
   kube = await startKubeApiServer();
   if (!kube) return;
-  scratch = await mkdtemp(join(tmpdir(), 'podterm-e2e-clusters-'));
-  const file = join(scratch, 'config');
+  scratch = await makeScratch('podterm-e2e-clusters-');
+  const file = join(scratch.dir, 'config');
   await writeFile(file, devAndExpiredKubeconfig(kube));
   ({ app, browser, page } = await openAppInBrowser({ env: { KUBECONFIG: file } }));
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await kube?.stop();
-  if (scratch) await rm(scratch, { recursive: true, force: true });
-});
+afterAll(() => closeAll(browser, app, kube, scratch));
 
 const tree = () => page.getByRole('tree', { name: 'Contexts, namespaces and pods' });
 const contextRow = (name: string) => tree().locator('.cluster-context', { hasText: name }).first();
@@ -48,7 +50,7 @@ const podRow = (name: string) => tree().getByRole('treeitem', { name, exact: tru
 
 describe.skipIf(skipReason !== null)('cluster browser', () => {
   it('browses the default kubeconfig to a pod, filters, and saves it to the sidebar', async (context) => {
-    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     await page.getByRole('tab', { name: 'Clusters' }).click();
     await expect.poll(() => contextRow('dev').count()).toBe(1);
     await contextRow('dev').click();
@@ -76,7 +78,7 @@ describe.skipIf(skipReason !== null)('cluster browser', () => {
   });
 
   it('opens a pod straight away from the browser, with the keyboard', async (context) => {
-    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     // Ctrl+Shift+B switches to the browser and puts the focus in its filter.
     await page.keyboard.press('Control+Shift+B');
     const filter = page.getByLabel('Filter namespaces and pods');
@@ -91,19 +93,14 @@ describe.skipIf(skipReason !== null)('cluster browser', () => {
   });
 
   it('a record that follows a workload connects to the Running, Ready pod and shows which', async (context) => {
-    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     await page.getByRole('tab', { name: 'Saved' }).click();
-    await page
-      .getByRole('button', { name: /add pod/i })
-      .first()
-      .click();
-    await page.getByLabel('Name', { exact: true }).fill('api workload');
+    await newRecordForm(page, 'api workload');
     await page.getByLabel('Namespace', { exact: true }).fill('prod');
     await page.getByLabel('Label selector', { exact: true }).fill('app=api');
     await page.getByLabel('Kube context', { exact: true }).fill('dev');
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect.poll(() => page.getByText('api workload', { exact: true }).count()).toBeGreaterThan(0);
-    await page.getByText('api workload', { exact: true }).first().click();
+    await saveRecordForm(page, 'api workload');
+    await openRecord(page, 'api workload');
     await waitForTerminalText(page, /prod\/api-0 \(container api\), picked by app=api/);
     await waitForPrompt(page);
     await saveScreenshot(page, 'selector-record');

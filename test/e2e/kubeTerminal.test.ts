@@ -6,19 +6,22 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
+import { missingServer } from '../harness/skipReasons';
 import { findFreePort, startSshd, type SshdHarness } from '../harness/sshd';
 import {
   fillSshKeyFileLogin,
+  newRecordForm,
+  openRecord,
+  saveRecordForm,
   saveScreenshot,
   terminalText,
   typeInTerminal,
   waitForPrompt,
   waitForTerminalText,
 } from '../harness/ui';
-import { e2eUnavailableReason, openAppInBrowser, type WebApp } from '../harness/webApp';
+import { closeAll, e2eSkipReason, openAppInBrowser, type WebApp } from '../harness/webApp';
 
-const skipReason = e2eUnavailableReason();
-if (skipReason) console.warn(`skipping the Kubernetes e2e tests: ${skipReason}`);
+const skipReason = e2eSkipReason('the Kubernetes e2e tests');
 
 let kube: KubeApiServer | null = null;
 let sshd: SshdHarness | null = null;
@@ -33,32 +36,14 @@ beforeAll(async () => {
   if (!kube || !sshd) return;
   ({ app, browser, page } = await openAppInBrowser());
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await sshd?.stop();
-  await kube?.stop();
-});
+afterAll(() => closeAll(browser, app, sshd, kube));
 
-function needsServers(): string | null {
-  if (!kube) return 'the test Kubernetes API server could not start (openssl missing?)';
-  if (!sshd) return 'no sshd on this machine (apt-get install openssh-server)';
-  return null;
-}
+const needsServers = () => missingServer({ kube, sshd });
 
 async function fillKubeRecord(name: string, podName: string): Promise<void> {
-  await page
-    .getByRole('button', { name: /add pod/i })
-    .first()
-    .click();
-  await page.getByLabel('Name', { exact: true }).fill(name);
+  await newRecordForm(page, name);
   await page.getByLabel('Namespace', { exact: true }).fill('default');
   await page.getByLabel('Pod name', { exact: true }).fill(podName);
-}
-
-async function save(name: string): Promise<void> {
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect.poll(() => page.getByText(name, { exact: true }).count()).toBeGreaterThan(0);
 }
 
 describe.skipIf(skipReason !== null)('Kubernetes terminal in the browser', () => {
@@ -67,8 +52,8 @@ describe.skipIf(skipReason !== null)('Kubernetes terminal in the browser', () =>
     if (missing) return context.skip(missing);
     await fillKubeRecord('shell pod', 'shell-pod');
     await page.getByLabel('Kubeconfig', { exact: true }).fill(kube!.kubeconfig({ user: 'token' }));
-    await save('shell pod');
-    await page.getByText('shell pod', { exact: true }).first().click();
+    await saveRecordForm(page, 'shell pod');
+    await openRecord(page, 'shell pod');
     await waitForTerminalText(page, /Connected via pod's kubeconfig to default\/shell-pod \(container main\)/);
     await waitForPrompt(page);
     await typeInTerminal(page, 'echo $((6*7))\n');
@@ -85,8 +70,8 @@ describe.skipIf(skipReason !== null)('Kubernetes terminal in the browser', () =>
     await page.getByLabel('Cluster host', { exact: true }).fill(`https://127.0.0.1:${deadPort}`);
     await page.getByLabel('Token', { exact: true }).fill('a-token-for-a-dead-cluster');
     await fillSshKeyFileLogin(page, sshd!);
-    await save('dead cluster');
-    await page.getByText('dead cluster', { exact: true }).first().click();
+    await saveRecordForm(page, 'dead cluster');
+    await openRecord(page, 'dead cluster');
     await page.getByRole('button', { name: 'Accept once' }).click({ timeout: 15_000 });
     // A long reason wraps across rows: read the rows as one line.
     await expect
@@ -103,8 +88,8 @@ describe.skipIf(skipReason !== null)('Kubernetes terminal in the browser', () =>
     if (missing) return context.skip(missing);
     await fillKubeRecord('multi pod', 'multi');
     await page.getByLabel('Kubeconfig', { exact: true }).fill(kube!.kubeconfig({ user: 'token' }));
-    await save('multi pod');
-    await page.getByText('multi pod', { exact: true }).first().click();
+    await saveRecordForm(page, 'multi pod');
+    await openRecord(page, 'multi pod');
     await waitForTerminalText(page, /default\/multi \(container sidecar\)/);
     const picker = page.locator('.session-pane:visible').getByLabel('Container');
     await expect.poll(() => picker.inputValue()).toBe('sidecar');

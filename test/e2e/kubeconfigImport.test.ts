@@ -7,11 +7,18 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildKubeconfig, startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
-import { saveScreenshot, waitForPrompt, waitForTerminalText } from '../harness/ui';
-import { e2eUnavailableReason, openAppInBrowser, type WebApp } from '../harness/webApp';
+import { NO_KUBE_API_SERVER } from '../harness/skipReasons';
+import {
+  newRecordForm,
+  openRecord,
+  saveRecordForm,
+  saveScreenshot,
+  waitForPrompt,
+  waitForTerminalText,
+} from '../harness/ui';
+import { closeAll, e2eSkipReason, openAppInBrowser, type WebApp } from '../harness/webApp';
 
-const skipReason = e2eUnavailableReason();
-if (skipReason) console.warn(`skipping the kubeconfig import e2e tests: ${skipReason}`);
+const skipReason = e2eSkipReason('the kubeconfig import e2e tests');
 
 let kube: KubeApiServer | null = null;
 let app: WebApp;
@@ -24,11 +31,7 @@ beforeAll(async () => {
   if (!kube) return;
   ({ app, browser, page } = await openAppInBrowser());
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await kube?.stop();
-});
+afterAll(() => closeAll(browser, app, kube));
 
 interface DroppedFile {
   name: string;
@@ -115,7 +118,7 @@ function expectSettingsRows(expected: string[], screenshot?: string): Promise<vo
 
 describe.skipIf(skipReason !== null)('kubeconfig import in the browser', () => {
   it('drops a file with two contexts, imports the one left ticked, and lists it in Settings', async (context) => {
-    if (!kube) return context.skip('the test Kubernetes API server could not start (openssl missing?)');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     await dropFiles([{ name: 'two-contexts.yaml', text: twoContexts() }], 'kubeconfig-drop-zone');
 
     await expect.poll(() => contextBox('sandbox').isChecked()).toBe(true);
@@ -132,7 +135,7 @@ describe.skipIf(skipReason !== null)('kubeconfig import in the browser', () => {
   });
 
   it('ignores drags that carry no files (text dragged from a page)', async (context) => {
-    if (!kube) return context.skip('the test Kubernetes API server could not start');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     const dataTransfer = await page.evaluateHandle(() => {
       const transfer = new DataTransfer();
       transfer.setData('text/plain', 'apiVersion: v1');
@@ -147,7 +150,7 @@ describe.skipIf(skipReason !== null)('kubeconfig import in the browser', () => {
   });
 
   it('importing the same file again renames the clash with the file stem', async (context) => {
-    if (!kube) return context.skip('the test Kubernetes API server could not start');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     await dropFiles([{ name: 'two-contexts.yaml', text: twoContexts() }]);
     await expect.poll(() => dialog().getByText('sandbox (two-contexts)').count()).toBe(1);
     // "sandbox-prod" was not imported the first time, so it keeps its name.
@@ -159,7 +162,7 @@ describe.skipIf(skipReason !== null)('kubeconfig import in the browser', () => {
   });
 
   it('shows invalid files’ errors with the file and the place, and stores nothing', async (context) => {
-    if (!kube) return context.skip('the test Kubernetes API server could not start');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     // The previous test waited for Settings to list its import, so one read is the stored list.
     const before = await inSettings(listedContexts);
     const missingUser = `apiVersion: v1
@@ -199,12 +202,8 @@ contexts:
   });
 
   it('a pod record using an imported context connects with it', async (context) => {
-    if (!kube) return context.skip('the test Kubernetes API server could not start');
-    await page
-      .getByRole('button', { name: /add pod/i })
-      .first()
-      .click();
-    await page.getByLabel('Name', { exact: true }).fill('imported shell');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
+    await newRecordForm(page, 'imported shell');
     await page.getByLabel('Namespace', { exact: true }).fill('default');
     await page.getByLabel('Pod name', { exact: true }).fill('shell-pod');
     await page.getByRole('radio', { name: 'Imported', exact: true }).check();
@@ -212,15 +211,14 @@ contexts:
       .getByLabel('Imported context', { exact: true })
       .selectOption({ label: `sandbox · ${kube!.url} · token` });
     await saveScreenshot(page, 'kubeconfig-pod-form');
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect.poll(() => page.getByText('imported shell', { exact: true }).count()).toBeGreaterThan(0);
-    await page.getByText('imported shell', { exact: true }).first().click();
+    await saveRecordForm(page, 'imported shell');
+    await openRecord(page, 'imported shell');
     await waitForTerminalText(page, /Connected via pod's kubeconfig to default\/shell-pod \(container main\)/);
     await waitForPrompt(page);
   });
 
   it('removes an imported context from Settings after asking', async (context) => {
-    if (!kube) return context.skip('the test Kubernetes API server could not start');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     const settings = page.getByRole('dialog', { name: 'Settings' });
     await settings.getByRole('button', { name: 'Remove sandbox-prod', exact: true }).click();
@@ -234,7 +232,7 @@ contexts:
   });
 
   it('imports pasted YAML from the Import kubeconfig… button', async (context) => {
-    if (!kube) return context.skip('the test Kubernetes API server could not start');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     await page.getByRole('button', { name: 'Import kubeconfig…', exact: true }).first().click();
     await expect.poll(() => dialog().isVisible()).toBe(true);
     await saveScreenshot(page, 'kubeconfig-import-empty');

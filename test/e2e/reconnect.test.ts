@@ -4,11 +4,20 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
-import { saveScreenshot, terminalText, typeInTerminal, waitForPrompt, waitForTerminalText } from '../harness/ui';
-import { e2eUnavailableReason, openAppInBrowser, type WebApp } from '../harness/webApp';
+import { NO_KUBE_API_SERVER } from '../harness/skipReasons';
+import {
+  newRecordForm,
+  openRecord,
+  saveRecordForm,
+  saveScreenshot,
+  terminalText,
+  typeInTerminal,
+  waitForPrompt,
+  waitForTerminalText,
+} from '../harness/ui';
+import { closeAll, e2eSkipReason, openAppInBrowser, type WebApp } from '../harness/webApp';
 
-const skipReason = e2eUnavailableReason();
-if (skipReason) console.warn(`skipping the reconnect e2e test: ${skipReason}`);
+const skipReason = e2eSkipReason('the reconnect e2e test');
 
 let kube: KubeApiServer | null = null;
 let app: WebApp;
@@ -21,24 +30,16 @@ beforeAll(async () => {
   if (!kube) return;
   ({ app, browser, page } = await openAppInBrowser({ viewport: { width: 1100, height: 700 } }));
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await kube?.stop();
-});
+afterAll(() => closeAll(browser, app, kube));
 
 describe.skipIf(skipReason !== null)('reconnect', () => {
   it('shows a dropped connection, keeps the scrollback and reconnects in the same tab', async (context) => {
-    if (!kube) return context.skip('the test Kubernetes API server could not start (openssl missing?)');
-    await page
-      .getByRole('button', { name: /add pod/i })
-      .first()
-      .click();
-    await page.getByLabel('Name', { exact: true }).fill('flaky link');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
+    await newRecordForm(page, 'flaky link');
     await page.getByLabel('Pod name', { exact: true }).fill('shell-pod');
     await page.getByLabel('Kubeconfig', { exact: true }).fill(kube.kubeconfig({ user: 'token' }));
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await page.getByText('flaky link', { exact: true }).first().click();
+    await saveRecordForm(page, 'flaky link');
+    await openRecord(page, 'flaky link');
     await waitForPrompt(page);
     await typeInTerminal(page, 'echo before-$((40+2))\n');
     await waitForTerminalText(page, /^before-42\s*$/m);

@@ -7,21 +7,19 @@
  * The data directories are seeded through the store itself (openStore with the same FileKeySecretBox key file the
  * browser mode opens), which is far faster than the form and lets records carry secrets.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { podSaveSchema, type PodFieldsInput, type PodSecretsInput } from '../../common/pods';
-import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../../main/core/secrets/fileKeySecretBox';
-import { DATABASE_FILE_NAME, openStore, type Store } from '../../main/core/store/index';
+import type { Store } from '../../main/core/store/index';
+import { makeScratch, openDataDir, type Scratch } from '../harness/dataDir';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
+import { missingServer } from '../harness/skipReasons';
 import { startSshd, type SshdHarness } from '../harness/sshd';
 import { saveScreenshot, terminalText, typeInTerminal, waitForPrompt, waitForTerminalText } from '../harness/ui';
-import { e2eUnavailableReason, openAppInBrowser, startWebApp, type WebApp } from '../harness/webApp';
+import { closeAll, e2eSkipReason, openAppInBrowser, openAppPage, startWebApp, type WebApp } from '../harness/webApp';
 
-const skipReason = e2eUnavailableReason();
-if (skipReason) console.warn(`skipping the sidebar and tabs e2e tests: ${skipReason}`);
+const skipReason = e2eSkipReason('the sidebar and tabs e2e tests');
 
 /** Records in the big list: enough to show that nothing scales with the record count in the DOM. */
 const MANY_RECORDS = 10_000;
@@ -35,11 +33,10 @@ let sshd: SshdHarness | null = null;
 let app: WebApp | null = null;
 let browser: Browser;
 let page: Page;
-const scratch: string[] = [];
+const scratches: Scratch[] = [];
 
 async function seed(dataDir: string, fill: (store: Store) => Promise<void>): Promise<void> {
-  const secretBox = await FileKeySecretBox.open(join(dataDir, SECRET_KEY_FILE_NAME));
-  const store = openStore({ path: join(dataDir, DATABASE_FILE_NAME), secretBox });
+  const store = await openDataDir(dataDir);
   try {
     await fill(store);
   } finally {
@@ -52,9 +49,9 @@ async function save(store: Store, fields: PodFieldsInput, secrets: PodSecretsInp
 }
 
 async function newDataDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'podterm-sidebar-'));
-  scratch.push(dir);
-  return join(dir, 'data');
+  const scratch = await makeScratch('podterm-sidebar-');
+  scratches.push(scratch);
+  return scratch.dataDir;
 }
 
 beforeAll(async () => {
@@ -111,19 +108,9 @@ beforeAll(async () => {
   });
   ({ app, browser, page } = await openAppInBrowser({ dataDir }));
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await sshd?.stop();
-  await kube?.stop();
-  for (const dir of scratch) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => closeAll(browser, app, sshd, kube, ...scratches));
 
-function needsServers(): string | null {
-  if (!kube) return 'the test Kubernetes API server could not start (openssl missing?)';
-  if (!sshd) return 'no sshd on this machine (apt-get install openssh-server)';
-  return null;
-}
+const needsServers = () => missingServer({ kube, sshd });
 
 const group = (key: string) => page.locator(`[data-testid="pod-group"][data-group-key="${key}"]`);
 const record = (name: string) =>
@@ -330,10 +317,7 @@ describe.skipIf(skipReason !== null)('sidebar and tabs in the browser', { timeou
 describe.skipIf(skipReason !== null)('ten thousand records', () => {
   let big: WebApp | null = null;
   let bigPage: Page | null = null;
-  afterAll(async () => {
-    await bigPage?.close();
-    await big?.stop();
-  });
+  afterAll(() => closeAll(bigPage, big));
 
   it('keeps fewer than 100 rows in the DOM, and End reaches the last record', async () => {
     const dataDir = await newDataDir();
@@ -348,8 +332,7 @@ describe.skipIf(skipReason !== null)('ten thousand records', () => {
       }
     });
     big = await startWebApp({ dataDir });
-    bigPage = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
-    await bigPage.goto(big.url);
+    bigPage = await openAppPage(browser, big);
     await bigPage.getByText(`${MANY_RECORDS} records`).waitFor({ timeout: 20_000 });
     const rowsInDom = () => bigPage!.locator('[data-testid="pod-row"], [data-testid="pod-group"]').count();
     // The list first renders with no measured height (the overscan alone); its ResizeObserver fills the view a render

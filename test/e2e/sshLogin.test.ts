@@ -10,12 +10,19 @@ import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSshd, type SshdHarness } from '../harness/sshd';
-import { saveScreenshot, typeInTerminal, waitForPrompt, waitForTerminalText } from '../harness/ui';
-import { e2eUnavailableReason, openAppInBrowser, type WebApp } from '../harness/webApp';
+import {
+  newRecordForm,
+  openRecord,
+  saveRecordForm,
+  saveScreenshot,
+  typeInTerminal,
+  waitForPrompt,
+  waitForTerminalText,
+} from '../harness/ui';
+import { closeAll, e2eSkipReason, openAppInBrowser, type WebApp } from '../harness/webApp';
 
 const run = promisify(execFile);
-const skipReason = e2eUnavailableReason();
-if (skipReason) console.warn(`skipping the SSH login e2e tests: ${skipReason}`);
+const skipReason = e2eSkipReason('the SSH login e2e tests');
 
 let sshd: SshdHarness | null = null;
 let app: WebApp;
@@ -28,19 +35,11 @@ beforeAll(async () => {
   if (!sshd?.passwordUser) return;
   ({ app, browser, page } = await openAppInBrowser());
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await sshd?.stop();
-});
+afterAll(() => closeAll(browser, app, sshd));
 
 /** Saves a record for the password account with the given auth (no password is typed into the form). */
 async function addRecord(name: string, auth: 'password' | 'privateKeyPath'): Promise<void> {
-  await page
-    .getByRole('button', { name: /add pod/i })
-    .first()
-    .click();
-  await page.getByLabel('Name', { exact: true }).fill(name);
+  await newRecordForm(page, name);
   await page.getByLabel('SSH host', { exact: true }).fill(sshd!.host);
   await page.getByLabel('SSH port', { exact: true }).fill(String(sshd!.port));
   await page.getByLabel('SSH user', { exact: true }).fill(sshd!.passwordUser!.name);
@@ -52,8 +51,7 @@ async function addRecord(name: string, auth: 'password' | 'privateKeyPath'): Pro
       .poll(() => page.getByLabel('Password', { exact: true }).getAttribute('placeholder'))
       .toBe('leave empty to be asked when connecting');
   }
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect.poll(() => page.getByText(name, { exact: true }).count()).toBeGreaterThan(0);
+  await saveRecordForm(page, name);
 }
 
 const loginDialog = () => page.getByRole('dialog').filter({ has: page.getByRole('button', { name: 'Log in' }) });
@@ -72,7 +70,7 @@ describe.skipIf(skipReason !== null)('SSH logins that ask the user', () => {
     const oldFingerprint = stdout.split(/\s+/)[1]!;
 
     await addRecord('asks for password', 'password');
-    await page.getByText('asks for password', { exact: true }).first().click();
+    await openRecord(page, 'asks for password');
     await expect.poll(() => page.getByText('New type of host key').count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => page.getByText(oldFingerprint).count()).toBe(1);
     expect(await page.getByText(sshd.hostFingerprint).count()).toBe(1);
@@ -97,7 +95,7 @@ describe.skipIf(skipReason !== null)('SSH logins that ask the user', () => {
   it("shows the server's own question after the key (a second factor), and Cancel ends the login", async (context) => {
     if (!sshd?.passwordUser) return context.skip('no keyboard-interactive sshd here (see the printed reason)');
     await addRecord('key then password', 'privateKeyPath');
-    await page.getByText('key then password', { exact: true }).first().click();
+    await openRecord(page, 'key then password');
     await expect.poll(() => loginDialog().count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => loginDialog().getByLabel('Password:').count()).toBe(1);
     await saveScreenshot(page, 'ssh-server-question');

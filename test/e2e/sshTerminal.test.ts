@@ -6,20 +6,22 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NO_SSHD } from '../harness/skipReasons';
 import { startSshd, type SshdHarness } from '../harness/sshd';
 import {
-  fillSshKeyFileLogin,
+  addSshKeyFileRecord,
+  newRecordForm,
+  openRecord,
   saveScreenshot,
   terminalText,
   typeInTerminal,
   waitForPrompt,
   waitForTerminalText,
 } from '../harness/ui';
-import { e2eUnavailableReason, openAppInBrowser, type WebApp } from '../harness/webApp';
+import { closeAll, e2eSkipReason, openAppInBrowser, type WebApp } from '../harness/webApp';
 
 const run = promisify(execFile);
-const skipReason = e2eUnavailableReason();
-if (skipReason) console.warn(`skipping the SSH terminal e2e tests: ${skipReason}`);
+const skipReason = e2eSkipReason('the SSH terminal e2e tests');
 
 let sshd: SshdHarness | null = null;
 let app: WebApp;
@@ -32,30 +34,12 @@ beforeAll(async () => {
   if (!sshd) return;
   ({ app, browser, page } = await openAppInBrowser());
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await sshd?.stop();
-});
-
-async function addPodWithKeyFile(name: string): Promise<void> {
-  await page
-    .getByRole('button', { name: /add pod/i })
-    .first()
-    .click();
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await fillSshKeyFileLogin(page, sshd!);
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect.poll(() => page.getByText(name, { exact: true }).count()).toBeGreaterThan(0);
-}
+afterAll(() => closeAll(browser, app, sshd));
 
 describe.skipIf(skipReason !== null)('SSH terminal in the browser', () => {
   it('shows validation messages under the fields and saves nothing invalid', async (context) => {
-    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
-    await page
-      .getByRole('button', { name: /add pod/i })
-      .first()
-      .click();
+    if (!sshd) return context.skip(NO_SSHD);
+    await newRecordForm(page);
     await page.getByLabel('SSH host', { exact: true }).fill('bad host!');
     await page.getByLabel('SSH port', { exact: true }).fill('70000');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
@@ -66,9 +50,9 @@ describe.skipIf(skipReason !== null)('SSH terminal in the browser', () => {
   });
 
   it('creates a record, opens it, accepts the host key and runs a command', async (context) => {
-    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
-    await addPodWithKeyFile('local sshd');
-    await page.getByText('local sshd', { exact: true }).first().click();
+    if (!sshd) return context.skip(NO_SSHD);
+    await addSshKeyFileRecord(page, sshd, 'local sshd');
+    await openRecord(page, 'local sshd');
     await expect.poll(() => page.getByText(sshd!.hostFingerprint).count(), { timeout: 15_000 }).toBe(1);
     await saveScreenshot(page, 'host-key-prompt');
     await page.getByRole('button', { name: 'Accept and remember' }).click();
@@ -79,8 +63,8 @@ describe.skipIf(skipReason !== null)('SSH terminal in the browser', () => {
   });
 
   it('runs a second tab at the same time, and closing a tab ends its remote shell', async (context) => {
-    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
-    await page.getByText('local sshd', { exact: true }).first().click();
+    if (!sshd) return context.skip(NO_SSHD);
+    await openRecord(page, 'local sshd');
     await expect.poll(() => page.getByTestId('tab').count()).toBe(2);
     await waitForPrompt(page);
     // A marker process whose argv we can find on this machine, which is the "remote" here.
@@ -98,7 +82,7 @@ describe.skipIf(skipReason !== null)('SSH terminal in the browser', () => {
   });
 
   it('shows why a session ended, and keeps the scrollback', async (context) => {
-    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return context.skip(NO_SSHD);
     await typeInTerminal(page, 'exit 3\n');
     await expect.poll(() => page.getByText(/exit code 3/).count(), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(await terminalText(page)).toMatch(/^42\s*$/m);

@@ -5,56 +5,40 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../harness/browser';
+import { NO_SSHD } from '../harness/skipReasons';
 import { startSshd, type SshdHarness } from '../harness/sshd';
 import {
-  fillSshKeyFileLogin,
+  addSshKeyFileRecord,
+  openRecord,
   saveScreenshot,
   terminalText,
   typeInTerminal,
   waitForPrompt,
   waitForTerminalText,
 } from '../harness/ui';
-import { e2eUnavailableReason, startWebApp, type WebApp } from '../harness/webApp';
+import { closeAll, e2eSkipReason, openAppInBrowser, type WebApp } from '../harness/webApp';
 
-const skipReason = e2eUnavailableReason();
-if (skipReason) console.warn(`skipping the terminal features e2e tests: ${skipReason}`);
+const skipReason = e2eSkipReason('the terminal features e2e tests');
 
 let sshd: SshdHarness | null = null;
 let app: WebApp;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
   if (skipReason) return;
   sshd = await startSshd();
   if (!sshd) return;
-  app = await startWebApp();
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.origin });
-  page = await context.newPage();
-  await page.goto(app.url);
+  ({ app, browser, page } = await openAppInBrowser({ permissions: ['clipboard-read', 'clipboard-write'] }));
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await sshd?.stop();
-});
+afterAll(() => closeAll(browser, app, sshd));
 
 /** Adds an SSH record and opens it; the first one answers the host-key question (remembered after that). */
 async function openShell(name: string, firstConnection = true): Promise<void> {
-  await page
-    .getByRole('button', { name: /add pod/i })
-    .first()
-    .click();
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await fillSshKeyFileLogin(page, sshd!);
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await page.getByText(name, { exact: true }).first().click();
+  await addSshKeyFileRecord(page, sshd!, name);
+  await openRecord(page, name);
   if (firstConnection) await page.getByRole('button', { name: 'Accept and remember' }).click({ timeout: 15_000 });
   await waitForPrompt(page);
 }
@@ -71,7 +55,7 @@ const occurrences = async (pattern: RegExp) =>
 
 describe.skipIf(skipReason !== null)('terminal features in the browser', () => {
   it('opens a shell in a renderer that says which (WebGL when the browser has it, else the DOM renderer)', async (ctx) => {
-    if (!sshd) return ctx.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return ctx.skip(NO_SSHD);
     await openShell('features');
     const renderer = await page.locator('[data-testid="terminal"]:visible').getAttribute('data-renderer');
     expect(['webgl', 'dom']).toContain(renderer);
@@ -79,7 +63,7 @@ describe.skipIf(skipReason !== null)('terminal features in the browser', () => {
   });
 
   it('searches the output with a match count, next/previous, match case, and Escape', async (ctx) => {
-    if (!sshd) return ctx.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return ctx.skip(NO_SSHD);
     await typeInTerminal(
       page,
       'clear; for i in $(seq 1 30); do if [ $((i%10)) = 0 ]; then echo "row $i nee""dle"; else echo "row $i"; fi; done\n',
@@ -122,7 +106,7 @@ describe.skipIf(skipReason !== null)('terminal features in the browser', () => {
   });
 
   it('copies the selection with Ctrl+Shift+C and pastes with Ctrl+Shift+V', async (ctx) => {
-    if (!sshd) return ctx.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return ctx.skip(NO_SSHD);
     await typeInTerminal(page, 'clear; echo copyme-4242\n');
     await waitForTerminalText(page, /^copyme-4242\s*$/m);
     // Double-click the word at the start of the output row (row index from the screen text, cell height from xterm).
@@ -141,7 +125,7 @@ describe.skipIf(skipReason !== null)('terminal features in the browser', () => {
   });
 
   it('copies on select when the setting is on', async (ctx) => {
-    if (!sshd) return ctx.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return ctx.skip(NO_SSHD);
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Terminal', exact: true }).click();
     // Saved through main first, then shown: click and wait rather than check() (which wants the change at once).
@@ -163,7 +147,7 @@ describe.skipIf(skipReason !== null)('terminal features in the browser', () => {
   });
 
   it('asks before pasting several lines, shows them, and pastes only when told to', async (ctx) => {
-    if (!sshd) return ctx.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return ctx.skip(NO_SSHD);
     await typeInTerminal(page, 'clear\n');
     await page.evaluate(() => navigator.clipboard.writeText('echo first-$((2*3))\necho second-$((2*4))\n'));
     await page.keyboard.press('Control+Shift+V');
@@ -186,7 +170,7 @@ describe.skipIf(skipReason !== null)('terminal features in the browser', () => {
   });
 
   it('sends the new size when the window is resized (stty size follows)', async (ctx) => {
-    if (!sshd) return ctx.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return ctx.skip(NO_SSHD);
     await typeInTerminal(page, 'clear; stty size\n');
     await waitForTerminalText(page, /^\d+ \d+\s*$/m);
     const [rowsBefore, colsBefore] = /^(\d+) (\d+)\s*$/m
@@ -206,7 +190,7 @@ describe.skipIf(skipReason !== null)('terminal features in the browser', () => {
   });
 
   it('records a session to an asciicast file without the secret typed at a silent prompt', async (ctx) => {
-    if (!sshd) return ctx.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return ctx.skip(NO_SSHD);
     await typeInTerminal(page, 'clear\n');
     await page.getByRole('button', { name: 'Start recording' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Stop recording' }).count()).toBe(1);
@@ -232,7 +216,7 @@ describe.skipIf(skipReason !== null)('terminal features in the browser', () => {
   });
 
   it('applies a font size at once and keeps it across a reload', async (ctx) => {
-    if (!sshd) return ctx.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return ctx.skip(NO_SSHD);
     const rowsBefore = await screenRows();
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Terminal', exact: true }).click();
@@ -253,7 +237,7 @@ describe.skipIf(skipReason !== null)('terminal features in the browser', () => {
   });
 
   it('falls back to the DOM renderer when the WebGL context is lost', async (ctx) => {
-    if (!sshd) return ctx.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return ctx.skip(NO_SSHD);
     await openShell('webgl loss', false);
     const terminal = page.locator('[data-testid="terminal"]:visible');
     if ((await terminal.getAttribute('data-renderer')) !== 'webgl') return ctx.skip('this Chromium has no WebGL');
@@ -278,7 +262,7 @@ describe.skipIf(skipReason !== null)('terminal features in the browser', () => {
   });
 
   it('switches theme and renderer live: light override on <html>, DOM renderer on demand', async (ctx) => {
-    if (!sshd) return ctx.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return ctx.skip(NO_SSHD);
     await openShell('features again', false);
     const terminal = page.locator('[data-testid="terminal"]:visible');
     await page.getByRole('button', { name: 'Settings' }).click();

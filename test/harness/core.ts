@@ -5,7 +5,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SessionCommand, SessionEvent } from '../../common/contract';
+import type {
+  HostKeyDecision,
+  RequestInput,
+  RequestResult,
+  SessionCommand,
+  SessionEvent,
+  SessionStatus,
+} from '../../common/contract';
+import type { RequestKey } from '../../common/requestKeys';
 import {
   createCore,
   type ClientConnection,
@@ -19,8 +27,33 @@ export interface TestCore {
   core: PodtermCore;
   dataDir: string;
   home: string;
+  /**
+   * Sends one request through the core as a transport would and answers its result; a refused request throws with the
+   * error's code and message. A test about a refusal calls `core.dispatch` and asserts the envelope instead.
+   */
+  request<K extends RequestKey>(key: K, payload: RequestInput<K>, client?: ClientConnection): Promise<RequestResult<K>>;
+  /**
+   * Waits until the session is connected or has ended, answering an SSH host-key question with `answerHostKey` when
+   * given (the first connection to a test sshd asks). Answers the latest status and the end event, if any.
+   */
+  settle(client: RecordingClient, sessionId: number, options?: SettleOptions): Promise<SettledSession>;
+  /** Like `settle`, for a session that must connect: its ending first throws with the end it reported. */
+  connected(client: RecordingClient, sessionId: number, options?: SettleOptions): Promise<SessionStatus>;
   cleanup(): Promise<void>;
 }
+
+export interface SettleOptions {
+  /** How to answer an SSH host-key question; without it a question is left open (and the wait times out). */
+  answerHostKey?: HostKeyDecision;
+  timeoutMs?: number;
+}
+
+export interface SettledSession {
+  status: SessionStatus;
+  end: SessionEndEvent | undefined;
+}
+
+export type SessionEndEvent = Extract<SessionEvent, { type: 'end' }>;
 
 export async function createTestCore(
   env: NodeJS.ProcessEnv = {},
@@ -44,10 +77,39 @@ export async function createTestCore(
     log: () => {},
     ...overrides,
   });
+  const request: TestCore['request'] = async (key, payload, client = new RecordingClient()) => {
+    const reply = await core.dispatch(key, payload, client);
+    if (!reply.ok) throw new Error(`${key} refused: ${reply.error.code}: ${reply.error.message}`);
+    return reply.result as RequestResult<typeof key>;
+  };
+  const settle: TestCore['settle'] = async (client, sessionId, { answerHostKey, timeoutMs } = {}) => {
+    const answered = new Set<string>();
+    const status = await client.waitFor(() => {
+      const current = client.statusOf(sessionId);
+      const prompt = current?.phase === 'awaitingHostKey' ? current.hostKeyPrompt : null;
+      if (answerHostKey && prompt && !answered.has(prompt.promptId)) {
+        answered.add(prompt.promptId);
+        void core.dispatch(
+          'sessions.answerHostKey',
+          { sessionId, promptId: prompt.promptId, decision: answerHostKey },
+          client,
+        );
+      }
+      return current?.phase === 'connected' || client.endOf(sessionId) ? current : undefined;
+    }, timeoutMs);
+    return { status, end: client.endOf(sessionId) };
+  };
   return {
     core,
     dataDir,
     home,
+    request,
+    settle,
+    async connected(client, sessionId, options) {
+      const { status, end } = await settle(client, sessionId, options);
+      if (end) throw new Error(`session ${sessionId} ended instead of connecting: ${JSON.stringify(end.end)}`);
+      return status;
+    },
     async cleanup() {
       await core.close();
       await rm(scratch, { recursive: true, force: true });
@@ -96,6 +158,19 @@ export class RecordingClient implements ClientConnection {
   /** Closes the "window": the core must end its sessions. */
   disconnect(): void {
     for (const listener of this.closedListeners.splice(0)) listener();
+  }
+
+  /** The session's latest status, or undefined before its first. */
+  statusOf(sessionId: number): SessionStatus | undefined {
+    return this.events
+      .get(sessionId)
+      ?.filter((event) => event.type === 'status')
+      .at(-1)?.status;
+  }
+
+  /** The session's end event, or undefined while it runs. */
+  endOf(sessionId: number): SessionEndEvent | undefined {
+    return this.events.get(sessionId)?.find((event): event is SessionEndEvent => event.type === 'end');
   }
 
   /** Output bytes received so far, counted as they arrive (cheap to poll during a flood). */

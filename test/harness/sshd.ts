@@ -10,6 +10,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { sleep } from './wait';
 
 const run = promisify(execFile);
 
@@ -88,8 +89,6 @@ export interface SshAgentHarness {
   socket: string;
   stop(): Promise<void>;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function exists(path: string): Promise<boolean> {
   try {

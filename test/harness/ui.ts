@@ -75,3 +75,34 @@ export async function fillSshKeyFileLogin(
   await page.getByLabel('SSH auth', { exact: true }).selectOption('privateKeyPath');
   await page.getByLabel('Private key path', { exact: true }).fill(sshd.clientKeyPath);
 }
+
+/** Opens the empty pod form from the sidebar's "Add pod" button and, given a name, types it into the Name field. */
+export async function newRecordForm(page: Page, name?: string): Promise<void> {
+  await page
+    .getByRole('button', { name: /add pod/i })
+    .first()
+    .click();
+  if (name !== undefined) await page.getByLabel('Name', { exact: true }).fill(name);
+}
+
+/** Saves the open pod form and waits until the sidebar lists the record (a refused form never gets there). */
+export async function saveRecordForm(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect.poll(() => page.getByText(name, { exact: true }).count()).toBeGreaterThan(0);
+}
+
+/** Adds a record for the test sshd that logs in with its unencrypted key file. */
+export async function addSshKeyFileRecord(
+  page: Page,
+  sshd: Pick<SshdHarness, 'host' | 'port' | 'keyUser' | 'clientKeyPath'>,
+  name: string,
+): Promise<void> {
+  await newRecordForm(page, name);
+  await fillSshKeyFileLogin(page, sshd);
+  await saveRecordForm(page, name);
+}
+
+/** Opens a saved record in a tab, as a click on its name in the sidebar does. */
+export async function openRecord(page: Page, name: string): Promise<void> {
+  await page.getByText(name, { exact: true }).first().click();
+}

@@ -77,19 +77,56 @@ export async function startWebApp(options: { env?: NodeJS.ProcessEnv; dataDir?: 
   };
 }
 
-/** The real browser mode open in Debian's Chromium, dark, at a laptop's size: the start of every e2e test file. */
-export async function openAppInBrowser(
-  options: Parameters<typeof startWebApp>[0] & { viewport?: { width: number; height: number } } = {},
-): Promise<{ app: WebApp; browser: Browser; page: Page }> {
-  const { viewport = DEFAULT_VIEWPORT, ...appOptions } = options;
-  const app = await startWebApp(appOptions);
-  const browser = await launchChromium();
-  const page = await browser.newPage({ viewport, colorScheme: 'dark' });
+export interface AppPageOptions {
+  viewport?: { width: number; height: number };
+  /** Browser permissions granted to the app's origin, e.g. the clipboard for copy and paste. */
+  permissions?: string[];
+}
+
+/** A new page of `app` in `browser`, dark, at a laptop's size unless told otherwise. */
+export async function openAppPage(browser: Browser, app: WebApp, options: AppPageOptions = {}): Promise<Page> {
+  const { viewport = DEFAULT_VIEWPORT, permissions = [] } = options;
+  const context = await browser.newContext({ viewport, colorScheme: 'dark' });
+  if (permissions.length > 0) await context.grantPermissions(permissions, { origin: app.origin });
+  const page = await context.newPage();
   await page.goto(app.url);
+  return page;
+}
+
+/** The real browser mode open in Debian's Chromium: the start of every e2e test file. */
+export async function openAppInBrowser(
+  options: Parameters<typeof startWebApp>[0] & AppPageOptions = {},
+): Promise<{ app: WebApp; browser: Browser; page: Page }> {
+  const app = await startWebApp(options);
+  const browser = await launchChromium();
+  const page = await openAppPage(browser, app, options);
   return { app, browser, page };
 }
 
 /** Why the e2e tests cannot run here (no Chromium, or no built app), or null. */
 export function e2eUnavailableReason(): string | null {
   return browserUnavailableReason() ?? webAppUnavailableReason();
+}
+
+/**
+ * Why this file's e2e tests cannot run here, said once on the console, or null when they can. `tests` names them in
+ * the message ("the SSH terminal e2e tests").
+ */
+export function e2eSkipReason(tests: string): string | null {
+  const reason = e2eUnavailableReason();
+  if (reason) console.warn(`skipping ${tests}: ${reason}`);
+  return reason;
+}
+
+/** Something a test file started: a browser to close, a server or the app to stop, a scratch directory to remove. */
+type Started = { close(): Promise<unknown> } | { stop(): Promise<unknown> } | { cleanup(): Promise<unknown> };
+
+/** Ends what a test file started, in the order given, passing over what never started (null or undefined). */
+export async function closeAll(...started: Array<Started | null | undefined>): Promise<void> {
+  for (const thing of started) {
+    if (!thing) continue;
+    if ('close' in thing) await thing.close();
+    else if ('stop' in thing) await thing.stop();
+    else await thing.cleanup();
+  }
 }

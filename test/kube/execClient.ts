@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import type { KubeApiServer } from '../harness/kubeApiServer';
-import { waitFor } from './wait';
+import { waitFor } from '../harness/wait';
 
 export const V5 = 'v5.channel.k8s.io';
 export const V4 = 'v4.channel.k8s.io';

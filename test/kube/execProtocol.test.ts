@@ -7,7 +7,7 @@ import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
 import { CLIENT_NODE_PROTOCOLS, connectExec, UpgradeRefused, V4, V5 } from './execClient';
-import { sleep, waitFor } from './wait';
+import { sleep, waitFor } from '../harness/wait';
 
 /** Bytes pushed through a paused client to prove server-side backpressure: far past the server's 1 MiB high water. */
 const FLOOD_BYTES = 16 * 1024 * 1024;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIdleProxy, type IdleProxy } from '../harness/idleProxy';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
 import { connectExec } from './execClient';
-import { sleep } from './wait';
+import { sleep } from '../harness/wait';
 
 /** Short, so the tests are quick, yet long against loopback latency and timer jitter on a busy 2-core box. */
 const IDLE_MS = 300;

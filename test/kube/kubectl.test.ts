@@ -6,7 +6,7 @@ import pty from '@lydell/node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
 import { createKubectlHarness, KUBECTL, kubectlMissingReason, type KubectlHarness } from './kubectl';
-import { waitFor } from './wait';
+import { waitFor } from '../harness/wait';
 
 const missing = await kubectlMissingReason();
 if (missing) console.warn(`kubectl tests skipped: ${missing}`);

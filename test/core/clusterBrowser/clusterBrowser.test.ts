@@ -6,11 +6,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterContextList, ClusterPodView } from '../../../common/clusters';
-import type { PodRefreshResult, SessionEvent, SessionStatus } from '../../../common/contract';
-import type { PodView } from '../../../common/pods';
+import type { ClusterContextList } from '../../../common/clusters';
+import type { PodFieldsInput, PodView } from '../../../common/pods';
 import { createTestCore, RecordingClient, type TestCore } from '../../harness/core';
 import { devAndExpiredKubeconfig, startKubeApiServer, type KubeApiServer } from '../../harness/kubeApiServer';
+import { NO_KUBE_API_SERVER } from '../../harness/skipReasons';
 
 let kube: KubeApiServer | null = null;
 let core: TestCore;
@@ -31,33 +31,19 @@ afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-async function call<T>(key: string, payload: unknown): Promise<T> {
-  const reply = await core.core.dispatch(key, payload, client);
-  if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
-  return reply.result as T;
+async function savePod(fields: Partial<PodFieldsInput>): Promise<PodView> {
+  return core.request('pods.save', { fields: { name: 'selector pod', ...fields } }, client);
 }
-
-async function savePod(fields: Record<string, unknown>): Promise<PodView> {
-  return call<PodView>('pods.save', { fields: { name: 'selector pod', ...fields } });
-}
-
-const statusOf = (events: SessionEvent[] | undefined): SessionStatus | undefined =>
-  events?.filter((event) => event.type === 'status').at(-1)?.status;
 
 async function openAndSettle(podId: string) {
-  const { sessionId } = await call<{ sessionId: number }>('sessions.open', { podId, size: { cols: 80, rows: 24 } });
-  await client.waitFor(() => {
-    const events = client.events.get(sessionId);
-    return statusOf(events)?.phase === 'connected' || events?.some((event) => event.type === 'end');
-  });
-  const events = client.events.get(sessionId) ?? [];
-  return { sessionId, status: statusOf(events)!, end: events.find((event) => event.type === 'end') };
+  const { sessionId } = await core.request('sessions.open', { podId, size: { cols: 80, rows: 24 } }, client);
+  return { sessionId, ...(await core.settle(client, sessionId)) };
 }
 
 describe('cluster browser', () => {
   it('lists the default kubeconfig contexts with server, namespace, auth kind and the current one', async (context) => {
-    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
-    const list = await call<ClusterContextList>('clusters.contexts', {});
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
+    const list = await core.request('clusters.contexts', {}, client);
     expect(list.problems).toEqual([]);
     expect(list.contexts).toEqual([
       {
@@ -74,10 +60,14 @@ describe('cluster browser', () => {
   });
 
   it('lists namespaces, then pods with phase, ready containers, restarts and age', async (context) => {
-    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
-    const dev = { source: 'default', name: 'dev' };
-    expect(await call<string[]>('clusters.namespaces', { context: dev })).toEqual(['default', 'kube-system', 'prod']);
-    const pods = await call<ClusterPodView[]>('clusters.pods', { context: dev, namespace: 'default' });
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
+    const dev = { source: 'default', name: 'dev' } as const;
+    expect(await core.request('clusters.namespaces', { context: dev }, client)).toEqual([
+      'default',
+      'kube-system',
+      'prod',
+    ]);
+    const pods = await core.request('clusters.pods', { context: dev, namespace: 'default' }, client);
     const row = (name: string) => pods.find((pod) => pod.name === name)!;
     expect(pods.map((pod) => pod.name)).toEqual(['distroless', 'finished', 'multi', 'shell-pod']);
     expect(row('multi')).toMatchObject({
@@ -96,7 +86,7 @@ describe('cluster browser', () => {
     expect(ageMinutes).toBeGreaterThan(41);
     expect(ageMinutes).toBeLessThan(45);
 
-    const prod = await call<ClusterPodView[]>('clusters.pods', { context: dev, namespace: 'prod' });
+    const prod = await core.request('clusters.pods', { context: dev, namespace: 'prod' }, client);
     expect(prod.map((pod) => [pod.name, pod.status, pod.ready, pod.restarts])).toEqual([
       ['api-0', 'Running', '1/1', 0],
       ['api-canary-1', 'Running', '0/1', 4],
@@ -105,7 +95,7 @@ describe('cluster browser', () => {
   });
 
   it('answers a refused context with the access module message, and keeps the other usable', async (context) => {
-    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     const reply = await core.core.dispatch(
       'clusters.namespaces',
       { context: { source: 'default', name: 'expired' } },
@@ -121,15 +111,15 @@ describe('cluster browser', () => {
       client,
     );
     expect(!missing.ok && missing.error.message).toMatch(/^context "nope" is not defined in/);
-    expect(await call<string[]>('clusters.namespaces', { context: { source: 'default', name: 'dev' } })).toHaveLength(
-      3,
-    );
+    expect(
+      await core.request('clusters.namespaces', { context: { source: 'default', name: 'dev' } }, client),
+    ).toHaveLength(3);
   });
 });
 
 describe('a broken default kubeconfig', () => {
   it('is reported as a problem naming the file, and the list still answers', async (context) => {
-    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     const broken = join(scratch, 'broken.yaml');
     await writeFile(broken, 'clusters: [this is: not valid\n');
     const other = await createTestCore({ KUBECONFIG: broken });
@@ -147,10 +137,14 @@ describe('a broken default kubeconfig', () => {
 
 describe('imported contexts in the cluster browser', () => {
   it('lists an imported context after the default ones and browses it by id', async (context) => {
-    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     const text = kube.kubeconfig({ user: 'cert', contextName: 'staging', namespace: 'prod' });
-    await call('kubeconfigs.import', { files: [{ fileName: 'staging.yaml', text }], selected: [['staging']] });
-    const list = await call<ClusterContextList>('clusters.contexts', {});
+    await core.request(
+      'kubeconfigs.import',
+      { files: [{ fileName: 'staging.yaml', text }], selected: [['staging']] },
+      client,
+    );
+    const list = await core.request('clusters.contexts', {}, client);
     const imported = list.contexts.find((entry) => entry.ref.source === 'imported');
     expect(imported).toMatchObject({
       name: 'staging',
@@ -160,14 +154,14 @@ describe('imported contexts in the cluster browser', () => {
       current: false,
       origin: 'imported from staging.yaml',
     });
-    const pods = await call<ClusterPodView[]>('clusters.pods', { context: imported!.ref, namespace: 'prod' });
+    const pods = await core.request('clusters.pods', { context: imported!.ref, namespace: 'prod' }, client);
     expect(pods.map((pod) => pod.name)).toEqual(['api-0', 'api-canary-1', 'api-canary-2']);
   });
 });
 
 describe('records that follow a workload by label selector', () => {
   it('connects to the newest Running, Ready pod the selector matches, and says which', async (context) => {
-    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     const record = await savePod({ namespace: 'prod', labelSelector: 'app=api', kubeContext: 'dev' });
     expect(record).toMatchObject({ podName: null, labelSelector: 'app=api' });
     const { status, end } = await openAndSettle(record.id);
@@ -178,7 +172,7 @@ describe('records that follow a workload by label selector', () => {
   });
 
   it('fails with the counts when no matching pod is Running and Ready', async (context) => {
-    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     const record = await savePod({ namespace: 'prod', labelSelector: 'app=api,track=canary', kubeContext: 'dev' });
     const { end, status } = await openAndSettle(record.id);
     expect(end).toBeDefined();
@@ -192,9 +186,9 @@ describe('records that follow a workload by label selector', () => {
   });
 
   it('Refresh reports the pod the selector would pick', async (context) => {
-    if (!kube) return context.skip('the test API server could not start (openssl missing?)');
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
     const record = await savePod({ namespace: 'prod', labelSelector: 'app=api', kubeContext: 'dev' });
-    const result = await call<PodRefreshResult>('pods.refresh', { id: record.id });
+    const result = await core.request('pods.refresh', { id: record.id }, client);
     expect(result.found).toBe(true);
     expect(result.message).toMatch(/^Found prod\/api-0 \(picked by app=api; 3 matching\): Running, container api/);
     expect(result.record).toMatchObject({ podName: null, labelSelector: 'app=api' });

@@ -3,29 +3,23 @@
  * workload, found or created in one transaction (two quick clicks make one record), which records count as the same
  * target, a link to an imported context, and the payload checks through the core.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ContractError, type ClusterSavePodRequest } from '../../../common/contract';
 import type { ClusterContextRef } from '../../../common/clusters';
 import { savePodRecord } from '../../../main/core/clusterBrowser';
-import { FileKeySecretBox } from '../../../main/core/secrets/fileKeySecretBox';
-import { openStore, type Store } from '../../../main/core/store';
+import type { Store } from '../../../main/core/store';
 import { createTestCore, RecordingClient } from '../../harness/core';
+import { makeScratch, openDataDir, type Scratch } from '../../harness/dataDir';
 
-let scratch: string;
+let scratch: Scratch;
 let store: Store;
 beforeEach(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'podterm-save-pod-'));
-  store = openStore({
-    path: join(scratch, 'podterm.db'),
-    secretBox: await FileKeySecretBox.open(join(scratch, 'secret.key')),
-  });
+  scratch = await makeScratch('podterm-save-pod-');
+  store = await openDataDir(scratch.dataDir);
 });
 afterEach(async () => {
   store.close();
-  await rm(scratch, { recursive: true, force: true });
+  await scratch.cleanup();
 });
 
 const dev: ClusterContextRef = { source: 'default', name: 'dev' };

@@ -6,12 +6,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectionAttempt, PodRefreshResult, SessionEvent, SessionStatus } from '../../../common/contract';
-import type { PodView } from '../../../common/pods';
+import type { ConnectionAttempt, PodRefreshResult } from '../../../common/contract';
+import type { PodFieldsInput, PodSecretsInput } from '../../../common/pods';
 import { DEFAULT_POD_READ_TIMEOUT_MS } from '../../../main/core/kube/api/podReader';
 import { DEFAULT_REACH_TIMEOUT_MS } from '../../../main/core/kube/api/requestDeadline';
 import { createTestCore, RecordingClient, type TestCore } from '../../harness/core';
 import { startKubeApiServer, type KubeApiServer } from '../../harness/kubeApiServer';
+import { missingServer } from '../../harness/skipReasons';
 import { findFreePort, startSshd, type SshdHarness } from '../../harness/sshd';
 
 let kube: KubeApiServer | null = null;
@@ -38,51 +39,29 @@ async function newCore(
   return core;
 }
 
-const statusOf = (events: SessionEvent[] | undefined): SessionStatus | undefined =>
-  events?.filter((event) => event.type === 'status').at(-1)?.status;
-const endOf = (events: SessionEvent[] | undefined) => events?.find((event) => event.type === 'end');
 const summary = (attempts: ConnectionAttempt[]) => attempts.map((attempt) => `${attempt.method}:${attempt.outcome}`);
 
-async function save(core: TestCore, fields: Record<string, unknown>, secrets: Record<string, unknown> = {}) {
-  const reply = await core.core.dispatch(
-    'pods.save',
-    { fields: { name: 'pod', ...fields }, secrets },
-    new RecordingClient(),
-  );
-  if (!reply.ok) throw new Error(reply.error.message);
-  return reply.result as PodView;
+async function save(core: TestCore, fields: Partial<PodFieldsInput>, secrets: PodSecretsInput = {}) {
+  return core.request('pods.save', { fields: { name: 'pod', ...fields }, secrets });
 }
 
 const sshFields = () => ({
   sshHost: sshd!.host,
   sshPort: sshd!.port,
   sshUser: sshd!.keyUser,
-  sshAuthKind: 'privateKeyPath',
+  sshAuthKind: 'privateKeyPath' as const,
   sshPrivateKeyPath: sshd!.clientKeyPath,
 });
 
 /** Opens a session and waits until it is connected (accepting an SSH host key once) or ended. */
 async function openAndSettle(core: TestCore, podId: string, client = new RecordingClient(), container?: string) {
-  const reply = await core.core.dispatch(
+  const { sessionId } = await core.request(
     'sessions.open',
     { podId, size: { cols: 90, rows: 25 }, ...(container ? { container } : {}) },
     client,
   );
-  if (!reply.ok) throw new Error(reply.error.message);
-  const sessionId = (reply.result as { sessionId: number }).sessionId;
-  const status = await client.waitFor(() => {
-    const events = client.events.get(sessionId);
-    const current = statusOf(events);
-    if (current?.phase === 'awaitingHostKey' && current.hostKeyPrompt) {
-      void core.core.dispatch(
-        'sessions.answerHostKey',
-        { sessionId, promptId: current.hostKeyPrompt.promptId, decision: 'acceptOnce' },
-        client,
-      );
-    }
-    return current?.phase === 'connected' || endOf(events) ? current : undefined;
-  }, 30_000);
-  return { client, sessionId, status: status!, end: endOf(client.events.get(sessionId)) };
+  const settled = await core.settle(client, sessionId, { answerHostKey: 'acceptOnce', timeoutMs: 30_000 });
+  return { client, sessionId, ...settled };
 }
 
 async function run(client: RecordingClient, sessionId: number, command: string, expected: RegExp) {
@@ -90,8 +69,7 @@ async function run(client: RecordingClient, sessionId: number, command: string, 
   await client.waitFor(() => expected.test(client.output(sessionId)));
 }
 
-const skipReason = () =>
-  !kube ? 'the test Kubernetes API server could not start' : !sshd ? 'no sshd (apt-get install openssh-server)' : null;
+const skipReason = () => missingServer({ kube, sshd });
 
 describe('each Kubernetes method alone', () => {
   it('default kubeconfig: several KUBECONFIG files merged the way kubectl does', async (context) => {
@@ -135,11 +113,11 @@ describe('each Kubernetes method alone', () => {
     client.send(sessionId, { type: 'resize', size: { cols: 132, rows: 43 } });
     await run(client, sessionId, 'stty size', /^43 132\r?$/m);
     client.send(sessionId, { type: 'write', data: 'exit 3\n' });
-    const end = await client.waitFor(() => endOf(client.events.get(sessionId)));
+    const end = await client.waitFor(() => client.endOf(sessionId));
     expect(end.end).toEqual({ kind: 'exited', code: 3, signal: null });
     // No SSH attempt was made although the record has SSH details.
-    expect(summary(statusOf(client.events.get(sessionId))!.attempts)).not.toContain('ssh:running');
-    expect(statusOf(client.events.get(sessionId))!.attempts.map((a) => a.method)).not.toContain('ssh');
+    expect(summary(client.statusOf(sessionId)!.attempts)).not.toContain('ssh:running');
+    expect(client.statusOf(sessionId)!.attempts.map((a) => a.method)).not.toContain('ssh');
   });
 
   it('in-cluster config from a service-account directory and the environment', async (context) => {
@@ -245,9 +223,7 @@ describe('fallback to SSH', () => {
       expect(took).toBeLessThan(DEFAULT_POD_READ_TIMEOUT_MS);
 
       // Refresh walks the same methods and waits for the silent server only once too.
-      const refreshed = await core.core.dispatch('pods.refresh', { id: pod.id }, new RecordingClient());
-      if (!refreshed.ok) throw new Error(refreshed.error.message);
-      const { checked } = refreshed.result as PodRefreshResult;
+      const { checked } = await core.request('pods.refresh', { id: pod.id });
       expect(checked.map((entry) => `${entry.method}:${entry.outcome}`)).toEqual([
         'defaultKubeconfig:skipped',
         'podKubeconfig:failed',
@@ -330,13 +306,11 @@ describe('Refresh', () => {
       { podName: 'gone-pod', notes: 'keep me' },
       { kubeconfig: kube!.kubeconfig({ user: 'token' }) },
     );
-    const reply = await core.core.dispatch('pods.refresh', { id: pod.id }, new RecordingClient());
-    const result = (reply as { result: PodRefreshResult }).result;
+    const result = await core.request('pods.refresh', { id: pod.id });
     expect(result.found).toBe(false);
     expect(result.message).toMatch(/no longer exists/);
-    const after = await core.core.dispatch('pods.get', { id: pod.id }, new RecordingClient());
     // Every field as it was; only the status dot learned that the pod is gone.
-    expect((after as { result: PodView }).result).toEqual({
+    expect(await core.request('pods.get', { id: pod.id })).toEqual({
       ...pod,
       lastStatus: 'gone',
       lastStatusAt: expect.any(Number),

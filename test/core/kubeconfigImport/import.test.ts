@@ -6,18 +6,12 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionEvent, SessionStatus } from '../../../common/contract';
-import type {
-  KubeconfigFileInput,
-  KubeconfigImportResult,
-  KubeconfigPreviewResult,
-  KubeconfigView,
-} from '../../../common/importedKubeconfigs';
-import type { PodView } from '../../../common/pods';
+import type { KubeconfigFileInput } from '../../../common/importedKubeconfigs';
 import { openDatabase } from '../../../main/core/store/database';
 import { DATABASE_FILE_NAME } from '../../../main/core/store';
 import { createTestCore, RecordingClient, type TestCore } from '../../harness/core';
 import { buildKubeconfig, startKubeApiServer, type KubeApiServer } from '../../harness/kubeApiServer';
+import { missingServer } from '../../harness/skipReasons';
 
 let kube: KubeApiServer | null = null;
 const cores: TestCore[] = [];
@@ -30,18 +24,12 @@ afterAll(async () => {
   await kube?.stop();
 });
 
-const skipReason = () => (!kube ? 'the test Kubernetes API server could not start' : null);
+const skipReason = () => missingServer({ kube });
 
 async function newCore(): Promise<TestCore> {
   const core = await createTestCore();
   cores.push(core);
   return core;
-}
-
-async function call<T>(core: TestCore, key: string, payload: unknown): Promise<T> {
-  const reply = await core.core.dispatch(key, payload, new RecordingClient());
-  if (!reply.ok) throw new Error(reply.error.message);
-  return reply.result as T;
 }
 
 /** Two contexts on the test server: a token user, and a cert user whose files are referenced by relative path. */
@@ -86,16 +74,13 @@ function snapshot(core: TestCore): unknown {
   }
 }
 
-const statusOf = (events: SessionEvent[] | undefined): SessionStatus | undefined =>
-  events?.filter((event) => event.type === 'status').at(-1)?.status;
-
 describe('kubeconfigs.preview and kubeconfigs.import', () => {
   it('previews each context, imports the chosen ones with referenced files embedded, and renames clashes', async (context) => {
     if (skipReason()) return context.skip(skipReason()!);
     const core = await newCore();
     const files: KubeconfigFileInput[] = [{ fileName: 'dev-cluster.yaml', text: await twoContexts(core) }];
 
-    const preview = await call<KubeconfigPreviewResult>(core, 'kubeconfigs.preview', { files });
+    const preview = await core.request('kubeconfigs.preview', { files });
     expect(preview.files[0]!.errors).toEqual([]);
     expect(preview.files[0]!.contexts).toEqual([
       {
@@ -120,23 +105,23 @@ describe('kubeconfigs.preview and kubeconfigs.import', () => {
       },
     ]);
     // A preview stores nothing.
-    expect(await call<KubeconfigView[]>(core, 'kubeconfigs.list', {})).toEqual([]);
+    expect(await core.request('kubeconfigs.list', {})).toEqual([]);
 
-    const first = await call<KubeconfigImportResult>(core, 'kubeconfigs.import', { files, selected: [['prod']] });
+    const first = await core.request('kubeconfigs.import', { files, selected: [['prod']] });
     expect(first.imported.map((view) => [view.name, view.fileName, view.authKind])).toEqual([
       ['prod', 'dev-cluster.yaml', 'clientCert'],
     ]);
 
     // The same file again: "prod" is taken, so it becomes "prod (dev-cluster)"; "dev" is free.
-    const again = await call<KubeconfigPreviewResult>(core, 'kubeconfigs.preview', { files });
+    const again = await core.request('kubeconfigs.preview', { files });
     expect(again.files[0]!.contexts.map((entry) => entry.importName)).toEqual(['dev', 'prod (dev-cluster)']);
-    await call(core, 'kubeconfigs.import', { files, selected: [['dev', 'prod']] });
-    const third = await call<KubeconfigPreviewResult>(core, 'kubeconfigs.preview', { files });
+    await core.request('kubeconfigs.import', { files, selected: [['dev', 'prod']] });
+    const third = await core.request('kubeconfigs.preview', { files });
     expect(third.files[0]!.contexts.map((entry) => entry.importName)).toEqual([
       'dev (dev-cluster)',
       'prod (dev-cluster 2)',
     ]);
-    const names = (await call<KubeconfigView[]>(core, 'kubeconfigs.list', {})).map((view) => view.name);
+    const names = (await core.request('kubeconfigs.list', {})).map((view) => view.name);
     expect(names).toEqual(['dev', 'prod', 'prod (dev-cluster)']);
 
     // Secrets (token, client key, CA) never reach the database file in plaintext, nor do the referenced paths.
@@ -155,25 +140,20 @@ describe('kubeconfigs.preview and kubeconfigs.import', () => {
     if (skipReason()) return context.skip(skipReason()!);
     const core = await newCore();
     const files = [{ fileName: 'dev-cluster.yaml', text: await twoContexts(core) }];
-    const { imported } = await call<KubeconfigImportResult>(core, 'kubeconfigs.import', {
+    const { imported } = await core.request('kubeconfigs.import', {
       files,
       selected: [['prod']],
     });
     // The import is self-contained: the referenced files are not needed any more.
     await writeFile(join(core.home, '.kube', 'certs', 'client.key'), 'gone');
-    const pod = await call<PodView>(core, 'pods.save', {
+    const pod = await core.request('pods.save', {
       fields: { name: 'shell', namespace: 'default', podName: 'shell-pod', kubeconfigId: imported[0]!.id },
     });
     expect(pod.kubeconfigId).toBe(imported[0]!.id);
 
     const client = new RecordingClient();
-    const reply = await core.core.dispatch('sessions.open', { podId: pod.id, size: { cols: 80, rows: 24 } }, client);
-    if (!reply.ok) throw new Error(reply.error.message);
-    const id = (reply.result as { sessionId: number }).sessionId;
-    const status = await client.waitFor(() => {
-      const current = statusOf(client.events.get(id));
-      return current?.phase === 'connected' || current?.phase === 'ended' ? current : undefined;
-    }, 30_000);
+    const { sessionId } = await core.request('sessions.open', { podId: pod.id, size: { cols: 80, rows: 24 } }, client);
+    const { status } = await core.settle(client, sessionId, { timeoutMs: 30_000 });
     expect(status?.method).toBe('podKubeconfig');
     expect(status?.attempts.map((attempt) => `${attempt.method}:${attempt.outcome}`)).toEqual([
       'defaultKubeconfig:skipped',
@@ -181,8 +161,8 @@ describe('kubeconfigs.preview and kubeconfigs.import', () => {
     ]);
 
     // Removing the import unlinks the record (ON DELETE SET NULL) and keeps everything else.
-    expect(await call(core, 'kubeconfigs.remove', { id: imported[0]!.id })).toEqual({ removed: true });
-    const after = await call<PodView>(core, 'pods.get', { id: pod.id });
+    expect(await core.request('kubeconfigs.remove', { id: imported[0]!.id })).toEqual({ removed: true });
+    const after = await core.request('pods.get', { id: pod.id });
     expect(after.kubeconfigId).toBeNull();
     expect(after.podName).toBe('shell-pod');
     // Saving a link to a removed context names the field.
@@ -219,13 +199,13 @@ contexts:
     cluster: staging
     user: ci
 `;
-    const preview = await call<KubeconfigPreviewResult>(core, 'kubeconfigs.preview', {
+    const preview = await core.request('kubeconfigs.preview', {
       files: [{ fileName: 'staging.yaml', text, directory: folder }],
     });
     expect(preview.files[0]!.errors).toEqual([]);
     expect(preview.files[0]!.contexts[0]).toMatchObject({ name: 'staging', authKind: 'token' });
     // Without the folder the same file looks in ~/.kube, and says so.
-    const dropped = await call<KubeconfigPreviewResult>(core, 'kubeconfigs.preview', {
+    const dropped = await core.request('kubeconfigs.preview', {
       files: [{ fileName: 'staging.yaml', text }],
     });
     expect(dropped.files[0]!.errors[0]!.message).toMatch(
@@ -237,12 +217,12 @@ contexts:
     if (skipReason()) return context.skip(skipReason()!);
     const core = await newCore();
     const text = await twoContexts(core);
-    const { imported } = await call<KubeconfigImportResult>(core, 'kubeconfigs.import', {
+    const { imported } = await core.request('kubeconfigs.import', {
       files: [{ fileName: 'dev-cluster.yaml', text }],
       selected: [['dev', 'prod']],
     });
     const onlyDev = text.replace(/- name: "prod"\n {2}context:\n(?: {4}.*\n)+/, '');
-    const result = await call<KubeconfigImportResult>(core, 'kubeconfigs.import', {
+    const result = await core.request('kubeconfigs.import', {
       files: [{ fileName: 'dev-cluster-v2.yaml', text: onlyDev }],
       selected: [['dev']],
       replaces: 'dev-cluster.yaml',
@@ -348,18 +328,18 @@ contexts:
     if (skipReason()) return context.skip(skipReason()!);
     const core = await newCore();
     const good = { fileName: 'good.yaml', text: base(kube!.url) };
-    await call(core, 'kubeconfigs.import', { files: [good], selected: [['ok']] });
-    await call<PodView>(core, 'pods.save', {
+    await core.request('kubeconfigs.import', { files: [good], selected: [['ok']] });
+    await core.request('pods.save', {
       fields: {
         name: 'p',
         podName: 'shell-pod',
-        kubeconfigId: (await call<KubeconfigView[]>(core, 'kubeconfigs.list', {}))[0]!.id,
+        kubeconfigId: (await core.request('kubeconfigs.list', {}))[0]!.id,
       },
     });
     const before = snapshot(core);
 
     const bad = { fileName: 'broken-config.yaml', text: text(kube!.url) };
-    const preview = await call<KubeconfigPreviewResult>(core, 'kubeconfigs.preview', { files: [bad] });
+    const preview = await core.request('kubeconfigs.preview', { files: [bad] });
     const file = preview.files[0]!;
     expect(file.fileName).toBe('broken-config.yaml');
     expect(file.contexts).toEqual([]);
@@ -371,13 +351,13 @@ contexts:
 
     // Importing it anyway (even alongside a good file) stores nothing from it, and a re-import of the good file from
     // a broken replacement removes nothing.
-    const result = await call<KubeconfigImportResult>(core, 'kubeconfigs.import', {
+    const result = await core.request('kubeconfigs.import', {
       files: [bad],
       selected: [['ok']],
     });
     expect(result.imported).toEqual([]);
     expect(result.failed[0]!.fileName).toBe('broken-config.yaml');
-    const replaced = await call<KubeconfigImportResult>(core, 'kubeconfigs.import', {
+    const replaced = await core.request('kubeconfigs.import', {
       files: [bad],
       selected: [['ok']],
       replaces: 'good.yaml',

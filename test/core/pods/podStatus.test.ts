@@ -1,7 +1,7 @@
 /**
- * The sidebar's status dot and Duplicate, through the real store and core: migration 0060, the status a Refresh stores
- * (against the test API server) and a connection stores, duplicating a record with its secrets, and pods.list over ten
- * thousand records.
+ * The sidebar's status dot and Duplicate, through the real store and core: the status a Refresh stores (against the
+ * test API server) and a connection stores, duplicating a record with its secrets, and pods.list over ten thousand
+ * records. Migration 0060 has its own test (test/core/store/migrations/0060-add-pod-status.test.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,16 +9,12 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PodRefreshResult } from '../../../common/contract';
 import { podSaveSchema, type PodView } from '../../../common/pods';
-import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../../../main/core/secrets/fileKeySecretBox';
-import { openDatabase, type Database } from '../../../main/core/store/database';
-import { DATABASE_FILE_NAME, openStore, type Store } from '../../../main/core/store/index';
-import { migrate } from '../../../main/core/store/migrate';
-import { MIGRATIONS } from '../../../main/core/store/migrations';
+import type { Store } from '../../../main/core/store/index';
 import { createTestCore, RecordingClient, type TestCore } from '../../harness/core';
+import { openDataDir } from '../../harness/dataDir';
 import { startKubeApiServer, type KubeApiServer } from '../../harness/kubeApiServer';
 import { findFreePort } from '../../harness/sshd';
 
-const POD_STATUS_VERSION = 60;
 /** pods.list over 10,000 records is timed this many times and the fastest run counts. */
 const TIMED_RUNS = 5;
 const T0 = 1_700_000_000_000;
@@ -41,42 +37,8 @@ afterEach(() => {
 });
 
 async function newStore(now: () => number = () => T0): Promise<Store> {
-  const dir = tempDir();
-  const secretBox = await FileKeySecretBox.open(join(dir, SECRET_KEY_FILE_NAME));
-  return openStore({ path: join(dir, DATABASE_FILE_NAME), secretBox, now });
+  return openDataDir(tempDir(), { now });
 }
-
-describe('migration 0060', () => {
-  let db: Database | null = null;
-  afterEach(() => {
-    db?.close();
-    db = null;
-  });
-
-  it('adds an empty status to existing records and refuses an unknown status', () => {
-    db = openDatabase(join(tempDir(), DATABASE_FILE_NAME));
-    const previous = MIGRATIONS.filter((step) => step.version < POD_STATUS_VERSION).at(-1)!.version;
-    migrate(db, { targetVersion: previous });
-    db.prepare(
-      `INSERT INTO pods (id, name, namespace, pod_name, created_at, updated_at, last_connected_at)
-       VALUES ('6f1c2b9e-8a55-4c1e-9a2b-3f4d5e6a7b8c', 'api', 'prod', 'api-0', ${T0}, ${T0}, ${T0 + 1})`,
-    ).run();
-    expect(migrate(db, { targetVersion: POD_STATUS_VERSION }).applied).toEqual([POD_STATUS_VERSION]);
-    expect(
-      db.prepare('SELECT name, last_connected_at, last_status, last_status_at, last_status_detail FROM pods').get(),
-    ).toEqual({
-      name: 'api',
-      last_connected_at: T0 + 1,
-      last_status: null,
-      last_status_at: null,
-      last_status_detail: null,
-    });
-    db.prepare("UPDATE pods SET last_status = 'gone', last_status_at = 5").run();
-    expect(() => db!.prepare("UPDATE pods SET last_status = 'sleeping'").run()).toThrow(/CHECK constraint/);
-    // STRICT holds for the new columns too.
-    expect(() => db!.prepare("UPDATE pods SET last_status_at = 'yesterday'").run()).toThrow(/cannot store TEXT/);
-  });
-});
 
 describe('status in the repository', () => {
   it('stores a refresh status and a connection as running, without touching updatedAt', async () => {
@@ -195,16 +157,8 @@ describe('Refresh stores the status', () => {
   });
 
   async function refreshed(podName: string, kubeconfig: string): Promise<PodRefreshResult> {
-    const client = new RecordingClient();
-    const saved = await core!.core.dispatch(
-      'pods.save',
-      { fields: { name: podName, podName }, secrets: { kubeconfig } },
-      client,
-    );
-    if (!saved.ok) throw new Error(saved.error.message);
-    const reply = await core!.core.dispatch('pods.refresh', { id: (saved.result as PodView).id }, client);
-    if (!reply.ok) throw new Error(reply.error.message);
-    return reply.result as PodRefreshResult;
+    const { id } = await core!.request('pods.save', { fields: { name: podName, podName }, secrets: { kubeconfig } });
+    return core!.request('pods.refresh', { id });
   }
 
   it('running, notReady, gone, error and unreachable', async (context) => {

@@ -3,18 +3,18 @@
  * Kubernetes methods against the test API server. What it returns, what it stores (and, planned, does not store), a
  * record linked to an imported context, and an unknown id. The chain test covers its walk past silent servers.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ContractError } from '../../../common/contract';
 import { kubeMethods } from '../../../main/core/connect';
 import { createAccessResolver } from '../../../main/core/kube/access';
 import { planRefresh, refreshPod } from '../../../main/core/pods';
-import { FileKeySecretBox } from '../../../main/core/secrets/fileKeySecretBox';
-import { openStore, type Store } from '../../../main/core/store';
+import type { Store } from '../../../main/core/store';
 import { createTestCore, RecordingClient } from '../../harness/core';
+import { makeScratch, openDataDir, type Scratch } from '../../harness/dataDir';
 import { startKubeApiServer, type KubeApiServer } from '../../harness/kubeApiServer';
+import { missingServer } from '../../harness/skipReasons';
 
 let kube: KubeApiServer | null = null;
 beforeAll(async () => {
@@ -23,34 +23,31 @@ beforeAll(async () => {
 afterAll(async () => {
   await kube?.stop();
 });
-const skipReason = () => (!kube ? 'the test Kubernetes API server could not start' : null);
+const skipReason = () => missingServer({ kube });
 
-let scratch: string;
+let scratch: Scratch;
 let store: Store;
 beforeEach(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'podterm-refresh-'));
-  store = openStore({
-    path: join(scratch, 'data', 'podterm.db'),
-    secretBox: await FileKeySecretBox.open(join(scratch, 'data', 'secret.key')),
-  });
+  scratch = await makeScratch('podterm-refresh-');
+  store = await openDataDir(scratch.dataDir);
 });
 afterEach(async () => {
   store.close();
-  await rm(scratch, { recursive: true, force: true });
+  await scratch.cleanup();
 });
 
 /** The chain's Kubernetes methods with a default kubeconfig at `kubeconfigText` (none when null). */
 async function methods(kubeconfigText: string | null) {
   const env: NodeJS.ProcessEnv = {};
   if (kubeconfigText !== null) {
-    env.KUBECONFIG = join(scratch, 'kubeconfig');
+    env.KUBECONFIG = join(scratch.dir, 'kubeconfig');
     await writeFile(env.KUBECONFIG, kubeconfigText);
   }
   const resolver = createAccessResolver(
     {
       env,
-      homeDir: join(scratch, 'home'),
-      serviceAccountDir: join(scratch, 'no-service-account'),
+      homeDir: scratch.home,
+      serviceAccountDir: join(scratch.dir, 'no-service-account'),
       loginEnv: async () => env,
     },
     { importedKubeconfigs: store.importedKubeconfigs },

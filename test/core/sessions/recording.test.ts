@@ -5,10 +5,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionEvent, SessionStatus } from '../../../common/contract';
-import type { PodView } from '../../../common/pods';
 import { recordingFileName } from '../../../main/core/sessions/recording';
 import { createTestCore, RecordingClient, type TestCore } from '../../harness/core';
+import { NO_SSHD } from '../../harness/skipReasons';
 import { startSshd, type SshdHarness } from '../../harness/sshd';
 
 let sshd: SshdHarness | null = null;
@@ -23,35 +22,17 @@ afterAll(async () => {
   await sshd?.stop();
 });
 
-const statusOf = (events: SessionEvent[] | undefined): SessionStatus | undefined =>
-  events?.filter((event) => event.type === 'status').at(-1)?.status;
-
-async function call<T>(client: RecordingClient, key: string, payload: unknown): Promise<T> {
-  const reply = await harness.core.dispatch(key, payload, client);
-  if (!reply.ok) throw new Error(reply.error.message);
-  return reply.result as T;
-}
-
 async function openShell(client: RecordingClient, name: string): Promise<number> {
-  const pod = await call<PodView>(client, 'pods.save', {
-    fields: { name, sshHost: sshd!.host, sshPort: sshd!.port, sshUser: sshd!.keyUser, sshAuthKind: 'privateKeyText' },
-    secrets: { sshPrivateKey: sshd!.clientKeyText },
-  });
-  const { sessionId } = await call<{ sessionId: number }>(client, 'sessions.open', {
-    podId: pod.id,
-    size: { cols: 90, rows: 30 },
-  });
-  await client.waitFor(() => {
-    const status = statusOf(client.events.get(sessionId));
-    if (status?.phase === 'awaitingHostKey' && status.hostKeyPrompt) {
-      void harness.core.dispatch(
-        'sessions.answerHostKey',
-        { sessionId, promptId: status.hostKeyPrompt.promptId, decision: 'acceptAndRemember' },
-        client,
-      );
-    }
-    return status?.phase === 'connected';
-  });
+  const pod = await harness.request(
+    'pods.save',
+    {
+      fields: { name, sshHost: sshd!.host, sshPort: sshd!.port, sshUser: sshd!.keyUser, sshAuthKind: 'privateKeyText' },
+      secrets: { sshPrivateKey: sshd!.clientKeyText },
+    },
+    client,
+  );
+  const { sessionId } = await harness.request('sessions.open', { podId: pod.id, size: { cols: 90, rows: 30 } }, client);
+  await harness.connected(client, sessionId, { answerHostKey: 'acceptAndRemember' });
   return sessionId;
 }
 
@@ -64,17 +45,17 @@ function parseCast(text: string): { header: Record<string, unknown>; events: Cas
 
 describe('session recording against a real sshd', () => {
   it('writes output and resizes as asciicast v2, 0600, and never the secret typed at a silent prompt', async (context) => {
-    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return context.skip(NO_SSHD);
     const client = new RecordingClient();
     const sessionId = await openShell(client, 'prod api/0');
     client.send(sessionId, { type: 'write', data: 'echo ready-$((1+1))\n' });
     await client.waitFor(() => /^ready-2\r?$/m.test(client.output(sessionId)));
 
-    const { path } = await call<{ path: string }>(client, 'sessions.startRecording', { sessionId });
+    const { path } = await harness.request('sessions.startRecording', { sessionId }, client);
     expect(dirname(path)).toBe(join(harness.dataDir, 'recordings'));
     expect(path).toMatch(/\/prod-api-0-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z\.cast$/);
     // Asking again while recording answers the same file.
-    expect(await call(client, 'sessions.startRecording', { sessionId })).toEqual({ path });
+    expect(await harness.request('sessions.startRecording', { sessionId }, client)).toEqual({ path });
 
     const secret = 'hunter2-s3cr3t-token';
     client.send(sessionId, { type: 'write', data: "read -s -p 'Password: ' pw; echo; echo done-$((40+2))\n" });
@@ -85,7 +66,7 @@ describe('session recording against a real sshd', () => {
     client.send(sessionId, { type: 'write', data: 'stty size\n' });
     await client.waitFor(() => /^40 120\r?$/m.test(client.output(sessionId)));
 
-    expect(await call(client, 'sessions.stopRecording', { sessionId })).toEqual({ path });
+    expect(await harness.request('sessions.stopRecording', { sessionId }, client)).toEqual({ path });
     const text = await readFile(path, 'utf8');
     expect(text).not.toContain(secret);
     // The shell's history (typed commands echoed back) is output and may be recorded; the silent answer is not.
@@ -120,16 +101,16 @@ describe('session recording against a real sshd', () => {
     client.send(sessionId, { type: 'write', data: 'echo after-stop\n' });
     await client.waitFor(() => /^after-stop\r?$/m.test(client.output(sessionId)));
     expect(await readFile(path, 'utf8')).toBe(text);
-    await call(client, 'sessions.close', { sessionId });
+    await harness.request('sessions.close', { sessionId }, client);
   });
 
   it('finishes the file when the session ends while recording, and refuses an unknown session', async (context) => {
-    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return context.skip(NO_SSHD);
     const client = new RecordingClient();
     const sessionId = await openShell(client, 'ends');
-    const { path } = await call<{ path: string }>(client, 'sessions.startRecording', { sessionId });
+    const { path } = await harness.request('sessions.startRecording', { sessionId }, client);
     client.send(sessionId, { type: 'write', data: 'echo bye-$((2+3)); exit 0\n' });
-    await client.waitFor(() => client.events.get(sessionId)?.some((event) => event.type === 'end'));
+    await client.waitFor(() => client.endOf(sessionId));
     await expect.poll(async () => (await readFile(path, 'utf8')).includes('bye-5')).toBe(true);
     expect(await harness.core.dispatch('sessions.stopRecording', { sessionId }, client)).toMatchObject({
       ok: false,

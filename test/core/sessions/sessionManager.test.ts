@@ -5,10 +5,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionEvent, SessionStatus } from '../../../common/contract';
 import type { PodView } from '../../../common/pods';
 import { FlowControlConstants } from '../../../main/core/sessions/flowControl';
 import { createTestCore, RecordingClient, type TestCore } from '../../harness/core';
+import { NO_SSHD } from '../../harness/skipReasons';
 import { startSshd, type SshdHarness } from '../../harness/sshd';
 
 let sshd: SshdHarness | null = null;
@@ -23,12 +23,8 @@ afterAll(async () => {
   await sshd?.stop();
 });
 
-const statusOf = (events: SessionEvent[] | undefined): SessionStatus | undefined =>
-  events?.filter((event) => event.type === 'status').at(-1)?.status;
-const endOf = (events: SessionEvent[] | undefined) => events?.find((event) => event.type === 'end');
-
-async function saveKeyRecord(client: RecordingClient, extra: Record<string, unknown> = {}): Promise<PodView> {
-  const reply = await harness.core.dispatch(
+async function saveKeyRecord(client: RecordingClient): Promise<PodView> {
+  return harness.request(
     'pods.save',
     {
       fields: {
@@ -37,44 +33,28 @@ async function saveKeyRecord(client: RecordingClient, extra: Record<string, unkn
         sshPort: sshd!.port,
         sshUser: sshd!.keyUser,
         sshAuthKind: 'privateKeyText',
-        ...extra,
       },
       secrets: { sshPrivateKey: sshd!.clientKeyText },
     },
     client,
   );
-  if (!reply.ok) throw new Error(reply.error.message);
-  return reply.result as PodView;
 }
 
 async function open(client: RecordingClient, podId: string, cols = 80, rows = 24): Promise<number> {
-  const reply = await harness.core.dispatch('sessions.open', { podId, size: { cols, rows } }, client);
-  if (!reply.ok) throw new Error(reply.error.message);
-  return (reply.result as { sessionId: number }).sessionId;
+  return (await harness.request('sessions.open', { podId, size: { cols, rows } }, client)).sessionId;
 }
 
 /** Answers the host-key prompt the first connection to this sshd raises, then waits for the shell. */
-async function connected(client: RecordingClient, sessionId: number): Promise<SessionStatus> {
-  return client.waitFor(() => {
-    const status = statusOf(client.events.get(sessionId));
-    if (status?.phase === 'awaitingHostKey' && status.hostKeyPrompt) {
-      void harness.core.dispatch(
-        'sessions.answerHostKey',
-        { sessionId, promptId: status.hostKeyPrompt.promptId, decision: 'acceptAndRemember' },
-        client,
-      );
-    }
-    return status?.phase === 'connected' ? status : undefined;
-  });
-}
+const connected = (client: RecordingClient, sessionId: number) =>
+  harness.connected(client, sessionId, { answerHostKey: 'acceptAndRemember' });
 
 describe('sessions through the core against a real sshd', () => {
   it('asks about the unknown host key with its real fingerprint, then opens a shell and records the method', async (context) => {
-    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return context.skip(NO_SSHD);
     const client = new RecordingClient();
     const pod = await saveKeyRecord(client);
     const sessionId = await open(client, pod.id);
-    const prompt = await client.waitFor(() => statusOf(client.events.get(sessionId))?.hostKeyPrompt);
+    const prompt = await client.waitFor(() => client.statusOf(sessionId)?.hostKeyPrompt);
     expect(prompt.fingerprint).toBe(sshd.hostFingerprint);
     expect(prompt).toMatchObject({ host: '127.0.0.1', port: sshd.port, keyType: 'ssh-ed25519' });
     const status = await connected(client, sessionId);
@@ -97,16 +77,16 @@ describe('sessions through the core against a real sshd', () => {
       result: { lastConnectionMethod: 'ssh', lastConnectedAt: expect.any(Number) },
     });
     await harness.core.dispatch('sessions.close', { sessionId }, client);
-    expect(endOf(client.events.get(sessionId))).toEqual({ type: 'end', end: { kind: 'closed' } });
+    expect(client.endOf(sessionId)).toEqual({ type: 'end', end: { kind: 'closed' } });
   });
 
   it('does not ask again for a remembered key; resize reaches the pty; exit 3 is an exit, not a failure', async (context) => {
-    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return context.skip(NO_SSHD);
     const client = new RecordingClient();
     const pod = await saveKeyRecord(client);
     const sessionId = await open(client, pod.id, 100, 30);
     const status = await client.waitFor(() => {
-      const current = statusOf(client.events.get(sessionId));
+      const current = client.statusOf(sessionId);
       expect(current?.phase).not.toBe('awaitingHostKey');
       return current?.phase === 'connected' ? current : undefined;
     });
@@ -117,13 +97,13 @@ describe('sessions through the core against a real sshd', () => {
     client.send(sessionId, { type: 'write', data: 'stty size\n' });
     await client.waitFor(() => /^43 132\r?$/m.test(client.output(sessionId)));
     client.send(sessionId, { type: 'write', data: 'exit 3\n' });
-    const end = await client.waitFor(() => endOf(client.events.get(sessionId)));
+    const end = await client.waitFor(() => client.endOf(sessionId));
     expect(end.end).toEqual({ kind: 'exited', code: 3, signal: null });
-    expect(statusOf(client.events.get(sessionId))?.attempts.filter((a) => a.outcome !== 'skipped')).toHaveLength(1);
+    expect(client.statusOf(sessionId)?.attempts.filter((a) => a.outcome !== 'skipped')).toHaveLength(1);
   });
 
   it('opens without a question when ~/.ssh/known_hosts knows the server by its other key type', async (context) => {
-    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return context.skip(NO_SSHD);
     // A fresh home whose known_hosts has only the server's ECDSA key (as after years of `ssh` to it), while ssh2
     // would ask for ed25519 first.
     const core = await createTestCore();
@@ -131,7 +111,7 @@ describe('sessions through the core against a real sshd', () => {
       await mkdir(join(core.home, '.ssh'), { recursive: true });
       await writeFile(join(core.home, '.ssh', 'known_hosts'), `${sshd.secondHostKey.knownHostsLine}\n`);
       const client = new RecordingClient();
-      const saved = await core.core.dispatch(
+      const saved = await core.request(
         'pods.save',
         {
           fields: {
@@ -145,16 +125,13 @@ describe('sessions through the core against a real sshd', () => {
         },
         client,
       );
-      if (!saved.ok) throw new Error(saved.error.message);
-      const opened = await core.core.dispatch(
+      const { sessionId } = await core.request(
         'sessions.open',
-        { podId: (saved.result as PodView).id, size: { cols: 80, rows: 24 } },
+        { podId: saved.id, size: { cols: 80, rows: 24 } },
         client,
       );
-      if (!opened.ok) throw new Error(opened.error.message);
-      const sessionId = (opened.result as { sessionId: number }).sessionId;
       const status = await client.waitFor(() => {
-        const current = statusOf(client.events.get(sessionId));
+        const current = client.statusOf(sessionId);
         expect(current?.phase).not.toBe('awaitingHostKey');
         expect(current?.phase).not.toBe('failed');
         return current?.phase === 'connected' ? current : undefined;
@@ -167,9 +144,9 @@ describe('sessions through the core against a real sshd', () => {
   });
 
   it('reports a wrong password as a failed connection with the reason, and keeps the record intact', async (context) => {
-    if (!sshd?.passwordUser) return context.skip(sshd?.passwordSkipReason ?? 'no sshd on this machine');
+    if (!sshd?.passwordUser) return context.skip(sshd?.passwordSkipReason ?? NO_SSHD);
     const client = new RecordingClient();
-    const saved = await harness.core.dispatch(
+    const pod = await harness.request(
       'pods.save',
       {
         fields: { name: 'wrong pw', sshHost: sshd.host, sshPort: sshd.port, sshUser: sshd.passwordUser.name },
@@ -177,9 +154,8 @@ describe('sessions through the core against a real sshd', () => {
       },
       client,
     );
-    const pod = (saved as { ok: true; result: PodView }).result;
     const sessionId = await open(client, pod.id);
-    const end = await client.waitFor(() => endOf(client.events.get(sessionId)));
+    const end = await client.waitFor(() => client.endOf(sessionId));
     expect(end.end.kind).toBe('failed');
     if (end.end.kind === 'failed') {
       expect(end.end.message).toMatch(/authentication failed/i);
@@ -192,7 +168,7 @@ describe('sessions through the core against a real sshd', () => {
   });
 
   it('pauses the remote while the renderer does not acknowledge, and resumes on acks', async (context) => {
-    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return context.skip(NO_SSHD);
     const client = new RecordingClient();
     const pod = await saveKeyRecord(client);
     const sessionId = await open(client, pod.id);
@@ -226,7 +202,7 @@ describe('sessions through the core against a real sshd', () => {
   }, 90_000);
 
   it('ends every session of a renderer that goes away', async (context) => {
-    if (!sshd) return context.skip('no sshd on this machine (apt-get install openssh-server)');
+    if (!sshd) return context.skip(NO_SSHD);
     const client = new RecordingClient();
     const pod = await saveKeyRecord(client);
     const first = await open(client, pod.id);

@@ -1,24 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../../../main/core/secrets/fileKeySecretBox';
-import { DATABASE_FILE_NAME, openStore, type Store } from '../../../main/core/store/index';
+import type { Store } from '../../../main/core/store/index';
+import { makeScratch, openDataDir, type Scratch } from '../../harness/dataDir';
 
 const ED25519 = Uint8Array.from([0, 0, 0, 11, 1, 2, 3]);
 const RSA = Uint8Array.from([0, 0, 0, 7, 4, 5, 6]);
 
-let dir: string;
+let scratch: Scratch;
 let store: Store;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'podterm-hosts-'));
-  const secretBox = await FileKeySecretBox.open(join(dir, SECRET_KEY_FILE_NAME));
-  store = openStore({ path: join(dir, DATABASE_FILE_NAME), secretBox });
+  scratch = await makeScratch('podterm-hosts-');
+  store = await openDataDir(scratch.dataDir);
 });
-afterEach(() => {
+afterEach(async () => {
   store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await scratch.cleanup();
 });
 
 describe('KnownHostRepository', () => {

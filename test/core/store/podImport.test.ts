@@ -1,25 +1,21 @@
 /** PodRepository.importAll, the CLI's `pods import`: one transaction, ids kept, secrets under save's rules. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ContractError } from '../../../common/contract';
 import { podSaveSchema, type PodSaveInput } from '../../../common/pods';
-import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../../../main/core/secrets/fileKeySecretBox';
-import { DATABASE_FILE_NAME, openStore, type Store } from '../../../main/core/store/index';
+import type { Store } from '../../../main/core/store/index';
+import { makeScratch, openDataDir, type Scratch } from '../../harness/dataDir';
 
-let dir: string;
+let scratch: Scratch;
 let store: Store;
 const request = (input: PodSaveInput) => podSaveSchema.parse(input);
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'podterm-import-'));
-  const secretBox = await FileKeySecretBox.open(join(dir, SECRET_KEY_FILE_NAME));
-  store = openStore({ path: join(dir, DATABASE_FILE_NAME), secretBox });
+  scratch = await makeScratch('podterm-import-');
+  store = await openDataDir(scratch.dataDir);
 });
-afterEach(() => {
+afterEach(async () => {
   store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await scratch.cleanup();
 });
 
 describe('importAll', () => {

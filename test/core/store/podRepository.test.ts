@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ContractError } from '../../../common/contract';
@@ -7,6 +6,7 @@ import { podSaveSchema, type PodFieldsInput, type PodSaveInput, type PodSaveRequ
 import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../../../main/core/secrets/fileKeySecretBox';
 import { SecretBoxError } from '../../../main/core/secrets/secretBox';
 import { DATABASE_FILE_NAME, openStore, type Store } from '../../../main/core/store/index';
+import { makeScratch, openDataDir, type Scratch } from '../../harness/dataDir';
 
 const T0 = 1_700_000_000_000;
 const NO_SECRETS = { kubeconfig: false, token: false, sshPassword: false, sshPrivateKey: false, sshPassphrase: false };
@@ -18,10 +18,8 @@ const ALL_SECRETS = {
   sshPassphrase: 'open sesame',
 };
 
-let dir: string;
-let dbPath: string;
+let scratch: Scratch;
 let store: Store;
-let secretBox: FileKeySecretBox;
 let clock: number;
 
 /** What the contract hands the core: a validated, defaults-applied request. */
@@ -30,24 +28,24 @@ const kube = (name: string, extra: Partial<PodFieldsInput> = {}) =>
   request({ fields: { name, podName: 'api-0', ...extra } });
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'podterm-pods-'));
-  dbPath = join(dir, 'data', DATABASE_FILE_NAME);
+  scratch = await makeScratch('podterm-pods-');
   clock = T0;
-  secretBox = await FileKeySecretBox.open(join(dir, 'data', SECRET_KEY_FILE_NAME));
-  store = openStore({ path: dbPath, secretBox, now: () => clock });
+  store = await openDataDir(scratch.dataDir, { now: () => clock });
 });
-afterEach(() => {
+afterEach(async () => {
   store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await scratch.cleanup();
 });
 
 describe('openStore', () => {
   it('creates the data directory owner-only and keeps records across reopening', async () => {
-    const nested = join(dir, 'fresh', 'deeper', DATABASE_FILE_NAME);
+    // The data directory's own key, so the one thing new here is where the database goes.
+    const secretBox = await FileKeySecretBox.open(join(scratch.dataDir, SECRET_KEY_FILE_NAME));
+    const nested = join(scratch.dir, 'fresh', 'deeper', DATABASE_FILE_NAME);
     const other = openStore({ path: nested, secretBox });
     const saved = await other.pods.save(kube('kept'));
     other.close();
-    expect(statSync(join(dir, 'fresh', 'deeper')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(scratch.dir, 'fresh', 'deeper')).mode & 0o777).toBe(0o700);
     const again = openStore({ path: nested, secretBox });
     expect(again.pods.get(saved.id)).toEqual(saved);
     expect(again.path).toBe(nested);
@@ -213,8 +211,8 @@ describe('PodRepository', () => {
   it('fails to decrypt with a SecretBoxError when opened with another key', async () => {
     const { id } = await store.pods.save(request({ fields: { name: 'k', podName: 'p' }, secrets: { token: 't' } }));
     store.close();
-    const otherBox = await FileKeySecretBox.open(join(dir, 'other.key'));
-    store = openStore({ path: dbPath, secretBox: otherBox });
+    const otherBox = await FileKeySecretBox.open(join(scratch.dir, 'other.key'));
+    store = await openDataDir(scratch.dataDir, { secretBox: otherBox });
     expect(store.pods.get(id)?.storedSecrets.token).toBe(true);
     const failure = store.pods.getForConnect(id);
     await expect(failure).rejects.toThrow(SecretBoxError);

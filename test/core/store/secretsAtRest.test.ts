@@ -1,10 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { podSaveSchema } from '../../../common/pods';
-import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../../../main/core/secrets/fileKeySecretBox';
-import { DATABASE_FILE_NAME, openStore } from '../../../main/core/store/index';
+import { makeScratch, openDataDir, type Scratch } from '../../harness/dataDir';
 
 /** Recognisable strings: if any of them shows up in the files, a secret was written in the clear. */
 const SECRETS = {
@@ -16,21 +13,19 @@ const SECRETS = {
 };
 const VISIBLE_NAME = 'VISIBLE-RECORD-NAME-6e2a';
 
-let dir: string;
-let dbPath: string;
+let scratch: Scratch;
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'podterm-at-rest-'));
-  dbPath = join(dir, DATABASE_FILE_NAME);
+beforeEach(async () => {
+  scratch = await makeScratch('podterm-at-rest-');
 });
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
+afterEach(async () => {
+  await scratch.cleanup();
 });
 
 /** The database as it sits on disk: the main file plus the write-ahead log, if there is one. */
 function bytesOnDisk(): { db: Buffer; wal: Buffer } {
-  const walPath = `${dbPath}-wal`;
-  return { db: readFileSync(dbPath), wal: existsSync(walPath) ? readFileSync(walPath) : Buffer.alloc(0) };
+  const walPath = `${scratch.databasePath}-wal`;
+  return { db: readFileSync(scratch.databasePath), wal: existsSync(walPath) ? readFileSync(walPath) : Buffer.alloc(0) };
 }
 
 function expectNoPlaintextSecrets(bytes: Buffer): void {
@@ -44,8 +39,7 @@ function expectNoPlaintextSecrets(bytes: Buffer): void {
 
 describe('secrets at rest', () => {
   it('never writes a secret in the clear to the database or its WAL', async () => {
-    const secretBox = await FileKeySecretBox.open(join(dir, SECRET_KEY_FILE_NAME));
-    const store = openStore({ path: dbPath, secretBox });
+    const store = await openDataDir(scratch.dataDir);
     const saved = await store.pods.save(
       podSaveSchema.parse({
         fields: { name: VISIBLE_NAME, podName: 'api-0', sshHost: 'bastion.example', sshUser: 'ops' },
@@ -68,10 +62,7 @@ describe('secrets at rest', () => {
     expectNoPlaintextSecrets(closed.wal);
 
     // And the secrets are really there, encrypted: reopening with the same key gets them back.
-    const reopened = openStore({
-      path: dbPath,
-      secretBox: await FileKeySecretBox.open(join(dir, SECRET_KEY_FILE_NAME)),
-    });
+    const reopened = await openDataDir(scratch.dataDir);
     expect((await reopened.pods.getForConnect(saved.id))?.secrets).toEqual(SECRETS);
     reopened.close();
   });

@@ -1,62 +1,27 @@
 /**
- * Settings: migration 0070's table, the repository (defaults, partial saves, persistence, bad stored values), and the
- * contract's validation of `settings.save` through the real core.
+ * Settings: the repository (defaults, partial saves, persistence, bad stored values) and the contract's validation of
+ * `settings.save` through the real core. Migration 0070's table has its own test (test/core/store/migrations/).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../common/settings';
 import { openDatabase, type Database } from '../../../main/core/store/database';
-import { openStore } from '../../../main/core/store/index';
-import { migrate } from '../../../main/core/store/migrate';
-import { MIGRATIONS } from '../../../main/core/store/migrations';
-import { FileKeySecretBox } from '../../../main/core/secrets/fileKeySecretBox';
 import { createTestCore, RecordingClient, type TestCore } from '../../harness/core';
+import { makeScratch, openDataDir, type Scratch } from '../../harness/dataDir';
 
-let dir: string;
-let dbPath: string;
+let scratch: Scratch;
 let db: Database | null = null;
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'podterm-settings-'));
-  dbPath = join(dir, 'podterm.db');
+beforeEach(async () => {
+  scratch = await makeScratch('podterm-settings-');
 });
-afterEach(() => {
+afterEach(async () => {
   db?.close();
   db = null;
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** The step before 0070, whatever other steps land between. */
-const BEFORE_SETTINGS = MIGRATIONS.filter((step) => step.version < 70).at(-1)!.version;
-
-describe('migration 0070', () => {
-  it('adds a STRICT settings table and keeps the pods rows', () => {
-    db = openDatabase(dbPath);
-    migrate(db, { targetVersion: BEFORE_SETTINGS });
-    db.prepare(
-      "INSERT INTO pods (id, name, namespace, pod_name, created_at, updated_at) VALUES ('p1', 'api', 'prod', 'api-0', 1, 1)",
-    ).run();
-    const podsBefore = db.prepare('SELECT * FROM pods').all();
-
-    expect(migrate(db, { targetVersion: 70 }).applied).toEqual([70]);
-    expect(db.prepare('SELECT * FROM pods').all()).toEqual(podsBefore);
-    expect(db.prepare("SELECT strict FROM pragma_table_list WHERE name = 'settings'").get()).toEqual({ strict: 1 });
-    const insert = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)');
-    insert.run('fontSize', '14');
-    expect(() => insert.run('fontSize', '15')).toThrow(/UNIQUE|PRIMARY KEY/);
-    expect(() => insert.run('theme', 'not json')).toThrow(/CHECK/);
-    // STRICT: bytes are not text.
-    expect(() => insert.run('cursorBlink', Buffer.from('true'))).toThrow(/cannot store BLOB/);
-  });
+  await scratch.cleanup();
 });
 
 describe('settings repository', () => {
-  async function open() {
-    const secretBox = await FileKeySecretBox.open(join(dir, 'secret.key'));
-    return openStore({ path: dbPath, secretBox });
-  }
+  const open = () => openDataDir(scratch.dataDir);
 
   it('answers the defaults on a new database', async () => {
     const store = await open();
@@ -80,7 +45,7 @@ describe('settings repository', () => {
     const store = await open();
     store.settings.save({ scrollback: 500 });
     store.close();
-    db = openDatabase(dbPath);
+    db = openDatabase(scratch.databasePath);
     const insert = db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)');
     insert.run('fontSize', '999');
     insert.run('theme', '"purple"');

@@ -13,7 +13,8 @@ import {
 import type { AccessResolution, ResolvedAccess } from '../../../../main/core/kube/access/types';
 import { loadKubeconfigText } from '../../../../main/core/kube/access/kubeconfigFiles';
 import { FileKeySecretBox } from '../../../../main/core/secrets/fileKeySecretBox';
-import { openStore, type Store } from '../../../../main/core/store';
+import type { Store } from '../../../../main/core/store';
+import { openDataDir } from '../../../harness/dataDir';
 import { cleanup, environment, podRecord, put, tempDir } from './helpers';
 
 /** Not a real certificate, but shaped like one: the resolver only checks the PEM armour and passes the bytes on. */
@@ -408,9 +409,9 @@ current-context: imported-dev
 `;
   let store: Store;
   let linkedId: string;
-  const databasePath = () => join(home, 'data', 'podterm.db');
+  const dataDir = () => join(home, 'data');
   beforeEach(async () => {
-    store = openStore({ path: databasePath(), secretBox: await FileKeySecretBox.open(join(home, 'secret.key')) });
+    store = await openDataDir(dataDir());
     const { imported } = await store.importedKubeconfigs.importAll([
       {
         name: 'imported-dev',
@@ -460,7 +461,7 @@ current-context: imported-dev
     await writeDefaultKubeconfig();
     // The same database opened with another key: what a data directory copied without its key looks like.
     store.close();
-    store = openStore({ path: databasePath(), secretBox: await FileKeySecretBox.open(join(home, 'other.key')) });
+    store = await openDataDir(dataDir(), { secretBox: await FileKeySecretBox.open(join(home, 'other.key')) });
     const resolver = createAccessResolver(environment(home), { importedKubeconfigs: store.importedKubeconfigs });
     const record = podRecord({ kubeconfigId: linkedId });
     await expect(resolver.resolve('podKubeconfig', record)).rejects.toThrow(

@@ -1,4 +1,7 @@
-/** Polling for tests that wait on another process (kubectl, a shell): a condition, a deadline, and what was seen. */
+/**
+ * Waiting in tests: a pause, and polling for a condition in another process (kubectl, a shell) with a deadline and
+ * what was seen.
+ */
 
 /** How often to look again. */
 const POLL_MS = 20;

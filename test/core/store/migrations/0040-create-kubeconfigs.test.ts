@@ -1,38 +1,24 @@
 /**
- * Migration 0040: the kubeconfigs table and pods.kubeconfig_id. A database at version 30 with a pod keeps the pod,
+ * Step 0040: the kubeconfigs table and pods.kubeconfig_id. A database at the step before with a pod keeps the pod,
  * which gets no imported kubeconfig; the new table is STRICT and removing an import unlinks the records using it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { openDatabase, readUserVersion, type Database } from '../../../main/core/store/database';
-import { migrate } from '../../../main/core/store/migrate';
+import { expect, it } from 'vitest';
+import { readUserVersion } from '../../../../main/core/store/database';
+import { migrate } from '../../../../main/core/store/migrate';
+import { migration as createKubeconfigs } from '../../../../main/core/store/migrations/0040-create-kubeconfigs';
+import { FIXTURE_POD_ID, FIXTURE_TIME, insertPod, useTempDatabase, versionBefore } from '../../../harness/migrations';
 
-const POD_ID = '6f1c2b9e-8a55-4c1e-9a2b-3f4d5e6a7b8c';
 const KUBECONFIG_ID = '0b8f3f5e-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
-const NOW = 1_700_000_000_000;
+const NOW = FIXTURE_TIME;
 
-let dir: string;
-let db: Database;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'podterm-migrate-0040-'));
-  db = openDatabase(join(dir, 'podterm.db'));
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const database = useTempDatabase('podterm-migrate-0040-');
 
 it('adds kubeconfigs and pods.kubeconfig_id, keeping existing pods', () => {
-  migrate(db, { targetVersion: 30 });
-  db.prepare(
-    `INSERT INTO pods (id, name, namespace, pod_name, cluster_ca_data, created_at, updated_at)
-     VALUES (?, 'api', 'prod', 'api-0', 'LS0tLS1CRUdJTi', ?, ?)`,
-  ).run(POD_ID, NOW, NOW);
+  const db = database.open();
+  migrate(db, { targetVersion: versionBefore(createKubeconfigs) });
+  insertPod(db, { name: 'api', cluster_ca_data: 'LS0tLS1CRUdJTi' });
 
-  migrate(db, { targetVersion: 40 });
+  migrate(db, { targetVersion: createKubeconfigs.version });
   expect(readUserVersion(db)).toBe(40);
   expect(db.prepare('SELECT name, pod_name, cluster_ca_data, kubeconfig_id FROM pods').get()).toEqual({
     name: 'api',
@@ -60,8 +46,10 @@ it('adds kubeconfigs and pods.kubeconfig_id, keeping existing pods', () => {
   // A text ciphertext is refused by the STRICT BLOB column.
   expect(() => insert.run('11111111-2222-4333-8444-555555555555', 'other', 'token', 'plaintext', NOW)).toThrow();
 
-  db.prepare('UPDATE pods SET kubeconfig_id = ? WHERE id = ?').run(KUBECONFIG_ID, POD_ID);
-  expect(() => db.prepare('UPDATE pods SET kubeconfig_id = ? WHERE id = ?').run('nope', POD_ID)).toThrow(/FOREIGN KEY/);
+  db.prepare('UPDATE pods SET kubeconfig_id = ? WHERE id = ?').run(KUBECONFIG_ID, FIXTURE_POD_ID);
+  expect(() => db.prepare('UPDATE pods SET kubeconfig_id = ? WHERE id = ?').run('nope', FIXTURE_POD_ID)).toThrow(
+    /FOREIGN KEY/,
+  );
   db.prepare('DELETE FROM kubeconfigs WHERE id = ?').run(KUBECONFIG_ID);
   expect(db.prepare('SELECT kubeconfig_id FROM pods').get()).toEqual({ kubeconfig_id: null });
 });
