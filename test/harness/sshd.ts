@@ -284,6 +284,10 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHarness 
       `RekeyLimit ${REKEY_LIMIT}`,
       // DEBUG1 logs every "userauth-request", which is how tests prove no credential was sent before a host-key decision.
       'LogLevel DEBUG1',
+      // The build machines' root ~/.bashrc runs `pyenv init`, whose rehash waits up to 60 s for a lock file that a shell
+      // hung up mid-rehash (as the close tests do) leaves behind; every later root login would then miss the tests'
+      // timeouts. A second is plenty for a rehash nobody holds; the shells here are otherwise as the user has them.
+      'SetEnv PYENV_REHASH_TIMEOUT=1',
       '',
     ].join('\n');
     await writeFile(configPath, config);
