@@ -5,25 +5,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { expect } from 'vitest';
 import type { TerminalExit, TerminalSession } from '../../main/core/terminal/terminalSession';
+import { eventually, sleep } from './wait';
 
-/** Long enough for a loaded 2-core box, short enough that a hang fails the test rather than the suite. */
-export const WAIT_MS = 10_000;
 /** Keeps the first part and the tail of the output only: a flood test sends megabytes nobody needs to keep. */
 const KEEP_TEXT_CHARS = 256 * 1024;
 const KEEP_TAIL_CHARS = 4 * 1024;
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` until it returns something other than undefined, or fails after WAIT_MS naming `what`. */
-export async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** Records a session's output and how it ended. */
 export function record(session: TerminalSession) {

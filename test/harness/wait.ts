@@ -22,3 +22,18 @@ export async function waitFor(
     await sleep(POLL_MS);
   }
 }
+
+/** Polls `probe` until it returns something other than undefined (which it returns), or fails naming `what`. */
+export async function eventually<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = WAIT_TIMEOUT_MS,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(POLL_MS);
+  }
+}

@@ -5,8 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,9 +18,9 @@ import {
   knownHostKeyTypes,
   type HostKeyQuestion,
 } from '../../../main/core/ssh/hostKeys';
-import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../../../main/core/secrets/fileKeySecretBox';
 import { openSshSession, SshConnectError } from '../../../main/core/ssh/sshSession';
-import { DATABASE_FILE_NAME, openStore, type KnownHostRepository } from '../../../main/core/store';
+import type { KnownHostRepository } from '../../../main/core/store';
+import { makeScratch, openDataDir, type Scratch } from '../../harness/dataDir';
 import { startSshd } from '../../harness/sshd';
 
 const run = promisify(execFile);
@@ -72,13 +71,15 @@ const neverPrompt = async (question: HostKeyQuestion): Promise<HostKeyDecision> 
   throw new Error(`prompted unexpectedly for ${question.host}:${question.port}`);
 };
 
+let scratch: Scratch | undefined;
 let dir = '';
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'podterm-hostkeys-'));
+  scratch = await makeScratch('podterm-hostkeys-');
+  dir = scratch.dir;
 });
 afterAll(async () => {
   await sshd?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await scratch?.cleanup();
 });
 
 let fileCounter = 0;
@@ -258,12 +259,7 @@ describe.skipIf(sshd === null)('host-key verification against a real sshd', () =
   });
 
   it("acceptAndRemember persists in Podterm's real SQLite store across restarts", async () => {
-    const dataDir = join(dir, 'data');
-    const openAppStore = async () =>
-      openStore({
-        path: join(dataDir, DATABASE_FILE_NAME),
-        secretBox: await FileKeySecretBox.open(join(dataDir, SECRET_KEY_FILE_NAME)),
-      });
+    const openAppStore = () => openDataDir(scratch!.dataDir);
     const first = await openAppStore();
     try {
       const { questions, prompt } = promptAnswering('acceptAndRemember');

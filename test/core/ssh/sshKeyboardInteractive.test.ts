@@ -4,7 +4,6 @@
  * for once, and a key followed by a password (a second factor) asks the user the server's question.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { PodView } from '../../../common/pods';
 import {
   openSshSession,
   SshConnectError,
@@ -169,7 +168,7 @@ describe.skipIf(sshd === null || sshd.passwordUser === null)('the login question
     const core = await createTestCore();
     try {
       const client = new RecordingClient();
-      const saved = await core.core.dispatch(
+      const saved = await core.request(
         'pods.save',
         {
           fields: {
@@ -183,20 +182,16 @@ describe.skipIf(sshd === null || sshd.passwordUser === null)('the login question
         },
         client,
       );
-      if (!saved.ok) throw new Error(saved.error.message);
-      const podId = (saved.result as PodView).id;
-      const opened = await core.core.dispatch('sessions.open', { podId, size: { cols: 80, rows: 24 } }, client);
-      if (!opened.ok) throw new Error(opened.error.message);
-      const sessionId = (opened.result as { sessionId: number }).sessionId;
-      const status = () =>
-        client.events
-          .get(sessionId)
-          ?.filter((event) => event.type === 'status')
-          .at(-1)?.status;
+      const { sessionId } = await core.request(
+        'sessions.open',
+        { podId: saved.id, size: { cols: 80, rows: 24 } },
+        client,
+      );
+      const status = () => client.statusOf(sessionId);
 
       // First the unknown host key, then the password question.
       const hostKey = await client.waitFor(() => status()?.hostKeyPrompt);
-      await core.core.dispatch(
+      await core.request(
         'sessions.answerHostKey',
         { sessionId, promptId: hostKey.promptId, decision: 'acceptOnce' },
         client,
@@ -237,7 +232,7 @@ describe.skipIf(sshd === null || sshd.passwordUser === null)('the login question
       await client.waitFor(() => client.output(sessionId).includes(`WHO:${user.name}`));
 
       // The typed password was for this login only.
-      const after = await core.core.dispatch('pods.get', { id: podId }, client);
+      const after = await core.core.dispatch('pods.get', { id: saved.id }, client);
       expect(after).toMatchObject({ ok: true, result: { storedSecrets: { sshPassword: false } } });
       await core.core.dispatch('sessions.close', { sessionId }, client);
     } finally {

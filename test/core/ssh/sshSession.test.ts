@@ -13,14 +13,13 @@ import {
 } from '../../../main/core/ssh/sshSession';
 import type { TerminalExit, TerminalSession } from '../../../main/core/terminal/terminalSession';
 import {
-  eventually,
   expectOpenFailure,
   expectPauseBlocksTheRemoteWriter,
   isAtPrompt,
   isRunning,
   record,
-  sleep,
 } from '../../harness/sessionRecorder';
+import { eventually, sleep } from '../../harness/wait';
 import { findFreePort, startSshAgent, startSshd } from '../../harness/sshd';
 
 const sshd = await startSshd();

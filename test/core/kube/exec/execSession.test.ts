@@ -15,14 +15,12 @@ import {
 } from '../../../../main/core/kube/exec/execSession';
 import type { TerminalExit, TerminalSession } from '../../../../main/core/terminal/terminalSession';
 import {
-  eventually,
   expectOpenFailure,
   expectPauseBlocksTheRemoteWriter,
   isRunning,
   record,
-  sleep,
-  WAIT_MS,
 } from '../../../harness/sessionRecorder';
+import { eventually, sleep, WAIT_TIMEOUT_MS } from '../../../harness/wait';
 import { startIdleProxy } from '../../../harness/idleProxy';
 import { startKubeApiServer } from '../../../harness/kubeApiServer';
 import { findFreePort } from '../../../harness/sshd';
@@ -330,7 +328,7 @@ describe.skipIf(kube === null)('openKubeExecSession against the test API server'
       kept.write('echo "STILL-HERE-$((7*6))"\n');
       await keptOut.waitFor(/STILL-HERE-42/);
       expect(keptOut.error).toBeNull();
-      const lost = await Promise.race([cutOut.failed, sleep(WAIT_MS).then(() => null)]);
+      const lost = await Promise.race([cutOut.failed, sleep(WAIT_TIMEOUT_MS).then(() => null)]);
       expect(lost?.message).toMatch(/^Connection to pod default\/shell-pod lost/);
       expect(cutOut.exit).toBeNull();
       expect(proxy.closedForIdle).toBe(1);

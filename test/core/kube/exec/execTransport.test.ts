@@ -16,7 +16,7 @@ import {
   type KubeExecOptions,
 } from '../../../../main/core/kube/exec/execSession';
 import type { TerminalSession } from '../../../../main/core/terminal/terminalSession';
-import { sleep, WAIT_MS } from '../../../harness/sessionRecorder';
+import { sleep, WAIT_TIMEOUT_MS } from '../../../harness/wait';
 
 interface Scripted {
   port: number;
@@ -109,7 +109,7 @@ function outcome(session: TerminalSession) {
   return {
     ended: Promise.race([
       ended,
-      sleep(WAIT_MS).then(() => {
+      sleep(WAIT_TIMEOUT_MS).then(() => {
         throw new Error('the session did not end');
       }),
     ]),
