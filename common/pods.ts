@@ -24,6 +24,8 @@ export const MAX_CA_DATA_LENGTH = 64 * 1024;
 export const MAX_PRIVATE_KEY_LENGTH = 64 * 1024;
 /** SSH passwords and key passphrases: far longer than any a person types or a manager generates. */
 const MAX_PASSWORD_LENGTH = 4096;
+/** A record's name is a sidebar label: long enough for any pod name people read, short enough to fit a row. */
+export const MAX_RECORD_NAME_LENGTH = 100;
 
 /** SSH's well-known port: the record's default, and the port OpenSSH leaves out of known_hosts names. */
 export const DEFAULT_SSH_PORT = 22;
@@ -90,7 +92,7 @@ export const podFieldsSchema = z
       .string()
       .trim()
       .min(1, { message: 'give the record a name' })
-      .max(100, { message: 'must be at most 100 characters' }),
+      .max(MAX_RECORD_NAME_LENGTH, { message: `must be at most ${MAX_RECORD_NAME_LENGTH} characters` }),
     namespace: z
       .string()
       .trim()

@@ -4,7 +4,7 @@
  * and the write are one store transaction, so two quick clicks (Save, then Open) still make one record.
  */
 import type { ClusterSavePodRequest, ClusterSavePodResult } from '../../../common/contract';
-import { podSaveSchema, type PodView } from '../../../common/pods';
+import { MAX_RECORD_NAME_LENGTH, podSaveSchema, type PodView } from '../../../common/pods';
 import type { PodRepository } from '../store';
 
 export async function savePodRecord(
@@ -22,7 +22,8 @@ export async function savePodRecord(
     (imported ? record.kubeconfigId === imported : record.kubeContext === kubeContext);
   const request = podSaveSchema.parse({
     fields: {
-      name: target.kind === 'workload' ? target.name : target.podName,
+      // A pod name may be 253 characters; the record's name is its first 100 (the pod name itself is kept whole).
+      name: target.kind === 'workload' ? target.name : target.podName.slice(0, MAX_RECORD_NAME_LENGTH),
       namespace,
       ...(target.kind === 'workload' ? { labelSelector: target.labelSelector } : { podName: target.podName }),
       ...(imported ? { kubeconfigId: imported } : { kubeContext }),

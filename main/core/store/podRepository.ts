@@ -5,7 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { ContractError } from '../../../common/contract';
 import {
+  MAX_RECORD_NAME_LENGTH,
   POD_FIELD_NAMES,
+  POD_SECRET_NAMES,
   POD_SECRETS,
   type ConnectionMethod,
   type PodFieldName,
@@ -85,8 +87,7 @@ const SECRET_COLUMNS = {
   sshPassphrase: 'ssh_passphrase_enc',
 } as const satisfies Record<PodSecretName, string>;
 type SecretColumn = (typeof SECRET_COLUMNS)[PodSecretName];
-const SECRET_NAMES = Object.keys(SECRET_COLUMNS) as PodSecretName[];
-const SECRET_COLUMN_NAMES = SECRET_NAMES.map((name) => SECRET_COLUMNS[name]);
+const SECRET_COLUMN_NAMES = POD_SECRET_NAMES.map((name) => SECRET_COLUMNS[name]);
 /** The view's "is this secret stored" column for a secret column. */
 const storedFlag = (column: SecretColumn) => `has_${column}` as const;
 
@@ -122,8 +123,6 @@ type WriteParams = FieldRow & SecretParams & { id: string; now: number };
 
 /** The status detail is a tooltip line; an error message longer than this is cut (the Refresh dialog has it whole). */
 const MAX_STATUS_DETAIL_CHARS = 500;
-/** pods.name's limit in the contract (podFieldsSchema): a copy's name must still pass it when the record is saved. */
-const MAX_NAME_CHARS = 100;
 
 /** SQLite's LIKE wildcards, escaped so a search for "a_b" or "50%" matches literally. */
 const LIKE_ESCAPE = '\\';
@@ -267,7 +266,9 @@ export class SqlitePodRepository implements PodRepository {
     const row = this.connectStmt.get(id);
     if (!row) return null;
     const secrets = await Promise.all(
-      SECRET_NAMES.map(async (name) => [name, await this.decrypt(row[SECRET_COLUMNS[name]], name, row.name)] as const),
+      POD_SECRET_NAMES.map(
+        async (name) => [name, await this.decrypt(row[SECRET_COLUMNS[name]], name, row.name)] as const,
+      ),
     );
     return {
       id: row.id,
@@ -297,7 +298,7 @@ export class SqlitePodRepository implements PodRepository {
   private copyName(name: string): string {
     for (let n = 1; ; n++) {
       const suffix = n === 1 ? ' (copy)' : ` (copy ${n})`;
-      const candidate = name.slice(0, MAX_NAME_CHARS - suffix.length) + suffix;
+      const candidate = name.slice(0, MAX_RECORD_NAME_LENGTH - suffix.length) + suffix;
       if (!this.nameTakenStmt.get(candidate)) return candidate;
     }
   }
@@ -315,7 +316,7 @@ export class SqlitePodRepository implements PodRepository {
 
   private async encryptSecrets(input: PodSaveRequest['secrets']): Promise<SecretParams> {
     const entries = await Promise.all(
-      SECRET_NAMES.map(async (name) => {
+      POD_SECRET_NAMES.map(async (name) => {
         const value = input[name];
         const column = SECRET_COLUMNS[name];
         const ciphertext = typeof value === 'string' ? await this.secretBox.encrypt(value) : null;
@@ -367,7 +368,7 @@ function toView(row: ViewRow): PodView {
     id: row.id,
     ...toFields(row),
     storedSecrets: Object.fromEntries(
-      SECRET_NAMES.map((name) => [name, row[storedFlag(SECRET_COLUMNS[name])] === 1]),
+      POD_SECRET_NAMES.map((name) => [name, row[storedFlag(SECRET_COLUMNS[name])] === 1]),
     ) as PodView['storedSecrets'],
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -51,6 +51,12 @@ async function importContext(name: string): Promise<string> {
 }
 
 describe('savePodRecord', () => {
+  it('names the record after the first 100 characters of a longer pod name, and keeps the pod name whole', async () => {
+    const longName = `${'a'.repeat(60)}-${'b'.repeat(60)}`;
+    const saved = await savePodRecord(store.pods, pod(longName));
+    expect(saved.record).toMatchObject({ name: longName.slice(0, 100), podName: longName });
+  });
+
   it('creates the record for a pod in a default kubeconfig context, then finds it again', async () => {
     const first = await savePodRecord(store.pods, pod('multi'));
     expect(first.created).toBe(true);
