@@ -4,6 +4,6 @@
  * for a tab; Refresh runs the Kubernetes methods' lookup without opening a shell.
  */
 export { connect, ConnectAbortedError, ConnectFailedError, newChainRun } from './connect';
-export { KUBE_METHODS, kubeMethod, kubeMethods, type KubeMethodOptions } from './kubeMethod';
+export { kubeMethods } from './kubeMethod';
 export { sshMethod } from './sshMethod';
-export type { ConnectionMethodHandler, KubeMethodHandler, PodLookup, RecordPod } from './types';
+export type { ConnectionMethodHandler, KubeMethodHandler } from './types';

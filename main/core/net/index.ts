@@ -5,6 +5,7 @@
 export {
   classifySocketCode,
   classifySocketError,
+  deepestMessage,
   socketErrorCode,
   type SocketErrorClass,
   type SocketErrorKind,

@@ -33,7 +33,7 @@ export interface SocketErrorClass {
   code: string | null;
 }
 
-/** How deep to look through error.cause chains (fetch → undici → socket) for a system error code. */
+/** How deep to look through error.cause chains (fetch → undici → socket) for a code or a message that says something. */
 const MAX_CAUSE_DEPTH = 6;
 
 /** Codes by kind; TLS codes that come in families are matched by prefix in classifySocketCode. */
@@ -97,4 +97,11 @@ export function socketErrorCode(error: unknown): string | null {
 export function classifySocketError(error: unknown): SocketErrorClass {
   const code = socketErrorCode(error);
   return { kind: code === null ? 'other' : classifySocketCode(code), code };
+}
+
+/** "fetch failed" says nothing; the innermost cause usually does: "fetch failed (connect ECONNREFUSED …)". */
+export function deepestMessage(error: Error): string {
+  let current: Error = error;
+  for (let depth = 0; depth < MAX_CAUSE_DEPTH && current.cause instanceof Error; depth += 1) current = current.cause;
+  return current === error ? error.message : `${error.message} (${current.message})`;
 }

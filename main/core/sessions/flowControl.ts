@@ -8,9 +8,6 @@
 import { FlowControlConstants } from '../../../common/flowControl';
 import type { TerminalSession } from '../terminal';
 
-// Re-exported beside the pipe it tunes, for code and tests that drive the pipe (sessionManager.test.ts reads it here).
-export { FlowControlConstants };
-
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;

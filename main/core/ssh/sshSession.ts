@@ -402,11 +402,7 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
     else client.shell(window, opened);
   });
 
-  if (signal) {
-    const onAbort = () => fail(new SshConnectError('aborted', `SSH to ${target} was cancelled`));
-    signal.addEventListener('abort', onAbort, { once: true });
-    connecting.add(() => signal.removeEventListener('abort', onAbort));
-  }
+  connecting.onAbort(signal, () => fail(new SshConnectError('aborted', `SSH to ${target} was cancelled`)));
 
   timer.start();
   try {

@@ -26,6 +26,13 @@ export class Disposables {
     this.add(() => emitter.off(event, untyped));
   }
 
+  /** Calls `onAbort` when `signal` aborts (the user closed the tab while connecting), until the next sweep. */
+  onAbort(signal: AbortSignal | undefined, onAbort: () => void): void {
+    if (!signal) return;
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.add(() => signal.removeEventListener('abort', onAbort));
+  }
+
   /** Removes everything registered so far; safe to call again. */
   dispose(): void {
     for (const dispose of this.removals.splice(0)) dispose();

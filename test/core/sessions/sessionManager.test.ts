@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PodView } from '../../../common/pods';
-import { FlowControlConstants } from '../../../main/core/sessions/flowControl';
+import { FlowControlConstants } from '../../../common/flowControl';
 import { createTestCore, RecordingClient, type TestCore } from '../../harness/core';
 import { NO_SSHD } from '../../harness/skipReasons';
 import { startSshd, type SshdHarness } from '../../harness/sshd';

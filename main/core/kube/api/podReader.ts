@@ -4,7 +4,8 @@
  * (client-node reports every refused upgrade as "Unexpected server response: 401" and drops the body). It also gives
  * the containers, the default container and whether the pod can run an exec at all.
  *
- * It owns the one way Podterm calls the API server (withApiCall); lists.ts lists through it too.
+ * It owns the one way kube/api calls client-node's CoreV1Api (withApiCall) and words its failures (describeApiError);
+ * lists.ts lists through both. The exec upgrade (kube/exec) is a WebSocket of its own.
  */
 import type { PodInfoView } from '../../../../common/contract';
 import {
@@ -18,7 +19,7 @@ import {
 } from '@kubernetes/client-node';
 import { DEFAULT_REACH_TIMEOUT_MS, startRequestDeadline, type ExpiredDeadline } from './requestDeadline';
 import type { ResolvedAccess } from '../access';
-import { classifySocketError, type SocketErrorKind } from '../../net';
+import { classifySocketError, deepestMessage, type SocketErrorKind } from '../../net';
 
 /**
  * How long the pod read may take. A healthy API server answers in milliseconds (a busy one in about a second); 10 s
@@ -29,8 +30,6 @@ export const DEFAULT_POD_READ_TIMEOUT_MS = 10_000;
 export const DEFAULT_CONTAINER_ANNOTATION = 'kubectl.kubernetes.io/default-container';
 /** Enough of an error body to show its message; API server Status bodies are a few hundred bytes. */
 const MAX_ERROR_BODY_CHARS = 2_000;
-/** How deep to look through error.cause chains (fetch → undici → socket) for the message that says something. */
-const MAX_CAUSE_DEPTH = 6;
 
 /** What the connect chain needs to know about a pod: the view Refresh shows, plus where the pod is. */
 export interface PodInfo extends PodInfoView {
@@ -333,7 +332,7 @@ export function describeApiError(
 }
 
 /** The `message` of a Kubernetes Status body, else the body text itself when short; null when there is nothing. */
-export function statusMessage(body: string | null): string | null {
+function statusMessage(body: string | null): string | null {
   if (body === null || body.trim() === '') return null;
   try {
     const parsed: unknown = JSON.parse(body);
@@ -346,16 +345,9 @@ export function statusMessage(body: string | null): string | null {
   return flat.length <= 200 ? flat : `${flat.slice(0, 200)}…`;
 }
 
-export function bodyText(body: unknown): string | null {
+function bodyText(body: unknown): string | null {
   if (typeof body === 'string') return body;
   if (Buffer.isBuffer(body)) return body.toString('utf8');
   if (typeof body === 'object' && body !== null) return JSON.stringify(body);
   return null;
-}
-
-/** "fetch failed" says nothing; the innermost cause usually does. */
-export function deepestMessage(error: Error): string {
-  let current: Error = error;
-  for (let depth = 0; depth < MAX_CAUSE_DEPTH && current.cause instanceof Error; depth += 1) current = current.cause;
-  return current === error ? error.message : `${error.message} (${current.message})`;
 }

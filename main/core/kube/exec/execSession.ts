@@ -266,12 +266,9 @@ class KubeExecSession extends TransportSession {
     const timeoutMs = context.connectTimeoutMs;
     const timeout = setTimeout(() => this.onConnectTimeout(), Math.min(Math.max(0, timeoutMs), MAX_TIMER_MS));
     connecting.add(() => clearTimeout(timeout));
-    const signal = options.signal;
-    if (signal) {
-      const onAbort = () => this.fail(new KubeExecError('aborted', `Opening a shell in ${this.target} was cancelled`));
-      signal.addEventListener('abort', onAbort, { once: true });
-      connecting.add(() => signal.removeEventListener('abort', onAbort));
-    }
+    connecting.onAbort(options.signal, () =>
+      this.fail(new KubeExecError('aborted', `Opening a shell in ${this.target} was cancelled`)),
+    );
   }
 
   /** Settles when the session opens (see openKubeExecSession) or fails to. */
