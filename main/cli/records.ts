@@ -16,7 +16,7 @@ import type { PodConnectRecord } from '../core';
 import { parseCsv } from './csv';
 import { messageOf } from '../../common/errors';
 
-/** What a file row may name: `id`, the record fields (in the form's order), and the secrets. */
+/** What a file row may name: `id`, the record fields (in the schema's order, the export's columns), and the secrets. */
 const FIELD_SET = new Set<string>(POD_FIELD_NAMES);
 const SECRET_SET = new Set<string>(POD_SECRET_NAMES);
 const KNOWN_COLUMNS = ['id', ...POD_FIELD_NAMES, ...POD_SECRET_NAMES];

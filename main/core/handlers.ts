@@ -1,6 +1,7 @@
 /**
  * One handler per contract request. Payloads arrive here already validated (core.ts parses them with the contract's
- * schemas); a handler only calls the store or the session manager.
+ * schemas); each handler is one call into the room that owns the work (the store, sessions/, pods/, clusterBrowser/,
+ * kubeconfigImport/), so the logic and its tests live there.
  */
 import {
   type AppInfo,
