@@ -2,8 +2,6 @@
  * A real core (real SQLite file, real AES-GCM secret box) in a temp directory, and an in-memory ClientConnection: the
  * transport is a collaborator the core takes, so tests can stand in for a window without faking any of our code.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {
   HostKeyDecision,
@@ -21,7 +19,7 @@ import {
   type PodtermCore,
   type SessionStream,
 } from '../../main/core';
-import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../../main/core/secrets/fileKeySecretBox';
+import { makeScratch, openDataDirKey } from './dataDir';
 
 export interface TestCore {
   core: PodtermCore;
@@ -59,10 +57,9 @@ export async function createTestCore(
   env: NodeJS.ProcessEnv = {},
   overrides: Partial<Omit<CoreOptions, 'dataDir' | 'secretBox' | 'env'>> = {},
 ): Promise<TestCore> {
-  const scratch = await mkdtemp(join(tmpdir(), 'podterm-core-'));
-  const dataDir = join(scratch, 'data');
-  const home = join(scratch, 'home');
-  const secretBox = await FileKeySecretBox.open(join(dataDir, SECRET_KEY_FILE_NAME));
+  const scratch = await makeScratch('podterm-core-');
+  const { dataDir, home } = scratch;
+  const secretBox = await openDataDirKey(dataDir);
   const core = createCore({
     dataDir,
     secretBox,
@@ -71,7 +68,7 @@ export async function createTestCore(
     env,
     homeDir: home,
     // No machine-wide service account leaks into tests; tests that want in-cluster config pass their own directory.
-    serviceAccountDir: join(scratch, 'no-service-account'),
+    serviceAccountDir: join(scratch.dir, 'no-service-account'),
     // The tests' own environment stands in for a login shell's.
     loginEnv: async () => ({ ...process.env, ...env }),
     log: () => {},
@@ -112,7 +109,7 @@ export async function createTestCore(
     },
     async cleanup() {
       await core.close();
-      await rm(scratch, { recursive: true, force: true });
+      await scratch.cleanup();
     },
   };
 }

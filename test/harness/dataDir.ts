@@ -41,9 +41,14 @@ export interface OpenDataDirOptions {
   now?: () => number;
 }
 
+/** Opens (creating) the data directory's own key, secret.key in `dataDir`, as the browser mode does. */
+export function openDataDirKey(dataDir: string): Promise<SecretBox> {
+  return FileKeySecretBox.open(join(dataDir, SECRET_KEY_FILE_NAME));
+}
+
 /** Opens (creating) the store in `dataDir` the way the browser mode does: secret.key beside podterm.db. */
 export async function openDataDir(dataDir: string, options: OpenDataDirOptions = {}): Promise<Store> {
-  const secretBox = options.secretBox ?? (await FileKeySecretBox.open(join(dataDir, SECRET_KEY_FILE_NAME)));
+  const secretBox = options.secretBox ?? (await openDataDirKey(dataDir));
   return openStore({
     path: join(dataDir, DATABASE_FILE_NAME),
     secretBox,
