@@ -32,7 +32,8 @@ export interface TestCore {
   request<K extends RequestKey>(key: K, payload: RequestInput<K>, client?: ClientConnection): Promise<RequestResult<K>>;
   /**
    * Waits until the session is connected or has ended, answering an SSH host-key question with `answerHostKey` when
-   * given (the first connection to a test sshd asks). Answers the latest status and the end event, if any.
+   * given (the first connection to a test sshd asks). Answers the latest status and the end event, if any; throws the
+   * core's refusal when it refuses an answer.
    */
   settle(client: RecordingClient, sessionId: number, options?: SettleOptions): Promise<SettledSession>;
   /** Like `settle`, for a session that must connect: its ending first throws with the end it reported. */
@@ -81,19 +82,32 @@ export async function createTestCore(
   };
   const settle: TestCore['settle'] = async (client, sessionId, { answerHostKey, timeoutMs } = {}) => {
     const answered = new Set<string>();
+    const answers: Promise<void>[] = [];
+    // The first refused answer, kept so the wait fails with it rather than with a timeout.
+    let refusal: { error: unknown } | undefined;
     const status = await client.waitFor(() => {
+      if (refusal) throw refusal.error;
       const current = client.statusOf(sessionId);
       const prompt = current?.phase === 'awaitingHostKey' ? current.hostKeyPrompt : null;
       if (answerHostKey && prompt && !answered.has(prompt.promptId)) {
         answered.add(prompt.promptId);
-        void core.dispatch(
+        const answer = request(
           'sessions.answerHostKey',
           { sessionId, promptId: prompt.promptId, decision: answerHostKey },
           client,
+        ).then(
+          () => {},
+          (error: unknown) => {
+            refusal ??= { error };
+          },
         );
+        answers.push(answer);
       }
       return current?.phase === 'connected' || client.endOf(sessionId) ? current : undefined;
     }, timeoutMs);
+    // An answer refused just as the session connected or ended still fails the wait.
+    await Promise.all(answers);
+    if (refusal) throw refusal.error;
     return { status, end: client.endOf(sessionId) };
   };
   return {
