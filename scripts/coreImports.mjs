@@ -13,10 +13,9 @@ import {
   CORE_ROOT_LEVEL,
   DECLARED_IN,
   REPO_ROOT,
+  classifyCoreImport,
   coreRoomOf,
-  isCoreRoomIndex,
   isRelative,
-  isWithin,
   modulePath,
   repoPath,
   resolveRelative,
@@ -47,22 +46,19 @@ for (const file of sourceFiles) {
   for (const { fileName: specifier } of importedFiles) {
     if (!isRelative(specifier)) continue;
     const target = resolveRelative(file, specifier);
-    if (!isWithin(target, CORE_FOLDER)) continue;
-    const targetRoom = coreRoomOf(target);
+    const verdict = classifyCoreImport(importer, target);
+    if (verdict.kind === 'outside' || verdict.kind === 'sameRoom') continue;
     const where = `${repoPath(file)} imports '${specifier}'`;
-    if (!targetRoom) {
+    if (verdict.kind === 'noRoom') {
       problems.push(`in no room:     ${where}`);
       continue;
     }
-    if (targetRoom.room === importer.room) continue;
-    rooms.add(targetRoom.room);
-    if (targetRoom.level > importer.level)
-      problems.push(`runs back up:   ${where}: ${targetRoom.room} is above ${importer.room}`);
-    else if (targetRoom.level === importer.level) {
-      problems.push(`between peers:  ${where}: ${targetRoom.room} and ${importer.room} are on one line`);
-    } else if (!isCoreRoomIndex(target, targetRoom.room)) {
-      problems.push(`past the index: ${where}: not through ${targetRoom.room}/index.ts`);
-    }
+    const { room } = verdict.targetRoom;
+    rooms.add(room);
+    if (verdict.kind === 'above') problems.push(`runs back up:   ${where}: ${room} is above ${importer.room}`);
+    else if (verdict.kind === 'beside')
+      problems.push(`between peers:  ${where}: ${room} and ${importer.room} are on one line`);
+    else if (verdict.kind === 'pastIndex') problems.push(`past the index: ${where}: not through ${room}/index.ts`);
   }
 }
 

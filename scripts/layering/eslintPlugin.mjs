@@ -6,6 +6,7 @@
 //                        built-ins or 'electron' where the layer runs with them.
 //   layering/core-rooms  inside main/core, a room imports only rooms below it, and those only through their index.ts.
 import { statSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import {
   ANY_PACKAGE,
@@ -13,9 +14,8 @@ import {
   CORE_FOLDER,
   DECLARED_IN,
   REPO_ROOT,
+  classifyCoreImport,
   coreRoomOf,
-  isCoreRoomIndex,
-  isNodeBuiltin,
   isRelative,
   isWithin,
   layerOf,
@@ -136,7 +136,8 @@ const layersRule = {
         context.report({ node: loc, messageId: 'folder', data: { ...data, specifier, target, allowed } });
         return;
       }
-      if (isNodeBuiltin(specifier)) {
+      // Node's built-ins, with or without 'node:': 'fs', 'node:fs/promises', 'node:test'.
+      if (isBuiltin(specifier)) {
         if (!layer.node) context.report({ node: loc, messageId: 'node', data: { ...data, specifier } });
         return;
       }
@@ -191,9 +192,9 @@ const coreRoomsRule = {
       if (!isRelative(specifier)) return;
       const loc = /** @type {import('eslint').Rule.Node} */ (/** @type {unknown} */ (node));
       const target = resolveRelative(context.filename, specifier);
-      if (!isWithin(target, CORE_FOLDER)) return;
-      const targetRoom = coreRoomOf(target);
-      if (!targetRoom) {
+      const verdict = classifyCoreImport(importerRoom, target);
+      if (verdict.kind === 'outside' || verdict.kind === 'sameRoom' || verdict.kind === 'allowed') return;
+      if (verdict.kind === 'noRoom') {
         context.report({
           node: loc,
           messageId: 'importsNoRoom',
@@ -201,18 +202,15 @@ const coreRoomsRule = {
         });
         return;
       }
-      if (targetRoom.room === importerRoom.room) return;
+      const { targetRoom } = verdict;
       const data = { importerRoom: importerRoom.room, targetRoom: targetRoom.room, specifier, declaredIn: DECLARED_IN };
-      if (targetRoom.level >= importerRoom.level) {
-        const where =
-          targetRoom.level === importerRoom.level ? 'beside it (peers do not import each other)' : 'above it';
-        context.report({ node: loc, messageId: 'upward', data: { ...data, where } });
-        return;
-      }
-      if (!isCoreRoomIndex(target, targetRoom.room)) {
+      if (verdict.kind === 'pastIndex') {
         const index = specifierFrom(context.filename, `${CORE_FOLDER}/${targetRoom.room}`);
         context.report({ node: loc, messageId: 'throughIndex', data: { ...data, index } });
+        return;
       }
+      const where = verdict.kind === 'beside' ? 'beside it (peers do not import each other)' : 'above it';
+      context.report({ node: loc, messageId: 'upward', data: { ...data, where } });
     });
   },
 };

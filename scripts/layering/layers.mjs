@@ -1,7 +1,6 @@
 // Who may import whom, declared once as data: the lint's layering rules (eslintPlugin.mjs) enforce it and
 // scripts/coreImports.mjs draws main/core's part of it. ARCHITECTURE.md explains the layers in prose.
 import { statSync } from 'node:fs';
-import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,7 +36,7 @@ const THROUGH_CORE_INDEX =
  * through its index only); preload and renderer see common/ and no main code; test/ and scripts/ see everything.
  * @type {readonly Layer[]}
  */
-export const LAYERS = [
+const LAYERS = [
   {
     folder: 'common',
     runsIn: 'every process',
@@ -171,7 +170,7 @@ export const CORE_ROOT_FILES = ['core', 'handlers', 'index', 'dataDirs'];
 export const CORE_ROOT = '(root)';
 
 /** Every room, each with its line in the order (0 is the bottom). */
-export const CORE_ROOMS = CORE_ROOM_ORDER.flatMap((peers, level) => peers.map((room) => ({ room, level })));
+const CORE_ROOMS = CORE_ROOM_ORDER.flatMap((peers, level) => peers.map((room) => ({ room, level })));
 
 /** The root files' line: above every room. */
 export const CORE_ROOT_LEVEL = CORE_ROOM_ORDER.length;
@@ -257,14 +256,6 @@ export function packageName(specifier) {
 }
 
 /**
- * Whether a specifier names one of Node's built-ins: 'fs', 'node:fs', 'node:fs/promises', 'node:test'.
- * @param {string} specifier
- */
-export function isNodeBuiltin(specifier) {
-  return isBuiltin(specifier);
-}
-
-/**
  * Whether a specifier names a file of ours rather than a package.
  * @param {string} specifier
  */
@@ -292,6 +283,37 @@ export function coreRoomOf(modulePath) {
  * @param {string} modulePath
  * @param {string} room
  */
-export function isCoreRoomIndex(modulePath, room) {
+function isCoreRoomIndex(modulePath, room) {
   return modulePath === `${CORE_FOLDER}/${room}/index` || modulePath === `${CORE_FOLDER}/${room}`;
+}
+
+/** @typedef {{ room: string, level: number }} CoreRoom */
+
+/**
+ * @typedef {{ kind: 'outside' } | { kind: 'noRoom' } | { kind: 'sameRoom', targetRoom: CoreRoom }
+ *   | { kind: 'above', targetRoom: CoreRoom } | { kind: 'beside', targetRoom: CoreRoom }
+ *   | { kind: 'pastIndex', targetRoom: CoreRoom } | { kind: 'allowed', targetRoom: CoreRoom }} CoreImportVerdict
+ */
+
+/**
+ * What an import from a file of one room to a path means for the order, decided once for the lint and the picture:
+ * - 'outside': the target is not in main/core, so the order says nothing about it;
+ * - 'noRoom': the target is in main/core but in no room;
+ * - 'sameRoom': within the importer's own room, always allowed;
+ * - 'above' / 'beside': the target room sits above the importer or on its line (a peer), never allowed;
+ * - 'pastIndex': a lower room, but reached past its index.ts;
+ * - 'allowed': a lower room through its index.ts.
+ * @param {CoreRoom} importerRoom the importing file's room (coreRoomOf)
+ * @param {string} target the imported module's repository path (resolveRelative)
+ * @returns {CoreImportVerdict}
+ */
+export function classifyCoreImport(importerRoom, target) {
+  if (!isWithin(target, CORE_FOLDER)) return { kind: 'outside' };
+  const targetRoom = coreRoomOf(target);
+  if (!targetRoom) return { kind: 'noRoom' };
+  if (targetRoom.room === importerRoom.room) return { kind: 'sameRoom', targetRoom };
+  if (targetRoom.level > importerRoom.level) return { kind: 'above', targetRoom };
+  if (targetRoom.level === importerRoom.level) return { kind: 'beside', targetRoom };
+  if (!isCoreRoomIndex(target, targetRoom.room)) return { kind: 'pastIndex', targetRoom };
+  return { kind: 'allowed', targetRoom };
 }

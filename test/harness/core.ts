@@ -2,8 +2,6 @@
  * A real core (real SQLite file, real AES-GCM secret box) in a temp directory, and an in-memory ClientConnection: the
  * transport is a collaborator the core takes, so tests can stand in for a window without faking any of our code.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {
   HostKeyDecision,
@@ -21,7 +19,7 @@ import {
   type PodtermCore,
   type SessionStream,
 } from '../../main/core';
-import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../../main/core/secrets/fileKeySecretBox';
+import { makeScratch, openDataDirKey } from './dataDir';
 
 export interface TestCore {
   core: PodtermCore;
@@ -34,7 +32,8 @@ export interface TestCore {
   request<K extends RequestKey>(key: K, payload: RequestInput<K>, client?: ClientConnection): Promise<RequestResult<K>>;
   /**
    * Waits until the session is connected or has ended, answering an SSH host-key question with `answerHostKey` when
-   * given (the first connection to a test sshd asks). Answers the latest status and the end event, if any.
+   * given (the first connection to a test sshd asks). Answers the latest status and the end event, if any; throws the
+   * core's refusal when it refuses an answer.
    */
   settle(client: RecordingClient, sessionId: number, options?: SettleOptions): Promise<SettledSession>;
   /** Like `settle`, for a session that must connect: its ending first throws with the end it reported. */
@@ -59,10 +58,9 @@ export async function createTestCore(
   env: NodeJS.ProcessEnv = {},
   overrides: Partial<Omit<CoreOptions, 'dataDir' | 'secretBox' | 'env'>> = {},
 ): Promise<TestCore> {
-  const scratch = await mkdtemp(join(tmpdir(), 'podterm-core-'));
-  const dataDir = join(scratch, 'data');
-  const home = join(scratch, 'home');
-  const secretBox = await FileKeySecretBox.open(join(dataDir, SECRET_KEY_FILE_NAME));
+  const scratch = await makeScratch('podterm-core-');
+  const { dataDir, home } = scratch;
+  const secretBox = await openDataDirKey(dataDir);
   const core = createCore({
     dataDir,
     secretBox,
@@ -71,7 +69,7 @@ export async function createTestCore(
     env,
     homeDir: home,
     // No machine-wide service account leaks into tests; tests that want in-cluster config pass their own directory.
-    serviceAccountDir: join(scratch, 'no-service-account'),
+    serviceAccountDir: join(scratch.dir, 'no-service-account'),
     // The tests' own environment stands in for a login shell's.
     loginEnv: async () => ({ ...process.env, ...env }),
     log: () => {},
@@ -84,19 +82,32 @@ export async function createTestCore(
   };
   const settle: TestCore['settle'] = async (client, sessionId, { answerHostKey, timeoutMs } = {}) => {
     const answered = new Set<string>();
+    const answers: Promise<void>[] = [];
+    // The first refused answer, kept so the wait fails with it rather than with a timeout.
+    let refusal: { error: unknown } | undefined;
     const status = await client.waitFor(() => {
+      if (refusal) throw refusal.error;
       const current = client.statusOf(sessionId);
       const prompt = current?.phase === 'awaitingHostKey' ? current.hostKeyPrompt : null;
       if (answerHostKey && prompt && !answered.has(prompt.promptId)) {
         answered.add(prompt.promptId);
-        void core.dispatch(
+        const answer = request(
           'sessions.answerHostKey',
           { sessionId, promptId: prompt.promptId, decision: answerHostKey },
           client,
+        ).then(
+          () => {},
+          (error: unknown) => {
+            refusal ??= { error };
+          },
         );
+        answers.push(answer);
       }
       return current?.phase === 'connected' || client.endOf(sessionId) ? current : undefined;
     }, timeoutMs);
+    // An answer refused just as the session connected or ended still fails the wait.
+    await Promise.all(answers);
+    if (refusal) throw refusal.error;
     return { status, end: client.endOf(sessionId) };
   };
   return {
@@ -112,7 +123,7 @@ export async function createTestCore(
     },
     async cleanup() {
       await core.close();
-      await rm(scratch, { recursive: true, force: true });
+      await scratch.cleanup();
     },
   };
 }

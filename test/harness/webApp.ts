@@ -118,15 +118,35 @@ export function e2eSkipReason(tests: string): string | null {
   return reason;
 }
 
-/** Something a test file started: a browser to close, a server or the app to stop, a scratch directory to remove. */
-type Started = { close(): Promise<unknown> } | { stop(): Promise<unknown> } | { cleanup(): Promise<unknown> };
+/**
+ * Something a test file started: a page to close with its context, a browser to close, a server or the app to stop,
+ * a scratch directory to remove.
+ */
+type Started = Page | { close(): Promise<unknown> } | { stop(): Promise<unknown> } | { cleanup(): Promise<unknown> };
 
-/** Ends what a test file started, in the order given, passing over what never started (null or undefined). */
+async function end(thing: Started): Promise<void> {
+  if ('context' in thing) {
+    // openAppPage gives each page a context of its own; closing only the page would leave the context open.
+    await thing.close();
+    await thing.context().close();
+  } else if ('close' in thing) await thing.close();
+  else if ('stop' in thing) await thing.stop();
+  else await thing.cleanup();
+}
+
+/**
+ * Ends what a test file started, in the order given, passing over what never started (null or undefined). Ends every
+ * one even when one fails, then throws the first failure.
+ */
 export async function closeAll(...started: Array<Started | null | undefined>): Promise<void> {
+  let firstFailure: { error: unknown } | undefined;
   for (const thing of started) {
     if (!thing) continue;
-    if ('close' in thing) await thing.close();
-    else if ('stop' in thing) await thing.stop();
-    else await thing.cleanup();
+    try {
+      await end(thing);
+    } catch (error) {
+      firstFailure ??= { error };
+    }
   }
+  if (firstFailure) throw firstFailure.error;
 }

@@ -151,9 +151,24 @@ describe('layering/core-rooms: a room imports only rooms below it, through their
       'sessions may not import (root)',
     ],
     ['main/core/net/throwaway.ts', "import { SecretBoxError } from '../secrets';", 'net may not import secrets'],
+    [
+      'main/core/secrets/throwaway.ts',
+      "import type { PodRepository } from '../store';",
+      'secrets may not import store',
+    ],
+    [
+      'main/core/kube/exec/throwaway.ts',
+      "import { findRecordPod } from '../../connect';",
+      'kube/exec may not import connect',
+    ],
     // Peers on one line do not import each other.
     ['main/core/ssh/throwaway.ts', "import { openKubeExecSession } from '../kube/exec';", 'beside it'],
     ['main/core/pods/throwaway.ts', "import { createClusterBrowser } from '../clusterBrowser';", 'beside it'],
+    [
+      'main/core/clusterBrowser/throwaway.ts',
+      "import { createKubeconfigImporter } from '../kubeconfigImport';",
+      'beside it',
+    ],
     // Below, but not through the index.
     [
       'main/core/connect/throwaway.ts',
@@ -170,6 +185,11 @@ describe('layering/core-rooms: a room imports only rooms below it, through their
       'main/core/kube/api/throwaway.ts',
       "import type { AccessResolver } from '../access/types';",
       "Fix: import from '../access'",
+    ],
+    [
+      'main/core/kubeconfigImport/throwaway.ts',
+      "import { parseKubeconfig } from '../kube/access/kubeconfigFiles';",
+      "Fix: import from '../kube/access'",
     ],
   ];
 
@@ -217,7 +237,28 @@ describe('layering/core-rooms: a room imports only rooms below it, through their
       'main/core/pods/throwaway.ts',
       "import { findRecordPod } from '../connect';\nimport type { PodRepository } from '../store';",
     ],
+    [
+      'main/core/net/throwaway.ts',
+      "import { isIP } from 'node:net';\nimport { classifySocketCode } from './socketErrors';",
+    ],
     ['main/core/secrets/throwaway.ts', "import { classifySocketError } from '../net';"],
+    ['main/core/kube/access/throwaway.ts', "import type { PodConnectRecord } from '../../store';"],
+    [
+      'main/core/kube/exec/throwaway.ts',
+      "import { classifySocketError } from '../../net';\nimport { TransportSession } from '../../terminal';",
+    ],
+    [
+      'main/core/ssh/throwaway.ts',
+      "import type { KnownHostRepository } from '../store';\nimport { classifySocketError } from '../net';",
+    ],
+    [
+      'main/core/clusterBrowser/throwaway.ts',
+      "import { listPods } from '../kube/api';\nimport type { PodRepository } from '../store';",
+    ],
+    [
+      'main/core/kubeconfigImport/throwaway.ts',
+      "import { parseKubeconfig } from '../kube/access';\nimport type { NewKubeconfig } from '../store';",
+    ],
     ['main/core/index.ts', "export { openStore } from './store';\nexport { planRefresh } from './pods';"],
     // Imports from outside the core are the layer rule's business, and tests may import any file of the core.
     [

@@ -36,7 +36,8 @@ export function useShortcuts(enabled: boolean, handlers: ShortcutHandlers): void
 function match(event: KeyboardEvent): keyof ShortcutHandlers | null {
   if (!event.ctrlKey || event.altKey || event.metaKey) return null;
   if (event.shiftKey && event.code === 'KeyW') return 'closeTab';
-  // In a terminal (or its search bar), Ctrl+Shift+F searches its output (terminalFeatures.ts); elsewhere it finds a pod.
+  // In a terminal (or its search bar), Ctrl+Shift+F searches its output (session/features/search.ts); elsewhere it
+  // finds a pod.
   if (event.shiftKey && event.code === 'KeyF') return inTerminal(event.target) ? null : 'focusSearch';
   if (event.shiftKey && event.key === 'PageUp') return 'moveTabLeft';
   if (event.shiftKey && event.key === 'PageDown') return 'moveTabRight';

@@ -20,7 +20,7 @@ import { settingsStore } from './settingsStore';
 import { StateStore } from './stateStore';
 
 export { terminalOptionsFor } from './features/liveSettings';
-export type { SearchQuery, SearchState } from './features/search';
+export type { SearchState } from './features/search';
 
 export type TerminalFeaturesState = SearchFeatureState & PasteState & RecordingState & RendererState;
 

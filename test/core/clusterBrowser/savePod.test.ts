@@ -3,24 +3,14 @@
  * workload, found or created in one transaction (two quick clicks make one record), which records count as the same
  * target, a link to an imported context, and the payload checks through the core.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ContractError, type ClusterSavePodRequest } from '../../../common/contract';
 import type { ClusterContextRef } from '../../../common/clusters';
 import { savePodRecord } from '../../../main/core/clusterBrowser';
-import type { Store } from '../../../main/core/store';
 import { createTestCore, RecordingClient } from '../../harness/core';
-import { makeScratch, openDataDir, type Scratch } from '../../harness/dataDir';
+import { useStore } from '../../harness/dataDir';
 
-let scratch: Scratch;
-let store: Store;
-beforeEach(async () => {
-  scratch = await makeScratch('podterm-save-pod-');
-  store = await openDataDir(scratch.dataDir);
-});
-afterEach(async () => {
-  store.close();
-  await scratch.cleanup();
-});
+const data = useStore('podterm-save-pod-');
 
 const dev: ClusterContextRef = { source: 'default', name: 'dev' };
 const pod = (podName: string, context: ClusterContextRef = dev, namespace = 'default'): ClusterSavePodRequest => ({
@@ -35,7 +25,7 @@ const workload = (labelSelector: string, name: string, namespace = 'prod'): Clus
 });
 
 async function importContext(name: string): Promise<string> {
-  const { imported } = await store.importedKubeconfigs.importAll([
+  const { imported } = await data.store.importedKubeconfigs.importAll([
     {
       name,
       originalName: name,
@@ -53,12 +43,12 @@ async function importContext(name: string): Promise<string> {
 describe('savePodRecord', () => {
   it('names the record after the first 100 characters of a longer pod name, and keeps the pod name whole', async () => {
     const longName = `${'a'.repeat(60)}-${'b'.repeat(60)}`;
-    const saved = await savePodRecord(store.pods, pod(longName));
+    const saved = await savePodRecord(data.store.pods, pod(longName));
     expect(saved.record).toMatchObject({ name: longName.slice(0, 100), podName: longName });
   });
 
   it('creates the record for a pod in a default kubeconfig context, then finds it again', async () => {
-    const first = await savePodRecord(store.pods, pod('multi'));
+    const first = await savePodRecord(data.store.pods, pod('multi'));
     expect(first.created).toBe(true);
     expect(first.record).toMatchObject({
       name: 'multi',
@@ -68,24 +58,24 @@ describe('savePodRecord', () => {
       kubeContext: 'dev',
       kubeconfigId: null,
     });
-    expect(await savePodRecord(store.pods, pod('multi'))).toEqual({ record: first.record, created: false });
-    expect(store.pods.list()).toHaveLength(1);
+    expect(await savePodRecord(data.store.pods, pod('multi'))).toEqual({ record: first.record, created: false });
+    expect(data.store.pods.list()).toHaveLength(1);
   });
 
   it('makes one record when the same pod is saved twice at once (Save, then Open, quickly)', async () => {
     const [one, two] = await Promise.all([
-      savePodRecord(store.pods, pod('shell-pod')),
-      savePodRecord(store.pods, pod('shell-pod')),
+      savePodRecord(data.store.pods, pod('shell-pod')),
+      savePodRecord(data.store.pods, pod('shell-pod')),
     ]);
     expect([one.created, two.created].sort()).toEqual([false, true]);
     expect(one.record.id).toBe(two.record.id);
-    expect(store.pods.list()).toHaveLength(1);
+    expect(data.store.pods.list()).toHaveLength(1);
   });
 
   it('reuses only a record with the same target: pod or selector, namespace, context', async () => {
-    const original = (await savePodRecord(store.pods, pod('api-0', dev, 'prod'))).record;
+    const original = (await savePodRecord(data.store.pods, pod('api-0', dev, 'prod'))).record;
     // A record saved by hand with the same pod, namespace and context counts, whatever its name or other fields.
-    const byHand = await store.pods.save({
+    const byHand = await data.store.pods.save({
       fields: {
         name: 'my api',
         namespace: 'default',
@@ -99,7 +89,7 @@ describe('savePodRecord', () => {
       },
       secrets: {},
     });
-    expect(await savePodRecord(store.pods, pod('shell-pod'))).toEqual({ record: byHand, created: false });
+    expect(await savePodRecord(data.store.pods, pod('shell-pod'))).toEqual({ record: byHand, created: false });
 
     const others = [
       pod('api-0', dev, 'default'),
@@ -107,35 +97,35 @@ describe('savePodRecord', () => {
       workload('app=api', 'api workload'),
     ];
     for (const request of others) {
-      const { record, created } = await savePodRecord(store.pods, request);
+      const { record, created } = await savePodRecord(data.store.pods, request);
       expect(created).toBe(true);
       expect(record.id).not.toBe(original.id);
     }
-    const follows = store.pods.list().find((record) => record.labelSelector === 'app=api')!;
+    const follows = data.store.pods.list().find((record) => record.labelSelector === 'app=api')!;
     expect(follows).toMatchObject({ name: 'api workload', namespace: 'prod', podName: null, kubeContext: 'dev' });
-    expect(await savePodRecord(store.pods, workload('app=api', 'renamed workload'))).toEqual({
+    expect(await savePodRecord(data.store.pods, workload('app=api', 'renamed workload'))).toEqual({
       record: follows,
       created: false,
     });
-    expect(store.pods.list()).toHaveLength(5);
+    expect(data.store.pods.list()).toHaveLength(5);
   });
 
   it('links a pod of an imported context by its id, and says so when that context was removed', async () => {
     const id = await importContext('prod-import');
     const imported: ClusterContextRef = { source: 'imported', id };
-    const { record } = await savePodRecord(store.pods, pod('api-0', imported, 'prod'));
+    const { record } = await savePodRecord(data.store.pods, pod('api-0', imported, 'prod'));
     expect(record).toMatchObject({ podName: 'api-0', kubeconfigId: id, kubeContext: null });
     // The same pod through the default kubeconfig is another target.
-    expect((await savePodRecord(store.pods, pod('api-0', dev, 'prod'))).created).toBe(true);
-    expect(await savePodRecord(store.pods, pod('api-0', imported, 'prod'))).toEqual({ record, created: false });
+    expect((await savePodRecord(data.store.pods, pod('api-0', dev, 'prod'))).created).toBe(true);
+    expect(await savePodRecord(data.store.pods, pod('api-0', imported, 'prod'))).toEqual({ record, created: false });
 
     const gone = await importContext('gone-import');
-    store.importedKubeconfigs.remove(gone);
-    const before = store.pods.list();
-    const failure = savePodRecord(store.pods, pod('api-0', { source: 'imported', id: gone }, 'prod'));
+    data.store.importedKubeconfigs.remove(gone);
+    const before = data.store.pods.list();
+    const failure = savePodRecord(data.store.pods, pod('api-0', { source: 'imported', id: gone }, 'prod'));
     await expect(failure).rejects.toBeInstanceOf(ContractError);
     await expect(failure).rejects.toMatchObject({ code: 'invalidPayload', message: /was removed/ });
-    expect(store.pods.list()).toEqual(before);
+    expect(data.store.pods.list()).toEqual(before);
   });
 });
 

@@ -3,15 +3,12 @@
  * test API server) and a connection stores, duplicating a record with its secrets, and pods.list over ten thousand
  * records. Migration 0060 has its own test (test/core/store/migrations/0060-add-pod-status.test.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PodRefreshResult } from '../../../common/contract';
 import { podSaveSchema, type PodView } from '../../../common/pods';
 import type { Store } from '../../../main/core/store/index';
 import { createTestCore, RecordingClient, type TestCore } from '../../harness/core';
-import { openDataDir } from '../../harness/dataDir';
+import { makeScratch, openDataDir, type Scratch } from '../../harness/dataDir';
 import { startKubeApiServer, type KubeApiServer } from '../../harness/kubeApiServer';
 import { findFreePort } from '../../harness/sshd';
 
@@ -26,18 +23,15 @@ const SECRETS = {
   sshPassphrase: 'open sesame',
 };
 
-const scratch: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'podterm-status-'));
-  scratch.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+const scratches: Scratch[] = [];
+afterEach(async () => {
+  for (const scratch of scratches.splice(0)) await scratch.cleanup();
 });
 
 async function newStore(now: () => number = () => T0): Promise<Store> {
-  return openDataDir(tempDir(), { now });
+  const scratch = await makeScratch('podterm-status-');
+  scratches.push(scratch);
+  return openDataDir(scratch.dataDir, { now });
 }
 
 describe('status in the repository', () => {

@@ -5,14 +5,13 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContractError } from '../../../common/contract';
 import { kubeMethods } from '../../../main/core/connect';
 import { createAccessResolver } from '../../../main/core/kube/access';
 import { planRefresh, refreshPod } from '../../../main/core/pods';
-import type { Store } from '../../../main/core/store';
 import { createTestCore, RecordingClient } from '../../harness/core';
-import { makeScratch, openDataDir, type Scratch } from '../../harness/dataDir';
+import { useStore } from '../../harness/dataDir';
 import { startKubeApiServer, type KubeApiServer } from '../../harness/kubeApiServer';
 import { missingServer } from '../../harness/skipReasons';
 
@@ -25,32 +24,23 @@ afterAll(async () => {
 });
 const skipReason = () => missingServer({ kube });
 
-let scratch: Scratch;
-let store: Store;
-beforeEach(async () => {
-  scratch = await makeScratch('podterm-refresh-');
-  store = await openDataDir(scratch.dataDir);
-});
-afterEach(async () => {
-  store.close();
-  await scratch.cleanup();
-});
+const data = useStore('podterm-refresh-');
 
 /** The chain's Kubernetes methods with a default kubeconfig at `kubeconfigText` (none when null). */
 async function methods(kubeconfigText: string | null) {
   const env: NodeJS.ProcessEnv = {};
   if (kubeconfigText !== null) {
-    env.KUBECONFIG = join(scratch.dir, 'kubeconfig');
+    env.KUBECONFIG = join(data.scratch.dir, 'kubeconfig');
     await writeFile(env.KUBECONFIG, kubeconfigText);
   }
   const resolver = createAccessResolver(
     {
       env,
-      homeDir: scratch.home,
-      serviceAccountDir: join(scratch.dir, 'no-service-account'),
+      homeDir: data.scratch.home,
+      serviceAccountDir: join(data.scratch.dir, 'no-service-account'),
       loginEnv: async () => env,
     },
-    { importedKubeconfigs: store.importedKubeconfigs },
+    { importedKubeconfigs: data.store.importedKubeconfigs },
   );
   return { resolver, methods: kubeMethods({ resolver }) };
 }
@@ -61,8 +51,8 @@ describe('planRefresh', () => {
   it('returns what Refresh would store, and stores nothing', async (context) => {
     if (skipReason()) return context.skip(skipReason()!);
     const { resolver } = await methods(kube!.kubeconfig({ user: 'token', contextName: 'test-ctx' }));
-    const pod = await store.pods.save({ fields: { ...base, name: 'multi', podName: 'multi' }, secrets: {} });
-    const { result, update } = await planRefresh(pod.id, store.pods, resolver);
+    const pod = await data.store.pods.save({ fields: { ...base, name: 'multi', podName: 'multi' }, secrets: {} });
+    const { result, update } = await planRefresh(pod.id, data.store.pods, resolver);
     expect(result).toMatchObject({
       found: true,
       method: 'defaultKubeconfig',
@@ -73,14 +63,14 @@ describe('planRefresh', () => {
     expect(result.message).toMatch(/^Found default\/multi: Running, containers app, sidecar \(default sidecar\)/);
     expect(update).toMatchObject({ id: pod.id, fields: { name: 'multi', clusterHost: kube!.url } });
     expect(update!.secrets.kubeconfig).toContain(kube!.url);
-    expect(store.pods.get(pod.id)).toEqual(pod);
+    expect(data.store.pods.get(pod.id)).toEqual(pod);
   });
 
   it('plans nothing for a pod that is gone', async (context) => {
     if (skipReason()) return context.skip(skipReason()!);
     const { resolver } = await methods(kube!.kubeconfig({ user: 'token' }));
-    const pod = await store.pods.save({ fields: { ...base, name: 'gone', podName: 'replaced-pod' }, secrets: {} });
-    const { result, update } = await planRefresh(pod.id, store.pods, resolver);
+    const pod = await data.store.pods.save({ fields: { ...base, name: 'gone', podName: 'replaced-pod' }, secrets: {} });
+    const { result, update } = await planRefresh(pod.id, data.store.pods, resolver);
     expect(update).toBeNull();
     expect(result.found).toBe(false);
     expect(result.checked.map((entry) => `${entry.method}:${entry.outcome}`)).toEqual(['defaultKubeconfig:notFound']);
@@ -92,7 +82,7 @@ describe('refreshPod', () => {
     if (skipReason()) return context.skip(skipReason()!);
     const {
       imported: [linked],
-    } = await store.importedKubeconfigs.importAll([
+    } = await data.store.importedKubeconfigs.importAll([
       {
         name: 'imported-test',
         originalName: 'test',
@@ -104,12 +94,12 @@ describe('refreshPod', () => {
         content: kube!.kubeconfig({ user: 'token', contextName: 'imported-test' }),
       },
     ]);
-    const pod = await store.pods.save({
+    const pod = await data.store.pods.save({
       fields: { ...base, name: 'linked', podName: 'shell-pod', kubeconfigId: linked!.id },
       secrets: {},
     });
     // No default kubeconfig: only the import can read the pod.
-    const result = await refreshPod(pod.id, store.pods, (await methods(null)).methods, () => 1234);
+    const result = await refreshPod(pod.id, data.store.pods, (await methods(null)).methods, () => 1234);
     expect(result).toMatchObject({
       found: true,
       method: 'podKubeconfig',
@@ -122,12 +112,12 @@ describe('refreshPod', () => {
       lastStatus: 'running',
       lastStatusAt: 1234,
     });
-    expect(store.pods.get(pod.id)).toEqual(result.record);
+    expect(data.store.pods.get(pod.id)).toEqual(result.record);
   });
 
   it('answers notFound for a record that does not exist, directly and through the core', async () => {
     const missing = '0b7e3a9c-1d2e-4f5a-8b6c-7d8e9f0a1b2c';
-    const failure = refreshPod(missing, store.pods, (await methods(null)).methods);
+    const failure = refreshPod(missing, data.store.pods, (await methods(null)).methods);
     await expect(failure).rejects.toBeInstanceOf(ContractError);
     await expect(failure).rejects.toMatchObject({ code: 'notFound' });
     const test = await createTestCore();

@@ -22,9 +22,13 @@ import { openSshSession, SshConnectError } from '../../../main/core/ssh/sshSessi
 import type { KnownHostRepository } from '../../../main/core/store';
 import { makeScratch, openDataDir, type Scratch } from '../../harness/dataDir';
 import { startSshd } from '../../harness/sshd';
+import { sleep } from '../../harness/wait';
 
 const run = promisify(execFile);
 const sshd = await startSshd();
+
+/** How long sshd gets, after a refused connection, to log an authentication it should never see. */
+const AFTER_REFUSAL_MS = 300;
 
 /** The store is an injected collaborator, not the code under test: a Map is all it needs to be here. */
 class MapKnownHosts implements KnownHostRepository {
@@ -164,7 +168,7 @@ describe.skipIf(sshd === null)('host-key verification against a real sshd', () =
     );
     expect(error.cause).toBeInstanceOf(HostKeyError);
     // …and after the refusal it never saw one either.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(AFTER_REFUSAL_MS);
     const after = await logSince(offset);
     expect(after).not.toContain('userauth-request');
     expect(after).not.toContain('Accepted');
@@ -326,7 +330,7 @@ describe.skipIf(sshd === null)('host-key verification against a real sshd', () =
         `(for example: ssh-keygen -f "${file}" -R "${name}").`,
     );
     expect(error.cause).toBeInstanceOf(HostKeyChangedError);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(AFTER_REFUSAL_MS);
     expect(await logSince(offset)).not.toContain('userauth-request');
   });
 

@@ -1,12 +1,12 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ContractError } from '../../../common/contract';
 import { podSaveSchema, type PodFieldsInput, type PodSaveInput, type PodSaveRequest } from '../../../common/pods';
 import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../../../main/core/secrets/fileKeySecretBox';
 import { SecretBoxError } from '../../../main/core/secrets/secretBox';
-import { DATABASE_FILE_NAME, openStore, type Store } from '../../../main/core/store/index';
-import { makeScratch, openDataDir, type Scratch } from '../../harness/dataDir';
+import { DATABASE_FILE_NAME, openStore } from '../../../main/core/store/index';
+import { useStore } from '../../harness/dataDir';
 
 const T0 = 1_700_000_000_000;
 const NO_SECRETS = { kubeconfig: false, token: false, sshPassword: false, sshPrivateKey: false, sshPassphrase: false };
@@ -18,34 +18,26 @@ const ALL_SECRETS = {
   sshPassphrase: 'open sesame',
 };
 
-let scratch: Scratch;
-let store: Store;
 let clock: number;
+beforeEach(() => {
+  clock = T0;
+});
+const data = useStore('podterm-pods-', { now: () => clock });
 
 /** What the contract hands the core: a validated, defaults-applied request. */
 const request = (input: PodSaveInput): PodSaveRequest => podSaveSchema.parse(input);
 const kube = (name: string, extra: Partial<PodFieldsInput> = {}) =>
   request({ fields: { name, podName: 'api-0', ...extra } });
 
-beforeEach(async () => {
-  scratch = await makeScratch('podterm-pods-');
-  clock = T0;
-  store = await openDataDir(scratch.dataDir, { now: () => clock });
-});
-afterEach(async () => {
-  store.close();
-  await scratch.cleanup();
-});
-
 describe('openStore', () => {
   it('creates the data directory owner-only and keeps records across reopening', async () => {
     // The data directory's own key, so the one thing new here is where the database goes.
-    const secretBox = await FileKeySecretBox.open(join(scratch.dataDir, SECRET_KEY_FILE_NAME));
-    const nested = join(scratch.dir, 'fresh', 'deeper', DATABASE_FILE_NAME);
+    const secretBox = await FileKeySecretBox.open(join(data.scratch.dataDir, SECRET_KEY_FILE_NAME));
+    const nested = join(data.scratch.dir, 'fresh', 'deeper', DATABASE_FILE_NAME);
     const other = openStore({ path: nested, secretBox });
     const saved = await other.pods.save(kube('kept'));
     other.close();
-    expect(statSync(join(scratch.dir, 'fresh', 'deeper')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(data.scratch.dir, 'fresh', 'deeper')).mode & 0o777).toBe(0o700);
     const again = openStore({ path: nested, secretBox });
     expect(again.pods.get(saved.id)).toEqual(saved);
     expect(again.path).toBe(nested);
@@ -55,7 +47,7 @@ describe('openStore', () => {
 
 describe('PodRepository', () => {
   it('creates a record with the contract defaults and no secrets', async () => {
-    const view = await store.pods.save(kube('Prod API', { namespace: 'prod' }));
+    const view = await data.store.pods.save(kube('Prod API', { namespace: 'prod' }));
     expect(view).toEqual({
       id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
       name: 'Prod API',
@@ -84,11 +76,11 @@ describe('PodRepository', () => {
       lastStatusAt: null,
       lastStatusDetail: null,
     });
-    expect(store.pods.get(view.id)).toEqual(view);
+    expect(data.store.pods.get(view.id)).toEqual(view);
   });
 
   it('updates every field, bumps updatedAt and keeps createdAt', async () => {
-    const created = await store.pods.save(kube('before', { container: 'app', notes: 'old' }));
+    const created = await data.store.pods.save(kube('before', { container: 'app', notes: 'old' }));
     clock = T0 + 5_000;
     const fields = {
       name: 'after',
@@ -108,42 +100,42 @@ describe('PodRepository', () => {
       shell: '/bin/bash',
       notes: 'new',
     };
-    const updated = await store.pods.save(request({ id: created.id, fields }));
+    const updated = await data.store.pods.save(request({ id: created.id, fields }));
     expect(updated).toEqual({ ...created, ...fields, container: null, updatedAt: T0 + 5_000 });
-    expect(store.pods.get(created.id)).toEqual(updated);
+    expect(data.store.pods.get(created.id)).toEqual(updated);
   });
 
   it('refuses to update an unknown id with notFound, and creates nothing', async () => {
     const id = '0b7e3a9c-1d2e-4f5a-8b6c-7d8e9f0a1b2c';
-    const failure = store.pods.save(request({ id, fields: { name: 'ghost', podName: 'x' } }));
+    const failure = data.store.pods.save(request({ id, fields: { name: 'ghost', podName: 'x' } }));
     await expect(failure).rejects.toThrow(ContractError);
     await expect(failure).rejects.toMatchObject({
       code: 'notFound',
       message: `No pod record with id ${id}; it may have been deleted`,
     });
-    expect(store.pods.list()).toEqual([]);
+    expect(data.store.pods.list()).toEqual([]);
   });
 
   it('deletes a record once', async () => {
-    const { id } = await store.pods.save(kube('doomed'));
-    expect(store.pods.delete(id)).toBe(true);
-    expect(store.pods.delete(id)).toBe(false);
-    expect(store.pods.get(id)).toBeNull();
-    expect(await store.pods.getForConnect(id)).toBeNull();
+    const { id } = await data.store.pods.save(kube('doomed'));
+    expect(data.store.pods.delete(id)).toBe(true);
+    expect(data.store.pods.delete(id)).toBe(false);
+    expect(data.store.pods.get(id)).toBeNull();
+    expect(await data.store.pods.getForConnect(id)).toBeNull();
   });
 
   it('lists by name, case-insensitively', async () => {
-    for (const name of ['charlie', 'Bravo', 'alpha', 'Delta']) await store.pods.save(kube(name));
-    expect(store.pods.list().map((p) => p.name)).toEqual(['alpha', 'Bravo', 'charlie', 'Delta']);
-    expect(store.pods.list('   ').map((p) => p.name)).toEqual(['alpha', 'Bravo', 'charlie', 'Delta']);
+    for (const name of ['charlie', 'Bravo', 'alpha', 'Delta']) await data.store.pods.save(kube(name));
+    expect(data.store.pods.list().map((p) => p.name)).toEqual(['alpha', 'Bravo', 'charlie', 'Delta']);
+    expect(data.store.pods.list('   ').map((p) => p.name)).toEqual(['alpha', 'Bravo', 'charlie', 'Delta']);
   });
 
   it('searches name, namespace, pod name, context, cluster host and SSH host, case-insensitively', async () => {
-    await store.pods.save(kube('Billing', { namespace: 'payments', podName: 'ledger-0' }));
-    await store.pods.save(kube('Search', { kubeContext: 'GKE_Europe', clusterHost: 'https://k8s.corp.example' }));
-    await store.pods.save(request({ fields: { name: 'Legacy', sshHost: 'Jump.Host', sshUser: 'root' } }));
-    await store.pods.save(kube('Notes only', { notes: 'payments team', container: 'payments' }));
-    const names = (query: string) => store.pods.list(query).map((p) => p.name);
+    await data.store.pods.save(kube('Billing', { namespace: 'payments', podName: 'ledger-0' }));
+    await data.store.pods.save(kube('Search', { kubeContext: 'GKE_Europe', clusterHost: 'https://k8s.corp.example' }));
+    await data.store.pods.save(request({ fields: { name: 'Legacy', sshHost: 'Jump.Host', sshUser: 'root' } }));
+    await data.store.pods.save(kube('Notes only', { notes: 'payments team', container: 'payments' }));
+    const names = (query: string) => data.store.pods.list(query).map((p) => p.name);
     expect(names('bill')).toEqual(['Billing']);
     expect(names('PAYMENTS')).toEqual(['Billing']); // not 'Notes only', whose container is "payments"
     expect(names('Ledger')).toEqual(['Billing']);
@@ -157,15 +149,17 @@ describe('PodRepository', () => {
   });
 
   it('treats LIKE wildcards in a search literally', async () => {
-    await store.pods.save(kube('GKE_Europe'));
-    await store.pods.save(kube('GKEXEurope'));
-    await store.pods.save(kube('100% up'));
-    expect(store.pods.list('gke_').map((p) => p.name)).toEqual(['GKE_Europe']);
-    expect(store.pods.list('%').map((p) => p.name)).toEqual(['100% up']);
+    await data.store.pods.save(kube('GKE_Europe'));
+    await data.store.pods.save(kube('GKEXEurope'));
+    await data.store.pods.save(kube('100% up'));
+    expect(data.store.pods.list('gke_').map((p) => p.name)).toEqual(['GKE_Europe']);
+    expect(data.store.pods.list('%').map((p) => p.name)).toEqual(['100% up']);
   });
 
   it('stores secrets, reports only that they exist, and decrypts them for connecting', async () => {
-    const view = await store.pods.save(request({ fields: { name: 'secretive', podName: 'p' }, secrets: ALL_SECRETS }));
+    const view = await data.store.pods.save(
+      request({ fields: { name: 'secretive', podName: 'p' }, secrets: ALL_SECRETS }),
+    );
     expect(view.storedSecrets).toEqual({
       kubeconfig: true,
       token: true,
@@ -173,23 +167,23 @@ describe('PodRepository', () => {
       sshPrivateKey: true,
       sshPassphrase: true,
     });
-    const serialized = JSON.stringify([view, store.pods.list()]);
+    const serialized = JSON.stringify([view, data.store.pods.list()]);
     for (const secret of Object.values(ALL_SECRETS))
       expect(serialized).not.toContain(JSON.stringify(secret).slice(1, -1));
-    const record = await store.pods.getForConnect(view.id);
+    const record = await data.store.pods.getForConnect(view.id);
     expect(record).toMatchObject({ id: view.id, name: 'secretive', podName: 'p', secrets: ALL_SECRETS });
   });
 
   it('keeps an absent secret, sets a string, clears a null', async () => {
-    const { id } = await store.pods.save(request({ fields: { name: 's', podName: 'p' }, secrets: ALL_SECRETS }));
-    await store.pods.save(request({ id, fields: { name: 's', podName: 'p' } }));
-    expect((await store.pods.getForConnect(id))?.secrets).toEqual(ALL_SECRETS);
+    const { id } = await data.store.pods.save(request({ fields: { name: 's', podName: 'p' }, secrets: ALL_SECRETS }));
+    await data.store.pods.save(request({ id, fields: { name: 's', podName: 'p' } }));
+    expect((await data.store.pods.getForConnect(id))?.secrets).toEqual(ALL_SECRETS);
 
-    const view = await store.pods.save(
+    const view = await data.store.pods.save(
       request({ id, fields: { name: 's', podName: 'p' }, secrets: { token: 'rotated', kubeconfig: null } }),
     );
     expect(view.storedSecrets).toEqual({ ...mapValues(ALL_SECRETS, true), kubeconfig: false });
-    expect((await store.pods.getForConnect(id))?.secrets).toEqual({
+    expect((await data.store.pods.getForConnect(id))?.secrets).toEqual({
       ...ALL_SECRETS,
       token: 'rotated',
       kubeconfig: null,
@@ -197,24 +191,25 @@ describe('PodRepository', () => {
   });
 
   it('records the last connection without touching updatedAt', async () => {
-    const { id } = await store.pods.save(kube('connected'));
-    store.pods.recordConnection(id, 'podKubeconfig', T0 + 42);
-    expect(store.pods.get(id)).toMatchObject({
+    const { id } = await data.store.pods.save(kube('connected'));
+    data.store.pods.recordConnection(id, 'podKubeconfig', T0 + 42);
+    expect(data.store.pods.get(id)).toMatchObject({
       lastConnectedAt: T0 + 42,
       lastConnectionMethod: 'podKubeconfig',
       updatedAt: T0,
     });
     // A record deleted while its session connected has nothing to record; that is not an error.
-    expect(() => store.pods.recordConnection('0b7e3a9c-1d2e-4f5a-8b6c-7d8e9f0a1b2c', 'ssh', T0)).not.toThrow();
+    expect(() => data.store.pods.recordConnection('0b7e3a9c-1d2e-4f5a-8b6c-7d8e9f0a1b2c', 'ssh', T0)).not.toThrow();
   });
 
   it('fails to decrypt with a SecretBoxError when opened with another key', async () => {
-    const { id } = await store.pods.save(request({ fields: { name: 'k', podName: 'p' }, secrets: { token: 't' } }));
-    store.close();
-    const otherBox = await FileKeySecretBox.open(join(scratch.dir, 'other.key'));
-    store = await openDataDir(scratch.dataDir, { secretBox: otherBox });
-    expect(store.pods.get(id)?.storedSecrets.token).toBe(true);
-    const failure = store.pods.getForConnect(id);
+    const { id } = await data.store.pods.save(
+      request({ fields: { name: 'k', podName: 'p' }, secrets: { token: 't' } }),
+    );
+    const otherBox = await FileKeySecretBox.open(join(data.scratch.dir, 'other.key'));
+    const reopened = await data.reopen({ secretBox: otherBox });
+    expect(reopened.pods.get(id)?.storedSecrets.token).toBe(true);
+    const failure = reopened.pods.getForConnect(id);
     await expect(failure).rejects.toThrow(SecretBoxError);
     await expect(failure).rejects.toThrow(/^The token of "k": could not decrypt .*another key/);
   });

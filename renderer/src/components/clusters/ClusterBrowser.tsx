@@ -25,7 +25,6 @@ import {
   workloadOf,
   type Loadable,
   type TreeRow,
-  type Workload,
 } from './clusterTree';
 import './ClusterBrowser.css';
 import { messageOf } from '../../../../common/errors';
@@ -147,22 +146,6 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
     [loadNamespaces, loadPods],
   );
 
-  /**
-   * The record for this pod (or, with a selector, for its workload): the main side finds the one with the same target
-   * or creates it, in one step, so two quick clicks make one record.
-   */
-  const recordFor = useCallback(
-    (context: ClusterContextView, pod: ClusterPodView, workload: Workload | null) =>
-      client.api.clusters.savePod({
-        context: context.ref,
-        namespace: pod.namespace,
-        target: workload
-          ? { kind: 'workload', labelSelector: workload.selector, name: workload.name }
-          : { kind: 'pod', podName: pod.name },
-      }),
-    [client],
-  );
-
   const act = useCallback(
     async (row: TreeRow, action: PodAction) => {
       if (row.kind !== 'pod') return;
@@ -173,7 +156,15 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
           setNotice(`${row.pod.name} has no app label to follow`);
           return;
         }
-        const { record, created } = await recordFor(row.context, row.pod, workload);
+        // The record for this pod (or, with a selector, for its workload): the main side finds the one with the same
+        // target or creates it, in one step, so two quick clicks make one record.
+        const { record, created } = await client.api.clusters.savePod({
+          context: row.context.ref,
+          namespace: row.pod.namespace,
+          target: workload
+            ? { kind: 'workload', labelSelector: workload.selector, name: workload.name }
+            : { kind: 'pod', podName: row.pod.name },
+        });
         onSaved(record);
         if (action === 'open') onOpen(record);
         else setNotice(created ? `Saved ${record.name} to Saved pods` : `${record.name} is already saved`);
@@ -183,7 +174,7 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
         setBusyPod(null);
       }
     },
-    [recordFor, onSaved, onOpen],
+    [client, onSaved, onOpen],
   );
 
   useEffect(() => {
