@@ -10,7 +10,7 @@ import path from 'node:path';
 import { KubeConfig, type Cluster, type Context } from '@kubernetes/client-node';
 import {
   MAX_KUBECONFIG_BYTES,
-  type KubeAuthKind,
+  type KubeconfigContextPreview,
   type KubeconfigFileInput,
   type KubeconfigProblem,
 } from '../../../common/importedKubeconfigs';
@@ -26,15 +26,8 @@ import {
 /** The folder relative file references resolve against when the file's own folder is unknown (a dropped file). */
 export const DEFAULT_REFERENCE_DIR = '.kube';
 
-/** One context ready to store. */
-export interface PreparedContext {
-  name: string;
-  cluster: string;
-  server: string;
-  user: string | null;
-  namespace: string | null;
-  authKind: KubeAuthKind;
-  current: boolean;
+/** One context ready to store: what its preview shows (but the name it would be stored under), and its kubeconfig. */
+export interface PreparedContext extends Omit<KubeconfigContextPreview, 'importName'> {
   /** Its own kubeconfig: this context, its cluster and user, referenced files embedded. */
   flattened: KubeConfig;
 }

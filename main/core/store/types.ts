@@ -2,7 +2,7 @@
  * The store's public surface: what the rest of main may ask of the database. Repositories hold prepared statements;
  * nothing outside main/core/store writes SQL.
  */
-import type { KubeAuthKind, KubeconfigView } from '../../../common/importedKubeconfigs';
+import type { KubeconfigView } from '../../../common/importedKubeconfigs';
 import type {
   ConnectionMethod,
   PodFields,
@@ -66,15 +66,8 @@ export interface SettingsRepository {
   save(changes: SettingsSaveRequest): TerminalSettings;
 }
 
-/** One context to store, as main/core/kubeconfigImport prepared it. */
-export interface NewKubeconfig {
-  name: string;
-  originalName: string;
-  fileName: string;
-  server: string;
-  namespace: string | null;
-  user: string | null;
-  authKind: KubeAuthKind;
+/** One context to store, as main/core/kubeconfigImport prepared it: the view's fields the store does not assign. */
+export interface NewKubeconfig extends Omit<KubeconfigView, 'id' | 'createdAt'> {
   /** The self-contained kubeconfig; encrypted before it is written. */
   content: string;
 }
