@@ -149,6 +149,9 @@ describe.skipIf(skipReason !== null)('terminal features in the browser', () => {
   it('asks before pasting several lines, shows them, and pastes only when told to', async (ctx) => {
     if (!sshd) return ctx.skip(NO_SSHD);
     await typeInTerminal(page, 'clear\n');
+    // bash turns bracketed paste on just before it prints the prompt (after PROMPT_COMMAND, slow under load): a paste
+    // sent while it is still busy would run line by line, which is bash's behaviour, not the paste's.
+    await waitForPrompt(page);
     await page.evaluate(() => navigator.clipboard.writeText('echo first-$((2*3))\necho second-$((2*4))\n'));
     await page.keyboard.press('Control+Shift+V');
     const dialog = page.getByRole('alertdialog', { name: 'Paste 2 lines?' });
