@@ -1,19 +1,14 @@
 /**
  * The Electron entry (bundled to dist/main/electron.mjs): app lifecycle, global hardening, the core, IPC and the window.
- * Every decision lives in policy.ts and is tested there; this file only wires Electron's objects to it.
+ * Every decision lives in policy.ts, and its wiring into webContents and sessions in hardening.ts, both tested; this
+ * file only hands Electron's objects to them.
  */
 import { BrowserWindow, MessageChannelMain, app, dialog, ipcMain, safeStorage, session, shell } from 'electron';
 import { contentSecurityPolicy } from '../../common/csp';
 import { createCore, type PodtermCore } from '../core';
 import { registerIpcHandlers } from './ipc';
-import {
-  allowsBasicTextSecrets,
-  externalUrlToOpen,
-  isOwnPage,
-  isPermissionGranted,
-  resolveAppFiles,
-  withContentSecurityPolicy,
-} from './policy';
+import { hardenWebContents, installSessionGuards } from './hardening';
+import { allowsBasicTextSecrets, resolveAppFiles } from './policy';
 import { SafeStorageSecretBox } from './safeStorageSecretBox';
 import { createMainWindow } from './window';
 import { messageOf } from '../../common/errors';
@@ -37,49 +32,18 @@ function openWindow(): void {
   });
 }
 
-/** Applies to every webContents, including any we did not mean to create. */
+/** Every webContents, including any we did not mean to create, stays on our page and opens no window. */
 function installGlobalHardening(): void {
   app.on('web-contents-created', (_event, contents) => {
-    const guardNavigation = (event: { url: string; preventDefault(): void }) => {
-      if (!isOwnPage(event.url, files.pageUrl)) event.preventDefault();
-    };
-    contents.on('will-navigate', guardNavigation);
-    contents.on('will-redirect', guardNavigation);
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(({ url }) => {
-      const external = externalUrlToOpen(url);
-      if (external) {
-        shell.openExternal(external).catch((error: unknown) => {
-          console.warn(`podterm: could not open a link in the browser: ${messageOf(error)}`);
-        });
-      }
-      return { action: 'deny' };
-    });
-  });
-}
-
-/**
- * Session-wide: no permission (camera, notifications, clipboard-read, …) is granted except writing to the clipboard
- * for our own page (policy.ts), and every response gets our CSP.
- */
-function hardenSession(): void {
-  const defaultSession = session.defaultSession;
-  defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) =>
-    callback(isPermissionGranted(permission, details.requestingUrl, files.pageUrl)),
-  );
-  defaultSession.setPermissionCheckHandler((_contents, permission, _origin, details) =>
-    isPermissionGranted(permission, details.requestingUrl, files.pageUrl),
-  );
-  const csp = contentSecurityPolicy();
-  // The page's meta tag already carries this policy. The header is defence in depth for anything served over a
-  // protocol webRequest sees; Chromium may not run header hooks for file: responses, so the meta tag must stay.
-  defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders, csp) });
+    hardenWebContents(contents, { pageUrl: files.pageUrl, openExternal: (url) => shell.openExternal(url) });
   });
 }
 
 async function start(): Promise<void> {
-  hardenSession();
+  installSessionGuards(session.defaultSession, {
+    pageUrl: files.pageUrl,
+    contentSecurityPolicy: contentSecurityPolicy(),
+  });
   const secretBox = new SafeStorageSecretBox(safeStorage, {
     platform: process.platform,
     allowBasicText: allowsBasicTextSecrets(process.argv, process.env),
