@@ -3,9 +3,20 @@
  * Every decision lives in policy.ts, and its wiring into webContents and sessions in hardening.ts, both tested; this
  * file only hands Electron's objects to them.
  */
-import { BrowserWindow, MessageChannelMain, app, dialog, ipcMain, safeStorage, session, shell } from 'electron';
+import {
+  BrowserWindow,
+  MessageChannelMain,
+  app,
+  dialog,
+  ipcMain,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+} from 'electron';
 import { contentSecurityPolicy } from '../../common/csp';
 import { createCore, type PodtermCore } from '../core';
+import { APP_SCHEME, APP_SCHEME_REGISTRATION, createAppProtocolHandler } from './appProtocol';
 import { registerIpcHandlers } from './ipc';
 import { hardenWebContents, installSessionGuards } from './hardening';
 import { allowsBasicTextSecrets, resolveAppFiles } from './policy';
@@ -40,10 +51,10 @@ function installGlobalHardening(): void {
 }
 
 async function start(): Promise<void> {
-  installSessionGuards(session.defaultSession, {
-    pageUrl: files.pageUrl,
-    contentSecurityPolicy: contentSecurityPolicy(),
-  });
+  const csp = contentSecurityPolicy();
+  installSessionGuards(session.defaultSession, { pageUrl: files.pageUrl, contentSecurityPolicy: csp });
+  // The page and its files, from dist/renderer only (appProtocol.ts says why not file://).
+  protocol.handle(APP_SCHEME, createAppProtocolHandler({ rendererDir: files.rendererDir, contentSecurityPolicy: csp }));
   const secretBox = new SafeStorageSecretBox(safeStorage, {
     platform: process.platform,
     allowBasicText: allowsBasicTextSecrets(process.argv, process.env),
@@ -84,6 +95,8 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow.focus();
   });
   installGlobalHardening();
+  // Only possible before the app is ready; the handler is installed in start().
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_REGISTRATION]);
 
   app.on('window-all-closed', () => {
     // macOS convention: the app stays in the dock until the user quits it.

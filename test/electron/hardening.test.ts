@@ -14,9 +14,10 @@ import {
   type WindowOpenAnswer,
   type WindowOpenDetails,
 } from '../../main/electron/hardening';
+import { APP_PAGE_URL } from '../../main/electron/appProtocol';
 import { contentSecurityPolicy } from '../../common/csp';
 
-const PAGE = pathToFileURL('/opt/Podterm/resources/app.asar/dist/renderer/index.html').href;
+const PAGE = APP_PAGE_URL;
 
 /** Electron's Event: records whether a listener cancelled it. */
 class ElectronEvent {
@@ -65,7 +66,9 @@ const FOREIGN_URLS = [
   'https://evil.example/',
   'http://127.0.0.1:8080/',
   pathToFileURL('/etc/passwd').href,
-  pathToFileURL('/opt/Podterm/resources/app.asar/dist/renderer/other.html').href,
+  'podterm://app/other.html',
+  'podterm://evil.example/index.html',
+  pathToFileURL('/opt/Podterm/resources/app.asar/dist/renderer/index.html').href,
   'data:text/html,<script>alert(1)</script>',
   'javascript:alert(1)',
   'about:blank',
@@ -161,7 +164,7 @@ class SessionHandlers implements GuardableSession {
   /** A page checking a permission (navigator.permissions.query, the clipboard API's check). */
   checks(permission: string, details: PermissionDetails): boolean {
     if (!this.checkHandler) throw new Error('no permission check handler: Electron would grant by default');
-    return this.checkHandler(new EventEmitter(), permission, 'file:///', details);
+    return this.checkHandler(new EventEmitter(), permission, 'podterm://app', details);
   }
   async headersFor(responseHeaders: Record<string, string[]> | undefined): Promise<HeadersAnswer> {
     const listener = this.headersListener;
@@ -220,7 +223,7 @@ describe('installSessionGuards', () => {
 
   it('pre-approves no device', () => {
     const session = guarded();
-    expect(session.deviceHandler?.({ deviceType: 'hid', origin: 'file://', device: {} })).toBe(false);
+    expect(session.deviceHandler?.({ deviceType: 'hid', origin: 'podterm://app', device: {} })).toBe(false);
     expect(session.deviceHandler?.({ deviceType: 'usb', origin: 'https://evil.example' })).toBe(false);
   });
 
