@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+/** Prints the robustness suite's summary line; a path, as the command line's --reporter takes it. */
+const ROBUSTNESS_SUMMARY_REPORTER = './test/harness/robustnessSummaryReporter.ts';
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
@@ -11,6 +14,8 @@ export default defineConfig({
     // message.
     expect: { poll: { timeout: 10_000 } },
     hookTimeout: 60_000,
-    reporters: ['default'],
+    // The summary line ("robustness suite: N cases tried, M held") after the default output. .ci/run names both again,
+    // since --reporter on the command line replaces this list.
+    reporters: ['default', ROBUSTNESS_SUMMARY_REPORTER],
   },
 });

@@ -36,8 +36,8 @@ export function forwardSessionPort<Port>(
   // Exactly one port per session; anything else is not a message main sends.
   const [port] = ports;
   if (ports.length !== 1 || port === undefined) return false;
-  // The page is this very window (file: pages have an opaque origin, so no narrower target origin exists). The page
-  // must still check `event.source === window` and the type.
+  // The page is this very window, and main keeps it on our page (main/electron/hardening.ts), so '*' reaches only it.
+  // The page must still check `event.source === window` and the type.
   postToPage({ type: SESSION_PORT_CHANNEL, sessionId }, '*', [port]);
   return true;
 }

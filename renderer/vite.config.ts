@@ -1,5 +1,6 @@
 /**
- * Builds the renderer into dist/renderer, for Electron's loadFile (file://) and the browser mode's static server.
+ * Builds the renderer into dist/renderer, served by Electron's podterm:// scheme (main/electron/appProtocol.ts) and by
+ * the browser mode's static server.
  *
  * This file sits in the renderer's TypeScript project, which has no Node types, so it imports nothing from 'vite'
  * (its types pull in Node's) and nothing from 'node:*' (the layering rule). Vite reads a plain object just as well.
@@ -45,7 +46,7 @@ const cspCheck = {
 
 export default {
   root: here,
-  // Relative asset URLs: the page loads from file:// in Electron, where "/assets/…" would mean the filesystem root.
+  // Relative asset URLs: they resolve beside index.html wherever it is served from.
   base: './',
   publicDir: 'public',
   plugins: [cspCheck],

@@ -34,7 +34,7 @@ export interface IpcMainLike<P extends PortLike> {
 export interface IpcOptions<P extends PortLike> {
   ipcMain: IpcMainLike<P>;
   core: Pick<PodtermCore, 'dispatch'>;
-  /** The file: URL of our page (policy.resolveAppFiles); a request from any other URL is refused. */
+  /** Our page's URL (policy.resolveAppFiles); a request from any other URL is refused. */
   pageUrl: string;
   /** Whether a webContents belongs to a window main created (window.ts registers them). */
   isOurWebContents: (webContentsId: number) => boolean;

@@ -1,19 +1,25 @@
 /**
  * The Electron entry (bundled to dist/main/electron.mjs): app lifecycle, global hardening, the core, IPC and the window.
- * Every decision lives in policy.ts and is tested there; this file only wires Electron's objects to it.
+ * Every decision lives in policy.ts, and its wiring into webContents and sessions in hardening.ts, both tested; this
+ * file only hands Electron's objects to them.
  */
-import { BrowserWindow, MessageChannelMain, app, dialog, ipcMain, safeStorage, session, shell } from 'electron';
+import {
+  BrowserWindow,
+  MessageChannelMain,
+  app,
+  dialog,
+  ipcMain,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+} from 'electron';
 import { contentSecurityPolicy } from '../../common/csp';
 import { createCore, type PodtermCore } from '../core';
+import { APP_SCHEME, APP_SCHEME_REGISTRATION, createAppProtocolHandler } from './appProtocol';
 import { registerIpcHandlers } from './ipc';
-import {
-  allowsBasicTextSecrets,
-  externalUrlToOpen,
-  isOwnPage,
-  isPermissionGranted,
-  resolveAppFiles,
-  withContentSecurityPolicy,
-} from './policy';
+import { hardenWebContents, installSessionGuards } from './hardening';
+import { allowsBasicTextSecrets, resolveAppFiles } from './policy';
 import { SafeStorageSecretBox } from './safeStorageSecretBox';
 import { createMainWindow } from './window';
 import { messageOf } from '../../common/errors';
@@ -37,49 +43,18 @@ function openWindow(): void {
   });
 }
 
-/** Applies to every webContents, including any we did not mean to create. */
+/** Every webContents, including any we did not mean to create, stays on our page and opens no window. */
 function installGlobalHardening(): void {
   app.on('web-contents-created', (_event, contents) => {
-    const guardNavigation = (event: { url: string; preventDefault(): void }) => {
-      if (!isOwnPage(event.url, files.pageUrl)) event.preventDefault();
-    };
-    contents.on('will-navigate', guardNavigation);
-    contents.on('will-redirect', guardNavigation);
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(({ url }) => {
-      const external = externalUrlToOpen(url);
-      if (external) {
-        shell.openExternal(external).catch((error: unknown) => {
-          console.warn(`podterm: could not open a link in the browser: ${messageOf(error)}`);
-        });
-      }
-      return { action: 'deny' };
-    });
-  });
-}
-
-/**
- * Session-wide: no permission (camera, notifications, clipboard-read, …) is granted except writing to the clipboard
- * for our own page (policy.ts), and every response gets our CSP.
- */
-function hardenSession(): void {
-  const defaultSession = session.defaultSession;
-  defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) =>
-    callback(isPermissionGranted(permission, details.requestingUrl, files.pageUrl)),
-  );
-  defaultSession.setPermissionCheckHandler((_contents, permission, _origin, details) =>
-    isPermissionGranted(permission, details.requestingUrl, files.pageUrl),
-  );
-  const csp = contentSecurityPolicy();
-  // The page's meta tag already carries this policy. The header is defence in depth for anything served over a
-  // protocol webRequest sees; Chromium may not run header hooks for file: responses, so the meta tag must stay.
-  defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders, csp) });
+    hardenWebContents(contents, { pageUrl: files.pageUrl, openExternal: (url) => shell.openExternal(url) });
   });
 }
 
 async function start(): Promise<void> {
-  hardenSession();
+  const csp = contentSecurityPolicy();
+  installSessionGuards(session.defaultSession, { pageUrl: files.pageUrl, contentSecurityPolicy: csp });
+  // The page and its files, from dist/renderer only (appProtocol.ts says why not file://).
+  protocol.handle(APP_SCHEME, createAppProtocolHandler({ rendererDir: files.rendererDir, contentSecurityPolicy: csp }));
   const secretBox = new SafeStorageSecretBox(safeStorage, {
     platform: process.platform,
     allowBasicText: allowsBasicTextSecrets(process.argv, process.env),
@@ -120,6 +95,8 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow.focus();
   });
   installGlobalHardening();
+  // Only possible before the app is ready; the handler is installed in start().
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_REGISTRATION]);
 
   app.on('window-all-closed', () => {
     // macOS convention: the app stays in the dock until the user quits it.

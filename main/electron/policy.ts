@@ -3,8 +3,9 @@
  * runtime (which these build machines cannot download). The files that import 'electron' only wire these in.
  */
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { WebPreferences } from 'electron';
+import { APP_PAGE_URL } from './appProtocol';
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Where the built files are
@@ -13,20 +14,19 @@ import type { WebPreferences } from 'electron';
 export interface AppFiles {
   /** dist/preload/preload.cjs: one CommonJS file, because a sandboxed preload can only require 'electron'. */
   preloadPath: string;
-  /** dist/renderer/index.html. */
-  pagePath: string;
-  /** `pagePath` as the file: URL Chromium reports for the loaded page; the only URL we trust. */
+  /** dist/renderer: the only folder our scheme serves (appProtocol.ts). */
+  rendererDir: string;
+  /** The page's URL on our scheme, as Chromium reports it for the loaded page; the only URL we trust. */
   pageUrl: string;
 }
 
 /** Resolves the preload and the page next to the bundled main module (build layout: dist/{main,preload,renderer}). */
 export function resolveAppFiles(mainModuleUrl: string): AppFiles {
   const distMain = dirname(fileURLToPath(mainModuleUrl));
-  const pagePath = join(distMain, '..', 'renderer', 'index.html');
   return {
     preloadPath: join(distMain, '..', 'preload', 'preload.cjs'),
-    pagePath,
-    pageUrl: pathToFileURL(pagePath).href,
+    rendererDir: join(distMain, '..', 'renderer'),
+    pageUrl: APP_PAGE_URL,
   };
 }
 
@@ -75,8 +75,8 @@ function parseUrl(url: string): URL | null {
 }
 
 /**
- * Whether `url` is our own page: the exact file: URL we loaded, ignoring only the hash and the query (the renderer may
- * use them for state). Anything else, including another file next to it, is not ours.
+ * Whether `url` is our own page: the exact URL we loaded, ignoring only the hash and the query (the renderer may use
+ * them for state). Anything else, including another file next to it, is not ours.
  */
 export function isOwnPage(url: string, expectedUrl: string): boolean {
   const actual = parseUrl(url);

@@ -36,8 +36,8 @@ export function createMainWindow(
   const untrust = trustWebContents(window.webContents.id);
   window.once('closed', untrust);
   window.once('ready-to-show', () => window.show());
-  window.loadFile(files.pagePath).catch((error: unknown) => {
-    console.error(`podterm: could not load ${files.pagePath}: ${messageOf(error)}`);
+  window.loadURL(files.pageUrl).catch((error: unknown) => {
+    console.error(`podterm: could not load ${files.pageUrl}: ${messageOf(error)}`);
   });
   return window;
 }

@@ -8,7 +8,7 @@ import type { ClientConnection } from '../../main/core';
 import { createElectronClient, type PortLike } from '../../main/electron/electronTransport';
 import { registerIpcHandlers, type InvokeEventLike, type IpcMainLike } from '../../main/electron/ipc';
 
-const PAGE = 'file:///opt/podterm/dist/renderer/index.html';
+const PAGE = 'podterm://app/index.html';
 
 /** A port pair: what one side posts, the other side's 'message' listeners receive as `{ data }`, once started. */
 class StandInPort extends EventEmitter implements PortLike {

@@ -17,22 +17,24 @@ import {
   webPreferencesFor,
   withContentSecurityPolicy,
 } from '../../main/electron/policy';
+import { APP_PAGE_URL } from '../../main/electron/appProtocol';
 import { contentSecurityPolicy } from '../../common/csp';
 
-const PAGE = pathToFileURL('/opt/Podterm/resources/app/dist/renderer/index.html').href;
+const PAGE = APP_PAGE_URL;
 
 describe('resolveAppFiles', () => {
-  it('finds the preload and the page next to dist/main/electron.mjs', () => {
+  it('finds the preload and the page folder next to dist/main/electron.mjs, and serves the page from our scheme', () => {
     const files = resolveAppFiles(pathToFileURL('/opt/podterm/dist/main/electron.mjs').href);
     expect(files.preloadPath).toBe(join('/opt/podterm/dist/preload/preload.cjs'));
-    expect(files.pagePath).toBe(join('/opt/podterm/dist/renderer/index.html'));
-    expect(files.pageUrl).toBe('file:///opt/podterm/dist/renderer/index.html');
+    expect(files.rendererDir).toBe(join('/opt/podterm/dist/renderer'));
+    expect(files.pageUrl).toBe('podterm://app/index.html');
   });
 
-  it('encodes the page URL the way Chromium reports it (spaces in the install path)', () => {
+  it('gives the page one URL wherever the app is installed (spaces in the install path)', () => {
     const files = resolveAppFiles(pathToFileURL('/home/me/My Apps/podterm/dist/main/electron.mjs').href);
-    expect(files.pageUrl).toBe('file:///home/me/My%20Apps/podterm/dist/renderer/index.html');
-    expect(isOwnPage('file:///home/me/My%20Apps/podterm/dist/renderer/index.html#/pods', files.pageUrl)).toBe(true);
+    expect(files.rendererDir).toBe(join('/home/me/My Apps/podterm/dist/renderer'));
+    expect(files.pageUrl).toBe('podterm://app/index.html');
+    expect(isOwnPage('podterm://app/index.html#/pods', files.pageUrl)).toBe(true);
   });
 });
 
@@ -68,13 +70,18 @@ describe('isOwnPage', () => {
 
   it('refuses everything else', () => {
     for (const url of [
-      pathToFileURL('/opt/Podterm/resources/app/dist/renderer/other.html').href,
-      pathToFileURL('/opt/Podterm/resources/app/dist/renderer/index.html.evil').href,
-      pathToFileURL('/opt/Podterm/resources/app/dist/renderer/').href,
+      'podterm://app/other.html',
+      'podterm://app/index.html.evil',
+      'podterm://app/assets/index.html',
+      'podterm://app/',
+      'podterm://evil.example/index.html',
+      'podterm://app:8080/index.html',
+      'podterm://user@app/index.html',
+      'podterm://app/%69ndex.html',
+      'https://app/index.html',
+      // The page's old home: file: is no longer ours.
+      pathToFileURL('/opt/Podterm/resources/app.asar/dist/renderer/index.html').href,
       pathToFileURL('/tmp/index.html').href,
-      PAGE.replace('file:///', 'file://evil.example/'),
-      PAGE.replace('/index.html', '/%69ndex.html'),
-      PAGE.replace('/Podterm/', '/podterm/'),
       'https://evil.example/opt/Podterm/resources/app/dist/renderer/index.html',
       'http://127.0.0.1:8080/',
       'about:blank',

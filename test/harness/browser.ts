@@ -3,6 +3,7 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { missingPeer } from './skipReasons';
 
 export const CHROMIUM_PATH = process.env.PODTERM_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -19,7 +20,7 @@ const CHROMIUM_ARGS = [
 
 /** Why browser tests cannot run here, or null when they can. */
 export function browserUnavailableReason(): string | null {
-  return existsSync(CHROMIUM_PATH) ? null : `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`;
+  return existsSync(CHROMIUM_PATH) ? null : missingPeer(`no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`);
 }
 
 export function launchChromium(): Promise<Browser> {

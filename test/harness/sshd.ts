@@ -10,6 +10,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { missingPeer } from './skipReasons';
 import { sleep } from './wait';
 
 const run = promisify(execFile);
@@ -169,7 +170,7 @@ async function preparePasswordUser(): Promise<{
     const reason = userExists
       ? `not running as root, so the password of the local user ${PASSWORD_USER} cannot be set`
       : `not running as root and the local user ${PASSWORD_USER} does not exist (create it to run password tests)`;
-    return { user: null, reason };
+    return { user: null, reason: missingPeer(reason) };
   }
   if (!userExists) {
     // Test files start their servers in parallel: another one may have created the account a moment ago.
@@ -212,7 +213,7 @@ export interface SshdOptions {
 
 export async function startSshd(options: SshdOptions = {}): Promise<SshdHarness | null> {
   if (!(await exists(SSHD))) {
-    console.warn(`SSH tests skipped: ${SSHD} is missing (apt-get install -y openssh-server)`);
+    console.warn(`SSH tests skipped: ${missingPeer(`${SSHD} is missing (apt-get install -y openssh-server)`)}`);
     return null;
   }
   const isRoot = process.getuid?.() === 0;
@@ -223,10 +224,13 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHarness 
         ? `pam_unix.so is not in ${PAM_UNIX_MODULES.join(', ')} (apt-get install -y libpam-modules)`
         : null;
     if (reason) {
-      console.warn(`SSH keyboard-interactive tests skipped: ${reason}`);
+      console.warn(`SSH keyboard-interactive tests skipped: ${missingPeer(reason)}`);
       return null;
     }
   }
+  // Before anything starts: under PODTERM_REQUIRE_TEST_PEERS a missing password account throws, leaving nothing running.
+  const password = await preparePasswordUser();
+  if (!password.user) console.warn(`SSH password tests skipped: ${password.reason}`);
   const dir = await mkdtemp(join(tmpdir(), 'podterm-sshd-'));
   try {
     await mkdir(PRIVSEP_DIR, { recursive: true }).catch(() => undefined);
@@ -307,8 +311,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHarness 
       const log = await readFile(logPath, 'utf8').catch(() => '(no log)');
       const reason = `sshd did not start: ${(error as Error).message}\n${log}`;
       if (isRoot) throw new Error(reason, { cause: error });
-      console.warn(`SSH tests skipped: ${reason}`);
       await rm(dir, { recursive: true, force: true });
+      console.warn(`SSH tests skipped: ${missingPeer(reason)}`);
       return null;
     }
 
@@ -316,8 +320,6 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHarness 
     const secondPublic = parsePublicKeyLine(await readFile(`${secondHostKeyPath}.pub`, 'utf8'));
     const { stdout: fingerprintLine } = await run(SSH_KEYGEN, ['-l', '-E', 'sha256', '-f', `${hostKeyPath}.pub`]);
     const hostFingerprint = fingerprintLine.split(/\s+/)[1] ?? '';
-    const password = await preparePasswordUser();
-    if (!password.user) console.warn(`SSH password tests skipped: ${password.reason}`);
 
     const stop = async () => {
       const pid = Number.parseInt(await readFile(pidPath, 'utf8').catch(() => ''), 10);

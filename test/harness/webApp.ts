@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { browserUnavailableReason, launchChromium } from './browser';
+import { missingPeer } from './skipReasons';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const WEB_ENTRY = join(root, 'dist/main/web.mjs');
@@ -28,7 +29,9 @@ export interface WebApp {
 }
 
 export function webAppUnavailableReason(): string | null {
-  return existsSync(WEB_ENTRY) ? null : `${WEB_ENTRY} is missing: run \`npm run build\` first (npm test does)`;
+  return existsSync(WEB_ENTRY)
+    ? null
+    : missingPeer(`${WEB_ENTRY} is missing: run \`npm run build\` first (npm test does)`);
 }
 
 export async function startWebApp(options: { env?: NodeJS.ProcessEnv; dataDir?: string } = {}): Promise<WebApp> {

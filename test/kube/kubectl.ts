@@ -9,6 +9,7 @@ import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeApiServer } from '../harness/kubeApiServer';
+import { missingPeer } from '../harness/skipReasons';
 
 export const KUBECTL = '/usr/bin/kubectl';
 /** kubectl starts in ~100 ms; an exec round trip is well under a second. 20 s means "hung", not "slow". */
@@ -19,7 +20,7 @@ export async function kubectlMissingReason(): Promise<string | null> {
     await access(KUBECTL, fsConstants.X_OK);
     return null;
   } catch {
-    return `${KUBECTL} is missing`;
+    return missingPeer(`${KUBECTL} is missing`);
   }
 }
 

@@ -22,6 +22,7 @@ import { buildKubeconfig, type KubeconfigUser } from './kubeconfig';
 import { handleRest } from './rest';
 import { chooseProtocol, queryBool, runExec, type ExecOutcome, type ExecPlan, type ExecSession } from './exec';
 import { badRequest, forbidden, notFound, unauthorized, type JsonReply } from './status';
+import { missingPeer } from '../skipReasons';
 
 export type { ExecOutcome } from './exec';
 export { buildKubeconfig, type KubeconfigEntry } from './kubeconfig';
@@ -183,7 +184,9 @@ const isReply = (value: JsonReply | ExecPlan): value is JsonReply => 'code' in v
  */
 export async function startKubeApiServer(options: KubeApiServerOptions = {}): Promise<KubeApiServer | null> {
   if (!(await opensslAvailable())) {
-    console.warn(`Kubernetes API server tests skipped: ${OPENSSL} is missing (apt-get install -y openssl)`);
+    console.warn(
+      `Kubernetes API server tests skipped: ${missingPeer(`${OPENSSL} is missing (apt-get install -y openssl)`)}`,
+    );
     return null;
   }
   const root = await mkdtemp(join(tmpdir(), 'podterm-kube-'));
