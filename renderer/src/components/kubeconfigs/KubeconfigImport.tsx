@@ -533,8 +533,8 @@ function LocalFilesConsent({
   return (
     <div className={`import-local-consent${allowed ? ' allowed' : ''}`}>
       <p>
-        The contexts above read files on this computer{runs ? ' or run programs' : ''}, as listed. Nothing has been read
-        yet. Without your tick they are not imported: without these files they could not sign in.
+        These contexts read the files listed above from this computer{runs ? ', or run the programs listed' : ''}.
+        Nothing has been read yet. Without your tick they are not imported, since they could not sign in without them.
       </p>
       {folder && (
         <p className="muted">
@@ -552,7 +552,9 @@ function LocalFilesConsent({
           aria-label={`Allow the local files of ${file.fileName}`}
         />
         <span>
-          {runs ? 'Read these files and run these programs' : 'Read these files'} and import the contexts that need them
+          {runs
+            ? 'Read these files, run these programs, and import the contexts that need them'
+            : 'Read these files and import the contexts that need them'}
         </span>
       </label>
     </div>
