@@ -34,6 +34,7 @@ const MAX_REFERENCED_FILE_BYTES = 1024 * 1024;
  * Opening without blocking: a FIFO opened for reading would otherwise wait for a writer forever. Windows has no such
  * flag (and no FIFOs at a path), hence the fallback.
  */
+const TOO_BIG_TO_REFERENCE = `it is over ${MAX_REFERENCED_FILE_BYTES / 1024 / 1024} MiB, too big for a certificate, key or token`;
 const OPEN_WITHOUT_BLOCKING = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
 
 /** client-node's entries are readonly; building a flattened copy field by field needs a writable one. */
@@ -588,7 +589,16 @@ async function readReferencedFile(file: string, what: string, label: string): Pr
   try {
     const problem = referencedFileProblem(await handle.stat());
     if (problem !== null) throw unreadable(file, what, label, problem);
-    return await handle.readFile();
+    // Read at most one byte over the limit rather than trusting the size: /proc files say 0 and can be long.
+    const buffer = Buffer.alloc(MAX_REFERENCED_FILE_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length === buffer.length) throw unreadable(file, what, label, TOO_BIG_TO_REFERENCE);
+    }
+    return buffer.subarray(0, length);
   } catch (error) {
     if (error instanceof KubeconfigError) throw error;
     throw unreadable(file, what, label, describeFsError(error), error);
@@ -616,9 +626,7 @@ export async function checkReferencedFile(file: string, what: string, label: str
 /** Why a file cannot stand for a certificate, key or token, or null when it can. */
 function referencedFileProblem(stats: { isFile(): boolean; size: number }): string | null {
   if (!stats.isFile()) return 'it is not a regular file but a folder, device or pipe';
-  if (stats.size > MAX_REFERENCED_FILE_BYTES) {
-    return `it is ${(stats.size / 1024 / 1024).toFixed(1)} MiB, too big for a certificate, key or token`;
-  }
+  if (stats.size > MAX_REFERENCED_FILE_BYTES) return TOO_BIG_TO_REFERENCE;
   return null;
 }
 
