@@ -202,7 +202,7 @@ describe('local files a dropped kubeconfig names', () => {
       ]);
       expect(errors[0]!.message).toContain(files.token);
       expect(errors[0]!.message).toMatch(
-        /which the import was not allowed to: tick the box .* or leave this context out/,
+        /which the import was not allowed to: tick "Read these files…" under this file in the preview, or leave this context out$/,
       );
       expect(errors[1]!.message).toContain(`${files.cert}, ${files.key}`);
     }

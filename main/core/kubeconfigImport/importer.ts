@@ -134,7 +134,7 @@ function assignNames(files: PreparedFile[], taken: Set<string>): string[][] {
 function notAllowedProblem(contextName: string, paths: string[]): KubeconfigProblem {
   return {
     place: `context "${contextName}"`,
-    message: `reads or runs ${paths.join(', ')} on this computer, which the import was not allowed to: tick the box that allows this file's local files in the preview, or leave this context out`,
+    message: `reads or runs ${paths.join(', ')} on this computer, which the import was not allowed to: tick "Read these files…" under this file in the preview, or leave this context out`,
   };
 }
 
