@@ -3,8 +3,9 @@
  * whose user names files anywhere on the disk (a tokenFile, a client key, a CA) or a program to run gets each one
  * listed in the preview with what it is read as, and nothing of it is read, stored or sent to the kubeconfig's server
  * until the person ticks the box for it; YAML merge keys work as in kubectl; a file with two contexts of one name is
- * refused whole, with the stored data unchanged.
+ * refused whole, with the stored data unchanged. The real kubectl (when installed) reads the same files the same way.
  */
+import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { DATABASE_FILE_NAME } from '../../main/core/store';
 import { createTestCore, RecordingClient, type TestCore } from '../harness/core';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
 import { missingServer } from '../harness/skipReasons';
+import { KUBECTL, kubectlMissingReason } from '../kube/kubectl';
 import { storedDataFingerprint } from '../harness/storedData';
 
 let kube: KubeApiServer | null = null;
@@ -355,4 +357,87 @@ ${list === 'contexts' ? `- name: ${names[1]}\n  context: {cluster: c, user: admi
       expect(await storedDataFingerprint(core.dataDir)).toBe(before);
     },
   );
+});
+
+/** `kubectl config view --raw -o json` on one file: what kubectl makes of it, or its refusal. */
+function kubectlView(file: string, home: string): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      KUBECTL,
+      ['config', 'view', '--raw', '-o', 'json'],
+      { env: { PATH: process.env['PATH'] ?? '', HOME: home, KUBECONFIG: file } },
+      (error, stdout, stderr) => resolve({ ok: error === null, stdout, stderr }),
+    );
+  });
+}
+
+describe('the same answers as the real kubectl', () => {
+  const MERGED = `apiVersion: v1
+kind: Config
+x-base: &base
+  server: https://merged.example
+  insecure-skip-tls-verify: true
+clusters:
+- name: own
+  cluster:
+    <<: *base
+    server: https://own.example
+- name: base
+  cluster:
+    <<: *base
+users:
+- name: u
+  user: {token: t}
+contexts:
+- name: first
+  context:
+    <<: [{cluster: own, namespace: from-first}, {namespace: from-second, user: u}]
+- name: second
+  context: {<<: {cluster: base, user: u}}
+`;
+
+  it('reads merge keys as kubectl does, and refuses two contexts of one name as kubectl does', async (context) => {
+    const missing = skipReason() ?? (await kubectlMissingReason());
+    if (missing) return context.skip(missing);
+    const core = await newCore();
+    const folder = join(dirname(core.home), 'kubectl');
+    await mkdir(folder, { recursive: true });
+    const mergedFile = join(folder, 'merged.yaml');
+    await writeFile(mergedFile, MERGED);
+    const view = await kubectlView(mergedFile, core.home);
+    expect(view.stderr).toBe('');
+    const kubectl = JSON.parse(view.stdout) as {
+      clusters: Array<{ name: string; cluster: { server: string } }>;
+      contexts: Array<{ name: string; context: { cluster: string; user?: string; namespace?: string } }>;
+    };
+    const preview = await core.request('kubeconfigs.preview', { files: [{ fileName: 'merged.yaml', text: MERGED }] });
+    const ours = preview.files[0]!.contexts.map((entry) => ({
+      name: entry.name,
+      cluster: entry.cluster,
+      server: entry.server,
+      user: entry.user,
+      namespace: entry.namespace,
+    }));
+    const theirs = kubectl.contexts.map(({ name, context: entry }) => ({
+      name,
+      cluster: entry.cluster,
+      server: kubectl.clusters.find((cluster) => cluster.name === entry.cluster)!.cluster.server,
+      user: entry.user ?? null,
+      namespace: entry.namespace ?? null,
+    }));
+    expect(ours).toEqual(theirs);
+    expect(ours).toEqual([
+      { name: 'first', cluster: 'own', server: 'https://own.example', user: 'u', namespace: 'from-first' },
+      { name: 'second', cluster: 'base', server: 'https://merged.example', user: 'u', namespace: null },
+    ]);
+
+    const twice = `${MERGED}- name: first\n  context: {cluster: base}\n`;
+    const twiceFile = join(folder, 'twice.yaml');
+    await writeFile(twiceFile, twice);
+    const refused = await kubectlView(twiceFile, core.home);
+    expect(refused.ok).toBe(false);
+    expect(refused.stderr).toContain('duplicate name "first"');
+    const ourRefusal = await core.request('kubeconfigs.preview', { files: [{ fileName: 'twice.yaml', text: twice }] });
+    expect(ourRefusal.files[0]!.errors.map((error) => error.place)).toEqual(['context "first"']);
+  });
 });
