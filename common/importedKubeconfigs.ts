@@ -62,11 +62,25 @@ const replacesSchema = z.string().min(1).max(MAX_FILE_NAME_LENGTH).optional();
 
 export const kubeconfigPreviewSchema = z.object({ files: filesSchema, replaces: replacesSchema }).strict();
 
+/** More local files than any real kubeconfig names (each context reads at most a handful). */
+const MAX_ALLOWED_LOCAL_FILES = 1000;
+/** A path as long as Linux allows (PATH_MAX). */
+const MAX_LOCAL_PATH_LENGTH = 4096;
+
 export const kubeconfigImportSchema = z
   .object({
     files: filesSchema,
     /** Per file (same order as `files`): the context names (as in the file) to import. */
     selected: z.array(z.array(z.string().min(1).max(253)).max(1000)).max(MAX_IMPORT_FILES),
+    /**
+     * Per file (same order as `files`): the local files and programs (`KubeconfigLocalFile.path`) the person agreed to
+     * by ticking the preview's box. A chosen context that needs one not listed here is not imported (the file fails
+     * with a problem naming it). Absent: none agreed to.
+     */
+    allowedLocalFiles: z
+      .array(z.array(z.string().min(1).max(MAX_LOCAL_PATH_LENGTH)).max(MAX_ALLOWED_LOCAL_FILES))
+      .max(MAX_IMPORT_FILES)
+      .optional(),
     replaces: replacesSchema,
   })
   .strict()
@@ -74,6 +88,34 @@ export const kubeconfigImportSchema = z
     path: ['selected'],
     message: 'give the chosen contexts for every file (an empty list for a file to skip)',
   });
+
+/**
+ * How a context uses a local file: `embed` reads it once, at import, into the stored kubeconfig (certificate-authority,
+ * client-certificate, client-key, tokenFile); `readAtConnect` leaves it to be read at each connect (an auth provider's
+ * files); `runAtConnect` runs it at each connect (an exec credential plugin, an auth provider's cmd-path).
+ */
+export const LOCAL_FILE_USES = ['embed', 'readAtConnect', 'runAtConnect'] as const;
+export type LocalFileUse = (typeof LOCAL_FILE_USES)[number];
+
+export const LOCAL_FILE_USE_LABELS: Record<LocalFileUse, string> = {
+  embed: 'read now, stored encrypted',
+  readAtConnect: 'read at each connect',
+  runAtConnect: 'run at each connect',
+};
+
+/**
+ * A file on the machine running main that a context reads, or a program it runs. The preview lists each one; a context
+ * that has any is imported only when the person ticks the file's box (`allowedLocalFiles`).
+ */
+export interface KubeconfigLocalFile {
+  /** The path read or run, relative paths resolved; a program named without a folder ("aws") stays a bare name. */
+  path: string;
+  /** As written in the kubeconfig (differs from `path` when it was relative). */
+  written: string;
+  /** What it is read as and where its content goes: 'the bearer token of user "ci", sent to https://…'. */
+  readAs: string;
+  use: LocalFileUse;
+}
 
 /** One context of a previewed file. */
 export interface KubeconfigContextPreview {
@@ -89,6 +131,8 @@ export interface KubeconfigContextPreview {
   authKind: KubeAuthKind;
   /** The file's current-context. */
   current: boolean;
+  /** The local files it reads and programs it runs; empty for a self-contained context. */
+  localFiles: KubeconfigLocalFile[];
 }
 
 /** A problem in a file: where (context/cluster/user, or a line) and what. */
@@ -103,6 +147,11 @@ export interface KubeconfigFilePreview {
   /** Empty when the file has errors: nothing from a broken file is imported. */
   contexts: KubeconfigContextPreview[];
   errors: KubeconfigProblem[];
+  /**
+   * Where the file's relative paths were resolved, when it has any: its own folder (`fileFolder`, as kubectl does), or
+   * ~/.kube for a file whose folder is unknown (dropped in the browser). Null when no path in it is relative.
+   */
+  relativeFolder: { folder: string; fileFolder: boolean } | null;
 }
 
 export interface KubeconfigPreviewResult {

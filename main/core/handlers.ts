@@ -67,7 +67,8 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
     'settings.get': async () => store.settings.get(),
     'settings.save': async (changes) => store.settings.save(changes),
     'kubeconfigs.preview': async ({ files, replaces }) => deps.kubeconfigs.preview(files, replaces),
-    'kubeconfigs.import': async ({ files, selected, replaces }) => deps.kubeconfigs.import(files, selected, replaces),
+    'kubeconfigs.import': async ({ files, selected, replaces, allowedLocalFiles }) =>
+      deps.kubeconfigs.import(files, selected, replaces, allowedLocalFiles),
     'kubeconfigs.list': async () => store.importedKubeconfigs.list(),
     'kubeconfigs.remove': async ({ id }) => ({ removed: store.importedKubeconfigs.remove(id) }),
   };

@@ -1,9 +1,12 @@
 /**
  * Kubeconfig import end to end in real Chromium against the browser mode: real drop events carrying real files
  * (a DataTransfer of File objects dispatched on the page), the drop zone, the preview with checkboxes, the clash rename
- * on a second import, errors naming the file and the place while the stored list stays the same, Settings, and a pod
- * record that uses an imported context connecting to the test API server.
+ * on a second import, errors naming the file and the place while the stored list stays the same, Settings, a pod
+ * record that uses an imported context connecting to the test API server, and the local files a kubeconfig names:
+ * listed with what each is read as, and imported only with the file's box ticked.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildKubeconfig, startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer';
@@ -247,4 +250,69 @@ contexts:
     await expect.poll(() => dialog().count()).toBe(0);
     await expectSettingsRows(['pasted-ctx', 'sandbox', 'sandbox (two-contexts)']);
   });
+
+  it('lists the local files a context reads, and imports that context only once their box is ticked', async (context) => {
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
+    // Files outside ~/.kube, on the machine running the server (the same one here).
+    const folder = join(app.home, '..', 'elsewhere');
+    await mkdir(folder, { recursive: true });
+    const tokenFile = join(folder, 'stolen-token');
+    const caFile = join(folder, 'ca.crt');
+    await writeFile(tokenFile, kube!.users.token.token);
+    await writeFile(caFile, kube!.caPem);
+    const text = `apiVersion: v1
+kind: Config
+clusters:
+- name: files
+  cluster: {server: ${kube!.url}, certificate-authority: ${caFile}}
+- name: inline
+  cluster: {server: ${kube!.url}, certificate-authority-data: ${Buffer.from(kube!.caPem).toString('base64')}}
+users:
+- name: reads-a-file
+  user: {tokenFile: ${tokenFile}}
+- name: runs-a-plugin
+  user:
+    exec: {apiVersion: client.authentication.k8s.io/v1, command: ./bin/get-token}
+contexts:
+- name: from-files
+  context: {cluster: files, user: reads-a-file, namespace: default}
+- name: plugin-ctx
+  context: {cluster: inline, user: runs-a-plugin, namespace: default}
+`;
+    await dropFiles([{ name: 'local-files.yaml', text }]);
+    const group = dialog().getByRole('region', { name: 'local-files.yaml' });
+    const consent = dialog().getByRole('checkbox', { name: 'Allow the local files of local-files.yaml' });
+    await expect.poll(() => consent.isVisible()).toBe(true);
+    // Each path is listed with what it is read as; the relative plugin path says which folder it was read from.
+    const filesList = group.getByRole('list', { name: 'Local files of context from-files' });
+    expect(await filesList.innerText()).toMatch(
+      new RegExp(
+        `${escape(caFile)}[\\s\\S]*certificate authority trusted for[\\s\\S]*${escape(tokenFile)}[\\s\\S]*bearer token of user "reads-a-file": the file's whole content is sent to ${escape(kube!.url)}`,
+      ),
+    );
+    const pluginList = group.getByRole('list', { name: 'Local files of context plugin-ctx' });
+    expect(await pluginList.innerText()).toMatch(
+      /written \.\/bin\/get-token[\s\S]*run at each connect[\s\S]*credential plugin/,
+    );
+    expect(await group.innerText()).toMatch(/a file dropped in the browser does not say which folder it came from/);
+    // Without the tick, neither context can be chosen.
+    expect(await consent.isChecked()).toBe(false);
+    expect(await contextBox('from-files').isDisabled()).toBe(true);
+    expect(await contextBox('from-files').isChecked()).toBe(false);
+    expect(await dialog().getByRole('button', { name: 'Import 0 contexts' }).isDisabled()).toBe(true);
+    await saveScreenshot(page, 'kubeconfig-local-files');
+
+    await consent.check();
+    await expect.poll(() => contextBox('from-files').isChecked()).toBe(true);
+    await contextBox('plugin-ctx').uncheck();
+    await saveScreenshot(page, 'kubeconfig-local-files-allowed');
+    await dialog().getByRole('button', { name: 'Import 1 context' }).click();
+    await expect.poll(() => dialog().count()).toBe(0);
+    await expectSettingsRows(['from-files', 'pasted-ctx', 'sandbox', 'sandbox (two-contexts)']);
+  });
 });
+
+/** A string as a regular expression that matches it literally. */
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

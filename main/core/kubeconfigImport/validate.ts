@@ -1,7 +1,13 @@
 /**
  * Reads one kubeconfig file for import: parses it with the access layer's kubectl-compatible parser, checks that it is
- * a kubeconfig and that every context resolves, embeds the files its entries refer to, checks certificate and key data,
- * and turns each context into a self-contained kubeconfig (that context, its cluster and user, nothing else).
+ * a kubeconfig and that every context resolves, lists the local files each context would read (and the programs it
+ * would run), checks certificate and key data, and turns each chosen context into a self-contained kubeconfig (that
+ * context, its cluster and user, nothing else).
+ *
+ * Local files are read only once the person has agreed (`embedLocalFiles`, called by the importer for the contexts
+ * they chose and the files they ticked): before that a referenced file is only looked at (does it exist, is it a
+ * regular file of a sane size), never read, so a dropped kubeconfig cannot have ~/.ssh/id_rsa read as a "tokenFile"
+ * and sent to its server without the person seeing that path first.
  *
  * A file is all or nothing: any problem makes it a list of problems, each naming the place (context, cluster or user,
  * with its line when it can be found) so the person can fix the file and drop it again.
@@ -12,9 +18,12 @@ import {
   MAX_KUBECONFIG_BYTES,
   type KubeconfigContextPreview,
   type KubeconfigFileInput,
+  type KubeconfigFilePreview,
+  type KubeconfigLocalFile,
   type KubeconfigProblem,
 } from '../../../common/importedKubeconfigs';
 import {
+  checkReferencedFile,
   exportKubeconfigYaml,
   flattenKubeConfig,
   KubeconfigError,
@@ -26,15 +35,28 @@ import {
 /** The folder relative file references resolve against when the file's own folder is unknown (a dropped file). */
 export const DEFAULT_REFERENCE_DIR = '.kube';
 
-/** One context ready to store: what its preview shows (but the name it would be stored under), and its kubeconfig. */
+/** One valid context: what its preview shows (but the name it would be stored under), and its kubeconfig. */
 export interface PreparedContext extends Omit<KubeconfigContextPreview, 'importName'> {
-  /** Its own kubeconfig: this context, its cluster and user, referenced files embedded. */
-  flattened: KubeConfig;
+  /** Its own kubeconfig: this context, its cluster and user, the files they refer to not read yet. */
+  single: KubeConfig;
 }
 
 export type PreparedFile =
-  | { fileName: string; ok: true; contexts: PreparedContext[] }
+  | {
+      fileName: string;
+      ok: true;
+      contexts: PreparedContext[];
+      relativeFolder: KubeconfigFilePreview['relativeFolder'];
+      /** What embedLocalFiles needs to word its problems as the preview does. */
+      embedding: EmbeddingContext;
+    }
   | { fileName: string; ok: false; errors: KubeconfigProblem[] };
+
+interface EmbeddingContext {
+  lines: LineFinder;
+  /** "~/.kube, since a dropped file does not say which folder it came from". */
+  referenceNote: string;
+}
 
 export interface PrepareOptions {
   /** Relative references (certificate-authority: certs/ca.crt) resolve against this folder. */
@@ -49,12 +71,11 @@ export async function prepareKubeconfigFile(
   const { fileName, text } = input;
   // kubectl resolves relative references against the kubeconfig's own folder; a dropped file's folder is known only
   // in Electron. The folder must be absolute: a relative one would depend on where Podterm was started.
-  const referenceDir =
-    input.directory !== undefined && path.isAbsolute(input.directory) ? input.directory : options.referenceDir;
-  const referenceNote =
-    referenceDir === options.referenceDir
-      ? `${referenceDir}, since a dropped file does not say which folder it came from`
-      : `${referenceDir}, the file's folder`;
+  const fileFolder = input.directory !== undefined && path.isAbsolute(input.directory);
+  const referenceDir = fileFolder ? input.directory! : options.referenceDir;
+  const referenceNote = fileFolder
+    ? `${referenceDir}, the file's folder`
+    : `${referenceDir}, since a dropped file does not say which folder it came from`;
   const fail = (...errors: KubeconfigProblem[]): PreparedFile => ({ fileName, ok: false, errors });
 
   const bytes = Buffer.byteLength(text, 'utf8');
@@ -74,8 +95,11 @@ export async function prepareKubeconfigFile(
   }
 
   let parsed: ReturnType<typeof parseKubeconfig>;
+  let written: ReturnType<typeof parseKubeconfig>;
   try {
     parsed = parseKubeconfig(text, { label: fileName, baseDir: referenceDir });
+    // The same entries with their paths as written, so the preview can show what a relative path became.
+    written = parseKubeconfig(text, { label: fileName, baseDir: null });
   } catch (error) {
     if (!(error instanceof KubeconfigError)) throw error;
     return fail(problemFromParseError(error.message, fileName));
@@ -99,10 +123,26 @@ export async function prepareKubeconfigFile(
     const cluster = findCluster(parsed.clusters, context, errors, place);
     const user = findUser(parsed.users, context, errors, place);
     if (cluster === null || user === undefined) continue;
-    const flattened = await flattenOne(context, cluster, user, fileName, referenceNote, errors, place);
-    if (flattened === null) continue;
+    // Names are unique within a file (the parser refuses duplicates), so the written twin is found by name.
+    const localFiles = localFilesOf(
+      { resolved: cluster, written: written.clusters.find((entry) => entry.name === cluster.name)! },
+      user === null ? null : { resolved: user, written: written.users.find((entry) => entry.name === user.name)! },
+    );
     const before = errors.length;
-    checkData(flattened, lines, errors);
+    for (const file of localFiles) {
+      if (file.use !== 'embed') continue;
+      try {
+        await checkReferencedFile(file.path, file.what, fileName);
+      } catch (error) {
+        if (!(error instanceof KubeconfigError)) throw error;
+        errors.push({
+          place,
+          message: `${withoutLabel(error.message, fileName)} (relative paths are read from ${referenceNote})`,
+        });
+      }
+    }
+    const single = singleContext(context, cluster, user);
+    checkData(single, lines, errors);
     if (errors.length > before) continue;
     contexts.push({
       name: context.name,
@@ -112,19 +152,50 @@ export async function prepareKubeconfigFile(
       namespace: context.namespace ?? null,
       authKind: authKindOf(user),
       current: parsed.currentContext === context.name,
-      flattened,
+      localFiles: localFiles.map(({ what: _what, ...file }) => file),
+      single,
     });
   }
   if (errors.length > 0) return fail(...dedupe(errors));
-  return { fileName, ok: true, contexts };
+  const relative = contexts.some((context) => context.localFiles.some((file) => file.written !== file.path));
+  return {
+    fileName,
+    ok: true,
+    contexts,
+    relativeFolder: relative ? { folder: referenceDir, fileFolder } : null,
+    embedding: { lines, referenceNote },
+  };
+}
+
+/**
+ * The context's kubeconfig with its local files read into it (`kubectl config view --flatten`), their data checked:
+ * what is stored. Call it only for a context whose local files the person agreed to (see the file comment).
+ */
+export async function embedLocalFiles(
+  file: Extract<PreparedFile, { ok: true }>,
+  context: PreparedContext,
+): Promise<{ flattened: KubeConfig } | { problems: KubeconfigProblem[] }> {
+  const { lines, referenceNote } = file.embedding;
+  const place = lines.place('contexts', 'context', context.name);
+  let flattened: KubeConfig;
+  try {
+    flattened = await flattenKubeConfig(context.single, { label: file.fileName });
+  } catch (error) {
+    if (!(error instanceof KubeconfigError)) throw error;
+    const message = `${withoutLabel(error.message, file.fileName)} (relative paths are read from ${referenceNote})`;
+    return { problems: [{ place, message }] };
+  }
+  const problems: KubeconfigProblem[] = [];
+  checkData(flattened, lines, problems);
+  return problems.length > 0 ? { problems: dedupe(problems) } : { flattened };
 }
 
 /**
  * The context's self-contained kubeconfig as stored, its context renamed to the name it is imported under (so a record
  * that chooses it by name cannot land on a same-named context of another kubeconfig) and made current.
  */
-export function exportContext(prepared: PreparedContext, importName: string): string {
-  const { clusters, users, contexts } = prepared.flattened;
+export function exportContext(flattened: KubeConfig, importName: string): string {
+  const { clusters, users, contexts } = flattened;
   const renamed = new KubeConfig();
   renamed.loadFromOptions({
     clusters,
@@ -221,15 +292,7 @@ function findUser(
   return user;
 }
 
-async function flattenOne(
-  context: Context,
-  cluster: Cluster,
-  user: KubeUser | null,
-  fileName: string,
-  referenceDir: string,
-  errors: KubeconfigProblem[],
-  place: string,
-): Promise<KubeConfig | null> {
+function singleContext(context: Context, cluster: Cluster, user: KubeUser | null): KubeConfig {
   const single = new KubeConfig();
   single.loadFromOptions({
     clusters: [cluster],
@@ -237,19 +300,117 @@ async function flattenOne(
     contexts: [{ ...context }],
     currentContext: context.name,
   });
-  try {
-    return await flattenKubeConfig(single, { label: fileName });
-  } catch (error) {
-    if (!(error instanceof KubeconfigError)) throw error;
-    const message = error.message.startsWith(`${fileName}: `)
-      ? error.message.slice(fileName.length + 2)
-      : error.message;
-    errors.push({
-      place,
-      message: `${message} (relative paths are read from ${referenceDir})`,
+  return single;
+}
+
+/** A local file with the wording flattenKubeConfig and checkReferencedFile use for it ('tokenFile of user "ci"'). */
+type NamedLocalFile = KubeconfigLocalFile & { what: string };
+
+/**
+ * Every local file a context's cluster and user name, and every program they run, with what each is read as. The
+ * fields are the ones client-go resolves against the kubeconfig's folder (GetClusterFileReferences and
+ * GetAuthInfoFileReferences in k8s.io/client-go/tools/clientcmd/loader.go: certificate-authority, client-certificate,
+ * client-key, tokenFile, and an exec command naming a path), plus what client-node's auth providers read or run.
+ *
+ * An exec plugin is shown as a program run at each connect, not a file read: the import stores its command, and the
+ * command runs with the login environment whenever the context connects, which is as much the person's decision as a
+ * file being read, so it needs the same tick. A bare command name ("aws") is listed as written: it is looked up on
+ * PATH when it runs, as kubectl does.
+ */
+function localFilesOf(
+  cluster: { resolved: Cluster; written: Cluster },
+  user: { resolved: KubeUser; written: KubeUser } | null,
+): NamedLocalFile[] {
+  const files: NamedLocalFile[] = [];
+  const server = cluster.resolved.server;
+  const add = (file: NamedLocalFile) => files.push(file);
+  const { caFile } = cluster.resolved;
+  if (caFile) {
+    add({
+      path: caFile,
+      written: cluster.written.caFile ?? caFile,
+      what: `certificate-authority of cluster "${cluster.resolved.name}"`,
+      readAs: `the certificate authority trusted for ${server} (certificate-authority of cluster "${cluster.resolved.name}")`,
+      use: 'embed',
     });
-    return null;
   }
+  if (user === null) return files;
+  const { resolved, written } = user;
+  const who = `user "${resolved.name}"`;
+  if (resolved.certFile) {
+    add({
+      path: resolved.certFile,
+      written: written.certFile ?? resolved.certFile,
+      what: `client-certificate of ${who}`,
+      readAs: `the client certificate of ${who}, presented to ${server} (client-certificate)`,
+      use: 'embed',
+    });
+  }
+  if (resolved.keyFile) {
+    add({
+      path: resolved.keyFile,
+      written: written.keyFile ?? resolved.keyFile,
+      what: `client-key of ${who}`,
+      readAs: `the private key of ${who}, used to sign in to ${server} (client-key)`,
+      use: 'embed',
+    });
+  }
+  if (resolved.tokenFile) {
+    add({
+      path: resolved.tokenFile,
+      written: written.tokenFile ?? resolved.tokenFile,
+      what: `tokenFile of ${who}`,
+      readAs: `the bearer token of ${who}: the file's whole content is sent to ${server} (tokenFile)`,
+      use: 'embed',
+    });
+  }
+  const exec = resolved.exec as { command?: unknown; args?: unknown } | undefined;
+  if (exec && typeof exec.command === 'string' && exec.command !== '') {
+    const writtenCommand = (written.exec as { command?: unknown } | undefined)?.command;
+    add({
+      path: exec.command,
+      written: typeof writtenCommand === 'string' ? writtenCommand : exec.command,
+      what: `exec command of ${who}`,
+      readAs: `the credential plugin of ${who}: runs ${commandLine(exec.command, exec.args)} at each connect, and the credential it prints is sent to ${server} (exec)`,
+      use: 'runAtConnect',
+    });
+  }
+  const provider = resolved.authProvider as { name?: unknown; config?: unknown } | undefined;
+  const config = (provider?.config ?? {}) as Record<string, unknown>;
+  const providerName = typeof provider?.name === 'string' ? provider.name : 'auth';
+  const providerPath = (key: string, readAs: string, use: KubeconfigLocalFile['use']) => {
+    const value = config[key];
+    if (typeof value !== 'string' || value === '') return;
+    add({ path: value, written: value, what: `${key} of ${who}`, readAs, use });
+  };
+  // client-node's gcp and azure providers run cmd-path (with cmd-args) through a shell; its oidc provider reads
+  // idp-certificate-authority, and its file provider a tokenFile, each time it signs in. They are read where they are.
+  providerPath(
+    'cmd-path',
+    `run through the shell by the ${providerName} auth provider of ${who}${typeof config['cmd-args'] === 'string' ? ` with "${config['cmd-args']}"` : ''}, its token sent to ${server} (cmd-path)`,
+    'runAtConnect',
+  );
+  providerPath(
+    'idp-certificate-authority',
+    `the certificate authority trusted for the OIDC issuer of ${who} (idp-certificate-authority)`,
+    'readAtConnect',
+  );
+  providerPath(
+    'tokenFile',
+    `the bearer token of ${who}, sent to ${server} (the auth provider's tokenFile)`,
+    'readAtConnect',
+  );
+  return files;
+}
+
+/** `aws eks get-token --cluster-name prod`, quoted where a word has spaces: how a person reads a command. */
+function commandLine(command: string, args: unknown): string {
+  const words = [command, ...(Array.isArray(args) ? args.map(String) : [])];
+  return `"${words.map((word) => (/\s/.test(word) || word === '' ? JSON.stringify(word) : word)).join(' ')}"`;
+}
+
+function withoutLabel(message: string, fileName: string): string {
+  return message.startsWith(`${fileName}: `) ? message.slice(fileName.length + 2) : message;
 }
 
 /** Embedded certificates and keys must be base64 of PEM, or the connect would fail later with a TLS riddle. */

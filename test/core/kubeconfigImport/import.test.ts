@@ -92,6 +92,7 @@ describe('kubeconfigs.preview and kubeconfigs.import', () => {
         namespace: 'default',
         authKind: 'token',
         current: true,
+        localFiles: [],
       },
       {
         name: 'prod',
@@ -102,12 +103,35 @@ describe('kubeconfigs.preview and kubeconfigs.import', () => {
         namespace: 'prod',
         authKind: 'clientCert',
         current: false,
+        // Relative paths resolve against ~/.kube (a dropped file's folder is unknown); each says what it is read as.
+        localFiles: [
+          {
+            path: join(core.home, '.kube', 'certs', 'ca.crt'),
+            written: 'certs/ca.crt',
+            readAs: `the certificate authority trusted for ${kube!.url} (certificate-authority of cluster "test-cluster-files")`,
+            use: 'embed',
+          },
+          {
+            path: join(core.home, '.kube', 'certs', 'client.crt'),
+            written: 'certs/client.crt',
+            readAs: `the client certificate of user "cert-user", presented to ${kube!.url} (client-certificate)`,
+            use: 'embed',
+          },
+          {
+            path: join(core.home, '.kube', 'certs', 'client.key'),
+            written: 'certs/client.key',
+            readAs: `the private key of user "cert-user", used to sign in to ${kube!.url} (client-key)`,
+            use: 'embed',
+          },
+        ],
       },
     ]);
+    expect(preview.files[0]!.relativeFolder).toEqual({ folder: join(core.home, '.kube'), fileFolder: false });
     // A preview stores nothing.
     expect(await core.request('kubeconfigs.list', {})).toEqual([]);
 
-    const first = await core.request('kubeconfigs.import', { files, selected: [['prod']] });
+    const allowed = [preview.files[0]!.contexts.flatMap((entry) => entry.localFiles.map((local) => local.path))];
+    const first = await core.request('kubeconfigs.import', { files, selected: [['prod']], allowedLocalFiles: allowed });
     expect(first.imported.map((view) => [view.name, view.fileName, view.authKind])).toEqual([
       ['prod', 'dev-cluster.yaml', 'clientCert'],
     ]);
@@ -115,7 +139,7 @@ describe('kubeconfigs.preview and kubeconfigs.import', () => {
     // The same file again: "prod" is taken, so it becomes "prod (dev-cluster)"; "dev" is free.
     const again = await core.request('kubeconfigs.preview', { files });
     expect(again.files[0]!.contexts.map((entry) => entry.importName)).toEqual(['dev', 'prod (dev-cluster)']);
-    await core.request('kubeconfigs.import', { files, selected: [['dev', 'prod']] });
+    await core.request('kubeconfigs.import', { files, selected: [['dev', 'prod']], allowedLocalFiles: allowed });
     const third = await core.request('kubeconfigs.preview', { files });
     expect(third.files[0]!.contexts.map((entry) => entry.importName)).toEqual([
       'dev (dev-cluster)',
@@ -140,9 +164,11 @@ describe('kubeconfigs.preview and kubeconfigs.import', () => {
     if (skipReason()) return context.skip(skipReason()!);
     const core = await newCore();
     const files = [{ fileName: 'dev-cluster.yaml', text: await twoContexts(core) }];
+    const certs = join(core.home, '.kube', 'certs');
     const { imported } = await core.request('kubeconfigs.import', {
       files,
       selected: [['prod']],
+      allowedLocalFiles: [['ca.crt', 'client.crt', 'client.key'].map((name) => join(certs, name))],
     });
     // The import is self-contained: the referenced files are not needed any more.
     await writeFile(join(core.home, '.kube', 'certs', 'client.key'), 'gone');
@@ -204,6 +230,11 @@ contexts:
     });
     expect(preview.files[0]!.errors).toEqual([]);
     expect(preview.files[0]!.contexts[0]).toMatchObject({ name: 'staging', authKind: 'token' });
+    expect(preview.files[0]!.contexts[0]!.localFiles.map((local) => [local.written, local.path])).toEqual([
+      ['pki/ca.crt', join(folder, 'pki', 'ca.crt')],
+      ['token', join(folder, 'token')],
+    ]);
+    expect(preview.files[0]!.relativeFolder).toEqual({ folder, fileFolder: true });
     // Without the folder the same file looks in ~/.kube, and says so.
     const dropped = await core.request('kubeconfigs.preview', {
       files: [{ fileName: 'staging.yaml', text }],
@@ -217,9 +248,11 @@ contexts:
     if (skipReason()) return context.skip(skipReason()!);
     const core = await newCore();
     const text = await twoContexts(core);
+    const certs = join(core.home, '.kube', 'certs');
     const { imported } = await core.request('kubeconfigs.import', {
       files: [{ fileName: 'dev-cluster.yaml', text }],
       selected: [['dev', 'prod']],
+      allowedLocalFiles: [['ca.crt', 'client.crt', 'client.key'].map((name) => join(certs, name))],
     });
     const onlyDev = text.replace(/- name: "prod"\n {2}context:\n(?: {4}.*\n)+/, '');
     const result = await core.request('kubeconfigs.import', {

@@ -14,6 +14,7 @@ export { accessFromContext } from './contextAccess';
 export { ExecCredentialCache, ExecPluginError } from './execPlugins';
 export {
   authKindOf,
+  checkReferencedFile,
   displayPath,
   exportKubeconfigYaml,
   flattenKubeConfig,

@@ -11,7 +11,8 @@
  * Also here: flattening (reading referenced files into inline data, `kubectl config view --flatten`) and exporting a
  * KubeConfig as YAML text, so the connect chain can store "the kubeconfig in use" on a record.
  */
-import { readFile } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { dumpYaml, KubeConfig, loadYaml, type Cluster, type Context, type User } from '@kubernetes/client-node';
 import type { KubeAuthKind } from '../../../../common/importedKubeconfigs';
@@ -24,6 +25,17 @@ const DEFAULT_KUBECONFIG_RELATIVE = path.join('.kube', 'config');
  * wrong KUBECONFIG entry (a log file, a disk image) from being read into memory and parsed as YAML.
  */
 const MAX_KUBECONFIG_FILE_BYTES = 8 * 1024 * 1024;
+/**
+ * A certificate, key or token a kubeconfig refers to is kilobytes; a whole system CA bundle is a few hundred. Refusing
+ * more keeps a path to a disk image or a log from being read into memory (and, for a tokenFile, sent as a header).
+ */
+const MAX_REFERENCED_FILE_BYTES = 1024 * 1024;
+/**
+ * Opening without blocking: a FIFO opened for reading would otherwise wait for a writer forever. Windows has no such
+ * flag (and no FIFOs at a path), hence the fallback.
+ */
+const TOO_BIG_TO_REFERENCE = `it is over ${MAX_REFERENCED_FILE_BYTES / 1024 / 1024} MiB, too big for a certificate, key or token`;
+const OPEN_WITHOUT_BLOCKING = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
 
 /** client-node's entries are readonly; building a flattened copy field by field needs a writable one. */
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -430,8 +442,9 @@ function parseYamlDocument(text: string, label: string): unknown {
     return trimmed !== '' && !trimmed.startsWith('#') && trimmed !== '---';
   });
   if (!hasContent) return undefined;
+  let document: unknown;
   try {
-    return loadYaml<unknown>(text);
+    document = loadYaml<unknown>(text);
   } catch (error) {
     const mark = (error as { mark?: { line?: number } } | null)?.mark;
     const reason = (error as { reason?: string } | null)?.reason ?? (error instanceof Error ? error.message : '');
@@ -440,6 +453,59 @@ function parseYamlDocument(text: string, label: string): unknown {
       cause: error,
     });
   }
+  return applyMergeKeys(document, label);
+}
+
+/** YAML's merge key. */
+const MERGE_KEY = '<<';
+
+/**
+ * Applies YAML merge keys (`<<: *defaults`), which kubectl honours: it reads kubeconfigs with sigs.k8s.io/yaml, that
+ * is go-yaml v2, a YAML 1.1 parser with merge keys. client-node's loadYaml is js-yaml 5 on its YAML 1.2 core schema,
+ * which has no merge keys and hands `<<` back as an ordinary key, so a cluster written as `<<: *base` would lose its
+ * server. The rules (https://yaml.org/type/merge.html): the value is a mapping or a list of mappings; a key written in
+ * the mapping itself wins over a merged one, and an earlier mapping of the list wins over a later one. go-yaml v2 also
+ * lets a merge written after an explicit key override it; the spec says it must not, and the spec is followed here.
+ *
+ * Aliases share objects, so each mapping is resolved once (memo): a file of nested aliases (a "billion laughs") costs
+ * its size, not its expansion. A quoted "<<" is treated as a merge too: the parser no longer tells them apart, and no
+ * kubeconfig field has that name.
+ */
+function applyMergeKeys(root: unknown, label: string): unknown {
+  const resolved = new Map<object, unknown>();
+  const visit = (value: unknown, where: string): unknown => {
+    if (typeof value !== 'object' || value === null) return value;
+    const done = resolved.get(value);
+    if (done !== undefined) return done;
+    if (Array.isArray(value)) {
+      const list: unknown[] = [];
+      resolved.set(value, list);
+      value.forEach((item, index) => list.push(visit(item, `${where}[${index}]`)));
+      return list;
+    }
+    const mapping: Record<string, unknown> = {};
+    resolved.set(value, mapping);
+    const own = value as Record<string, unknown>;
+    for (const [key, field] of Object.entries(own)) {
+      if (key !== MERGE_KEY) mapping[key] = visit(field, where === '' ? key : `${where}.${key}`);
+    }
+    if (Object.hasOwn(own, MERGE_KEY)) {
+      const sources = Array.isArray(own[MERGE_KEY]) ? (own[MERGE_KEY] as unknown[]) : [own[MERGE_KEY]];
+      for (const source of sources) {
+        const merged = asRecord(visit(source, where));
+        if (merged === null) {
+          throw new KubeconfigError(
+            `${label}: the merge key (<<) at ${where === '' ? 'the top level' : where} must name a mapping or a list of mappings (<<: *anchor). Fix it, or write the fields out.`,
+          );
+        }
+        for (const [key, field] of Object.entries(merged)) {
+          if (!Object.hasOwn(mapping, key)) mapping[key] = field;
+        }
+      }
+    }
+    return mapping;
+  };
+  return visit(root, '');
 }
 
 interface NamedEntry {
@@ -449,17 +515,34 @@ interface NamedEntry {
   where: string;
 }
 
-/** The `clusters`/`users`/`contexts` list: entries of `{ name, <bodyKey>: {...} }`. */
+/**
+ * The `clusters`/`users`/`contexts` list: entries of `{ name, <bodyKey>: {...} }`.
+ *
+ * Two entries of one name in one file are refused, as kubectl refuses them: client-go converts each list into a map
+ * and fails on a name already there ("duplicate name ... in list"; k8s.io/client-go/tools/clientcmd/api/v1/
+ * conversion.go, Convert_Slice_v1_NamedContext_To_Map_string_To_Pointer_api_Context and its NamedCluster and
+ * NamedAuthInfo twins), so `kubectl config view` on such a file fails. Picking one of the two would silently use
+ * credentials the person may not have meant. Across files (KUBECONFIG's list) the first definition wins instead; that
+ * is mergeInto's job.
+ */
 function namedEntries(doc: Record<string, unknown>, listKey: string, bodyKey: string, label: string): NamedEntry[] {
   const list = doc[listKey];
   if (list == null) return [];
   if (!Array.isArray(list)) throw new KubeconfigError(`${label}: ${listKey} must be a list`);
+  const firstIndexOf = new Map<string, number>();
   return list.map((item: unknown, index) => {
     const at = `${label}: ${listKey}[${index}]`;
     const entry = asRecord(item);
     if (entry === null) throw new KubeconfigError(`${at} must be a mapping with name and ${bodyKey}`);
     const name = entry['name'];
     if (typeof name !== 'string' || name === '') throw new KubeconfigError(`${at} has no name; give it one`);
+    const first = firstIndexOf.get(name);
+    if (first !== undefined) {
+      throw new KubeconfigError(
+        `${at} (${name}): ${listKey}[${first}] has the same name; a kubeconfig may not define two ${listKey} named "${name}" (kubectl refuses it too). Rename or remove one of them.`,
+      );
+    }
+    firstIndexOf.set(name, index);
     const rawBody = entry[bodyKey];
     const body = rawBody == null ? {} : asRecord(rawBody);
     if (body === null) throw new KubeconfigError(`${at}.${bodyKey} (${name}) must be a mapping`);
@@ -496,19 +579,68 @@ function stripUndefined<T extends object>(value: T): T {
 }
 
 async function readReferencedFile(file: string, what: string, label: string): Promise<Buffer> {
-  if (!path.isAbsolute(file)) {
-    throw new KubeconfigError(
-      `${label}: the ${what} is the relative path "${file}", which has no directory to resolve against. Use an absolute path, or embed the data (kubectl config view --flatten --minify) and import that.`,
-    );
+  if (!path.isAbsolute(file)) throw relativeWithoutDirectory(file, what, label);
+  let handle;
+  try {
+    handle = await open(file, OPEN_WITHOUT_BLOCKING);
+  } catch (error) {
+    throw unreadable(file, what, label, describeFsError(error), error);
   }
   try {
-    return await readFile(file);
+    const problem = referencedFileProblem(await handle.stat());
+    if (problem !== null) throw unreadable(file, what, label, problem);
+    // Read at most one byte over the limit rather than trusting the size: /proc files say 0 and can be long.
+    const buffer = Buffer.alloc(MAX_REFERENCED_FILE_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length === buffer.length) throw unreadable(file, what, label, TOO_BIG_TO_REFERENCE);
+    }
+    return buffer.subarray(0, length);
   } catch (error) {
-    throw new KubeconfigError(
-      `${label}: the ${what} is ${file}, which cannot be read (${describeFsError(error)}). Fix the path in the kubeconfig or restore the file.`,
-      { cause: error },
-    );
+    if (error instanceof KubeconfigError) throw error;
+    throw unreadable(file, what, label, describeFsError(error), error);
+  } finally {
+    await handle.close();
   }
+}
+
+/**
+ * Checks, without reading it, that a file a kubeconfig refers to could be read: it exists, is a regular file and is not
+ * too big. What the import preview does before the person has agreed to the file being read. Throws KubeconfigError
+ * worded as flattenKubeConfig's, so the same problem reads the same whenever it is found.
+ */
+export async function checkReferencedFile(file: string, what: string, label: string): Promise<void> {
+  if (!path.isAbsolute(file)) throw relativeWithoutDirectory(file, what, label);
+  let problem: string | null;
+  try {
+    problem = referencedFileProblem(await stat(file));
+  } catch (error) {
+    problem = describeFsError(error);
+  }
+  if (problem !== null) throw unreadable(file, what, label, problem);
+}
+
+/** Why a file cannot stand for a certificate, key or token, or null when it can. */
+function referencedFileProblem(stats: { isFile(): boolean; size: number }): string | null {
+  if (!stats.isFile()) return 'it is not a regular file but a folder, device or pipe';
+  if (stats.size > MAX_REFERENCED_FILE_BYTES) return TOO_BIG_TO_REFERENCE;
+  return null;
+}
+
+function relativeWithoutDirectory(file: string, what: string, label: string): KubeconfigError {
+  return new KubeconfigError(
+    `${label}: the ${what} is the relative path "${file}", which has no directory to resolve against. Use an absolute path, or embed the data (kubectl config view --flatten --minify) and import that.`,
+  );
+}
+
+function unreadable(file: string, what: string, label: string, why: string, cause?: unknown): KubeconfigError {
+  return new KubeconfigError(
+    `${label}: the ${what} is ${file}, which cannot be read (${why}). Fix the path in the kubeconfig or restore the file.`,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -2,10 +2,16 @@
  * Importing kubeconfigs: files dropped anywhere on the window (a drop zone shows while dragging), picked with a file
  * dialog, or pasted as YAML. Main previews them (each file's contexts, or its errors with the place in the file) and
  * nothing is stored until the user presses Import with the contexts they ticked.
+ *
+ * A context that reads files on this computer (a CA, a client key, a token file) or runs a program (an exec plugin)
+ * lists each one with what it is read as, and can be imported only once the file's "allow" box is ticked: a dropped
+ * kubeconfig must not get ~/.ssh/id_rsa read and sent to its server as a token without the person seeing that path.
  */
 import { useCallback, useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import {
   KUBE_AUTH_KIND_LABELS,
+  LOCAL_FILE_USE_LABELS,
+  type KubeconfigContextPreview,
   type KubeconfigFileInput,
   type KubeconfigFilePreview,
   type KubeconfigView,
@@ -38,12 +44,31 @@ interface DialogState {
   previews: KubeconfigFilePreview[] | null;
   /** Per previewed file (by name): the context names ticked. */
   selected: Record<string, string[]>;
+  /** Per previewed file (by name): whether its contexts may read the local files and run the programs listed. */
+  allowLocal: Record<string, boolean>;
   replaces?: string;
   busy: boolean;
   error: string | null;
 }
 
-const EMPTY_DIALOG: DialogState = { files: [], refused: [], previews: null, selected: {}, busy: false, error: null };
+const EMPTY_DIALOG: DialogState = {
+  files: [],
+  refused: [],
+  previews: null,
+  selected: {},
+  allowLocal: {},
+  busy: false,
+  error: null,
+};
+
+const needsLocalFiles = (context: KubeconfigContextPreview) => context.localFiles.length > 0;
+
+/** The ticked contexts of a file that can be imported: those reading local files only when the file allows them. */
+function importableSelection(dialog: DialogState, file: KubeconfigFilePreview): string[] {
+  const ticked = dialog.selected[file.fileName] ?? [];
+  if (dialog.allowLocal[file.fileName] === true) return ticked;
+  return ticked.filter((name) => !file.contexts.some((context) => context.name === name && needsLocalFiles(context)));
+}
 
 export function KubeconfigImport({ client, ref, onImported, onError }: KubeconfigImportProps) {
   const [dragging, setDragging] = useState(false);
@@ -160,11 +185,18 @@ export function KubeconfigImport({ client, ref, onImported, onError }: Kubeconfi
     if (!dialog?.previews) return;
     const importable = dialog.previews.filter((file) => file.errors.length === 0);
     const files = dialog.files.filter((file) => importable.some((p) => p.fileName === file.fileName));
+    const previewOf = (file: KubeconfigFileInput) => importable.find((p) => p.fileName === file.fileName)!;
     setDialog({ ...dialog, busy: true, error: null });
     try {
       const result = await client.api.kubeconfigs.import({
         files,
-        selected: files.map((file) => dialog.selected[file.fileName] ?? []),
+        selected: files.map((file) => importableSelection(dialog, previewOf(file))),
+        // The paths the person was shown and allowed; main imports a context only if each of its own is among them.
+        allowedLocalFiles: files.map((file) =>
+          dialog.allowLocal[file.fileName] === true
+            ? previewOf(file).contexts.flatMap((context) => context.localFiles.map((local) => local.path))
+            : [],
+        ),
         ...(dialog.replaces !== undefined ? { replaces: dialog.replaces } : {}),
       });
       if (result.failed.length > 0) {
@@ -188,10 +220,13 @@ export function KubeconfigImport({ client, ref, onImported, onError }: Kubeconfi
       return { ...current, selected: { ...current.selected, [fileName]: [...chosen] } };
     });
 
+  const allowLocal = (fileName: string, on: boolean) =>
+    setDialog((current) => current && { ...current, allowLocal: { ...current.allowLocal, [fileName]: on } });
+
   const count = dialog?.previews
     ? dialog.previews
         .filter((file) => file.errors.length === 0)
-        .reduce((sum, file) => sum + (dialog.selected[file.fileName]?.length ?? 0), 0)
+        .reduce((sum, file) => sum + importableSelection(dialog, file).length, 0)
     : 0;
 
   return (
@@ -224,6 +259,7 @@ export function KubeconfigImport({ client, ref, onImported, onError }: Kubeconfi
           dialog={dialog}
           count={count}
           onToggle={toggle}
+          onAllowLocal={allowLocal}
           onPick={() => {
             pickReplaces.current = dialog.replaces;
             picker.current?.click();
@@ -246,13 +282,23 @@ interface ImportDialogProps {
   dialog: DialogState;
   count: number;
   onToggle(fileName: string, name: string, on: boolean): void;
+  onAllowLocal(fileName: string, on: boolean): void;
   onPick(): void;
   onPaste(text: string): void;
   onImport(): void;
   onClose(): void;
 }
 
-function ImportDialog({ dialog, count, onToggle, onPick, onPaste, onImport, onClose }: ImportDialogProps) {
+function ImportDialog({
+  dialog,
+  count,
+  onToggle,
+  onAllowLocal,
+  onPick,
+  onPaste,
+  onImport,
+  onClose,
+}: ImportDialogProps) {
   const [paste, setPaste] = useState('');
   const [pasteOpen, setPasteOpen] = useState(false);
   const importButton = useRef<HTMLButtonElement>(null);
@@ -268,6 +314,7 @@ function ImportDialog({ dialog, count, onToggle, onPick, onPaste, onImport, onCl
       fileName: refused.fileName,
       contexts: [],
       errors: [{ place: null, message: refused.message }],
+      relativeFolder: null,
     })),
   ];
 
@@ -317,8 +364,9 @@ function ImportDialog({ dialog, count, onToggle, onPick, onPaste, onImport, onCl
             .
           </p>
           <p className="muted">
-            Files a kubeconfig refers to (certificates, keys, token files) are read now and stored with it, encrypted.
-            Relative paths are read from the file’s folder (desktop app) or from ~/.kube (browser mode).
+            Files a kubeconfig refers to (certificates, keys, token files) and programs it runs are listed before
+            anything is read; they are read and stored with it, encrypted, only if you allow it. Relative paths are read
+            from the file’s folder (desktop app) or from ~/.kube (browser mode).
           </p>
         </div>
       )}
@@ -361,7 +409,9 @@ function ImportDialog({ dialog, count, onToggle, onPick, onPaste, onImport, onCl
           key={file.fileName}
           file={file}
           selected={dialog.selected[file.fileName] ?? []}
+          allowLocal={dialog.allowLocal[file.fileName] === true}
           onToggle={(name, on) => onToggle(file.fileName, name, on)}
+          onAllowLocal={(on) => onAllowLocal(file.fileName, on)}
         />
       ))}
     </Modal>
@@ -371,13 +421,20 @@ function ImportDialog({ dialog, count, onToggle, onPick, onPaste, onImport, onCl
 function FileGroup({
   file,
   selected,
+  allowLocal,
   onToggle,
+  onAllowLocal,
 }: {
   file: KubeconfigFilePreview;
   selected: string[];
+  allowLocal: boolean;
   onToggle(name: string, on: boolean): void;
+  onAllowLocal(on: boolean): void;
 }) {
   const failed = file.errors.length > 0;
+  const usable = (context: KubeconfigContextPreview) => allowLocal || !needsLocalFiles(context);
+  const chosen = file.contexts.filter((context) => usable(context) && selected.includes(context.name));
+  const anyLocal = file.contexts.some(needsLocalFiles);
   return (
     <section className={`import-file${failed ? ' failed' : ''}`} aria-label={file.fileName}>
       <header>
@@ -385,7 +442,7 @@ function FileGroup({
         <span className="import-file-meta">
           {failed
             ? `${file.errors.length === 1 ? '1 problem' : `${file.errors.length} problems`}, nothing imported`
-            : `${selected.length} of ${file.contexts.length} ${file.contexts.length === 1 ? 'context' : 'contexts'}`}
+            : `${chosen.length} of ${file.contexts.length} ${file.contexts.length === 1 ? 'context' : 'contexts'}`}
         </span>
       </header>
       {failed ? (
@@ -398,43 +455,109 @@ function FileGroup({
           ))}
         </ul>
       ) : (
-        <ul className="import-contexts">
-          {file.contexts.map((context) => {
-            const renamed = context.importName !== context.name;
-            return (
-              <li key={context.name}>
-                <label>
-                  <input
-                    type="checkbox"
-                    checked={selected.includes(context.name)}
-                    onChange={(event) => onToggle(context.name, event.target.checked)}
-                    aria-label={`Import context ${context.name}`}
-                  />
-                  <span className="ctx-name mono">
-                    {context.name}
-                    {renamed && (
-                      <span className="ctx-rename" title="An imported context already has this name">
-                        {' → '}
-                        <span>{context.importName}</span>
-                      </span>
-                    )}
-                    {context.current && <span className="ctx-current">current</span>}
-                  </span>
-                  <span className="ctx-auth">{KUBE_AUTH_KIND_LABELS[context.authKind]}</span>
-                  <span className="ctx-detail mono" title={context.server}>
-                    {context.server}
-                  </span>
-                  <span className="ctx-detail">
-                    <span className="muted">user</span> <span className="mono">{context.user ?? '—'}</span>
-                    <span className="muted"> · ns</span> <span className="mono">{context.namespace ?? 'default'}</span>
-                  </span>
-                </label>
-              </li>
-            );
-          })}
-        </ul>
+        <>
+          <ul className="import-contexts">
+            {file.contexts.map((context) => {
+              const renamed = context.importName !== context.name;
+              return (
+                <li key={context.name}>
+                  <label>
+                    <input
+                      type="checkbox"
+                      checked={usable(context) && selected.includes(context.name)}
+                      disabled={!usable(context)}
+                      onChange={(event) => onToggle(context.name, event.target.checked)}
+                      aria-label={`Import context ${context.name}`}
+                    />
+                    <span className="ctx-name mono">
+                      {context.name}
+                      {renamed && (
+                        <span className="ctx-rename" title="An imported context already has this name">
+                          {' → '}
+                          <span>{context.importName}</span>
+                        </span>
+                      )}
+                      {context.current && <span className="ctx-current">current</span>}
+                    </span>
+                    <span className="ctx-auth">{KUBE_AUTH_KIND_LABELS[context.authKind]}</span>
+                    <span className="ctx-detail mono" title={context.server}>
+                      {context.server}
+                    </span>
+                    <span className="ctx-detail">
+                      <span className="muted">user</span> <span className="mono">{context.user ?? '—'}</span>
+                      <span className="muted"> · ns</span>{' '}
+                      <span className="mono">{context.namespace ?? 'default'}</span>
+                    </span>
+                  </label>
+                  {needsLocalFiles(context) && (
+                    <ul className="ctx-local-files" aria-label={`Local files of context ${context.name}`}>
+                      {context.localFiles.map((local) => (
+                        <li key={`${local.use}:${local.path}`}>
+                          <span className="local-path mono" title={local.path}>
+                            {local.path}
+                            {local.written !== local.path && <span className="muted"> (written {local.written})</span>}
+                          </span>
+                          <span className="local-use">{LOCAL_FILE_USE_LABELS[local.use]}</span>
+                          <span className="local-read-as">{local.readAs}</span>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+          {anyLocal && <LocalFilesConsent file={file} allowed={allowLocal} onAllow={onAllowLocal} />}
+        </>
       )}
     </section>
+  );
+}
+
+/**
+ * The tick a file's local files need. Without it the contexts that read them are not imported at all: imported without
+ * their files they could not sign in, and reading the files later, at connect, would be reading them unasked all the
+ * same.
+ */
+function LocalFilesConsent({
+  file,
+  allowed,
+  onAllow,
+}: {
+  file: KubeconfigFilePreview;
+  allowed: boolean;
+  onAllow(on: boolean): void;
+}) {
+  const runs = file.contexts.some((context) => context.localFiles.some((local) => local.use === 'runAtConnect'));
+  const folder = file.relativeFolder;
+  return (
+    <div className={`import-local-consent${allowed ? ' allowed' : ''}`}>
+      <p>
+        These contexts read the files listed above from this computer{runs ? ', or run the programs listed' : ''}.
+        Nothing has been read yet. Without your tick they are not imported, since they could not sign in without them.
+      </p>
+      {folder && (
+        <p className="muted">
+          Relative paths are read from <code>{folder.folder}</code>
+          {folder.fileFolder
+            ? ', the file’s folder, as kubectl reads them.'
+            : ': a file dropped in the browser does not say which folder it came from, so check each path above.'}
+        </p>
+      )}
+      <label>
+        <input
+          type="checkbox"
+          checked={allowed}
+          onChange={(event) => onAllow(event.target.checked)}
+          aria-label={`Allow the local files of ${file.fileName}`}
+        />
+        <span>
+          {runs
+            ? 'Read these files, run these programs, and import the contexts that need them'
+            : 'Read these files and import the contexts that need them'}
+        </span>
+      </label>
+    </div>
   );
 }
 

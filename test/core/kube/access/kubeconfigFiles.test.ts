@@ -1,7 +1,10 @@
 /**
  * Kubeconfig loading the way kubectl does it (first definition wins, first current-context wins, missing KUBECONFIG
- * entries skipped, relative paths against the naming file), flattening, YAML export, and errors that name the file.
+ * entries skipped, relative paths against the naming file, YAML merge keys, one name per entry in a file), flattening
+ * (only regular files of a sane size are read), YAML export, and errors that name the file.
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { loadYaml } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -197,6 +200,76 @@ describe('loadDefaultKubeconfig', () => {
   });
 });
 
+describe('parsing as kubectl does: YAML merge keys, and one name per entry', () => {
+  const MERGED = `apiVersion: v1
+kind: Config
+x-defaults: &defaults
+  server: https://default.example:6443
+  insecure-skip-tls-verify: true
+x-ns: &ns
+  namespace: from-anchor
+clusters:
+- name: merged
+  cluster:
+    <<: *defaults
+- name: overridden
+  cluster:
+    <<: *defaults
+    server: https://own.example:6443
+users:
+- name: u
+  user: {token: t}
+contexts:
+- name: listed
+  context:
+    <<: [{cluster: merged, namespace: first}, *ns]
+    user: u
+`;
+
+  it('applies << merges (explicit keys win, earlier mappings of a list win) in files and in text', async () => {
+    await put(join(home, '.kube', 'config'), MERGED);
+    const { loaded } = await loadDefaultKubeconfig(undefined, home);
+    for (const kubeConfig of [loaded!.kubeConfig, loadKubeconfigText(MERGED, 'pasted', 'record:x').kubeConfig]) {
+      expect(kubeConfig.clusters.map((c) => [c.name, c.server, c.skipTLSVerify])).toEqual([
+        ['merged', 'https://default.example:6443', true],
+        ['overridden', 'https://own.example:6443', true],
+      ]);
+      expect(kubeConfig.contexts).toEqual([{ name: 'listed', cluster: 'merged', user: 'u', namespace: 'first' }]);
+    }
+  });
+
+  it('refuses a merge key that names no mapping, saying where', () => {
+    const text = MERGED.replace('    <<: *defaults\n    server', '    <<: just-text\n    server');
+    expect(() => loadKubeconfigText(text, 'pasted', 'record:x')).toThrow(
+      'pasted: the merge key (<<) at clusters[1].cluster must name a mapping or a list of mappings (<<: *anchor)',
+    );
+  });
+
+  it.for(['contexts', 'clusters', 'users'] as const)('refuses two %s of one name, naming both and the fix', (list) => {
+    const entry = { contexts: 'context', clusters: 'cluster', users: 'user' }[list];
+    const twice = `apiVersion: v1
+kind: Config
+${list}:
+- name: same
+  ${entry}: {}
+- name: other
+  ${entry}: {}
+- name: same
+  ${entry}: {}
+`;
+    expect(() => loadKubeconfigText(twice, '~/.kube/config', 'record:x')).toThrow(
+      `~/.kube/config: ${list}[2] (same): ${list}[0] has the same name; a kubeconfig may not define two ${list} named "same" (kubectl refuses it too). Rename or remove one of them.`,
+    );
+  });
+
+  it('still lets the first of two files win a name (the merge of KUBECONFIG is not one file)', async () => {
+    const a = await put(join(home, 'a.yaml'), MERGED);
+    const b = await put(join(home, 'b.yaml'), MERGED.replace('namespace: first', 'namespace: from-b'));
+    const { loaded } = await loadDefaultKubeconfig([a, b].join(delimiter), home);
+    expect(loaded!.kubeConfig.contexts.map((c) => c.namespace)).toEqual(['first']);
+  });
+});
+
 describe('flattenKubeConfig and exportKubeconfigYaml', () => {
   it('reads referenced files into inline data and exports kubectl-shaped YAML', async () => {
     const a = await put(join(home, 'a', 'config.yaml'), FILE_A);
@@ -258,6 +331,32 @@ describe('flattenKubeConfig and exportKubeconfigYaml', () => {
     await expect(flattenKubeConfig(loaded!.kubeConfig, { label: '~/a/config.yaml' })).rejects.toThrow(
       `~/a/config.yaml: the certificate-authority of cluster "shared" is ${join(home, 'a', 'ca.crt')}, which cannot be read (no such file)`,
     );
+  });
+
+  it('refuses a referenced file that is a folder, a pipe or too big, without reading it', async () => {
+    const a = await put(join(home, 'a', 'config.yaml'), FILE_A);
+    const { loaded } = await loadDefaultKubeconfig(a, home);
+    const withCa = (caFile: string) => {
+      const kubeConfig = loaded!.kubeConfig;
+      kubeConfig.clusters[0] = { ...kubeConfig.clusters[0]!, caFile };
+      return kubeConfig;
+    };
+    await expect(flattenKubeConfig(withCa(home), { label: 'k' })).rejects.toThrow(
+      `k: the certificate-authority of cluster "shared" is ${home}, which cannot be read (it is not a regular file but a folder, device or pipe)`,
+    );
+    // /dev/zero would never end if it were read; a FIFO would wait for a writer forever.
+    await expect(flattenKubeConfig(withCa('/dev/zero'), { label: 'k' })).rejects.toThrow(/not a regular file/);
+    const fifo = join(home, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    await expect(flattenKubeConfig(withCa(fifo), { label: 'k' })).rejects.toThrow(/not a regular file/);
+    const big = await put(join(home, 'big.crt'), 'x'.repeat(2 * 1024 * 1024));
+    await expect(flattenKubeConfig(withCa(big), { label: 'k' })).rejects.toThrow(
+      /is .*big\.crt, which cannot be read \(it is over 1 MiB, too big for a certificate, key or token\)/,
+    );
+    // A /proc file says it is empty and can be megabytes long: the read stops one byte over the limit instead.
+    if (existsSync('/proc/kallsyms')) {
+      await expect(flattenKubeConfig(withCa('/proc/kallsyms'), { label: 'k' })).rejects.toThrow(/it is over 1 MiB/);
+    }
   });
 
   it('refuses a relative file reference in text that has no directory (the record kubeconfig) with the fix', async () => {
