@@ -216,7 +216,10 @@ export const requests = {
    * recorded, so a password typed at a prompt that does not echo it is not in the file). Answers the file's path.
    */
   'sessions.startRecording': request<{ path: string }>().with(z.object({ sessionId: sessionIdSchema }).strict()),
-  /** Stops the recording and flushes the file; answers its path. */
+  /**
+   * Stops the recording and flushes the file; answers its path, or an error saying why it could not be written (never
+   * the path of a file without output).
+   */
   'sessions.stopRecording': request<{ path: string }>().with(z.object({ sessionId: sessionIdSchema }).strict()),
   /** Every terminal and appearance setting, defaults filled in. */
   'settings.get': request<TerminalSettings>().with(z.object({}).strict()),
@@ -347,9 +350,15 @@ export type SessionEnd =
   /** The user closed it. */
   | { kind: 'closed' };
 
-/** main → renderer on a session stream. */
+/**
+ * main → renderer on a session stream. `recordingFailed`: the tab's recording could not be written (disk full, no
+ * permission) and has stopped; `message` says why and whether a file with the output so far was kept.
+ */
 export type SessionEvent =
-  { type: 'data'; data: Uint8Array } | { type: 'status'; status: SessionStatus } | { type: 'end'; end: SessionEnd };
+  | { type: 'data'; data: Uint8Array }
+  | { type: 'status'; status: SessionStatus }
+  | { type: 'end'; end: SessionEnd }
+  | { type: 'recordingFailed'; message: string };
 
 /**
  * renderer → main on a session stream. `ack` reports bytes xterm.js has parsed (from its write callback), which is what

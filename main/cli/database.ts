@@ -11,6 +11,7 @@ import {
   APP_LOCK_FILE_NAME,
   DATABASE_FILE_NAME,
   defaultDataDir,
+  describeAppMode,
   desktopDataDir,
   FileKeySecretBox,
   openStore,
@@ -69,11 +70,10 @@ function secretsNote(sealed: boolean, desktop: boolean, keyPath: string): string
   return `no ${keyPath}: secrets sealed by the desktop app's OS keychain, or the browser mode's key file is missing`;
 }
 
-const APP_MODE_NAMES: Record<string, string> = { electron: 'desktop app', web: 'browser mode' };
-
 /**
  * Opens the chosen database. `write` refuses (exit 2) while a running Podterm holds it, and may create a new database
- * in a --data-dir / --web directory; reading never creates anything.
+ * in a --data-dir / --web directory; reading never creates or changes anything (the database is opened read-only, so
+ * it works in a read-only data directory).
  */
 export async function openDatabaseFor(choice: DataDirChoice, write: boolean): Promise<OpenedDatabase> {
   const path = join(choice.dataDir, DATABASE_FILE_NAME);
@@ -86,20 +86,11 @@ export async function openDatabaseFor(choice: DataDirChoice, write: boolean): Pr
         "point the CLI at another one with --data-dir DIR (or --web for the browser mode's).",
     );
   }
-  if (write) {
-    const holder = readAppLock(choice.dataDir);
-    if (holder) {
-      throw new CliError(
-        EXIT_REFUSED,
-        `Podterm (pid ${holder.pid}, ${APP_MODE_NAMES[holder.mode] ?? holder.mode}) is using this database (${path}); ` +
-          `quit it first, then run this again. If no Podterm is running, delete ${join(choice.dataDir, APP_LOCK_FILE_NAME)}.`,
-      );
-    }
-  }
+  if (write) refuseWhileAppRuns(choice.dataDir, path);
   // A key file means the browser mode's encryption; none beside an existing database means the desktop app's.
   const sealed = exists && !existsSync(keyPath);
   const secretBox = sealed ? new SealedSecretBox() : await FileKeySecretBox.open(keyPath);
-  const store = openStore({ path, secretBox });
+  const store = openStore({ path, secretBox, access: write ? 'readWrite' : 'read' });
   return {
     store,
     dataDir: choice.dataDir,
@@ -107,4 +98,16 @@ export async function openDatabaseFor(choice: DataDirChoice, write: boolean): Pr
     sealed,
     describe: () => `Database: ${path} (${choice.source}; ${secretsNote(sealed, choice.desktop, keyPath)})`,
   };
+}
+
+/** Exit 2 while a running Podterm holds the data directory: it would not see, or would overwrite, what we write. */
+export function refuseWhileAppRuns(dataDir: string, path: string): void {
+  const holder = readAppLock(dataDir);
+  if (holder) {
+    throw new CliError(
+      EXIT_REFUSED,
+      `Podterm (pid ${holder.pid}, ${describeAppMode(holder.mode)}) is using this database (${path}); ` +
+        `quit it first, then run this again. If no Podterm is running, delete ${join(dataDir, APP_LOCK_FILE_NAME)}.`,
+    );
+  }
 }

@@ -2,15 +2,22 @@
  * `podterm`: Podterm's pod records from the command line, on plain Node (no Electron), against the same database and
  * core as the app. Bundled to dist/main/cli.mjs; see usage() and README.md ("Command line").
  */
-import { closeSync, fchmodSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { closeSync, existsSync, fchmodSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONNECTION_METHOD_LABELS, type PodView } from '../../common/pods';
 import type { BackfillLine } from './backfill';
-import { chooseDataDir, openDatabaseFor, SEALED_SECRETS_MESSAGE, type OpenedDatabase } from './database';
+import { DATABASE_FILE_NAME, forgetStoredSecrets, SECRET_KEY_FILE_NAME } from '../core';
+import {
+  chooseDataDir,
+  openDatabaseFor,
+  refuseWhileAppRuns,
+  SEALED_SECRETS_MESSAGE,
+  type OpenedDatabase,
+} from './database';
 import { CliError, EXIT_OK, EXIT_USAGE } from './errors';
 import { describeProblem, readRows, secretsSetBy, toExportedRecord, validateRows, type RowProblem } from './records';
-import { formatTable } from './table';
+import { formatTable, printable } from './table';
 import { messageOf } from '../../common/errors';
 
 /** An export with secrets is credentials in plaintext: owner read/write only. */
@@ -22,6 +29,7 @@ const MIN_NODE_MAJOR = 24;
 
 function usage(): string {
   return `Usage: podterm [--data-dir DIR | --web] pods <command> [options]
+       podterm [--data-dir DIR | --web] secrets forget
 
 Podterm's pod records, without the app.
 
@@ -37,6 +45,9 @@ Commands:
   pods backfill [--dry-run]              for each Kubernetes record missing its cluster host or credentials, resolve
                                          them through the access chain (KUBECONFIG / ~/.kube/config, the record's
                                          kubeconfig, token, in-cluster) and store them; reports every record
+  secrets forget                         after secret.key is lost: delete every stored secret and imported
+                                         kubeconfig (unreadable without the key), keeping the records' other
+                                         fields, so Podterm can start over with a new key
 
 Database (the one opened is named on stderr):
   --data-dir DIR   the data directory holding podterm.db
@@ -48,7 +59,8 @@ Secrets: a browser-mode database's secrets (key in secret.key beside it) can be 
 database's are sealed by the OS keychain, which plain Node cannot open: the CLI then works on the other fields and
 keeps every stored secret.
 
-Writing (import, backfill) is refused while Podterm is running on the same database; reading works anyway.
+Writing (import, backfill, secrets forget) is refused while Podterm is running on the same database; reading works
+anyway, also in a read-only data directory.
 
 Exit status: 0 done, 1 usage or validation error, 2 refused because Podterm is using the database.`;
 }
@@ -98,7 +110,8 @@ async function main(argv: string[]): Promise<number> {
         'on your PATH (see README.md, Prerequisites).',
     );
   }
-  if (group !== 'pods' || command === undefined) {
+  const known = group === 'pods' || (group === 'secrets' && command === 'forget');
+  if (!known || command === undefined) {
     throw new CliError(
       EXIT_USAGE,
       `Unknown command "${[group, command].filter(Boolean).join(' ')}". See podterm --help.`,
@@ -112,6 +125,10 @@ async function main(argv: string[]): Promise<number> {
     if (rest.length !== count) throw new CliError(EXIT_USAGE, `Usage: podterm pods ${command} ${shape}`.trimEnd());
   };
 
+  if (group === 'secrets') {
+    expectArgs(0, '');
+    return forgetSecrets(choice);
+  }
   switch (command) {
     case 'list':
       expectArgs(0, '[--json]');
@@ -150,6 +167,29 @@ async function withDatabase(
   } finally {
     db.store.close();
   }
+}
+
+/** `secrets forget`: the deliberate way to start over when secret.key is lost (the web server says to run it). */
+function forgetSecrets(choice: ReturnType<typeof chooseDataDir>): number {
+  const path = join(choice.dataDir, DATABASE_FILE_NAME);
+  const keyPath = join(choice.dataDir, SECRET_KEY_FILE_NAME);
+  if (!existsSync(path)) throw new CliError(EXIT_USAGE, `No Podterm database at ${path} (${choice.source}).`);
+  if (existsSync(keyPath)) {
+    throw new CliError(
+      EXIT_USAGE,
+      `${keyPath} is there, so the stored secrets can be read: nothing was forgotten. If it is the wrong key (stored ` +
+        'secrets fail to decrypt), move it aside first and run this again.',
+    );
+  }
+  refuseWhileAppRuns(choice.dataDir, path);
+  const forgotten = forgetStoredSecrets(path);
+  console.log(
+    `Forgot the secrets of ${forgotten.records} record${forgotten.records === 1 ? '' : 's'} and removed ` +
+      `${forgotten.kubeconfigs} imported kubeconfig context${forgotten.kubeconfigs === 1 ? '' : 's'} in ${path}. ` +
+      'Podterm makes a new secret.key when it next starts; enter the secrets again (Edit each record) and import ' +
+      'the kubeconfigs again.',
+  );
+  return EXIT_OK;
 }
 
 function list(db: OpenedDatabase, json: boolean): number {
@@ -250,10 +290,13 @@ async function importRecords(
   }
   const dryRun = options['dry-run'] === true;
   return withDatabase(choice, !dryRun, async (db) => {
-    const { requests, problems } = validateRows(read.rows, (id) => db.store.importedKubeconfigs.get(id) !== null);
+    const { requests, problems } = validateRows(read.rows, {
+      kubeconfigExists: (id) => db.store.importedKubeconfigs.get(id) !== null,
+      storedRecord: (id) => db.store.pods.get(id),
+    });
     const all: RowProblem[] = [...read.problems, ...problems].sort((a, b) => a.row - b.row);
     if (all.length > 0) {
-      for (const problem of all) console.error(`podterm: ${describeProblem(problem)}`);
+      for (const problem of all) console.error(`podterm: ${printable(describeProblem(problem))}`);
       console.error(
         `podterm: nothing was imported: ${all.length} problem${all.length === 1 ? '' : 's'} in ${path}; ` +
           'fix the rows above and run the import again.',
@@ -281,7 +324,9 @@ async function importRecords(
     if (dryRun) {
       for (const { row, request } of requests) {
         const action = request.id && db.store.pods.get(request.id) ? 'update' : 'create';
-        console.log(`row ${row}: would ${action} "${request.fields.name}"${request.id ? ` (${request.id})` : ''}`);
+        console.log(
+          `row ${row}: would ${action} "${printable(request.fields.name)}"${request.id ? ` (${request.id})` : ''}`,
+        );
       }
       console.log(`Dry run: ${requests.length} record${requests.length === 1 ? '' : 's'} valid; nothing was written.`);
       return EXIT_OK;
@@ -312,7 +357,9 @@ function printBackfill(lines: BackfillLine[], dryRun: boolean): void {
     notKubernetes: 'skipped',
   };
   const width = Math.max(...lines.map((line) => tag[line.outcome].length));
-  for (const line of lines) console.log(`${tag[line.outcome].padEnd(width)}  ${line.name}: ${line.detail}`);
+  for (const line of lines) {
+    console.log(`${tag[line.outcome].padEnd(width)}  ${printable(line.name)}: ${printable(line.detail)}`);
+  }
   const count = (outcome: string) => lines.filter((line) => line.outcome === outcome).length;
   console.log(
     `${dryRun ? 'Dry run: ' : ''}${count('updated')} ${dryRun ? 'would be updated' : 'updated'}, ` +
@@ -326,12 +373,13 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    // Messages may quote a file's content or a stored name: printed escaped, like every other user text.
     if (error instanceof CliError) {
-      console.error(`podterm: ${error.message}`);
+      console.error(`podterm: ${printable(error.message)}`);
       process.exitCode = error.exitCode;
       return;
     }
-    console.error(`podterm: ${messageOf(error)}`);
+    console.error(`podterm: ${printable(messageOf(error))}`);
     process.exitCode = EXIT_USAGE;
   },
 );

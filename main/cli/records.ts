@@ -155,15 +155,22 @@ export interface ImportRow {
   request: PodSaveRequest;
 }
 
+/** What validateRows needs to know of the database. */
+export interface ImportTarget {
+  /** Whether an imported kubeconfig context with this id exists. */
+  kubeconfigExists(id: string): boolean;
+  /** The stored record with this id, or null. */
+  storedRecord(id: string): PodView | null;
+}
+
 /**
  * Validates every row with podSaveSchema (the form's and the app's own rules) and returns the requests, or every
- * problem found in any row. Also refused: unknown field names, an id given twice, and (via `kubeconfigExists`) a
- * kubeconfigId naming an imported context this database does not have.
+ * problem found in any row. A row whose id names a stored record changes only the fields it gives: the others keep
+ * their stored values (a CSV row's empty cell gives nothing; a JSON null clears the field), and the whole record is
+ * what is validated. Also refused: unknown field names, an id given twice, and a kubeconfigId naming an imported
+ * context this database does not have.
  */
-export function validateRows(
-  rows: RawRow[],
-  kubeconfigExists: (id: string) => boolean,
-): { requests: ImportRow[]; problems: RowProblem[] } {
+export function validateRows(rows: RawRow[], target: ImportTarget): { requests: ImportRow[]; problems: RowProblem[] } {
   const requests: ImportRow[] = [];
   const problems: RowProblem[] = [];
   const seenIds = new Map<string, number>();
@@ -182,7 +189,9 @@ export function validateRows(
         problems.push({ ...at, field: key, message: `unknown field; known fields: ${KNOWN_COLUMNS.join(', ')}` });
       }
     }
-    const parsed = podSaveSchema.safeParse({ ...(id !== undefined ? { id } : {}), fields, secrets });
+    const stored = typeof id === 'string' ? target.storedRecord(id) : null;
+    const merged = stored ? { ...storedFields(stored), ...fields } : fields;
+    const parsed = podSaveSchema.safeParse({ ...(id !== undefined ? { id } : {}), fields: merged, secrets });
     if (!parsed.success) {
       for (const issue of parsed.error.issues) problems.push({ ...at, field: fieldOf(issue), message: issue.message });
       continue;
@@ -198,7 +207,7 @@ export function validateRows(
       seenIds.set(request.id, row);
     }
     const kubeconfigId = request.fields.kubeconfigId;
-    if (kubeconfigId && !kubeconfigExists(kubeconfigId)) {
+    if (kubeconfigId && !target.kubeconfigExists(kubeconfigId)) {
       problems.push({
         ...at,
         field: 'kubeconfigId',
@@ -210,6 +219,11 @@ export function validateRows(
     requests.push({ row, request });
   }
   return { requests, problems };
+}
+
+/** A stored record's fields, as a row would give them (an absent optional field is null, as the store reads it). */
+function storedFields(view: PodView): Record<string, unknown> {
+  return Object.fromEntries(POD_FIELD_NAMES.map((name) => [name, view[name] ?? null]));
 }
 
 /** The row's field name from a zod issue path: ['fields','sshPort'] → sshPort, ['secrets','token'] → token. */

@@ -57,8 +57,15 @@ export interface PodtermCore {
 export function createCore(options: CoreOptions): PodtermCore {
   const log = options.log ?? ((message: string) => console.log(`podterm: ${message}`));
   const store = openStore({ path: join(options.dataDir, DATABASE_FILE_NAME), secretBox: options.secretBox });
-  // Tells the podterm command line that this process holds the database (it refuses to write meanwhile).
-  const appLock = acquireAppLock(options.dataDir, options.mode);
+  // One Podterm per data directory (a second is refused with AppLockHeldError); the podterm command line refuses to
+  // write while it is held.
+  let appLock;
+  try {
+    appLock = acquireAppLock(options.dataDir, options.mode);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   const env = options.env ?? process.env;
   const homeDir = options.homeDir ?? homedir();
   const loginEnv = options.loginEnv ?? lazyLoginEnvironment();

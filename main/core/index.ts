@@ -9,7 +9,11 @@ export { createCore, type CoreOptions, type PodtermCore } from './core';
 export { defaultDataDir, desktopDataDir } from './dataDirs';
 export {
   APP_LOCK_FILE_NAME,
+  AppLockHeldError,
   DATABASE_FILE_NAME,
+  describeAppMode,
+  forgetStoredSecrets,
+  openDataDirSecretBox,
   openStore,
   readAppLock,
   type PodConnectRecord,

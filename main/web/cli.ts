@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createCore, defaultDataDir, FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../core';
+import { createCore, defaultDataDir, openDataDirSecretBox } from '../core';
 import { startWebServer } from './server';
 import { messageOf } from '../../common/errors';
 
@@ -34,7 +34,8 @@ async function main(): Promise<void> {
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir(process.env));
   const rendererDir = resolve(values.renderer ?? join(here, '..', 'renderer'));
-  const secretBox = await FileKeySecretBox.open(join(dataDir, SECRET_KEY_FILE_NAME));
+  // Refuses, saying how to recover, when secret.key is missing beside a database that holds secrets.
+  const secretBox = await openDataDirSecretBox(dataDir);
   const core = createCore({ dataDir, secretBox, mode: 'web', version: packageVersion() });
   const server = await startWebServer({ core, rendererDir, port });
 

@@ -16,7 +16,7 @@ import { connect, ConnectAbortedError, ConnectFailedError, type ConnectionMethod
 import type { PodRepository } from '../store';
 import type { ClientConnection, SessionStream } from './clientConnection';
 import { SessionDataPipe } from './flowControl';
-import { SessionRecording } from './recording';
+import { RecordingError, type RecordingOutcome, SessionRecording } from './recording';
 import type { TerminalSession } from '../terminal';
 import { messageOf } from '../../../common/errors';
 
@@ -152,23 +152,47 @@ export class SessionManager {
     const dir = this.options.recordingsDir;
     if (!dir) throw new ContractError('forbidden', 'Recording is not available: no recordings directory is set.');
     const name = this.options.pods.get(session.podId)?.name ?? 'session';
-    session.recording = new SessionRecording({ dir, name, size: session.size, now: this.now });
-    return { path: session.recording.path };
+    try {
+      const recording: SessionRecording = new SessionRecording({
+        dir,
+        name,
+        size: session.size,
+        now: this.now,
+        onFailure: () => void this.recordingFailed(session, recording),
+      });
+      session.recording = recording;
+      return { path: recording.path };
+    } catch (error) {
+      if (error instanceof RecordingError) throw new ContractError('forbidden', error.message);
+      throw error;
+    }
   }
 
-  /** Stops the session's recording and flushes the file. */
+  /**
+   * Stops the session's recording and flushes the file; answers its path. A recording whose writes failed answers
+   * the failure instead (and never the path of a file that holds no output).
+   */
   async stopRecording(sessionId: number, client: ClientConnection): Promise<{ path: string }> {
     const session = this.owned(sessionId, client);
-    const recording = session?.recording;
-    if (!session || !recording) throw new ContractError('notFound', `Session ${sessionId} is not being recorded.`);
-    await this.stopRecordingOf(session);
-    return { path: recording.path };
+    if (!session?.recording) throw new ContractError('notFound', `Session ${sessionId} is not being recorded.`);
+    const outcome = await this.stopRecordingOf(session);
+    if (!outcome?.saved) throw new ContractError('forbidden', outcome?.message ?? 'The recording failed.');
+    return { path: outcome.path };
   }
 
-  private async stopRecordingOf(session: ManagedSession): Promise<void> {
+  private async stopRecordingOf(session: ManagedSession): Promise<RecordingOutcome | null> {
     const recording = session.recording;
     session.recording = null;
-    await recording?.stop();
+    return (await recording?.stop()) ?? null;
+  }
+
+  /** A write failed mid-recording: the recording ends at once and the tab hears why (it may be a hidden tab). */
+  private async recordingFailed(session: ManagedSession, recording: SessionRecording): Promise<void> {
+    if (session.recording !== recording) return;
+    const outcome = await this.stopRecordingOf(session);
+    if (outcome && !outcome.saved && !session.ended) {
+      session.stream.post({ type: 'recordingFailed', message: outcome.message });
+    }
   }
 
   async closeAll(): Promise<void> {
@@ -308,13 +332,15 @@ export class SessionManager {
     // The last output must reach the renderer before the end does.
     session.pipe?.flush();
     session.pipe?.dispose();
+    // Finish the recording before the end is posted, so a recording that could not be written is reported with it.
+    const recording = await this.stopRecordingOf(session);
     if (options.notify) {
+      if (recording && !recording.saved) session.stream.post({ type: 'recordingFailed', message: recording.message });
       // dismissPrompts above already took any question off the status.
       session.stream.post({ type: 'status', status: { ...session.status, phase: 'ended' } });
       session.stream.post({ type: 'end', end });
     }
     session.stream.close();
-    await this.stopRecordingOf(session);
     try {
       await session.terminal?.close();
     } catch (error) {

@@ -81,6 +81,11 @@ export function migrate(db: Database, options: MigrateOptions = {}): MigrateResu
   return run.immediate();
 }
 
+/** The schema version this build writes. */
+export function newestSchemaVersion(migrations: readonly Migration[] = MIGRATIONS): number {
+  return migrations.at(-1)?.version ?? 0;
+}
+
 function checkOrder(migrations: readonly Migration[]): void {
   let previous = 0;
   for (const step of migrations) {

@@ -17,6 +17,8 @@ export function isSessionEvent(value: unknown): value is SessionEvent {
       return isRecord(value.status) && typeof value.status.phase === 'string' && Array.isArray(value.status.attempts);
     case 'end':
       return isRecord(value.end) && typeof value.end.kind === 'string';
+    case 'recordingFailed':
+      return typeof value.message === 'string';
     default:
       return false;
   }

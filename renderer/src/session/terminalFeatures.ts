@@ -78,6 +78,11 @@ export class TerminalFeatures extends DisposableOwner {
     this.recording.sessionEnded();
   }
 
+  /** Main stopped this tab's recording because it could not be written. */
+  recordingFailed(message: string): void {
+    this.recording.failed(message);
+  }
+
   // --- for the overlays (components/session/) ---
 
   find(query: SearchQuery, direction: 'next' | 'previous', incremental = false): void {

@@ -314,6 +314,9 @@ export class TerminalSession {
       case 'end':
         this.ended(event.end);
         return;
+      case 'recordingFailed':
+        this.features.recordingFailed(event.message);
+        return;
     }
   }
 

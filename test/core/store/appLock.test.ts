@@ -1,6 +1,6 @@
 /**
  * The app lock (podterm.lock): taken by createCore, read by the CLI. Stale locks (a dead pid) are ignored and replaced;
- * a live holder's lock is never taken over or removed by someone else.
+ * a live holder's lock is never taken over or removed by someone else, and a second Podterm is refused.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { acquireAppLock, APP_LOCK_FILE_NAME, readAppLock } from '../../../main/core/store/appLock';
+import { acquireAppLock, AppLockHeldError, APP_LOCK_FILE_NAME, readAppLock } from '../../../main/core/store/appLock';
 import { createTestCore } from '../../harness/core';
 
 const dirs: string[] = [];
@@ -34,7 +34,12 @@ describe('acquireAppLock / readAppLock', () => {
     const dir = await tempDir();
     const lock = acquireAppLock(dir, 'web', process.pid, () => 1234);
     const path = join(dir, APP_LOCK_FILE_NAME);
-    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ pid: process.pid, mode: 'web', startedAt: 1234 });
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({
+      pid: process.pid,
+      mode: 'web',
+      startedAt: 1234,
+      token: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     expect(readAppLock(dir)).toEqual({ pid: process.pid, mode: 'web', startedAt: 1234 });
     lock.release();
@@ -59,20 +64,31 @@ describe('acquireAppLock / readAppLock', () => {
     expect(existsSync(path)).toBe(false);
   });
 
-  it('leaves a live holder in place: not replaced, not removed by our release', async () => {
+  it('refuses while a live holder has it, naming the holder, and never removes its lock', async () => {
     const dir = await tempDir();
     const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
     try {
       const theirs = acquireAppLock(dir, 'electron', other.pid!);
-      const ours = acquireAppLock(dir, 'web');
+      expect(() => acquireAppLock(dir, 'web')).toThrow(AppLockHeldError);
+      expect(() => acquireAppLock(dir, 'web')).toThrow(
+        `Another Podterm (pid ${other.pid}, desktop app) is already using the data directory ${dir}. Quit it first`,
+      );
       expect(readAppLock(dir)).toMatchObject({ pid: other.pid, mode: 'electron' });
-      ours.release();
-      expect(readAppLock(dir)).toMatchObject({ pid: other.pid });
       theirs.release();
       expect(readAppLock(dir)).toBeNull();
     } finally {
       other.kill();
     }
+  });
+
+  it('is released only by its owner: a lock replaced meanwhile (same pid, other token) stays', async () => {
+    const dir = await tempDir();
+    const path = join(dir, APP_LOCK_FILE_NAME);
+    const first = acquireAppLock(dir, 'web');
+    const replacement = JSON.stringify({ pid: process.pid, mode: 'web', startedAt: 1, token: 'f'.repeat(32) });
+    await writeFile(path, replacement);
+    first.release();
+    expect(await readFile(path, 'utf8')).toBe(replacement);
   });
 });
 

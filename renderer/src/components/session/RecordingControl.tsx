@@ -50,6 +50,18 @@ export function RecordingSaved({ path, onDismiss }: { path: string; onDismiss():
   );
 }
 
+/** Why the recording could not be written (disk full, no permission), until dismissed. */
+export function RecordingFailed({ message, onDismiss }: { message: string; onDismiss(): void }) {
+  return (
+    <div className="recording-saved recording-failed" role="alert">
+      <span className="recording-failed-message">{message}</span>
+      <button type="button" className="icon-btn" aria-label="Dismiss" onClick={onDismiss}>
+        <CloseIcon />
+      </button>
+    </div>
+  );
+}
+
 /** A red dot beside a tab's title while that tab records (so a recording in a hidden tab is not forgotten). */
 export function TabRecordingDot({ features }: { features: TerminalFeatures }) {
   const state = useSyncExternalStore(features.subscribe, features.getState);

@@ -4,7 +4,7 @@
 import { useSyncExternalStore } from 'react';
 import type { TerminalFeatures } from '../../session/terminalFeatures';
 import { PasteConfirmDialog } from './PasteConfirmDialog';
-import { RecordingControl, RecordingSaved } from './RecordingControl';
+import { RecordingControl, RecordingFailed, RecordingSaved } from './RecordingControl';
 import { TerminalSearchBar } from './TerminalSearchBar';
 import './TerminalOverlays.css';
 
@@ -24,9 +24,14 @@ export function TerminalOverlays({ features, active, connected }: TerminalOverla
         )}
         <RecordingControl features={features} state={state} connected={connected} />
       </div>
-      {state.savedRecording && (
+      {(state.savedRecording || state.recordingFailure) && (
         <div className="terminal-notices">
-          <RecordingSaved path={state.savedRecording} onDismiss={() => features.dismissSavedRecording()} />
+          {state.savedRecording && (
+            <RecordingSaved path={state.savedRecording} onDismiss={() => features.dismissSavedRecording()} />
+          )}
+          {state.recordingFailure && (
+            <RecordingFailed message={state.recordingFailure} onDismiss={() => features.dismissSavedRecording()} />
+          )}
         </div>
       )}
       {active && state.pendingPaste !== null && (

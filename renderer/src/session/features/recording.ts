@@ -12,9 +12,16 @@ export interface RecordingState {
   recordingBusy: boolean;
   /** The file of the recording that just finished, shown until dismissed. */
   savedRecording: string | null;
+  /** Why recording failed (could not start, or a write failed and it stopped), shown in the tab until dismissed. */
+  recordingFailure: string | null;
 }
 
-export const INITIAL_RECORDING_STATE: RecordingState = { recording: null, recordingBusy: false, savedRecording: null };
+export const INITIAL_RECORDING_STATE: RecordingState = {
+  recording: null,
+  recordingBusy: false,
+  savedRecording: null,
+  recordingFailure: null,
+};
 
 export interface SessionRecordingOptions {
   client: RendererClient;
@@ -42,10 +49,11 @@ export class SessionRecording {
         this.state.update({ recording: null, savedRecording: path });
       } else {
         const { path } = await api.startRecording({ sessionId });
-        this.state.update({ recording: path, savedRecording: null });
+        this.state.update({ recording: path, savedRecording: null, recordingFailure: null });
       }
     } catch (error) {
-      this.options.onError(messageOf(error));
+      // In the tab, beside the record button: the recording's own problem, never a path of a file that was not saved.
+      this.state.update({ recording: null, savedRecording: null, recordingFailure: messageOf(error) });
     } finally {
       this.state.update({ recordingBusy: false });
     }
@@ -57,7 +65,12 @@ export class SessionRecording {
     if (recording) this.state.update({ recording: null, savedRecording: recording });
   }
 
+  /** Main stopped the recording because it could not be written. */
+  failed(message: string): void {
+    this.state.update({ recording: null, savedRecording: null, recordingFailure: message });
+  }
+
   dismissSaved(): void {
-    this.state.update({ savedRecording: null });
+    this.state.update({ savedRecording: null, recordingFailure: null });
   }
 }
