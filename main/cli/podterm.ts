@@ -11,6 +11,7 @@ import { chooseDataDir, openDatabaseFor, SEALED_SECRETS_MESSAGE, type OpenedData
 import { CliError, EXIT_OK, EXIT_USAGE } from './errors';
 import { describeProblem, readRows, secretsSetBy, toExportedRecord, validateRows, type RowProblem } from './records';
 import { formatTable } from './table';
+import { recordSecretProblems } from '../core';
 import { messageOf } from '../../common/errors';
 
 /** An export with secrets is credentials in plaintext: owner read/write only. */
@@ -251,15 +252,17 @@ async function importRecords(
   const dryRun = options['dry-run'] === true;
   return withDatabase(choice, !dryRun, async (db) => {
     const { requests, problems } = validateRows(read.rows, (id) => db.store.importedKubeconfigs.get(id) !== null);
-    const all: RowProblem[] = [...read.problems, ...problems].sort((a, b) => a.row - b.row);
-    if (all.length > 0) {
-      for (const problem of all) console.error(`podterm: ${describeProblem(problem)}`);
+    /** Prints every problem and says nothing was imported; EXIT_USAGE. */
+    const refuse = (list: RowProblem[]): number => {
+      for (const problem of list) console.error(`podterm: ${describeProblem(problem)}`);
       console.error(
-        `podterm: nothing was imported: ${all.length} problem${all.length === 1 ? '' : 's'} in ${path}; ` +
+        `podterm: nothing was imported: ${list.length} problem${list.length === 1 ? '' : 's'} in ${path}; ` +
           'fix the rows above and run the import again.',
       );
       return EXIT_USAGE;
-    }
+    };
+    const all: RowProblem[] = [...read.problems, ...problems].sort((a, b) => a.row - b.row);
+    if (all.length > 0) return refuse(all);
     const withSecrets = requests.filter(({ request }) => secretsSetBy(request).length > 0);
     if (db.sealed && withSecrets.length > 0) {
       if (!options['without-secrets']) {
@@ -278,6 +281,16 @@ async function importRecords(
           'enter them in the app.',
       );
     }
+    // The pasted kubeconfigs and private keys must be usable, as the app's form requires (after --without-secrets
+    // took out what will not be stored).
+    const secretProblems: RowProblem[] = [];
+    for (const { row, request } of requests) {
+      const found = await recordSecretProblems(request, db.store.pods);
+      for (const [path, message] of Object.entries(found)) {
+        secretProblems.push({ row, field: path.replace(/^secrets\./, ''), message });
+      }
+    }
+    if (secretProblems.length > 0) return refuse(secretProblems);
     if (dryRun) {
       for (const { row, request } of requests) {
         const action = request.id && db.store.pods.get(request.id) ? 'update' : 'create';

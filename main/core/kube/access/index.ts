@@ -12,6 +12,7 @@ export { captureLoginEnvironment, lazyLoginEnvironment, type LoginEnvironmentOpt
 export { chooseContext, ContextChoiceError, type ContextChoiceFailure } from './contextChoice';
 export { accessFromContext } from './contextAccess';
 export { accessScrubber, type AccessWithSecrets } from './accessSecrets';
+export { pastedKubeconfigProblem } from './pastedKubeconfig';
 export { ExecCredentialCache, ExecPluginError } from './execPlugins';
 export {
   authKindOf,
