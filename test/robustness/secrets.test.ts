@@ -7,8 +7,9 @@
  * Refresh text, the database (last_status_detail, or any other plaintext byte in the data directory: recordings, WAL),
  * `podterm pods list --json`.
  *
- * Against the real core (createTestCore: real SQLite and secret box), the built command line, and the test Kubernetes
- * API server; the echoing server is a plain HTTP server made here, since it exists to misbehave.
+ * Against the real core (createTestCore: real SQLite and secret box), the built command line, the test Kubernetes API
+ * server, and the record form in Chromium against the real browser mode; the echoing server is a plain HTTP server made
+ * here, since it exists to misbehave.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +25,9 @@ import { startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer
 import { NO_KUBE_API_SERVER } from '../harness/skipReasons';
 import { storedDataFingerprint } from '../harness/storedData';
 import { ensureCliBuilt, runCli } from '../cli/cliHarness';
+import { newRecordForm, saveScreenshot } from '../harness/ui';
+import { closeAll, e2eSkipReason, openAppInBrowser } from '../harness/webApp';
+import type { Locator } from 'playwright-core';
 
 /** The two halves of a token with a line break: each must stay hidden, whatever a library does with the break. */
 const TOKEN_HEAD = 'leaky-token-head-5c1e';
@@ -396,5 +400,62 @@ describe('an error that carries a secret reaches nobody', () => {
     const shown = await everythingShown(core, saved.id);
     expect(shown).toContain('Bearer [secret hidden]');
     expectNoSecret(shown, [ECHOED_TOKEN]);
+  }, 90_000);
+});
+
+const formSkipReason = e2eSkipReason('the record form refusals in the browser');
+
+describe.skipIf(formSkipReason !== null)('the record form shows each refusal under its field', () => {
+  /** The text of the elements that describe a box (its hint and its error), as a screen reader reads them. */
+  const description = (box: Locator) =>
+    box.evaluate((element) =>
+      (element.getAttribute('aria-describedby') ?? '')
+        .split(' ')
+        .map((id) => document.getElementById(id)?.textContent ?? '')
+        .join(' '),
+    );
+
+  it('a pasted kubeconfig without the chosen context, and an encrypted key without its passphrase', async () => {
+    const { app, browser, page } = await openAppInBrowser();
+    try {
+      await newRecordForm(page, 'refused record');
+      await page.getByLabel('Pod name', { exact: true }).fill('shell-pod');
+      await page.getByRole('radio', { name: 'Pasted' }).check();
+      const kubeconfig = page.getByLabel('Kubeconfig', { exact: true });
+      await kubeconfig.fill(
+        'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "https://10.0.0.1:6443"}\n' +
+          'users:\n- name: u\n  user: {token: form-token-2201}\ncontexts:\n- name: present\n  context: {cluster: c, user: u}\n',
+      );
+      await page.getByLabel('Kube context', { exact: true }).fill('absent');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await expect.poll(() => kubeconfig.getAttribute('aria-invalid')).toBe('true');
+      expect(await description(kubeconfig)).toMatch(/context "absent" is not defined in the pasted kubeconfig/);
+      await kubeconfig.scrollIntoViewIfNeeded();
+      await saveScreenshot(page, 'robustness-secrets-kubeconfig-refused');
+
+      // The same record, now with the context it has and an encrypted key whose passphrase is not given.
+      await page.getByLabel('Kube context', { exact: true }).fill('present');
+      await page.getByLabel('SSH host', { exact: true }).fill('bastion');
+      await page.getByLabel('SSH user', { exact: true }).fill('ops');
+      await page.getByLabel('SSH auth', { exact: true }).selectOption('privateKeyText');
+      const encrypted = ssh2.utils.generateKeyPairSync('ed25519', {
+        passphrase: 'form-passphrase',
+        cipher: 'aes256-ctr',
+        rounds: 16,
+      });
+      await page.getByLabel('Private key', { exact: true }).fill(encrypted.private);
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      const passphrase = page.getByLabel('Key passphrase', { exact: true });
+      await expect.poll(() => passphrase.getAttribute('aria-invalid')).toBe('true');
+      expect(await description(passphrase)).toMatch(/the private key is encrypted: give its passphrase/);
+      expect(await kubeconfig.getAttribute('aria-invalid')).not.toBe('true');
+      await passphrase.scrollIntoViewIfNeeded();
+      await saveScreenshot(page, 'robustness-secrets-key-refused');
+      // Nothing was saved: the sidebar still has no record.
+      await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+      expect(await page.getByText('refused record', { exact: true }).count()).toBe(0);
+    } finally {
+      await closeAll(page, browser, app);
+    }
   }, 90_000);
 });
