@@ -54,24 +54,48 @@ const optionalText = (max: number) =>
     .nullable()
     .optional();
 
+/**
+ * Control characters a secret may not hold. A one-line secret (a token, a password, a passphrase) holds none: a line
+ * break in a token makes an invalid header, and the library refusing it repeats the value in its error. A multi-line
+ * one (a kubeconfig, a private key) may hold line breaks and tabs, nothing else.
+ */
+const ONE_LINE_FORBIDDEN = /\p{Cc}/u;
+const MULTI_LINE_FORBIDDEN = /[^\P{Cc}\t\n\r]/u;
+
+/** "a line break" or "a control character (U+0007)", for the message. */
+function controlCharacterWords(character: string): string {
+  if (character === '\n' || character === '\r') return 'a line break';
+  if (character === '\t') return 'a tab';
+  return `a control character (U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`;
+}
+
 /** A secret field in a save request: a string sets it, null clears it, absent keeps what is stored. */
-const secretField = (max: number, what: string) =>
+const secretField = (max: number, what: string, lines: 'one' | 'many') =>
   z
     .string()
     .max(max, { message: `${what} is too long (at most ${max} characters)` })
+    .superRefine((value, ctx) => {
+      const found = (lines === 'one' ? ONE_LINE_FORBIDDEN : MULTI_LINE_FORBIDDEN).exec(value);
+      if (found === null) return;
+      const fix =
+        lines === 'one'
+          ? `paste the ${what} alone, on one line, without line breaks, tabs or other control characters`
+          : `paste the ${what} as plain text; only line breaks and tabs may be in it`;
+      ctx.addIssue({ code: 'custom', message: `the ${what} contains ${controlCharacterWords(found[0])}: ${fix}` });
+    })
     .nullable()
     .optional();
 
 /**
- * The secrets a record may hold: the longest value each accepts, and how messages name it (here and in the store's
- * "cannot decrypt" errors). Every secret is the same kind of field, so the schema below is made from this table.
+ * The secrets a record may hold: the longest value each accepts, how messages name it (here and in the store's
+ * "cannot decrypt" errors), and whether it is one line or many (which control characters it may hold). Every secret is the same kind of field, so the schema below is made from this table.
  */
 export const POD_SECRETS = {
-  kubeconfig: { maxLength: MAX_KUBECONFIG_BYTES, label: 'kubeconfig' },
-  token: { maxLength: MAX_TOKEN_LENGTH, label: 'token' },
-  sshPassword: { maxLength: MAX_PASSWORD_LENGTH, label: 'SSH password' },
-  sshPrivateKey: { maxLength: MAX_PRIVATE_KEY_LENGTH, label: 'SSH private key' },
-  sshPassphrase: { maxLength: MAX_PASSWORD_LENGTH, label: 'key passphrase' },
+  kubeconfig: { maxLength: MAX_KUBECONFIG_BYTES, label: 'kubeconfig', lines: 'many' },
+  token: { maxLength: MAX_TOKEN_LENGTH, label: 'token', lines: 'one' },
+  sshPassword: { maxLength: MAX_PASSWORD_LENGTH, label: 'SSH password', lines: 'one' },
+  sshPrivateKey: { maxLength: MAX_PRIVATE_KEY_LENGTH, label: 'SSH private key', lines: 'many' },
+  sshPassphrase: { maxLength: MAX_PASSWORD_LENGTH, label: 'key passphrase', lines: 'one' },
 } as const;
 export type PodSecretName = keyof typeof POD_SECRETS;
 export const POD_SECRET_NAMES = Object.keys(POD_SECRETS) as PodSecretName[];
@@ -79,7 +103,10 @@ export const POD_SECRET_NAMES = Object.keys(POD_SECRETS) as PodSecretName[];
 export const podSecretsSchema = z
   .object(
     Object.fromEntries(
-      POD_SECRET_NAMES.map((name) => [name, secretField(POD_SECRETS[name].maxLength, POD_SECRETS[name].label)]),
+      POD_SECRET_NAMES.map((name) => {
+        const { maxLength, label, lines } = POD_SECRETS[name];
+        return [name, secretField(maxLength, label, lines)];
+      }),
     ) as Record<PodSecretName, ReturnType<typeof secretField>>,
   )
   .strict();

@@ -7,7 +7,7 @@ import { extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONNECTION_METHOD_LABELS, type PodView } from '../../common/pods';
 import type { BackfillLine } from './backfill';
-import { DATABASE_FILE_NAME, forgetStoredSecrets, SECRET_KEY_FILE_NAME } from '../core';
+import { DATABASE_FILE_NAME, forgetStoredSecrets, recordSecretProblems, SECRET_KEY_FILE_NAME } from '../core';
 import {
   chooseDataDir,
   openDatabaseFor,
@@ -294,15 +294,17 @@ async function importRecords(
       kubeconfigExists: (id) => db.store.importedKubeconfigs.get(id) !== null,
       storedRecord: (id) => db.store.pods.get(id),
     });
-    const all: RowProblem[] = [...read.problems, ...problems].sort((a, b) => a.row - b.row);
-    if (all.length > 0) {
-      for (const problem of all) console.error(`podterm: ${printable(describeProblem(problem))}`);
+    /** Prints every problem and says nothing was imported; EXIT_USAGE. */
+    const refuse = (list: RowProblem[]): number => {
+      for (const problem of list) console.error(`podterm: ${printable(describeProblem(problem))}`);
       console.error(
-        `podterm: nothing was imported: ${all.length} problem${all.length === 1 ? '' : 's'} in ${path}; ` +
+        `podterm: nothing was imported: ${list.length} problem${list.length === 1 ? '' : 's'} in ${path}; ` +
           'fix the rows above and run the import again.',
       );
       return EXIT_USAGE;
-    }
+    };
+    const all: RowProblem[] = [...read.problems, ...problems].sort((a, b) => a.row - b.row);
+    if (all.length > 0) return refuse(all);
     const withSecrets = requests.filter(({ request }) => secretsSetBy(request).length > 0);
     if (db.sealed && withSecrets.length > 0) {
       if (!options['without-secrets']) {
@@ -321,6 +323,16 @@ async function importRecords(
           'enter them in the app.',
       );
     }
+    // The pasted kubeconfigs and private keys must be usable, as the app's form requires (after --without-secrets
+    // took out what will not be stored).
+    const secretProblems: RowProblem[] = [];
+    for (const { row, request } of requests) {
+      const found = await recordSecretProblems(request, db.store.pods);
+      for (const [path, message] of Object.entries(found)) {
+        secretProblems.push({ row, field: path.replace(/^secrets\./, ''), message });
+      }
+    }
+    if (secretProblems.length > 0) return refuse(secretProblems);
     if (dryRun) {
       for (const { row, request } of requests) {
         const action = request.id && db.store.pods.get(request.id) ? 'update' : 'create';

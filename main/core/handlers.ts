@@ -13,6 +13,7 @@ import {
 } from '../../common/contract';
 import { type ClusterBrowser, savePodRecord } from './clusterBrowser';
 import type { KubeconfigImporter } from './kubeconfigImport';
+import { saveRecord } from './pods';
 import type { ClientConnection, SessionManager } from './sessions';
 import type { Store } from './store';
 
@@ -40,7 +41,7 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
       if (!pod) throw new ContractError('notFound', `No pod record with id ${id}; it may have been deleted.`);
       return pod;
     },
-    'pods.save': async (request) => store.pods.save(request),
+    'pods.save': async (request) => saveRecord(store.pods, request),
     'pods.delete': async ({ id }) => ({ deleted: store.pods.delete(id) }),
     'pods.refresh': async ({ id }) => deps.refreshPod(id),
     'pods.duplicate': async ({ id }) => {

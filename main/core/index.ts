@@ -21,4 +21,4 @@ export {
   type Store,
 } from './store';
 export { createAccessResolver, DEFAULT_SERVICE_ACCOUNT_DIR } from './kube/access';
-export { planRefresh } from './pods';
+export { planRefresh, recordSecretProblems } from './pods';

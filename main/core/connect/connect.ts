@@ -6,9 +6,9 @@
 import type { ConnectionAttempt } from '../../../common/contract';
 import { CONNECTION_METHOD_LABELS, type ConnectionMethod } from '../../../common/pods';
 import { UnreachableServers } from '../kube/api';
+import { SecretScrubber } from '../secrets';
 import type { PodConnectRecord } from '../store';
 import type { AttemptListener, ChainRun, ConnectContext, ConnectionMethodHandler, OpenedSession } from './types';
-import { messageOf } from '../../../common/errors';
 
 export interface ConnectResult extends OpenedSession {
   method: ConnectionMethod;
@@ -43,6 +43,18 @@ export class ConnectAbortedError extends Error {
   }
 }
 
+/**
+ * The scrubber of every secret a record holds: its token, SSH password, private key and passphrase, and its pasted
+ * kubeconfig with the credentials in it. Each method's error text goes through it before it becomes an attempt's
+ * detail or a Refresh's message, so a library that repeated what it was sent cannot put the secret in the tab, the log
+ * or the database. The transports scrub what they send at the source too (kube/api, kube/exec, ssh/); this is the
+ * last gate, for texts no transport words (a resolver's, a plugin's).
+ */
+export function recordScrubber(record: Pick<PodConnectRecord, 'secrets'>): SecretScrubber {
+  const { kubeconfig, ...others } = record.secrets;
+  return SecretScrubber.of(Object.values(others)).withKubeconfig(kubeconfig);
+}
+
 /** A fresh walk down the chain: nothing learnt yet. A connect and a Refresh each start one. */
 export function newChainRun(): ChainRun {
   return { unreachableServers: new UnreachableServers() };
@@ -57,6 +69,7 @@ export async function connect(
 ): Promise<ConnectResult> {
   const attempts: ConnectionAttempt[] = [];
   const run = newChainRun();
+  const scrubber = recordScrubber(record);
   const publish = () => onAttempts(attempts.map((attempt) => ({ ...attempt })));
 
   for (const handler of methods) {
@@ -91,7 +104,7 @@ export async function connect(
     } catch (error) {
       attempt.durationMs = now() - attempt.startedAt;
       attempt.outcome = error instanceof MethodSkippedError ? 'skipped' : 'failed';
-      attempt.detail = messageOf(error);
+      attempt.detail = scrubber.messageOf(error);
       publish();
       if (context.signal.aborted) throw new ConnectAbortedError();
     }

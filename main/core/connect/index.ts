@@ -3,7 +3,7 @@
  * returns the first shell that opened; kubeMethod.ts and sshMethod.ts are the methods. The session manager runs it
  * for a tab; Refresh runs the Kubernetes methods' lookup without opening a shell.
  */
-export { connect, ConnectAbortedError, ConnectFailedError, newChainRun } from './connect';
+export { connect, ConnectAbortedError, ConnectFailedError, newChainRun, recordScrubber } from './connect';
 export { kubeMethods } from './kubeMethod';
 export { sshMethod } from './sshMethod';
 export type { ConnectionMethodHandler, KubeMethodHandler } from './types';

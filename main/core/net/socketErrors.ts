@@ -99,9 +99,14 @@ export function classifySocketError(error: unknown): SocketErrorClass {
   return { kind: code === null ? 'other' : classifySocketCode(code), code };
 }
 
-/** "fetch failed" says nothing; the innermost cause usually does: "fetch failed (connect ECONNREFUSED …)". */
-export function deepestMessage(error: Error): string {
+/**
+ * "fetch failed" says nothing; the innermost cause usually does: "fetch failed (connect ECONNREFUSED …)". Both are a
+ * library's text, which can repeat what it was given (undici quotes an invalid header value: the token), so the caller
+ * passes the scrubber of the secrets its attempt used (secrets/scrub.ts; net/ sits below that room and takes it as a
+ * function).
+ */
+export function deepestMessage(error: Error, scrub: (text: string) => string): string {
   let current: Error = error;
   for (let depth = 0; depth < MAX_CAUSE_DEPTH && current.cause instanceof Error; depth += 1) current = current.cause;
-  return current === error ? error.message : `${error.message} (${current.message})`;
+  return scrub(current === error ? error.message : `${error.message} (${current.message})`);
 }

@@ -8,10 +8,9 @@ import { ContractError, type PodRefreshResult } from '../../../common/contract';
 import { CONNECTION_METHOD_LABELS, podSaveSchema, type PodSaveRequest, type PodView } from '../../../common/pods';
 import { NoReadyPodError, PodNotFoundError } from '../kube/api';
 import type { AccessResolver, ResolvedAccess } from '../kube/access';
-import { kubeMethods, newChainRun, type KubeMethodHandler } from '../connect';
+import { kubeMethods, newChainRun, recordScrubber, type KubeMethodHandler } from '../connect';
 import { statusOfRefresh } from './podStatus';
 import type { PodRepository } from '../store';
-import { messageOf } from '../../../common/errors';
 
 /** What looking a record's pod up found, before anything is stored. */
 interface RefreshLookup {
@@ -88,11 +87,13 @@ async function lookUp(id: string, pods: PodRepository, methods: readonly KubeMet
     : `a pod matching ${record.labelSelector} in namespace ${record.namespace}`;
   // As when connecting: a server one method found silent is not waited for again by the next.
   const run = newChainRun();
+  // Every detail below ends up in the Refresh text, `pods list --json` and the database: none may carry a secret.
+  const scrubber = recordScrubber(record);
   for (const handler of methods) {
     const { method } = handler;
     const lookup = await handler.lookUp(record, run);
     if (lookup.outcome === 'skipped') {
-      checked.push({ method, outcome: 'skipped', detail: lookup.detail });
+      checked.push({ method, outcome: 'skipped', detail: scrubber.scrub(lookup.detail) });
       continue;
     }
     if (lookup.outcome === 'found') {
@@ -114,19 +115,20 @@ async function lookUp(id: string, pods: PodRepository, methods: readonly KubeMet
     }
     const { access, error } = lookup;
     // The server answered that the pod is not there: an answer, not a failure to try the next method over.
+    const detail = scrubber.messageOf(error);
     if (access && error instanceof NoReadyPodError) {
-      checked.push({ method, outcome: 'notFound', detail: error.message });
-      return nothingFound(`${error.message} The record is unchanged.`, { method, access: access.description });
+      checked.push({ method, outcome: 'notFound', detail });
+      return nothingFound(`${detail} The record is unchanged.`, { method, access: access.description });
     }
     if (access && error instanceof PodNotFoundError) {
-      checked.push({ method, outcome: 'notFound', detail: error.message });
+      checked.push({ method, outcome: 'notFound', detail });
       return nothingFound(
         `Pod ${where} no longer exists (${CONNECTION_METHOD_LABELS[method]}: ${access.description}). The record is unchanged; edit its pod name if the pod was replaced.`,
         { method, access: access.description },
       );
     }
     failures.push(error);
-    checked.push({ method, outcome: 'failed', detail: messageOf(error) });
+    checked.push({ method, outcome: 'failed', detail });
   }
   const tried = checked.filter((entry) => entry.outcome === 'failed');
   return nothingFound(

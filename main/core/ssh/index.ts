@@ -4,4 +4,4 @@
  * table. The connect chain's SSH method (connect/sshMethod.ts) uses it.
  */
 export { createHostKeyVerifier, knownHostKeyTypes } from './hostKeys';
-export { openSshSession, type SshSessionOptions } from './sshSession';
+export { openSshSession, privateKeyProblem, type SshSessionOptions } from './sshSession';

@@ -34,6 +34,7 @@ import {
   TransportSession,
 } from '../terminal';
 import { classifySocketError } from '../net';
+import { SecretScrubber } from '../secrets';
 import { messageOf } from '../../../common/errors';
 import { SshLogin, type LoginMethod, type LoginStep, type SshAuthChallenge } from './sshLogin';
 
@@ -145,25 +146,97 @@ function prepareAuth(options: SshSessionOptions, target: string): AnyAuthMethod 
     case 'agent':
       return { type: 'agent', username, agent: auth.agentSocket };
     case 'privateKey': {
-      const passphrase = auth.passphrase === '' ? undefined : auth.passphrase;
-      // ssh2 returns an array for multi-key files (never written by OpenSSH today); the types only know one key.
-      const parsed: ParsedKey | ParsedKey[] | Error = ssh2.utils.parseKey(auth.privateKey, passphrase);
-      const key = Array.isArray(parsed) ? parsed[0] : parsed;
+      const read = readPrivateKey(auth.privateKey, auth.passphrase);
       const failed = `SSH authentication failed for ${target}`;
-      if (key === undefined) throw new SshConnectError('auth', `${failed}: the private key file holds no key`);
-      if (key instanceof Error) {
-        // ssh2's parse errors name the format problem, never the key or passphrase, so they are safe to show.
-        if (/passphrase|decrypt|integrity/i.test(key.message)) {
+      switch (read.problem) {
+        case null:
+          return { type: 'publickey', username, key: read.key };
+        case 'noKey':
+          throw new SshConnectError('auth', `${failed}: the private key file holds no key`);
+        case 'passphrase':
           throw new SshConnectError('auth', `${failed}: the private key passphrase is wrong or missing`);
-        }
-        throw new SshConnectError('auth', `${failed}: the private key could not be read (${key.message})`);
+        case 'unreadable':
+          throw new SshConnectError('auth', `${failed}: the private key could not be read (${read.said})`);
+        case 'publicKey':
+          throw new SshConnectError('auth', `${failed}: the key given is a public key; Podterm needs the private key`);
       }
-      if (!key.isPrivateKey()) {
-        throw new SshConnectError('auth', `${failed}: the key given is a public key; Podterm needs the private key`);
-      }
-      return { type: 'publickey', username, key };
     }
   }
+}
+
+/** What ssh2 made of a private key: the key, or which problem kept it from using it. */
+type PrivateKeyReading =
+  | { problem: null; key: ParsedKey }
+  | { problem: 'noKey' | 'passphrase' | 'publicKey' }
+  /** `said` is ssh2's reason, cut before any detail: "Unsupported OpenSSH key magic: <the key's bytes>". */
+  | { problem: 'unreadable'; said: string };
+
+/** Parses a private key with its passphrase (empty means none), as the login and the record's save check it. */
+function readPrivateKey(privateKey: string | Buffer, passphrase: string | null | undefined): PrivateKeyReading {
+  // ssh2 returns an array for multi-key files (never written by OpenSSH today); the types only know one key.
+  const parsed: ParsedKey | ParsedKey[] | Error = ssh2.utils.parseKey(privateKey, passphrase || undefined);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (key === undefined) return { problem: 'noKey' };
+  if (key instanceof Error) {
+    if (/passphrase|decrypt|integrity/i.test(key.message)) return { problem: 'passphrase' };
+    // Some of ssh2's reasons quote the bytes they could not make sense of, which are the key's: keep the reason only.
+    return { problem: 'unreadable', said: key.message.split(':')[0]!.trim() };
+  }
+  if (!key.isPrivateKey()) return { problem: 'publicKey' };
+  return { problem: null, key };
+}
+
+/**
+ * Why a pasted private key cannot sign in, for the record's save (the field to show it under, and the message), or null
+ * when it can. An encrypted key needs its passphrase saved with it: Podterm asks for a password that is not saved, but
+ * not for a key's passphrase, so without it every connection would fail with "passphrase wrong or missing".
+ */
+export function privateKeyProblem(
+  privateKey: string,
+  passphrase: string | null | undefined,
+): { field: 'sshPrivateKey' | 'sshPassphrase'; message: string } | null {
+  const read = readPrivateKey(privateKey, passphrase);
+  const key = (message: string) => ({ field: 'sshPrivateKey' as const, message });
+  switch (read.problem) {
+    case null:
+      return null;
+    case 'noKey':
+      return key('no key in the text: paste the whole private key, from its -----BEGIN line to its -----END line');
+    case 'unreadable':
+      return key(
+        `not a private key Podterm can read (${read.said}): paste the whole key, from its -----BEGIN line to its -----END line (OpenSSH or PEM format)`,
+      );
+    case 'publicKey':
+      return key('this is a public key: paste the private key (the file without .pub, e.g. ~/.ssh/id_ed25519)');
+    case 'passphrase':
+      return {
+        field: 'sshPassphrase',
+        message: passphrase
+          ? 'this passphrase does not decrypt the private key: give the passphrase the key was made with'
+          : 'the private key is encrypted: give its passphrase too (Podterm does not ask for it when connecting)',
+      };
+  }
+}
+
+/** The secrets these credentials send: the password, the private key and its passphrase. */
+function scrubberOf(auth: SshAuth): SecretScrubber {
+  switch (auth.kind) {
+    case 'password':
+      return SecretScrubber.of([auth.password]);
+    case 'privateKey':
+      return SecretScrubber.of([auth.privateKey.toString(), auth.passphrase]);
+    case 'agent':
+      return SecretScrubber.none;
+  }
+}
+
+/** The error with its message scrubbed, keeping its reason for code (fall back, which icon) and its cause. */
+function scrubbed(error: Error, scrubber: SecretScrubber): Error {
+  const message = scrubber.scrub(error.message);
+  if (message === error.message) return error;
+  return error instanceof SshConnectError
+    ? new SshConnectError(error.reason, message, { cause: error.cause })
+    : new Error(message, { cause: error.cause });
 }
 
 function describeConnectError(error: SshError, target: string, host: string, phase: Phase): SshConnectError {
@@ -241,11 +314,13 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
   if (signal?.aborted) {
     return Promise.reject(new SshConnectError('aborted', `SSH to ${target} was cancelled`));
   }
+  // ssh2's and the server's texts end up in these messages; none may repeat the credentials this session sends.
+  const scrubber = scrubberOf(options.auth);
   let authMethod: AnyAuthMethod | null;
   try {
     authMethod = prepareAuth(options, target);
   } catch (error) {
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    return Promise.reject(scrubbed(error instanceof Error ? error : new Error(String(error)), scrubber));
   }
 
   const client = new ssh2.Client();
@@ -265,7 +340,7 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
   opening.disposables.add(() => timer.stop());
 
   function fail(error: SshConnectError): void {
-    if (opening.fail(error)) client.destroy();
+    if (opening.fail(scrubbed(error, scrubber))) client.destroy();
   }
 
   const login = new SshLogin({ target, credential: options.auth, canAskUser: options.askUser !== undefined });
@@ -396,7 +471,7 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
         );
         return;
       }
-      opening.succeed(new SshTerminalSession(client, channel, target));
+      opening.succeed(new SshTerminalSession(client, channel, target, scrubber));
     };
     if (options.command !== undefined) client.exec(options.command, { pty: window }, opened);
     else client.shell(window, opened);
@@ -439,6 +514,7 @@ class SshTerminalSession extends TransportSession {
     private readonly client: InstanceType<typeof ssh2.Client>,
     private readonly channel: ClientChannel,
     private readonly target: string,
+    private readonly scrubber: SecretScrubber,
   ) {
     super('an SSH session');
     this.disposables.listen(channel, 'exit', (code: number | null, signal?: string) => {
@@ -496,7 +572,9 @@ class SshTerminalSession extends TransportSession {
   private finish(): void {
     if (this.ended) return;
     if (this.exitStatus === null && this.connectionClosed) {
-      const why = this.connectionError?.message ?? 'the server closed the connection';
+      const why = this.connectionError
+        ? this.scrubber.messageOf(this.connectionError)
+        : 'the server closed the connection';
       this.settle({ kind: 'error', error: new Error(`SSH connection to ${this.target} lost: ${why}`) });
     } else {
       // No exit status on a live connection: the server closed the channel without one (allowed by RFC 4254).

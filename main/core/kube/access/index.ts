@@ -11,6 +11,8 @@ export { DEFAULT_SERVICE_ACCOUNT_DIR } from './inClusterAccess';
 export { captureLoginEnvironment, lazyLoginEnvironment, type LoginEnvironmentOptions } from './loginEnvironment';
 export { chooseContext, ContextChoiceError, type ContextChoiceFailure } from './contextChoice';
 export { accessFromContext } from './contextAccess';
+export { accessScrubber, type AccessWithSecrets } from './accessSecrets';
+export { pastedKubeconfigProblem } from './pastedKubeconfig';
 export { ExecCredentialCache, ExecPluginError } from './execPlugins';
 export {
   authKindOf,

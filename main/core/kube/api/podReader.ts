@@ -18,7 +18,7 @@ import {
   type V1Pod,
 } from '@kubernetes/client-node';
 import { DEFAULT_REACH_TIMEOUT_MS, startRequestDeadline, type ExpiredDeadline } from './requestDeadline';
-import type { ResolvedAccess } from '../access';
+import { accessScrubber, type AccessWithSecrets, type ResolvedAccess } from '../access';
 import { classifySocketError, deepestMessage, type SocketErrorKind } from '../../net';
 
 /**
@@ -275,17 +275,21 @@ export interface ApiErrorWording {
 
 /**
  * A failed API call (the pod read, the lists) as a PodReadError: 401 and 403 with the server's own reason, a failure
- * to connect as net/ classifies it, and the caller's wording where the calls differ.
+ * to connect as net/ classifies it, and the caller's wording where the calls differ. The server's reason and a
+ * library's error text are scrubbed of the access's secrets: a server may echo the Authorization header, and undici
+ * repeats a header value it refuses.
  */
 export function describeApiError(
   error: unknown,
-  access: Pick<ResolvedAccess, 'server' | 'description'>,
+  access: Pick<ResolvedAccess, 'server' | 'description'> & AccessWithSecrets,
   errorBody: string | null,
   wording: ApiErrorWording,
 ): PodReadError {
   const { server, description: via } = access;
+  const scrubber = accessScrubber(access);
   if (error instanceof ApiException) {
-    const message = statusMessage(errorBody ?? bodyText(error.body));
+    const serverSaid = statusMessage(errorBody ?? bodyText(error.body));
+    const message = serverSaid === null ? null : scrubber.scrub(serverSaid);
     // "401 Unauthorized: Unauthorized" says nothing twice; a real reason ("token has expired") is worth showing.
     const said = message !== null && !/^(unauthorized|forbidden)$/i.test(message) ? `: ${message}` : '';
     if (error.code === 401) {
@@ -326,9 +330,8 @@ export function describeApiError(
     case null:
       break;
   }
-  return new PodReadError('other', wording.failed(error instanceof Error ? deepestMessage(error) : String(error)), {
-    cause: error,
-  });
+  const text = error instanceof Error ? deepestMessage(error, (raw) => scrubber.scrub(raw)) : scrubber.messageOf(error);
+  return new PodReadError('other', wording.failed(text), { cause: error });
 }
 
 /** The `message` of a Kubernetes Status body, else the body text itself when short; null when there is nothing. */

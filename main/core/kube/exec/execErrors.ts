@@ -5,7 +5,8 @@
  * timeout.
  *
  * No message ever includes a token or key: they are built from the server URL, the pod's names, HTTP statuses, the
- * server's Status message and Node error codes, never from request headers.
+ * server's Status message and Node error codes, never from request headers; and every text that came from the server
+ * or a library (which may echo what it was sent) goes through the context's scrubber first.
  */
 import { EXEC_SUBPROTOCOLS, parseApiStatus } from './execProtocol';
 import { classifySocketError, type SocketErrorKind } from '../../net';
@@ -58,6 +59,8 @@ export interface ExecErrorContext {
   /** Whether the kubeconfig supplied a CA for the cluster (otherwise the machine's CAs were used). */
   hasCa: boolean;
   connectTimeoutMs: number;
+  /** Hides the secrets the session sends (secrets/scrub.ts) in any text from the server or a library. */
+  scrub(text: string): string;
 }
 
 /** The server URL as people should see it: no user:password, no query. */
@@ -99,8 +102,9 @@ export function describeUpgradeFailure(
   body: string,
 ): KubeExecError {
   const status = parseApiStatus(body);
-  const serverMessage = status?.message ?? null;
-  const said = serverMessage ?? bodyWords(body);
+  const serverMessage = status?.message == null ? null : context.scrub(status.message);
+  const bodySaid = bodyWords(body);
+  const said = serverMessage ?? (bodySaid === null ? null : context.scrub(bodySaid));
   const http = `${httpStatus}${statusText ? ` ${statusText}` : ''}`;
   const make = (reason: KubeExecError['reason'], message: string) => new KubeExecError(reason, message, httpStatus);
   switch (httpStatus) {
@@ -155,6 +159,7 @@ export function describeStartFailure(
   failure: { reason: string | null; message: string },
 ): KubeExecError {
   const missing = /executable file not found|no such file or directory|not found in \$PATH/i.test(failure.message);
+  const said = context.scrub(failure.message);
   const where = `${containerWords(context)} of pod ${podWords(context)}`;
   if (missing) {
     const program = context.command[0] ?? 'sh';
@@ -171,7 +176,7 @@ export function describeStartFailure(
   }
   return new KubeExecError(
     'execFailed',
-    `${where} could not start the shell${failure.reason ? ` (${failure.reason})` : ''}: ${failure.message}`,
+    `${where} could not start the shell${failure.reason ? ` (${context.scrub(failure.reason)})` : ''}: ${said}`,
   );
 }
 
@@ -216,7 +221,7 @@ function describeTlsError(
   kind: TlsErrorKind,
   code: string,
 ): KubeExecError {
-  const make = (message: string) => new KubeExecError('tls', message, null, { cause: error });
+  const make = (message: string) => new KubeExecError('tls', context.scrub(message), null, { cause: error });
   const prefix = `TLS with the API server at ${context.server} failed`;
   const problem = CERTIFICATE_PROBLEMS[code];
   if (problem !== undefined) return make(`${prefix}: ${problem(context)} (${code}); ${TLS_FIX}.`);
@@ -247,8 +252,9 @@ function describeTlsError(
 /** Something below HTTP failed before the upgrade: DNS, TCP, TLS, or ws rejecting the server's handshake answer. */
 export function describeSocketError(context: ExecErrorContext, error: Error): KubeExecError {
   const { kind, code } = classifySocketError(error);
+  // The whole message is scrubbed: ws and Node may quote what they were given (a header value, a key).
   const make = (reason: KubeExecError['reason'], message: string) =>
-    new KubeExecError(reason, message, null, { cause: error });
+    new KubeExecError(reason, context.scrub(message), null, { cause: error });
   switch (kind) {
     case 'refused':
       return make(

@@ -47,6 +47,7 @@ import {
   TransportSession,
 } from '../../terminal';
 import { messageOf } from '../../../../common/errors';
+import { accessScrubber } from '../access';
 
 export { KUBE_EXEC_FAILURES, KubeExecError, type KubeExecFailure } from './execErrors';
 export { buildExecUrl, parseExecStatus, SHELL_PROBE, shellCommand, type ExecStatus } from './execProtocol';
@@ -128,6 +129,7 @@ export async function openKubeExecSession(options: KubeExecOptions): Promise<Ter
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const cluster = kubeConfig.getCurrentCluster();
   const server = cluster?.server ?? '';
+  const scrubber = accessScrubber({ kubeConfig });
   const context: ExecErrorContext = {
     server: displayServer(server),
     namespace,
@@ -136,6 +138,8 @@ export async function openKubeExecSession(options: KubeExecOptions): Promise<Ter
     command,
     hasCa: false,
     connectTimeoutMs,
+    // The session sends the kubeConfig's credentials; no message about it may repeat them.
+    scrub: (text) => scrubber.scrub(text),
   };
   if (signal?.aborted) throw new KubeExecError('aborted', `Opening a shell in pod ${namespace}/${pod} was cancelled`);
   if (cluster === null || server === '') {
@@ -147,7 +151,10 @@ export async function openKubeExecSession(options: KubeExecOptions): Promise<Ter
   try {
     url = buildExecUrl(server, { namespace, pod, container, command });
   } catch (error) {
-    throw new KubeExecError('config', `The cluster server URL "${context.server}" cannot be used: ${messageOf(error)}`);
+    throw new KubeExecError(
+      'config',
+      `The cluster server URL "${context.server}" cannot be used: ${context.scrub(messageOf(error))}`,
+    );
   }
   const wsOptions: WebSocket.ClientOptions = {
     // The API server speaks no permessage-deflate; offering it only costs a header.
@@ -161,7 +168,7 @@ export async function openKubeExecSession(options: KubeExecOptions): Promise<Ter
   } catch (error) {
     throw new KubeExecError(
       'config',
-      `The kubeconfig for ${context.server} cannot be used: ${messageOf(error)}`,
+      `The kubeconfig for ${context.server} cannot be used: ${context.scrub(messageOf(error))}`,
       null,
       {
         cause: error,
@@ -452,7 +459,7 @@ class KubeExecSession extends TransportSession {
       });
     } else {
       const why = this.keepaliveError?.message;
-      const cause = this.socketError ? `; ${this.socketError.message}` : '';
+      const cause = this.socketError ? `; ${this.context.scrub(this.socketError.message)}` : '';
       this.settle({
         kind: 'error',
         error: new Error(why ?? `Connection to ${this.target} lost (${closeWords(code, reason)}${cause})`),

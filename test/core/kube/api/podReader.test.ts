@@ -17,6 +17,11 @@ import { startKubeApiServer, type KubeApiServer } from '../../../harness/kubeApi
 import { cleanup, environment, podRecord, put, tempDir } from '../access/helpers';
 
 let kube: KubeApiServer | null = null;
+/**
+ * The token the fake server answers "token has expired" for. Not a word of that message: messages are scrubbed of the
+ * token the request sent, so a token spelled "expired" would hide the server's reason.
+ */
+const EXPIRED_TOKEN = 'tok-expired-6b21';
 beforeAll(async () => {
   kube = await startKubeApiServer();
 });
@@ -193,7 +198,8 @@ describe('readPod failures that need no Kubernetes', () => {
           JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code }),
         );
       };
-      if (request.headers.authorization === 'Bearer expired') return status(401, 'Unauthorized', 'token has expired');
+      if (request.headers.authorization === `Bearer ${EXPIRED_TOKEN}`)
+        return status(401, 'Unauthorized', 'token has expired');
       // Reached, but never answers: an API server stuck behind an overloaded etcd.
       if (request.url?.endsWith('/pods/stuck')) return;
       return status(
@@ -232,7 +238,7 @@ describe('readPod failures that need no Kubernetes', () => {
     expect(forbidden.message).toBe(
       `token auth to ${httpUrl} may not read pod "web" in namespace "shop" (403 Forbidden: pods "web" is forbidden: User "system:serviceaccount:ci:deployer" cannot get resource "pods" in API group "" in the namespace "shop"). Ask for RBAC permission to get pods and create pods/exec there, or use other credentials.`,
     );
-    const expired = await failure(readPod(await tokenAccess(httpUrl, 'expired'), 'shop', 'web'));
+    const expired = await failure(readPod(await tokenAccess(httpUrl, EXPIRED_TOKEN), 'shop', 'web'));
     expect(expired.reason).toBe('unauthorized');
     expect(expired.message).toContain('(401 Unauthorized: token has expired)');
   });

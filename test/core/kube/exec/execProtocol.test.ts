@@ -20,6 +20,7 @@ import {
   displayServer,
   type ExecErrorContext,
 } from '../../../../main/core/kube/exec/execErrors';
+import { SCRUBBED_SECRET, SecretScrubber } from '../../../../main/core/secrets';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -160,6 +161,9 @@ describe('shellCommand', () => {
   });
 });
 
+/** The token the session sent: a server or library that repeats it must not get it into a message. */
+const SENT_TOKEN = 'sent-token-8f2c61d0';
+
 const context: ExecErrorContext = {
   server: 'https://10.0.0.1:6443',
   namespace: 'default',
@@ -168,6 +172,7 @@ const context: ExecErrorContext = {
   command: ['sh', '-c', SHELL_PROBE],
   hasCa: true,
   connectTimeoutMs: 8_000,
+  scrub: (text) => SecretScrubber.of([SENT_TOKEN]).scrub(text),
 };
 
 describe('messages for a refused upgrade', () => {
@@ -213,6 +218,21 @@ describe('messages for a refused upgrade', () => {
     );
     expect(error.reason).toBe('badRequest');
     expect(error.message).toContain('container nope is not valid for pod multi');
+  });
+
+  it("a server that echoes the request's token has it scrubbed from every message", () => {
+    const echoed = `bad request header Authorization: Bearer ${SENT_TOKEN}`;
+    for (const code of [400, 403, 404, 500]) {
+      const error = describeUpgradeFailure(context, code, 'Echo', status(code, echoed));
+      expect(error.message).not.toContain(SENT_TOKEN);
+      expect(error.message).toContain(SCRUBBED_SECRET);
+    }
+    const plain = describeUpgradeFailure(context, 500, 'Echo', echoed);
+    expect(plain.message).not.toContain(SENT_TOKEN);
+    const started = describeStartFailure(context, { reason: SENT_TOKEN, message: echoed });
+    expect(started.message).not.toContain(SENT_TOKEN);
+    const socket = describeSocketError(context, new Error(`Invalid header value "Bearer ${SENT_TOKEN}"`));
+    expect(socket.message).not.toContain(SENT_TOKEN);
   });
 
   it('anything else is upgradeRefused with the status, and an HTML page is not quoted', () => {
