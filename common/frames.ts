@@ -23,13 +23,38 @@ export function decodeDataFrame(frame: Uint8Array): { sessionId: number; data: U
   return { sessionId, data: frame.subarray(HEADER_BYTES) };
 }
 
+/**
+ * The page's first message on every WebSocket (main/web/server.ts explains the login): the launch token from the URL
+ * it was opened with, if any, and the page secret an earlier login left in this origin's storage, if any.
+ */
+export type WebLoginMessage = {
+  kind: 'login';
+  launchToken?: string;
+  secret?: string;
+};
+
+/** The server's answer to a login that holds; `secret` is new when the launch token was exchanged for it. */
+export type WebLoggedInMessage = {
+  kind: 'loggedIn';
+  secret?: string;
+};
+
+/** Close code (the private 4000–4999 range) for a login the server refused: the page's credentials are dead. */
+export const LOGIN_REFUSED_CLOSE_CODE = 4401;
+/** Close code for a WebSocket that did not log in in time, or was dropped from a flood of ones waiting to. */
+export const LOGIN_INCOMPLETE_CLOSE_CODE = 4408;
+/** Close code for a WebSocket closed because the server holds as many as it allows. */
+export const TOO_MANY_SOCKETS_CLOSE_CODE = 4429;
+
 /** Text messages, renderer → main. */
 export type WebClientMessage =
+  | WebLoginMessage
   | { kind: 'request'; id: number; key: RequestKey; payload: unknown }
   | { kind: 'session'; sessionId: number; command: SessionCommand };
 
 /** Text messages, main → renderer (session data goes in binary frames instead). */
 export type WebServerMessage =
+  | WebLoggedInMessage
   | { kind: 'response'; id: number; ok: true; result: unknown }
   | { kind: 'response'; id: number; ok: false; error: ContractErrorShape }
   | { kind: 'session'; sessionId: number; event: Exclude<SessionEvent, { type: 'data' }> };
