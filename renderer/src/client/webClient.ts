@@ -34,8 +34,8 @@ export const CONNECTION_LOST_MESSAGE =
   'Lost the connection to the Podterm server. Reload the page, or if the server was restarted, open the URL it printed.';
 
 export const NOT_LOGGED_IN_MESSAGE =
-  'This page is not logged in. The URL `npm run web` printed works once, and this browser holds no login from it: ' +
-  'restart `npm run web` and open the new URL it prints.';
+  'This page is not logged in. The address “npm run web” printed works once, and this browser holds no login from ' +
+  'it: restart “npm run web” and open the new address it prints.';
 
 export const TOO_MANY_PAGES_MESSAGE = 'Too many pages of Podterm are open at once: close some, then reload this one.';
 
