@@ -24,20 +24,29 @@ export function decodeDataFrame(frame: Uint8Array): { sessionId: number; data: U
 }
 
 /**
- * The page's first message on every WebSocket (main/web/server.ts explains the login): the launch token from the URL
- * it was opened with, if any, and the page secret an earlier login left in this origin's storage, if any.
+ * The page's first message on every WebSocket (main/web/login.ts explains the login). A page opened with the launch
+ * token sends it with `secret`, a fresh random secret the page chose and keeps until the login is confirmed, which the
+ * server registers when the token is good; otherwise `secret` is that pending secret or the one kept from an earlier
+ * login. `storedSecret` is the latter when both exist. (Type aliases, not interfaces: they must fit isRecord's narrowing.)
  */
 export type WebLoginMessage = {
   kind: 'login';
   launchToken?: string;
   secret?: string;
+  storedSecret?: string;
 };
 
-/** The server's answer to a login that holds; `secret` is new when the launch token was exchanged for it. */
+/** What a login was accepted with: the page keeps the secret it sent as `secret` unless it was `storedSecret`. */
+export type WebLoginCredential = 'launchToken' | 'secret' | 'storedSecret';
+
+/** The server's answer to a login that holds. */
 export type WebLoggedInMessage = {
   kind: 'loggedIn';
-  secret?: string;
+  with: WebLoginCredential;
 };
+
+/** A page secret: 32 random bytes, base64url. */
+export const PAGE_SECRET_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 /** Close code (the private 4000–4999 range) for a login the server refused: the page's credentials are dead. */
 export const LOGIN_REFUSED_CLOSE_CODE = 4401;

@@ -1,19 +1,19 @@
 /**
  * The browser mode's login. The launch token (in the URL `npm run web` prints) works once: the first page to present it
- * on its WebSocket receives the page secret, keeps it in its origin's storage, and presents it on every later WebSocket
- * (a reload, another tab). Neither is ever a cookie, so no other origin, not even another port of 127.0.0.1, is sent
+ * on its WebSocket registers the page secret it sends along (32 random bytes the page drew and stored before sending,
+ * so a reload in the middle of the exchange still holds it), and presents that secret on every later WebSocket (a
+ * reload, another tab). Neither is ever a cookie, so no other origin, not even another port of 127.0.0.1, is sent
  * either one. Both are compared as SHA-256 digests with timingSafeEqual: constant time whatever was offered.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { PAGE_SECRET_PATTERN, type WebLoginCredential } from '../../common/frames';
 
 /** 32 random bytes: unguessable for the life of one launch. */
-const SECRET_BYTES = 32;
+const TOKEN_BYTES = 32;
 /** base64url of 32 bytes is 43 characters; anything much longer is not ours, and is not worth hashing. */
 const MAX_OFFERED_LENGTH = 256;
 
-export type LoginOutcome =
-  /** Logged in; `secret` is set when the launch token was exchanged for it (the page must keep it). */
-  { ok: true; secret?: string } | { ok: false; reason: string };
+export type LoginOutcome = { ok: true; with: WebLoginCredential } | { ok: false; reason: string };
 
 export class WebLogin {
   /** Null once used: the URL in the terminal and the browser's history then holds a dead key. */
@@ -25,25 +25,30 @@ export class WebLogin {
   }
 
   static newToken(): string {
-    return randomBytes(SECRET_BYTES).toString('base64url');
+    return randomBytes(TOKEN_BYTES).toString('base64url');
   }
 
   /**
    * Checks a page's login message. The launch token is tried first, so a page opened with a fresh launch's URL logs in
-   * even when its storage still holds an earlier launch's secret; a page opened with a used URL logs in with the secret
-   * an earlier login in the same browser stored.
+   * even when its storage still holds an earlier launch's secret; then the secret (a reload that lost the answer to
+   * its token exchange still holds the secret it registered), then the stored secret (a used URL opened again in a
+   * browser that logged in before).
    */
   logIn(message: unknown): LoginOutcome {
     if (!isRecord(message) || message.kind !== 'login') {
       return { ok: false, reason: 'the first message must be the login' };
     }
-    if (this.launchTokenDigest && matches(message.launchToken, this.launchTokenDigest)) {
+    const { launchToken, secret, storedSecret } = message;
+    if (this.launchTokenDigest && matches(launchToken, this.launchTokenDigest)) {
+      if (typeof secret !== 'string' || !PAGE_SECRET_PATTERN.test(secret)) {
+        return { ok: false, reason: 'a launch token must come with a new page secret' };
+      }
       this.launchTokenDigest = null;
-      const secret = WebLogin.newToken();
       this.secretDigest = digest(secret);
-      return { ok: true, secret };
+      return { ok: true, with: 'launchToken' };
     }
-    if (this.secretDigest && matches(message.secret, this.secretDigest)) return { ok: true };
+    if (this.secretDigest && matches(secret, this.secretDigest)) return { ok: true, with: 'secret' };
+    if (this.secretDigest && matches(storedSecret, this.secretDigest)) return { ok: true, with: 'storedSecret' };
     return { ok: false, reason: 'login refused: the launch link was used already, or is from another launch' };
   }
 }

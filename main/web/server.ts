@@ -201,7 +201,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       loggedIn.add(ws);
       const client = new WebClientConnection(ws, options.core, log);
       ws.on('message', (message: RawData, binary: boolean) => client.receive(message, binary));
-      const answer: WebLoggedInMessage = { kind: 'loggedIn', ...(outcome.secret ? { secret: outcome.secret } : {}) };
+      const answer: WebLoggedInMessage = { kind: 'loggedIn', with: outcome.with };
       ws.send(JSON.stringify(answer));
     });
   }

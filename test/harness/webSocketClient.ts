@@ -3,9 +3,15 @@
  * terminal session's bytes. What the renderer's webClient does, without a browser, so a test can hold a shell open
  * while it attacks the server from other connections.
  */
+import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import type { RequestKey } from '../../common/requestKeys';
-import { decodeDataFrame, type WebLoginMessage, type WebServerMessage } from '../../common/frames';
+import {
+  decodeDataFrame,
+  type WebLoginCredential,
+  type WebLoginMessage,
+  type WebServerMessage,
+} from '../../common/frames';
 import { waitFor } from './wait';
 
 /** A shell's answer is quick, but the 2-core test machine is shared with several suites. */
@@ -23,6 +29,11 @@ export interface ApiSocketOptions {
   origin?: string;
   /** The first message; null sends none. */
   login: Omit<WebLoginMessage, 'kind'> | null;
+}
+
+/** A page secret as the page draws one: 32 random bytes, base64url. */
+export function newPageSecret(): string {
+  return randomBytes(32).toString('base64url');
 }
 
 export class ApiSocket {
@@ -63,11 +74,11 @@ export class ApiSocket {
     });
   }
 
-  /** Opens and waits for the server's `loggedIn` answer; answers it (with the new secret after a launch token). */
+  /** Opens and waits for the server's `loggedIn` answer; answers the socket and what the login was accepted with. */
   static async logIn(
     port: number,
     login: Omit<WebLoginMessage, 'kind'>,
-  ): Promise<{ socket: ApiSocket; secret?: string }> {
+  ): Promise<{ socket: ApiSocket; with: WebLoginCredential }> {
     const socket = await ApiSocket.open(port, { login });
     await Promise.race([
       waitFor('the login answer', () => socket.received.some((message) => message.kind === 'loggedIn')),
@@ -76,7 +87,8 @@ export class ApiSocket {
       }),
     ]);
     const answer = socket.received.find((message) => message.kind === 'loggedIn');
-    return { socket, ...(answer?.kind === 'loggedIn' && answer.secret ? { secret: answer.secret } : {}) };
+    if (answer?.kind !== 'loggedIn') throw new Error('no login answer');
+    return { socket, with: answer.with };
   }
 
   /** Sends one request and waits for its response. */

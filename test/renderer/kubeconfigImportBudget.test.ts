@@ -25,7 +25,7 @@ describe('fitImportRequest', () => {
     expect(sent.length + refused.length).toBe(9);
     expect(refused[0]).toEqual({
       fileName: files[sent.length]!.fileName,
-      message: `not added: one import takes at most ${MAX_IMPORT_REQUEST_TEXT_BYTES / 1024 / 1024} MiB of files; import these first, then this one`,
+      message: `not added: one import takes at most ${MAX_IMPORT_REQUEST_TEXT_BYTES / 1024 / 1024} MiB of files; import the ones above, then add this one again`,
     });
     const request = JSON.stringify({ kind: 'request', id: 1, key: 'kubeconfigs.preview', payload: { files: sent } });
     expect(Buffer.byteLength(request)).toBeLessThan(MAX_CLIENT_MESSAGE_BYTES);
@@ -39,7 +39,7 @@ describe('fitImportRequest', () => {
     expect(refused).toEqual([
       {
         fileName: 'f101.yaml',
-        message: `not added: one import takes at most ${MAX_IMPORT_FILES} files; import these first, then this one`,
+        message: `not added: one import takes at most ${MAX_IMPORT_FILES} files; import the ones above, then add this one again`,
       },
     ]);
   });

@@ -29,7 +29,7 @@ import { startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer
 import { missingServer } from '../harness/skipReasons';
 import { storeFingerprint } from '../harness/storedData';
 import { eventually, waitFor } from '../harness/wait';
-import { ApiSocket } from '../harness/webSocketClient';
+import { ApiSocket, newPageSecret } from '../harness/webSocketClient';
 
 /** Connections opened at once when filling the server: well under MAX_PENDING_CONNECTIONS, so none is evicted. */
 const HOLD_BATCH = 10;
@@ -54,8 +54,8 @@ beforeAll(async () => {
   await writeFile(join(rendererDir, 'assets', 'big.js'), Buffer.alloc(BIG_FILE_BYTES, 'x'));
   server = await startWebServer({ core: harness.core, rendererDir, log: (line) => serverLog.push(line) });
   const token = new URL(server.url).searchParams.get('token')!;
-  const login = await ApiSocket.logIn(server.port, { launchToken: token });
-  secret = login.secret!;
+  secret = newPageSecret();
+  const login = await ApiSocket.logIn(server.port, { launchToken: token, secret });
   kube = await startKubeApiServer();
   if (kube) {
     const pod = await login.socket.request<{ id: string }>('pods.save', {

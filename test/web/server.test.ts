@@ -11,13 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIN_REFUSED_CLOSE_CODE } from '../../common/frames';
 import { requestPath, startWebServer, type WebServer } from '../../main/web/server';
 import { createTestCore, type TestCore } from '../harness/core';
-import { ApiSocket } from '../harness/webSocketClient';
+import { ApiSocket, newPageSecret } from '../harness/webSocketClient';
 
 const TOKEN = 'test-token-0123456789';
 let harness: TestCore;
 let server: WebServer;
 let rendererDir: string;
-/** The page secret the launch token was exchanged for. */
+/** The page secret registered with the launch token. */
 let secret: string;
 
 beforeAll(async () => {
@@ -28,8 +28,9 @@ beforeAll(async () => {
   await writeFile(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
   server = await startWebServer({ core: harness.core, rendererDir, token: TOKEN, log: () => {} });
   // The launch token works once: this login is the one every later connection here builds on.
-  const { socket, secret: issued } = await ApiSocket.logIn(server.port, { launchToken: TOKEN });
-  secret = issued!;
+  secret = newPageSecret();
+  const { socket, with: credential } = await ApiSocket.logIn(server.port, { launchToken: TOKEN, secret });
+  expect(credential).toBe('launchToken');
   await socket.close();
 });
 afterAll(async () => {
@@ -133,15 +134,38 @@ describe('browser-mode WebSocket', () => {
     await expect(ApiSocket.open(server.port, { origin: '', login: { secret } })).rejects.toThrow('HTTP 403');
   });
 
-  it('exchanges the launch token once: the second time it is refused, the secret it gave still works', async () => {
-    const again = await ApiSocket.open(server.port, { login: { launchToken: TOKEN } });
+  it('takes the launch token once: again it is refused, and the secret registered with it still works', async () => {
+    const again = await ApiSocket.open(server.port, { login: { launchToken: TOKEN, secret: newPageSecret() } });
     expect(await again.closed).toEqual({
       code: LOGIN_REFUSED_CLOSE_CODE,
       reason: expect.stringMatching(/used already/),
     });
-    const { socket, secret: issued } = await ApiSocket.logIn(server.port, { launchToken: TOKEN, secret });
-    expect(issued).toBeUndefined();
-    await socket.close();
+    // A reload that lost the answer to its exchange presents the token and the secret it sent with it again.
+    const reload = await ApiSocket.logIn(server.port, { launchToken: TOKEN, secret });
+    expect(reload.with).toBe('secret');
+    await reload.socket.close();
+    // A used URL opened again in a browser that logged in before: the stored secret logs it in.
+    const reopened = await ApiSocket.logIn(server.port, {
+      launchToken: TOKEN,
+      secret: newPageSecret(),
+      storedSecret: secret,
+    });
+    expect(reopened.with).toBe('storedSecret');
+    await reopened.socket.close();
+  });
+
+  it('refuses a launch token without a well-formed new secret, and leaves the token unused', async () => {
+    const fresh = await startWebServer({ core: harness.core, rendererDir, token: 'another-token', log: () => {} });
+    try {
+      for (const login of [{ launchToken: 'another-token' }, { launchToken: 'another-token', secret: 'short' }]) {
+        const socket = await ApiSocket.open(fresh.port, { login });
+        expect((await socket.closed).reason, JSON.stringify(login)).toMatch(/new page secret/);
+      }
+      const { socket } = await ApiSocket.logIn(fresh.port, { launchToken: 'another-token', secret: newPageSecret() });
+      await socket.close();
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('refuses a wrong secret, a missing login, and a request sent instead of the login', async () => {

@@ -1,8 +1,8 @@
 /**
  * The browser mode's client: one WebSocket to main carrying the whole contract. Requests and session control travel as
  * JSON text (common/frames.ts); terminal output arrives as binary frames, never base64'd or JSON-escaped.
- * The first message on the socket is the login (main/web/login.ts): the launch token taken from this page's URL and
- * the page secret kept in this origin's localStorage. No cookie is involved.
+ * The first message on the socket is the login (webLogin.ts, main/web/login.ts): the launch token taken from this page's
+ * URL with the secret the page drew, or the page secret kept in this origin's localStorage. No cookie is involved.
  */
 import {
   buildContractApi,
@@ -117,7 +117,7 @@ export function createWebClient(
     if (!isRecord(message)) return;
     if (message.kind === 'loggedIn') {
       loggedIn = true;
-      if (typeof message.secret === 'string') login.keepSecret(message.secret);
+      login.confirmed(message.with);
     } else if (message.kind === 'response') {
       const request = pending.get(message.id);
       if (!request) return;
@@ -166,8 +166,8 @@ export function createWebClient(
   // 'error' is always followed by 'close', which is where the loss is handled.
   socket.addEventListener('close', (event: CloseEvent) => {
     if (!loggedIn && event.code === LOGIN_REFUSED_CLOSE_CODE) {
-      // Whatever this origin kept is dead (an earlier launch's secret): forget it so nothing presents it again.
-      login.forgetSecret();
+      // Whatever this page offered is dead (a used token, an earlier launch's secret): forget it all.
+      login.refused();
       loseConnection(NOT_LOGGED_IN_MESSAGE);
     } else if (event.code === TOO_MANY_SOCKETS_CLOSE_CODE) loseConnection(TOO_MANY_PAGES_MESSAGE);
     else loseConnection();

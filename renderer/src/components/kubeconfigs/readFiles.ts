@@ -71,14 +71,14 @@ export function fitImportRequest(
     if (count + 1 > MAX_IMPORT_FILES) {
       refused.push({
         fileName: file.fileName,
-        message: `not added: one import takes at most ${MAX_IMPORT_FILES} files; import these first, then this one`,
+        message: `not added: one import takes at most ${MAX_IMPORT_FILES} files; import the ones above, then add this one again`,
       });
     } else if (bytes + size > MAX_IMPORT_REQUEST_TEXT_BYTES) {
       refused.push({
         fileName: file.fileName,
         message:
           `not added: one import takes at most ${MAX_IMPORT_REQUEST_TEXT_BYTES / MIB} MiB of files; ` +
-          'import these first, then this one',
+          'import the ones above, then add this one again',
       });
     } else {
       count += 1;
