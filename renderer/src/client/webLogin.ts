@@ -40,9 +40,12 @@ export function browserLogin(window: LoginWindow): PageLogin {
   const launchToken = takeLaunchToken(window);
   let pending = launchToken !== null ? { launchToken, secret: newSecret(window.crypto) } : readPending(session);
   if (launchToken !== null) session?.setItem(PENDING_LOGIN_STORAGE_KEY, JSON.stringify(pending));
+  /** The stored secret the last login offered. */
+  let offeredStored: string | undefined;
   return {
     credentials() {
       const stored = local?.getItem(PAGE_SECRET_STORAGE_KEY) ?? undefined;
+      offeredStored = stored;
       if (!pending) return stored ? { secret: stored } : {};
       return { launchToken: pending.launchToken, secret: pending.secret, ...(stored ? { storedSecret: stored } : {}) };
     },
@@ -54,7 +57,10 @@ export function browserLogin(window: LoginWindow): PageLogin {
     refused() {
       pending = null;
       session?.removeItem(PENDING_LOGIN_STORAGE_KEY);
-      local?.removeItem(PAGE_SECRET_STORAGE_KEY);
+      // Only the secret this page offered: another tab may have stored a good one since (a new launch's).
+      if (offeredStored !== undefined && local?.getItem(PAGE_SECRET_STORAGE_KEY) === offeredStored) {
+        local.removeItem(PAGE_SECRET_STORAGE_KEY);
+      }
     },
   };
 }
