@@ -23,6 +23,7 @@ import {
   type ClusterPodView,
 } from './clusters';
 import { DNS_LABEL_PATTERN, podFieldsSchema, podSaveSchema, type ConnectionMethod, type PodView } from './pods';
+import { MAX_INPUT_CHARS } from './limits';
 import { byNamespace, type RequestKey } from './requestKeys';
 import { settingsSaveSchema, type TerminalSettings } from './settings';
 
@@ -42,8 +43,7 @@ export const MAX_AUTH_PROMPTS = 16;
 /** As long as the longest password the pod form accepts. */
 export const MAX_AUTH_ANSWER_CHARS = 4096;
 
-/** One paste or keystroke batch; larger pastes are split by the renderer. */
-export const MAX_INPUT_CHARS = 256 * 1024;
+export { MAX_INPUT_CHARS };
 
 const idSchema = z.object({ id: z.string().uuid({ message: 'not a pod record id' }) }).strict();
 const sessionIdSchema = z.number().int().positive({ message: 'not a session id' });

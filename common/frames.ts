@@ -23,13 +23,47 @@ export function decodeDataFrame(frame: Uint8Array): { sessionId: number; data: U
   return { sessionId, data: frame.subarray(HEADER_BYTES) };
 }
 
+/**
+ * The page's first message on every WebSocket (main/web/login.ts explains the login). A page opened with the launch
+ * token sends it with `secret`, a fresh random secret the page chose and keeps until the login is confirmed, which the
+ * server registers when the token is good; otherwise `secret` is that pending secret or the one kept from an earlier
+ * login. `storedSecret` is the latter when both exist. (Type aliases, not interfaces: they must fit isRecord's narrowing.)
+ */
+export type WebLoginMessage = {
+  kind: 'login';
+  launchToken?: string;
+  secret?: string;
+  storedSecret?: string;
+};
+
+/** What a login was accepted with: the page keeps the secret it sent as `secret` unless it was `storedSecret`. */
+export type WebLoginCredential = 'launchToken' | 'secret' | 'storedSecret';
+
+/** The server's answer to a login that holds. */
+export type WebLoggedInMessage = {
+  kind: 'loggedIn';
+  with: WebLoginCredential;
+};
+
+/** A page secret: 32 random bytes, base64url. */
+export const PAGE_SECRET_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/** Close code (the private 4000–4999 range) for a login the server refused: the page's credentials are dead. */
+export const LOGIN_REFUSED_CLOSE_CODE = 4401;
+/** Close code for a WebSocket that did not log in in time, or was dropped from a flood of ones waiting to. */
+export const LOGIN_INCOMPLETE_CLOSE_CODE = 4408;
+/** Close code for a WebSocket closed because the server holds as many as it allows. */
+export const TOO_MANY_SOCKETS_CLOSE_CODE = 4429;
+
 /** Text messages, renderer → main. */
 export type WebClientMessage =
+  | WebLoginMessage
   | { kind: 'request'; id: number; key: RequestKey; payload: unknown }
   | { kind: 'session'; sessionId: number; command: SessionCommand };
 
 /** Text messages, main → renderer (session data goes in binary frames instead). */
 export type WebServerMessage =
+  | WebLoggedInMessage
   | { kind: 'response'; id: number; ok: true; result: unknown }
   | { kind: 'response'; id: number; ok: false; error: ContractErrorShape }
   | { kind: 'session'; sessionId: number; event: Exclude<SessionEvent, { type: 'data' }> };

@@ -5,12 +5,9 @@
  * back: views carry names, servers and the auth kind only.
  */
 import { z } from 'zod';
-import { MAX_KUBECONFIG_BYTES } from './pods';
+import { MAX_IMPORT_FILES, MAX_IMPORT_REQUEST_TEXT_BYTES, MAX_KUBECONFIG_BYTES } from './limits';
 
-export { MAX_KUBECONFIG_BYTES };
-
-/** Dropping a whole ~/.kube folder is a handful of files; more in one go is a mistake, not a workflow. */
-export const MAX_IMPORT_FILES = 20;
+export { MAX_IMPORT_FILES, MAX_IMPORT_REQUEST_TEXT_BYTES, MAX_KUBECONFIG_BYTES };
 /** Twice the per-file limit, so a file just over it still reaches main and gets a message that names it. */
 const MAX_REQUEST_TEXT_CHARS = 2 * MAX_KUBECONFIG_BYTES;
 /** A file name as the renderer knows it (no directories); long enough for any real name. */
@@ -55,7 +52,11 @@ export type KubeconfigFileInput = z.infer<typeof kubeconfigFileSchema>;
 const filesSchema = z
   .array(kubeconfigFileSchema)
   .min(1, { message: 'drop, pick or paste at least one kubeconfig' })
-  .max(MAX_IMPORT_FILES, { message: `import at most ${MAX_IMPORT_FILES} files at a time` });
+  .max(MAX_IMPORT_FILES, { message: `import at most ${MAX_IMPORT_FILES} files at a time` })
+  // Characters never outnumber their JSON-encoded bytes, so every request the page's budget lets through passes here.
+  .refine((files) => files.reduce((sum, file) => sum + file.text.length, 0) <= MAX_IMPORT_REQUEST_TEXT_BYTES, {
+    message: `the files come to more than ${MAX_IMPORT_REQUEST_TEXT_BYTES / 1024 / 1024} MiB together; import them in smaller groups`,
+  });
 
 /** Re-import: the stored file name whose contexts this import replaces (their ids, and so records' links, are kept). */
 const replacesSchema = z.string().min(1).max(MAX_FILE_NAME_LENGTH).optional();

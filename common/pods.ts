@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { MAX_LABEL_SELECTOR_LENGTH, parseLabelSelector } from './labelSelector';
+import { MAX_KUBECONFIG_BYTES } from './limits';
 
 /** DNS-1123 label: what Kubernetes accepts as a namespace or container name (at most 63 characters). */
 export const DNS_LABEL_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -14,8 +15,7 @@ const SSH_HOST_PATTERN = /^[A-Za-z0-9._:[\]-]+$/;
 /** A POSIX user name as OpenSSH accepts it. */
 const SSH_USER_PATTERN = /^[A-Za-z0-9._][A-Za-z0-9._-]*\$?$/;
 
-/** Kubeconfigs of a few clusters are a few KiB; 1 MiB leaves room for embedded certificates without inviting abuse. */
-export const MAX_KUBECONFIG_BYTES = 1024 * 1024;
+export { MAX_KUBECONFIG_BYTES };
 /** Service-account and OIDC tokens are a few KiB at most. */
 export const MAX_TOKEN_LENGTH = 16 * 1024;
 /** A CA bundle of a few certificates is a few KiB. */

@@ -41,6 +41,7 @@ async function main(): Promise<void> {
 
   console.log(`Podterm is running in browser mode. Data: ${dataDir}`);
   console.log(`Open ${server.url}`);
+  console.log('That address logs in one browser, once; its reloads and other tabs at the same address stay logged in.');
 
   const stop = async () => {
     await server.close();

@@ -1,10 +1,11 @@
 /**
- * One browser tab's WebSocket as a ClientConnection: JSON text messages for requests and session control, binary
+ * One browser tab's WebSocket, once logged in (server.ts), as a ClientConnection: JSON text messages for requests and session control, binary
  * frames for terminal output (common/frames.ts).
  */
 import type { RawData, WebSocket } from 'ws';
 import { parseSessionCommand, type SessionCommand, type SessionEvent } from '../../common/contract';
 import { encodeDataFrame, type WebClientMessage, type WebServerMessage } from '../../common/frames';
+import { messageOf } from '../../common/errors';
 import type { ClientConnection, PodtermCore, SessionStream } from '../core';
 
 export class WebClientConnection implements ClientConnection {
@@ -47,9 +48,11 @@ export class WebClientConnection implements ClientConnection {
       return this.protocolError('a message was not JSON');
     }
     if (message?.kind === 'request' && Number.isSafeInteger(message.id)) {
-      void this.core.dispatch(message.key, message.payload, this).then((envelope) => {
-        this.sendJson({ kind: 'response', id: message.id, ...envelope } as WebServerMessage);
-      });
+      const id = message.id;
+      void this.core
+        .dispatch(message.key, message.payload, this)
+        .then((envelope) => this.sendJson({ kind: 'response', id, ...envelope } as WebServerMessage))
+        .catch((error: unknown) => this.log(`web: a request could not be answered: ${messageOf(error)}`));
     } else if (message?.kind === 'session' && Number.isSafeInteger(message.sessionId)) {
       const listener = this.commandListeners.get(message.sessionId);
       if (!listener) return; // The session ended while the message was in flight.

@@ -1,21 +1,24 @@
 /**
- * The browser-mode server's gatekeeping, against the real server and a real core: the launch token, the cookie, the
- * Host and Origin checks, the CSP, static-file confinement, and the contract over the WebSocket.
+ * The browser-mode server's gatekeeping, against the real server and a real core: the single-use launch token and the
+ * page secret on the WebSocket, the Host and Origin checks, the CSP, static-file confinement, and the contract over the
+ * WebSocket. (test/robustness/webServer.test.ts attacks it; test/robustness/webLogin.test.ts logs in from Chromium.)
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import type { WebServerMessage } from '../../common/frames';
-import { startWebServer, type WebServer } from '../../main/web/server';
+import { LOGIN_REFUSED_CLOSE_CODE } from '../../common/frames';
+import { requestPath, startWebServer, type WebServer } from '../../main/web/server';
 import { createTestCore, type TestCore } from '../harness/core';
+import { ApiSocket, newPageSecret } from '../harness/webSocketClient';
 
 const TOKEN = 'test-token-0123456789';
 let harness: TestCore;
 let server: WebServer;
 let rendererDir: string;
+/** The page secret registered with the launch token. */
+let secret: string;
 
 beforeAll(async () => {
   harness = await createTestCore();
@@ -24,6 +27,11 @@ beforeAll(async () => {
   await mkdir(join(rendererDir, 'assets'));
   await writeFile(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
   server = await startWebServer({ core: harness.core, rendererDir, token: TOKEN, log: () => {} });
+  // The launch token works once: this login is the one every later connection here builds on.
+  secret = newPageSecret();
+  const { socket, with: credential } = await ApiSocket.logIn(server.port, { launchToken: TOKEN, secret });
+  expect(credential).toBe('launchToken');
+  await socket.close();
 });
 afterAll(async () => {
   await server?.close();
@@ -53,100 +61,139 @@ function get(path: string, headers: Record<string, string> = {}): Promise<Reply>
   });
 }
 
-const cookie = `podterm_session=${TOKEN}`;
-
 describe('browser-mode server', () => {
-  it('listens on loopback only', () => {
+  it('listens on loopback only, and prints a launch URL carrying the token', () => {
     expect(server.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(server.url).toBe(`${server.origin}/?token=${TOKEN}`);
   });
 
-  it('trades the launch token for an HttpOnly, SameSite=Strict cookie and drops it from the URL', async () => {
-    const reply = await get(`/?token=${TOKEN}`);
-    expect(reply.status).toBe(303);
-    expect(reply.headers.location).toBe('/');
-    expect(String(reply.headers['set-cookie'])).toContain(`${cookie}; HttpOnly; SameSite=Strict`);
+  it('serves the page for the launch URL and without it, and never sets or needs a cookie', async () => {
+    for (const path of [`/?token=${TOKEN}`, '/', '/?token=guess']) {
+      const reply = await get(path);
+      expect(reply.status, path).toBe(200);
+      expect(reply.body, path).toContain('<title>Podterm</title>');
+      expect(reply.headers['set-cookie'], path).toBeUndefined();
+    }
   });
 
-  it('refuses a wrong token and a missing cookie with a message saying what to open', async () => {
-    expect((await get('/?token=guess')).status).toBe(401);
-    const noCookie = await get('/');
-    expect(noCookie.status).toBe(401);
-    expect(noCookie.body).toContain('npm run web');
-  });
-
-  it('serves the app with the CSP and hardening headers once the cookie is set', async () => {
-    const reply = await get('/', { cookie });
+  it('serves the app with the CSP and hardening headers', async () => {
+    const reply = await get('/');
     expect(reply.status).toBe(200);
-    expect(reply.body).toContain('<title>Podterm</title>');
     const csp = String(reply.headers['content-security-policy']);
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain(`ws://127.0.0.1:${server.port}`);
     expect(reply.headers['x-content-type-options']).toBe('nosniff');
-    expect((await get('/assets/app.js', { cookie })).headers['content-type']).toContain('text/javascript');
+    expect(reply.headers['referrer-policy']).toBe('no-referrer');
+    expect(reply.headers['cache-control']).toBe('no-store');
+    expect((await get('/assets/app.js')).headers['content-type']).toContain('text/javascript');
   });
 
-  it('refuses a foreign Host header (DNS rebinding), even with the cookie', async () => {
-    const reply = await get('/', { cookie, host: `attacker.example:${server.port}` });
+  it('refuses a foreign Host header (DNS rebinding)', async () => {
+    const reply = await get('/', { host: `attacker.example:${server.port}` });
     expect(reply.status).toBe(421);
   });
 
   it('never serves files outside the renderer directory', async () => {
     for (const path of ['/../package.json', '/%2e%2e/%2e%2e/etc/passwd', '/assets/../../etc/passwd']) {
-      const reply = await get(path, { cookie });
+      const reply = await get(path);
       expect(reply.status, path).toBe(404);
+    }
+  });
+
+  it('answers a path that is not a URL path with 400, naming the problem', async () => {
+    for (const path of ['/%zz', '/assets/%e0%a4%a', '/%00', '/index.html%00.js']) {
+      const reply = await get(path);
+      expect(reply.status, path).toBe(400);
+      expect(reply.body, path).toContain('not a valid URL path');
     }
   });
 });
 
-function connect(headers: Record<string, string>): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api`, { headers });
-    ws.once('open', () => resolve(ws));
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.once('error', reject);
+describe('requestPath', () => {
+  it('decodes an origin-form path and ignores the query', () => {
+    expect(requestPath('/api?x=1')).toBe('/api');
+    expect(requestPath('/a%20b')).toBe('/a b');
   });
-}
 
-function call(ws: WebSocket, id: number, key: string, payload: unknown): Promise<WebServerMessage> {
-  return new Promise((resolve) => {
-    const onMessage = (data: WebSocket.RawData) => {
-      const message = JSON.parse(data.toString()) as WebServerMessage;
-      if (message.kind === 'response' && message.id === id) {
-        ws.off('message', onMessage);
-        resolve(message);
-      }
-    };
-    ws.on('message', onMessage);
-    ws.send(JSON.stringify({ kind: 'request', id, key, payload }));
+  it('refuses what is not an origin-form path or does not decode', () => {
+    for (const target of [undefined, '', '*', 'http://127.0.0.1/', '/%zz', '/%00']) {
+      expect(requestPath(target), String(target)).toBeNull();
+    }
   });
-}
+});
 
 describe('browser-mode WebSocket', () => {
-  const origin = () => `http://127.0.0.1:${server.port}`;
-
-  it('refuses an upgrade from another origin, without the cookie, or with a foreign Host', async () => {
-    await expect(connect({ cookie, origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
-    await expect(connect({ origin: origin() })).rejects.toThrow('HTTP 401');
-    await expect(connect({ cookie, origin: origin(), host: 'rebound.example' })).rejects.toThrow('HTTP 421');
+  it('refuses an upgrade from another origin, without one, or with a foreign Host, before any login', async () => {
+    await expect(ApiSocket.open(server.port, { origin: 'http://evil.example', login: { secret } })).rejects.toThrow(
+      'HTTP 403',
+    );
+    await expect(
+      ApiSocket.open(server.port, { origin: `http://127.0.0.1:${server.port + 1}`, login: { secret } }),
+    ).rejects.toThrow('HTTP 403');
+    await expect(ApiSocket.open(server.port, { origin: '', login: { secret } })).rejects.toThrow('HTTP 403');
   });
 
-  it('carries the contract: a valid request succeeds and an invalid one gets a clear error', async () => {
-    const ws = await connect({ cookie, origin: origin() });
+  it('takes the launch token once: again it is refused, and the secret registered with it still works', async () => {
+    const again = await ApiSocket.open(server.port, { login: { launchToken: TOKEN, secret: newPageSecret() } });
+    expect(await again.closed).toEqual({
+      code: LOGIN_REFUSED_CLOSE_CODE,
+      reason: expect.stringMatching(/used already/),
+    });
+    // A reload that lost the answer to its exchange presents the token and the secret it sent with it again.
+    const reload = await ApiSocket.logIn(server.port, { launchToken: TOKEN, secret });
+    expect(reload.with).toBe('secret');
+    await reload.socket.close();
+    // A used URL opened again in a browser that logged in before: the stored secret logs it in.
+    const reopened = await ApiSocket.logIn(server.port, {
+      launchToken: TOKEN,
+      secret: newPageSecret(),
+      storedSecret: secret,
+    });
+    expect(reopened.with).toBe('storedSecret');
+    await reopened.socket.close();
+  });
+
+  it('refuses a launch token without a well-formed new secret, and leaves the token unused', async () => {
+    const fresh = await startWebServer({ core: harness.core, rendererDir, token: 'another-token', log: () => {} });
     try {
-      expect(await call(ws, 1, 'pods.list', {})).toEqual({ kind: 'response', id: 1, ok: true, result: [] });
-      const bad = await call(ws, 2, 'pods.save', { fields: { name: 'x', sshHost: 'bad host!' } });
-      expect(bad).toMatchObject({ ok: false, error: { code: 'invalidPayload' } });
-      if (bad.kind === 'response' && !bad.ok) expect(bad.error.fieldErrors?.['fields.sshHost']).toMatch(/host name/);
+      for (const login of [{ launchToken: 'another-token' }, { launchToken: 'another-token', secret: 'short' }]) {
+        const socket = await ApiSocket.open(fresh.port, { login });
+        expect((await socket.closed).reason, JSON.stringify(login)).toMatch(/new page secret/);
+      }
+      const { socket } = await ApiSocket.logIn(fresh.port, { launchToken: 'another-token', secret: newPageSecret() });
+      await socket.close();
     } finally {
-      ws.close();
+      await fresh.close();
+    }
+  });
+
+  it('refuses a wrong secret, a missing login, and a request sent instead of the login', async () => {
+    for (const login of [{ secret: `${secret.slice(0, -1)}x` }, {}, { secret: '' }, { launchToken: 'guess' }]) {
+      const socket = await ApiSocket.open(server.port, { login });
+      expect((await socket.closed).code, JSON.stringify(login)).toBe(LOGIN_REFUSED_CLOSE_CODE);
+    }
+    const socket = await ApiSocket.open(server.port, { login: null });
+    socket.ws.send(JSON.stringify({ kind: 'request', id: 1, key: 'pods.list', payload: {} }));
+    expect(await socket.closed).toEqual({ code: LOGIN_REFUSED_CLOSE_CODE, reason: expect.stringMatching(/login/) });
+    expect(socket.received).toEqual([]);
+  });
+
+  it('carries the contract once logged in: a valid request succeeds and an invalid one gets a clear error', async () => {
+    const { socket } = await ApiSocket.logIn(server.port, { secret });
+    try {
+      expect(await socket.call('pods.list', {})).toEqual({ kind: 'response', id: 1, ok: true, result: [] });
+      const bad = await socket.call('pods.save', { fields: { name: 'x', sshHost: 'bad host!' } });
+      expect(bad).toMatchObject({ ok: false, error: { code: 'invalidPayload' } });
+      if (!bad.ok) expect(bad.error.fieldErrors?.['fields.sshHost']).toMatch(/host name/);
+    } finally {
+      await socket.close();
     }
   });
 
   it('closes a client that speaks something other than the protocol', async () => {
-    const ws = await connect({ cookie, origin: origin() });
-    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
-    ws.send('not json');
-    expect(await closed).toBe(1008);
+    const { socket } = await ApiSocket.logIn(server.port, { secret });
+    socket.ws.send('not json');
+    expect((await socket.closed).code).toBe(1008);
   });
 });

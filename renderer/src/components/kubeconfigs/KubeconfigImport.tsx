@@ -19,7 +19,7 @@ import {
 import type { RendererClient } from '../../client';
 import { UploadIcon } from '../icons';
 import { Modal } from '../Modal';
-import { dragHasFiles, readKubeconfigFiles, type RefusedFile } from './readFiles';
+import { dragHasFiles, fitImportRequest, readKubeconfigFiles, type RefusedFile } from './readFiles';
 import './KubeconfigImport.css';
 import { messageOf } from '../../../../common/errors';
 
@@ -88,11 +88,14 @@ export function KubeconfigImport({ client, ref, onImported, onError }: Kubeconfi
       const current = latest.current;
       const base = replaces !== undefined || current === null ? { ...EMPTY_DIALOG } : current;
       const kept = base.files.filter((file) => !incoming.some((added) => added.fileName === file.fileName));
+      // What would push one request over the server's message limit waits for a second import, with a message.
+      const fit = fitImportRequest(kept, incoming);
+      const newlyRefused = [...refused, ...fit.refused];
       const state: DialogState = {
         ...base,
-        files: [...kept, ...incoming],
-        refused: [...base.refused.filter((r) => !refused.some((n) => n.fileName === r.fileName)), ...refused],
-        busy: incoming.length > 0,
+        files: [...kept, ...fit.files],
+        refused: [...base.refused.filter((r) => !incoming.some((n) => n.fileName === r.fileName)), ...newlyRefused],
+        busy: fit.files.length > 0,
         error: null,
         ...(replaces !== undefined ? { replaces } : {}),
       };

@@ -2,7 +2,12 @@
  * Reads dropped or picked files for a kubeconfig import, refusing what cannot be a kubeconfig before it is sent: files
  * over 1 MiB and binary files. Main checks both again; refusing here keeps a dropped disk image out of the request.
  */
-import { MAX_KUBECONFIG_BYTES, type KubeconfigFileInput } from '../../../../common/importedKubeconfigs';
+import {
+  MAX_IMPORT_FILES,
+  MAX_IMPORT_REQUEST_TEXT_BYTES,
+  MAX_KUBECONFIG_BYTES,
+  type KubeconfigFileInput,
+} from '../../../../common/importedKubeconfigs';
 import { FILE_PATHS_GLOBAL } from '../../../../common/requestKeys';
 
 export interface RefusedFile {
@@ -15,6 +20,9 @@ export interface ReadResult {
   refused: RefusedFile[];
 }
 
+const MIB = 1024 * 1024;
+const encoder = new TextEncoder();
+
 /** Text files have no NUL bytes; every common binary format has plenty in its first kilobytes. */
 const BINARY_SNIFF_BYTES = 8 * 1024;
 
@@ -24,7 +32,10 @@ export async function readKubeconfigFiles(list: Iterable<File>): Promise<ReadRes
   for (const file of list) {
     if (file.size > MAX_KUBECONFIG_BYTES) {
       const size = (file.size / 1024 / 1024).toFixed(1);
-      refused.push({ fileName: file.name, message: `${size} MiB is too big to be a kubeconfig (at most 1 MiB)` });
+      refused.push({
+        fileName: file.name,
+        message: `${size} MiB is too big to be a kubeconfig (at most ${MAX_KUBECONFIG_BYTES / MIB} MiB)`,
+      });
       continue;
     }
     try {
@@ -40,6 +51,47 @@ export async function readKubeconfigFiles(list: Iterable<File>): Promise<ReadRes
     }
   }
   return { files, refused };
+}
+
+/**
+ * Splits files to add to an import into those that fit one preview/import request beside the files already there, and
+ * those refused with a message saying to import them in a second go: together they would exceed what the server takes
+ * in one message (common/limits.ts), and the whole request would be refused.
+ */
+export function fitImportRequest(
+  kept: readonly KubeconfigFileInput[],
+  incoming: readonly KubeconfigFileInput[],
+): ReadResult {
+  let count = kept.length;
+  let bytes = kept.reduce((sum, file) => sum + jsonTextBytes(file.text), 0);
+  const files: KubeconfigFileInput[] = [];
+  const refused: RefusedFile[] = [];
+  for (const file of incoming) {
+    const size = jsonTextBytes(file.text);
+    if (count + 1 > MAX_IMPORT_FILES) {
+      refused.push({
+        fileName: file.fileName,
+        message: `not added: one import takes at most ${MAX_IMPORT_FILES} files; import the ones above, then add this one again`,
+      });
+    } else if (bytes + size > MAX_IMPORT_REQUEST_TEXT_BYTES) {
+      refused.push({
+        fileName: file.fileName,
+        message:
+          `not added: one import takes at most ${MAX_IMPORT_REQUEST_TEXT_BYTES / MIB} MiB of files; ` +
+          'import the ones above, then add this one again',
+      });
+    } else {
+      count += 1;
+      bytes += size;
+      files.push(file);
+    }
+  }
+  return { files, refused };
+}
+
+/** What a file's text weighs in the request: its UTF-8 bytes once JSON-escaped (a newline is two, `\u0001` six). */
+function jsonTextBytes(text: string): number {
+  return encoder.encode(JSON.stringify(text)).byteLength - 2;
 }
 
 /** Whether a drag carries files (not text or a link dragged from a page). */
