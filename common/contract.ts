@@ -23,11 +23,16 @@ import {
   type ClusterPodView,
 } from './clusters';
 import { DNS_LABEL_PATTERN, podFieldsSchema, podSaveSchema, type ConnectionMethod, type PodView } from './pods';
-import { byNamespace, type RequestKey } from './requestKeys';
+import { byNamespace, type AppEvent, type RequestKey } from './requestKeys';
 import { settingsSaveSchema, type TerminalSettings } from './settings';
 
 export {
+  APP_EVENT_CHANNEL,
+  APP_EVENT_TYPES,
   ELECTRON_BRIDGE_GLOBAL,
+  isAppEvent,
+  type AppEvent,
+  type AppEventType,
   REQUEST_KEYS,
   SESSION_PORT_CHANNEL,
   isRequestKey,
@@ -84,7 +89,7 @@ export interface PodInfoView {
   containers: string[];
   /** The kubectl.kubernetes.io/default-container annotation, when it names one of the containers. */
   defaultContainer: string | null;
-  /** The pod's Ready condition is True. */
+  /** Running with every container ready, as `kubectl get pods` shows n/n (main/core/kube/api/podReadiness.ts). */
   ready: boolean;
   nodeName: string | null;
   podIP: string | null;
@@ -372,11 +377,17 @@ export interface SessionChannel {
   detach(): void;
 }
 
+// ---------------------------------------------------------------------------------------------------------------------
+// App events (common/requestKeys.ts: AppEvent): main → every connected renderer (every Electron window, every
+// browser-mode tab), whoever caused the change, so no list a window shows goes stale until a reload.
+
 /** The renderer's whole view of the main process. Electron's preload and the browser-mode client both implement it. */
 export interface PodtermClient {
   api: ContractApi;
   /** Opens a session and returns its stream. */
   openSession(input: RequestInput<'sessions.open'>): Promise<SessionChannel>;
+  /** Calls the listener for every app event main pushes; returns the unsubscribe. */
+  onAppEvent(listener: (event: AppEvent) => void): () => void;
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

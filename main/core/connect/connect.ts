@@ -19,6 +19,8 @@ export class ConnectFailedError extends Error {
   constructor(
     message: string,
     readonly attempts: ConnectionAttempt[],
+    /** What each failed attempt threw, in order: the record's status is learned from these (outcomeStatus.ts). */
+    readonly failures: readonly unknown[] = [],
   ) {
     super(message);
     this.name = 'ConnectFailedError';
@@ -56,6 +58,7 @@ export async function connect(
   now: () => number = Date.now,
 ): Promise<ConnectResult> {
   const attempts: ConnectionAttempt[] = [];
+  const failures: unknown[] = [];
   const run = newChainRun();
   const publish = () => onAttempts(attempts.map((attempt) => ({ ...attempt })));
 
@@ -92,6 +95,7 @@ export async function connect(
       attempt.durationMs = now() - attempt.startedAt;
       attempt.outcome = error instanceof MethodSkippedError ? 'skipped' : 'failed';
       attempt.detail = messageOf(error);
+      if (attempt.outcome === 'failed') failures.push(error);
       publish();
       if (context.signal.aborted) throw new ConnectAbortedError();
     }
@@ -106,5 +110,5 @@ export async function connect(
       : tried.length === 1
         ? tried[0]!.detail!
         : `Every connection method failed (${tried.map((attempt) => CONNECTION_METHOD_LABELS[attempt.method]).join(', ')}); see the attempt log.`;
-  throw new ConnectFailedError(message, attempts);
+  throw new ConnectFailedError(message, attempts, failures);
 }

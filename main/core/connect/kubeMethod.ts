@@ -4,7 +4,7 @@
  * container the way kubectl does and opens an exec session. Refresh runs the same lookup without opening a shell.
  */
 import type { KubeAccessMethod, AccessResolver, ResolvedAccess } from '../kube/access';
-import { listPods, pickReadyPod, readPod } from '../kube/api';
+import { isFinishedPhase, listPods, pickReadyPod, readPod } from '../kube/api';
 import { openKubeExecSession, shellCommand } from '../kube/exec';
 import type { PodConnectRecord } from '../store';
 import { MethodSkippedError } from './connect';
@@ -74,6 +74,20 @@ export function kubeMethod(method: KubeAccessMethod, options: KubeMethodOptions)
   };
 }
 
+/** The pod's containers have all exited for good (phase Succeeded or Failed): no exec can ever open in it. */
+export class FinishedPodError extends Error {
+  constructor(
+    readonly namespace: string,
+    readonly podName: string,
+    readonly phase: string,
+  ) {
+    super(
+      `Pod ${namespace}/${podName} has ${phase.toLowerCase()} (phase ${phase}): a finished pod has no running container to open a shell in. Open a running pod of the same workload instead.`,
+    );
+    this.name = 'FinishedPodError';
+  }
+}
+
 /**
  * Refuses a finished pod, picks the container like kubectl (the API server refuses an exec without one into a pod that
  * has several) and opens the shell.
@@ -87,11 +101,7 @@ async function openInPod(
 ): Promise<OpenedSession> {
   const namespace = record.namespace;
   const podName = pod.name;
-  if (pod.phase === 'Succeeded' || pod.phase === 'Failed') {
-    throw new Error(
-      `Pod ${namespace}/${podName} has ${pod.phase.toLowerCase()} (phase ${pod.phase}): a finished pod has no running container to open a shell in.`,
-    );
-  }
+  if (isFinishedPhase(pod.phase)) throw new FinishedPodError(namespace, podName, pod.phase);
   const wanted = context.containerOverride ?? record.container;
   if (wanted && !pod.containers.includes(wanted)) {
     throw new Error(
@@ -143,7 +153,7 @@ async function pickBySelector(
     phase: pod.phase,
     containers: pod.containers,
     defaultContainer: pod.defaultContainer,
-    ready: pod.readyCondition,
+    ready: pod.allReady,
     nodeName: pod.nodeName,
     podIP: pod.podIP,
     matched: matching.length,

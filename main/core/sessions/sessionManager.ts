@@ -12,7 +12,15 @@ import {
   type SessionStatus,
   type TerminalSize,
 } from '../../../common/contract';
-import { connect, ConnectAbortedError, ConnectFailedError, type ConnectionMethodHandler } from '../connect';
+import {
+  connect,
+  ConnectAbortedError,
+  ConnectFailedError,
+  type ConnectionMethodHandler,
+  type LearnedStatus,
+  statusOfConnectFailure,
+  statusOfLostSession,
+} from '../connect';
 import type { PodRepository } from '../store';
 import type { ClientConnection, SessionStream } from './clientConnection';
 import { SessionDataPipe } from './flowControl';
@@ -51,6 +59,8 @@ export interface SessionManagerOptions {
   recordingsDir?: string;
   now?: () => number;
   log?: (message: string) => void;
+  /** A connection's outcome changed a record's stored status (core.ts pushes it to every window's sidebar). */
+  onPodStatusChanged?: (podId: string) => void;
 }
 
 export class SessionManager {
@@ -234,11 +244,28 @@ export class SessionManager {
         kube: result.kube ?? null,
       });
       this.options.pods.recordConnection(podId, result.method, this.now());
+      this.options.onPodStatusChanged?.(podId);
     } catch (error) {
       if (session.ended || error instanceof ConnectAbortedError) return;
       const message = messageOf(error);
+      this.learnStatus(
+        podId,
+        statusOfConnectFailure(error instanceof ConnectFailedError ? error.failures : [error], message),
+      );
       await this.end(session, { kind: 'failed', message });
     }
+  }
+
+  /** Stores what an outcome says about the record's pod, so its dot stops showing an older, better status. */
+  private learnStatus(podId: string, learned: LearnedStatus): void {
+    try {
+      this.options.pods.recordStatus(podId, learned.status, learned.detail, this.now());
+    } catch (error) {
+      // The record may have been deleted meanwhile; the session's own end still reaches the tab.
+      this.log(`could not store the status of record ${podId}: ${messageOf(error)}`);
+      return;
+    }
+    this.options.onPodStatusChanged?.(podId);
   }
 
   private attach(session: ManagedSession, terminal: TerminalSession): void {
@@ -258,7 +285,10 @@ export class SessionManager {
           ...(exit.message ? { message: exit.message } : {}),
         }),
     );
-    terminal.onError((error) => void this.end(session, { kind: 'lost', message: error.message }));
+    terminal.onError((error) => {
+      if (!session.ended) this.learnStatus(session.podId, statusOfLostSession(error.message));
+      void this.end(session, { kind: 'lost', message: error.message });
+    });
     // The size may have changed while connecting.
     terminal.resize(session.size.cols, session.size.rows);
   }

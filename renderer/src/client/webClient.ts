@@ -6,6 +6,8 @@
 import {
   buildContractApi,
   ContractError,
+  isAppEvent,
+  type AppEvent,
   type RequestInput,
   type RequestKey,
   type RequestResult,
@@ -46,6 +48,7 @@ export function createWebClient(url: string = webSocketUrl(window.location)): Re
   /** Sessions whose tab detached: their late events are dropped instead of buffered forever. */
   const detached = new Set<number>();
   const lostListeners = new Set<(message: string) => void>();
+  const appEventListeners = new Set<(event: AppEvent) => void>();
   let lost = false;
 
   function send(message: WebClientMessage): void {
@@ -86,6 +89,9 @@ export function createWebClient(url: string = webSocketUrl(window.location)): Re
         );
     } else if (message.kind === 'session' && isSessionEvent(message.event)) {
       route(message.sessionId, message.event);
+    } else if (message.kind === 'app' && isAppEvent(message.event)) {
+      const event: AppEvent = { type: message.event.type };
+      for (const listener of [...appEventListeners]) listener(event);
     }
   }
 
@@ -151,6 +157,10 @@ export function createWebClient(url: string = webSocketUrl(window.location)): Re
     mode: 'web',
     api,
     openSession,
+    onAppEvent(listener) {
+      appEventListeners.add(listener);
+      return () => void appEventListeners.delete(listener);
+    },
     onTransportLost(listener) {
       if (lost) {
         listener(CONNECTION_LOST_MESSAGE);

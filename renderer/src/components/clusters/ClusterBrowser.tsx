@@ -13,6 +13,7 @@ import type { ClusterContextList, ClusterContextView, ClusterPodView } from '../
 import { KUBE_AUTH_KIND_LABELS } from '../../../../common/importedKubeconfigs';
 import type { PodView } from '../../../../common/pods';
 import type { RendererClient } from '../../client';
+import { useAppEvent } from '../../hooks/useAppEvent';
 import { useNow } from '../../hooks/useNow';
 import { ContextMenu } from '../ContextMenu';
 import { SearchIcon } from '../icons';
@@ -70,6 +71,8 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
     );
   }, [client]);
   useEffect(fetchContexts, [fetchContexts]);
+  // A kubeconfig dropped, removed or re-imported anywhere shows up here at once; what is expanded stays expanded.
+  useAppEvent(client, 'kubeconfigsChanged', fetchContexts);
   const loadContexts = () => {
     setList({ state: 'loading' });
     fetchContexts();
