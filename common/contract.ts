@@ -276,6 +276,11 @@ export interface ConnectionAttempt {
   outcome: 'running' | 'opened' | 'failed' | 'skipped';
   /** Why it failed or was skipped, in words a person can act on. */
   detail?: string;
+  /**
+   * The method as the user knows it for this record, when that is more than the method's name: the imported
+   * context's name ("imported context sandbox") for the record's kubeconfig method.
+   */
+  label?: string;
 }
 
 /** An SSH host key Podterm has not seen before, waiting for the user's decision. No credential is sent until then. */

@@ -101,6 +101,7 @@ export function createCore(options: CoreOptions): PodtermCore {
   // The Kubernetes methods in the order the original design set; Refresh looks pods up with these very ones.
   const kube = kubeMethods({
     resolver,
+    importedContextName: (id) => store.importedKubeconfigs.get(id)?.name ?? null,
     ...(options.keepaliveIntervalMs ? { keepaliveIntervalMs: options.keepaliveIntervalMs } : {}),
     ...(options.kubeTimeoutMs ? { timeoutMs: options.kubeTimeoutMs } : {}),
   });

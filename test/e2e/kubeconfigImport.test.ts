@@ -238,7 +238,7 @@ contexts:
     await saveScreenshot(page, 'kubeconfig-pod-form');
     await saveRecordForm(page, 'imported shell');
     await openRecord(page, 'imported shell');
-    await waitForTerminalText(page, /Connected via pod's kubeconfig to default\/shell-pod \(container main\)/);
+    await waitForTerminalText(page, /Connected via imported context sandbox to default\/shell-pod \(container main\)/);
     await waitForPrompt(page);
   });
 

@@ -64,6 +64,8 @@ export async function connect(
 
   for (const handler of methods) {
     if (context.signal.aborted) throw new ConnectAbortedError();
+    const label = handler.labelFor?.(record) ?? null;
+    const named = label === null ? {} : { label };
     const skipReason = handler.skipReason(record);
     if (skipReason !== null) {
       attempts.push({
@@ -72,6 +74,7 @@ export async function connect(
         durationMs: 0,
         outcome: 'skipped',
         detail: skipReason,
+        ...named,
       });
       publish();
       continue;
@@ -81,6 +84,7 @@ export async function connect(
       startedAt: now(),
       durationMs: null,
       outcome: 'running',
+      ...named,
     };
     attempts.push(attempt);
     publish();
@@ -103,12 +107,12 @@ export async function connect(
 
   const tried = attempts.filter((attempt) => attempt.outcome === 'failed');
   const describe = (list: ConnectionAttempt[]) =>
-    list.map((attempt) => `${CONNECTION_METHOD_LABELS[attempt.method]}: ${attempt.detail}`).join('; ');
+    list.map((attempt) => `${attempt.label ?? CONNECTION_METHOD_LABELS[attempt.method]}: ${attempt.detail}`).join('; ');
   const message =
     tried.length === 0
       ? `No way to reach this pod was configured (${describe(attempts)}). Add Kubernetes access or SSH details to the record.`
       : tried.length === 1
         ? tried[0]!.detail!
-        : `Every connection method failed (${tried.map((attempt) => CONNECTION_METHOD_LABELS[attempt.method]).join(', ')}); see the attempt log.`;
+        : `Every connection method failed (${tried.map((attempt) => attempt.label ?? CONNECTION_METHOD_LABELS[attempt.method]).join(', ')}); see the attempt log.`;
   throw new ConnectFailedError(message, attempts, failures);
 }

@@ -23,6 +23,11 @@ export interface KubeMethodOptions {
    * (kube/api/requestDeadline.ts); a refused connection or a 401 answers in milliseconds anyway.
    */
   timeoutMs?: number;
+  /**
+   * The name of an imported context by id (the store's), so the attempt log names the context the record uses as the
+   * user imported it instead of "pod's kubeconfig". Null for one removed meanwhile.
+   */
+  importedContextName?: (id: string) => string | null;
 }
 
 /** The four Kubernetes methods in chain order, sharing one set of options. */
@@ -57,6 +62,12 @@ export function kubeMethod(method: KubeAccessMethod, options: KubeMethodOptions)
 
   return {
     method,
+    labelFor(record) {
+      // A pasted kubeconfig takes precedence over the imported context (kube/access), and has no name of its own.
+      if (method !== 'podKubeconfig' || record.secrets.kubeconfig || !record.kubeconfigId) return null;
+      const name = options.importedContextName?.(record.kubeconfigId) ?? null;
+      return name === null ? null : `imported context ${name}`;
+    },
     skipReason: (record) =>
       record.podName || record.labelSelector ? null : 'no pod name or label selector in the record',
     lookUp,

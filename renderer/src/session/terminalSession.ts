@@ -306,7 +306,8 @@ export class TerminalSession {
           for (const attempt of status.attempts.filter((entry) => entry.outcome === 'failed')) {
             this.term.write(`${DIM}${failedAttemptLine(attempt)}${RESET}\r\n`);
           }
-          this.term.write(`${DIM}${connectedLine(status.method, status.target)}${RESET}\r\n`);
+          const opened = status.attempts.find((entry) => entry.outcome === 'opened');
+          this.term.write(`${DIM}${connectedLine(status.method, status.target, opened?.label)}${RESET}\r\n`);
           this.options.onConnected();
         }
         return;
