@@ -350,8 +350,11 @@ export interface SessionStatus {
 export type SessionEnd =
   /** The remote shell exited (code null when it died by a signal). Not a connection failure. */
   | { kind: 'exited'; code: number | null; signal: string | null; message?: string }
-  /** No method could open a shell; the attempt log says why each failed. */
-  | { kind: 'failed'; message: string }
+  /**
+   * No method could open a shell; the attempt log says why each failed. `finishedPod`: the pod has finished (phase
+   * Succeeded or Failed), so trying again cannot work; the tab offers a running pod instead.
+   */
+  | { kind: 'failed'; message: string; finishedPod?: boolean }
   /** An open shell lost its connection. */
   | { kind: 'lost'; message: string }
   /** The user closed it. */

@@ -218,6 +218,7 @@ export function App({ client }: { client: RendererClient }) {
                 tab={tab}
                 active={tab.key === activeKey}
                 onEditRecord={(podId) => void editRecord(podId)}
+                onBrowseClusters={browseClusters}
               />
             ))}
             {tabs.length === 0 && (

@@ -17,6 +17,7 @@ import {
   ConnectAbortedError,
   ConnectFailedError,
   type ConnectionMethodHandler,
+  FinishedPodError,
   type LearnedStatus,
   statusOfConnectFailure,
   statusOfLostSession,
@@ -248,11 +249,10 @@ export class SessionManager {
     } catch (error) {
       if (session.ended || error instanceof ConnectAbortedError) return;
       const message = messageOf(error);
-      this.learnStatus(
-        podId,
-        statusOfConnectFailure(error instanceof ConnectFailedError ? error.failures : [error], message),
-      );
-      await this.end(session, { kind: 'failed', message });
+      const failures = error instanceof ConnectFailedError ? error.failures : [error];
+      this.learnStatus(podId, statusOfConnectFailure(failures, message));
+      const finishedPod = failures.some((failure) => failure instanceof FinishedPodError);
+      await this.end(session, { kind: 'failed', message, ...(finishedPod ? { finishedPod } : {}) });
     }
   }
 
