@@ -12,8 +12,10 @@ import {
   type ResultEnvelope,
 } from '../../common/contract';
 import {
+  chooseContext,
   createAccessResolver,
   DEFAULT_SERVICE_ACCOUNT_DIR,
+  loadKubeconfigText,
   ExecCredentialCache,
   lazyLoginEnvironment,
 } from './kube/access';
@@ -26,6 +28,7 @@ import type { SecretBox } from './secrets';
 import { AppEventHub, type ClientConnection, SessionManager } from './sessions';
 import { acquireAppLock, DATABASE_FILE_NAME, openStore, type Store } from './store';
 import { messageOf } from '../../common/errors';
+import type { PodFields } from '../../common/pods';
 
 /** Session recordings (asciicast files) live beside the database, in the same owner-only data directory. */
 export const RECORDINGS_DIR_NAME = 'recordings';
@@ -43,6 +46,12 @@ const CHANGES_BY_REQUEST: Partial<Record<RequestKey, readonly AppEventType[]>> =
   'kubeconfigs.import': ['kubeconfigsChanged'],
   'kubeconfigs.remove': ['kubeconfigsChanged', 'podsChanged'],
 };
+
+/** The context a pasted kubeconfig uses for a record, chosen as the connect chain chooses it; the sidebar groups by it. */
+function pastedKubeconfigContext(kubeconfig: string, fields: PodFields): string | null {
+  const loaded = loadKubeconfigText(kubeconfig, "the record's kubeconfig", 'record-kubeconfig-context');
+  return chooseContext(loaded, { kubeContext: fields.kubeContext, clusterHost: fields.clusterHost }).context.name;
+}
 
 export interface CoreOptions {
   /** Where podterm.db lives (Electron: userData; browser mode: --data-dir or $XDG_DATA_HOME/podterm). */
@@ -77,7 +86,11 @@ export interface PodtermCore {
 
 export function createCore(options: CoreOptions): PodtermCore {
   const log = options.log ?? ((message: string) => console.log(`podterm: ${message}`));
-  const store = openStore({ path: join(options.dataDir, DATABASE_FILE_NAME), secretBox: options.secretBox });
+  const store = openStore({
+    path: join(options.dataDir, DATABASE_FILE_NAME),
+    secretBox: options.secretBox,
+    kubeconfigContextOf: pastedKubeconfigContext,
+  });
   // Tells the podterm command line that this process holds the database (it refuses to write meanwhile).
   const appLock = acquireAppLock(options.dataDir, options.mode);
   const env = options.env ?? process.env;

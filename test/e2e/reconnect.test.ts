@@ -46,6 +46,9 @@ describe.skipIf(skipReason !== null)('reconnect', () => {
     await page.getByLabel('Pod name', { exact: true }).fill('shell-pod');
     await page.getByLabel('Kubeconfig', { exact: true }).fill(kube.kubeconfig({ user: 'token' }));
     await saveRecordForm(page, 'flaky link');
+    // Grouped under the pasted kubeconfig's own context ("test"), not "current context" (the default kubeconfig's).
+    await expect.poll(() => page.locator('[data-testid="pod-group"][data-group-key="c:test"]').count()).toBe(1);
+    expect(await page.locator('[data-testid="pod-group"][data-group-key="c:current context"]').count()).toBe(0);
     await openRecord(page, 'flaky link');
     await waitForPrompt(page);
     await typeInTerminal(page, 'echo before-$((40+2))\n');

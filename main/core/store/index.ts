@@ -9,7 +9,7 @@ import { IN_MEMORY_PATH, openDatabase } from './database';
 import { SqliteKnownHostRepository } from './knownHostRepository';
 import { SqliteImportedKubeconfigRepository } from './importedKubeconfigRepository';
 import { migrate } from './migrate';
-import { SqlitePodRepository } from './podRepository';
+import { type KubeconfigContextOf, SqlitePodRepository } from './podRepository';
 import { SqliteSettingsRepository } from './settingsRepository';
 import type { Store } from './types';
 
@@ -24,6 +24,7 @@ export type {
 } from './types';
 export { acquireAppLock, readAppLock, APP_LOCK_FILE_NAME } from './appLock';
 export { SchemaTooNewError } from './migrate';
+export type { KubeconfigContextOf } from './podRepository';
 
 /** The database file's name inside the data directory. */
 export const DATABASE_FILE_NAME = 'podterm.db';
@@ -37,19 +38,21 @@ export interface OpenStoreOptions {
   secretBox: SecretBox;
   /** The clock for created/updated/added times; tests pass their own. */
   now?: () => number;
+  /** Names the context a pasted kubeconfig uses, stored beside it for the sidebar (core.ts passes kube/access's). */
+  kubeconfigContextOf?: KubeconfigContextOf;
 }
 
 /**
  * Opens (creating if needed) the database, brings its schema up to date and builds the repositories. Throws
  * SchemaTooNewError for a database written by a newer Podterm, leaving it untouched.
  */
-export function openStore({ path, secretBox, now = Date.now }: OpenStoreOptions): Store {
+export function openStore({ path, secretBox, now = Date.now, kubeconfigContextOf }: OpenStoreOptions): Store {
   if (path !== IN_MEMORY_PATH) mkdirSync(dirname(path), { recursive: true, mode: DATA_DIR_MODE });
   const db = openDatabase(path);
   try {
     migrate(db);
     return {
-      pods: new SqlitePodRepository(db, secretBox, now),
+      pods: new SqlitePodRepository(db, secretBox, now, kubeconfigContextOf),
       knownHosts: new SqliteKnownHostRepository(db, now),
       importedKubeconfigs: new SqliteImportedKubeconfigRepository(db, secretBox, now),
       settings: new SqliteSettingsRepository(db),
