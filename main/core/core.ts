@@ -129,6 +129,13 @@ export function createCore(options: CoreOptions): PodtermCore {
     log,
     recordingsDir: join(options.dataDir, RECORDINGS_DIR_NAME),
   });
+  // Records whose kubeconfig was pasted before the store named its context get theirs now; the sidebars follow.
+  void store.pods.nameKubeconfigContexts().then(
+    (named) => {
+      if (named > 0) appEvents.broadcast('podsChanged');
+    },
+    (error: unknown) => log(`naming pasted kubeconfigs' contexts failed: ${messageOf(error)}`),
+  );
   const handlers = createHandlers({
     store,
     sessions,

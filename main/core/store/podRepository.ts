@@ -151,6 +151,8 @@ export class SqlitePodRepository implements PodRepository {
   private readonly recordStatusStmt: Statement<{ id: string; status: PodStatus; detail: string | null; at: number }>;
   private readonly duplicateStmt: Statement<{ id: string; newId: string; name: string; now: number }>;
   private readonly nameTakenStmt: Statement<[string], { taken: number }>;
+  private readonly unnamedKubeconfigsStmt: Statement<[], ConnectRow>;
+  private readonly nameKubeconfigStmt: Statement<{ id: string; name: string; ciphertext: Uint8Array }>;
   private readonly importTransaction: (writes: WriteParams[]) => Array<'created' | 'updated'>;
   private readonly findOrCreateTransaction: (
     params: WriteParams,
@@ -203,6 +205,14 @@ export class SqlitePodRepository implements PodRepository {
        SELECT @newId, @name, ${copied.join(', ')}, @now, @now FROM pods WHERE id = @id`,
     );
     this.nameTakenStmt = db.prepare(`SELECT 1 AS taken FROM pods WHERE name = ? LIMIT 1`);
+    this.unnamedKubeconfigsStmt = db.prepare(
+      `SELECT * FROM pods WHERE kubeconfig_enc IS NOT NULL AND ${KUBECONFIG_CONTEXT_COLUMN} IS NULL`,
+    );
+    // Only while the kubeconfig is still the one that was read: a save in between has named its own.
+    this.nameKubeconfigStmt = db.prepare(
+      `UPDATE pods SET ${KUBECONFIG_CONTEXT_COLUMN} = @name
+       WHERE id = @id AND kubeconfig_enc = @ciphertext AND ${KUBECONFIG_CONTEXT_COLUMN} IS NULL`,
+    );
     // One transaction: an import that fails half-way (a foreign key, a full disk) leaves no record written.
     // Whether an id exists is decided inside it, so a record deleted meanwhile is created rather than lost.
     this.importTransaction = db.transaction((writes: WriteParams[]) =>
@@ -301,6 +311,22 @@ export class SqlitePodRepository implements PodRepository {
       ...toFields(row),
       secrets: Object.fromEntries(secrets) as PodConnectRecord['secrets'],
     };
+  }
+
+  async nameKubeconfigContexts(): Promise<number> {
+    let named = 0;
+    for (const row of this.unnamedKubeconfigsStmt.all()) {
+      const ciphertext = row.kubeconfig_enc;
+      if (!ciphertext) continue;
+      let name: string | null;
+      try {
+        name = this.kubeconfigContextOf(await this.secretBox.decrypt(ciphertext), toFields(row));
+      } catch {
+        continue;
+      }
+      if (name !== null) named += this.nameKubeconfigStmt.run({ id: row.id, name, ciphertext }).changes;
+    }
+    return named;
   }
 
   /** A record deleted while its session was connecting is not an error: there is simply nothing left to update. */

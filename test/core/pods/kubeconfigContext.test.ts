@@ -3,8 +3,12 @@
  * chooses it), so the sidebar groups it there and not under "current context". Saved, kept, changed and cleared with
  * the kubeconfig, and copied by Duplicate; the kubeconfig itself stays sealed.
  */
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { podSaveSchema } from '../../../common/pods';
+import { DATABASE_FILE_NAME, openStore } from '../../../main/core';
 import { createTestCore, type TestCore } from '../../harness/core';
+import { openDataDirKey } from '../../harness/dataDir';
 
 let core: TestCore;
 beforeAll(async () => {
@@ -72,4 +76,25 @@ it('a kubeconfig whose context cannot be told still saves, with no context name'
   });
   expect(record.storedSecrets.kubeconfig).toBe(true);
   expect(record.kubeconfigContext).toBeNull();
+});
+
+it('names the context of a kubeconfig pasted before the store could (an older Podterm), once, at start-up', async () => {
+  // An older Podterm's store: it cannot name contexts.
+  const older = openStore({
+    path: join(core.dataDir, DATABASE_FILE_NAME),
+    secretBox: await openDataDirKey(core.dataDir),
+  });
+  const saved = await older.pods.save(
+    podSaveSchema.parse({
+      fields: { name: 'from before', podName: 'web-0' },
+      secrets: { kubeconfig: kubeconfig('kind-prod') },
+    }),
+  );
+  older.close();
+  expect(saved.kubeconfigContext).toBeNull();
+
+  expect(await core.core.store.pods.nameKubeconfigContexts()).toBe(1);
+  expect((await core.request('pods.get', { id: saved.id })).kubeconfigContext).toBe('kind-prod');
+  // Done once: nothing left to name.
+  expect(await core.core.store.pods.nameKubeconfigContexts()).toBe(0);
 });
