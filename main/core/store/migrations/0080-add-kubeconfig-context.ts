@@ -3,7 +3,7 @@ import type { Migration } from '../migrate';
 /**
  * The context a record's pasted kubeconfig uses, by name, beside its ciphertext: the sidebar groups the record under
  * it without decrypting anything (the kubeconfig itself stays sealed in kubeconfig_enc). Written when a kubeconfig is
- * saved, cleared with it; records saved before this step have none until their kubeconfig is saved again.
+ * saved, cleared with it; records saved before this step get theirs when Podterm starts (nameKubeconfigContexts).
  */
 export const migration: Migration = {
   version: 80,
