@@ -24,11 +24,16 @@ import {
 } from './clusters';
 import { DNS_LABEL_PATTERN, podFieldsSchema, podSaveSchema, type ConnectionMethod, type PodView } from './pods';
 import { MAX_INPUT_CHARS } from './limits';
-import { byNamespace, type RequestKey } from './requestKeys';
+import { byNamespace, type AppEvent, type RequestKey } from './requestKeys';
 import { settingsSaveSchema, type TerminalSettings } from './settings';
 
 export {
+  APP_EVENT_CHANNEL,
+  APP_EVENT_TYPES,
   ELECTRON_BRIDGE_GLOBAL,
+  isAppEvent,
+  type AppEvent,
+  type AppEventType,
   REQUEST_KEYS,
   SESSION_PORT_CHANNEL,
   isRequestKey,
@@ -84,7 +89,7 @@ export interface PodInfoView {
   containers: string[];
   /** The kubectl.kubernetes.io/default-container annotation, when it names one of the containers. */
   defaultContainer: string | null;
-  /** The pod's Ready condition is True. */
+  /** Running with every container ready, as `kubectl get pods` shows n/n (main/core/kube/api/podReadiness.ts). */
   ready: boolean;
   nodeName: string | null;
   podIP: string | null;
@@ -274,6 +279,11 @@ export interface ConnectionAttempt {
   outcome: 'running' | 'opened' | 'failed' | 'skipped';
   /** Why it failed or was skipped, in words a person can act on. */
   detail?: string;
+  /**
+   * The method as the user knows it for this record, when that is more than the method's name: the imported
+   * context's name ("imported context sandbox") for the record's kubeconfig method.
+   */
+  label?: string;
 }
 
 /** An SSH host key Podterm has not seen before, waiting for the user's decision. No credential is sent until then. */
@@ -343,8 +353,11 @@ export interface SessionStatus {
 export type SessionEnd =
   /** The remote shell exited (code null when it died by a signal). Not a connection failure. */
   | { kind: 'exited'; code: number | null; signal: string | null; message?: string }
-  /** No method could open a shell; the attempt log says why each failed. */
-  | { kind: 'failed'; message: string }
+  /**
+   * No method could open a shell; the attempt log says why each failed. `finishedPod`: the pod has finished (phase
+   * Succeeded or Failed), so trying again cannot work; the tab offers a running pod instead.
+   */
+  | { kind: 'failed'; message: string; finishedPod?: boolean }
   /** An open shell lost its connection. */
   | { kind: 'lost'; message: string }
   /** The user closed it. */
@@ -381,11 +394,17 @@ export interface SessionChannel {
   detach(): void;
 }
 
+// ---------------------------------------------------------------------------------------------------------------------
+// App events (common/requestKeys.ts: AppEvent): main → every connected renderer (every Electron window, every
+// browser-mode tab), whoever caused the change, so no list a window shows goes stale until a reload.
+
 /** The renderer's whole view of the main process. Electron's preload and the browser-mode client both implement it. */
 export interface PodtermClient {
   api: ContractApi;
   /** Opens a session and returns its stream. */
   openSession(input: RequestInput<'sessions.open'>): Promise<SessionChannel>;
+  /** Calls the listener for every app event main pushes; returns the unsubscribe. */
+  onAppEvent(listener: (event: AppEvent) => void): () => void;
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  *
  * Binary frame: [u8 frame type][u32 big-endian session id][payload bytes].
  */
-import type { ContractErrorShape, RequestKey, SessionCommand, SessionEvent } from './contract';
+import type { AppEvent, ContractErrorShape, RequestKey, SessionCommand, SessionEvent } from './contract';
 
 export const FRAME_SESSION_DATA = 1;
 const HEADER_BYTES = 5;
@@ -66,4 +66,6 @@ export type WebServerMessage =
   | WebLoggedInMessage
   | { kind: 'response'; id: number; ok: true; result: unknown }
   | { kind: 'response'; id: number; ok: false; error: ContractErrorShape }
-  | { kind: 'session'; sessionId: number; event: Exclude<SessionEvent, { type: 'data' }> };
+  | { kind: 'session'; sessionId: number; event: Exclude<SessionEvent, { type: 'data' }> }
+  /** Shared state changed (another tab imported a kubeconfig, a connection failed): sent to every page. */
+  | { kind: 'app'; event: AppEvent };

@@ -252,4 +252,6 @@ export interface PodView extends PodFields {
   lastStatusAt: number | null;
   /** One line for people: what the status is based on ("Running, ready", "pod default/x not found", the error). */
   lastStatusDetail: string | null;
+  /** The context the record's pasted kubeconfig uses (null without one): the sidebar groups the record under it. */
+  kubeconfigContext: string | null;
 }

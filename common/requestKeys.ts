@@ -61,3 +61,33 @@ export interface SessionPortMessage {
   type: typeof SESSION_PORT_CHANNEL;
   sessionId: number;
 }
+
+/**
+ * What main pushes to every connected renderer when shared state changed, whoever changed it (this window, another
+ * window, another browser tab): each list the page shows is reloaded from it, so none stays stale until a reload.
+ */
+export const APP_EVENT_TYPES = [
+  /** Imported kubeconfigs were added, removed or re-imported: the cluster browser and Settings list them again. */
+  'kubeconfigsChanged',
+  /** Pod records were saved, deleted, or learned a new status (a connection's outcome, a Refresh): the sidebar reloads. */
+  'podsChanged',
+] as const;
+export type AppEventType = (typeof APP_EVENT_TYPES)[number];
+export interface AppEvent {
+  type: AppEventType;
+}
+
+export function isAppEvent(value: unknown): value is AppEvent {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (APP_EVENT_TYPES as readonly unknown[]).includes((value as { type?: unknown }).type)
+  );
+}
+
+/** main → preload (webContents.postMessage), then preload → page (window.postMessage as `{ type, event }`). */
+export const APP_EVENT_CHANNEL = 'podterm:app-event';
+export interface AppEventMessage {
+  type: typeof APP_EVENT_CHANNEL;
+  event: AppEvent;
+}

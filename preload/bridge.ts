@@ -3,7 +3,15 @@
  * and the hand-over of session ports to the page. preload.ts wires these to ipcRenderer and contextBridge.
  */
 import type { BridgeApi, ResultEnvelope } from '../common/contract';
-import { byNamespace, SESSION_PORT_CHANNEL, type RequestKey, type SessionPortMessage } from '../common/requestKeys';
+import {
+  APP_EVENT_CHANNEL,
+  byNamespace,
+  isAppEvent,
+  SESSION_PORT_CHANNEL,
+  type AppEventMessage,
+  type RequestKey,
+  type SessionPortMessage,
+} from '../common/requestKeys';
 
 /** Sends one request to main: `(key, payload) => ipcRenderer.invoke(key, payload)` in the app. */
 export type Invoke = (key: RequestKey, payload: unknown) => Promise<ResultEnvelope<unknown>>;
@@ -39,5 +47,19 @@ export function forwardSessionPort<Port>(
   // The page is this very window, and main keeps it on our page (main/electron/hardening.ts), so '*' reaches only it.
   // The page must still check `event.source === window` and the type.
   postToPage({ type: SESSION_PORT_CHANNEL, sessionId }, '*', [port]);
+  return true;
+}
+
+/**
+ * Handles main's app event (shared state changed): checks its shape and posts it to the page as
+ * `{ type: APP_EVENT_CHANNEL, event }` with only the event's type, so nothing else main might attach reaches the page.
+ * Returns whether it was forwarded.
+ */
+export function forwardAppEvent(
+  message: unknown,
+  postToPage: (message: AppEventMessage, targetOrigin: string) => void,
+): boolean {
+  if (!isAppEvent(message)) return false;
+  postToPage({ type: APP_EVENT_CHANNEL, event: { type: message.type } }, '*');
   return true;
 }

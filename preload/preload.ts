@@ -4,8 +4,13 @@
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { ResultEnvelope } from '../common/contract';
-import { ELECTRON_BRIDGE_GLOBAL, FILE_PATHS_GLOBAL, SESSION_PORT_CHANNEL } from '../common/requestKeys';
-import { buildBridgeApi, forwardSessionPort } from './bridge';
+import {
+  APP_EVENT_CHANNEL,
+  ELECTRON_BRIDGE_GLOBAL,
+  FILE_PATHS_GLOBAL,
+  SESSION_PORT_CHANNEL,
+} from '../common/requestKeys';
+import { buildBridgeApi, forwardAppEvent, forwardSessionPort } from './bridge';
 
 contextBridge.exposeInMainWorld(
   ELECTRON_BRIDGE_GLOBAL,
@@ -24,5 +29,11 @@ ipcRenderer.on(SESSION_PORT_CHANNEL, (event, message: unknown) => {
     )
   ) {
     console.warn('podterm: ignored a malformed session port message from main');
+  }
+});
+
+ipcRenderer.on(APP_EVENT_CHANNEL, (_event, message: unknown) => {
+  if (!forwardAppEvent(message, (data, targetOrigin) => window.postMessage(data, targetOrigin))) {
+    console.warn('podterm: ignored a malformed app event from main');
   }
 });

@@ -3,10 +3,19 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ContractError, isRequestKey, parseRequest, type RequestKey, type ResultEnvelope } from '../../common/contract';
 import {
+  type AppEventType,
+  ContractError,
+  isRequestKey,
+  parseRequest,
+  type RequestKey,
+  type ResultEnvelope,
+} from '../../common/contract';
+import {
+  chooseContext,
   createAccessResolver,
   DEFAULT_SERVICE_ACCOUNT_DIR,
+  loadKubeconfigText,
   ExecCredentialCache,
   lazyLoginEnvironment,
 } from './kube/access';
@@ -16,12 +25,33 @@ import { refreshPod } from './pods';
 import { createHandlers, type Handlers } from './handlers';
 import { createKubeconfigImporter } from './kubeconfigImport';
 import type { SecretBox } from './secrets';
-import { type ClientConnection, SessionManager } from './sessions';
+import { AppEventHub, type ClientConnection, SessionManager } from './sessions';
 import { acquireAppLock, DATABASE_FILE_NAME, openStore, type Store } from './store';
 import { messageOf } from '../../common/errors';
+import type { PodFields } from '../../common/pods';
 
 /** Session recordings (asciicast files) live beside the database, in the same owner-only data directory. */
 export const RECORDINGS_DIR_NAME = 'recordings';
+
+/**
+ * The requests that change what other windows show, and the app event each pushes to every renderer once it succeeded.
+ * A removed kubeconfig also unlinks the records that used it, so the sidebar reloads too.
+ */
+const CHANGES_BY_REQUEST: Partial<Record<RequestKey, readonly AppEventType[]>> = {
+  'pods.save': ['podsChanged'],
+  'pods.delete': ['podsChanged'],
+  'pods.duplicate': ['podsChanged'],
+  'pods.refresh': ['podsChanged'],
+  'clusters.savePod': ['podsChanged'],
+  'kubeconfigs.import': ['kubeconfigsChanged'],
+  'kubeconfigs.remove': ['kubeconfigsChanged', 'podsChanged'],
+};
+
+/** The context a pasted kubeconfig uses for a record, chosen as the connect chain chooses it; the sidebar groups by it. */
+function pastedKubeconfigContext(kubeconfig: string, fields: PodFields): string | null {
+  const loaded = loadKubeconfigText(kubeconfig, "the record's kubeconfig", 'record-kubeconfig-context');
+  return chooseContext(loaded, { kubeContext: fields.kubeContext, clusterHost: fields.clusterHost }).context.name;
+}
 
 export interface CoreOptions {
   /** Where podterm.db lives (Electron: userData; browser mode: --data-dir or $XDG_DATA_HOME/podterm). */
@@ -56,7 +86,11 @@ export interface PodtermCore {
 
 export function createCore(options: CoreOptions): PodtermCore {
   const log = options.log ?? ((message: string) => console.log(`podterm: ${message}`));
-  const store = openStore({ path: join(options.dataDir, DATABASE_FILE_NAME), secretBox: options.secretBox });
+  const store = openStore({
+    path: join(options.dataDir, DATABASE_FILE_NAME),
+    secretBox: options.secretBox,
+    kubeconfigContextOf: pastedKubeconfigContext,
+  });
   // One Podterm per data directory (a second is refused with AppLockHeldError); the podterm command line refuses to
   // write while it is held.
   let appLock;
@@ -87,17 +121,28 @@ export function createCore(options: CoreOptions): PodtermCore {
   // The Kubernetes methods in the order the original design set; Refresh looks pods up with these very ones.
   const kube = kubeMethods({
     resolver,
+    importedContextName: (id) => store.importedKubeconfigs.get(id)?.name ?? null,
     ...(options.keepaliveIntervalMs ? { keepaliveIntervalMs: options.keepaliveIntervalMs } : {}),
     ...(options.kubeTimeoutMs ? { timeoutMs: options.kubeTimeoutMs } : {}),
   });
   // The chain: every Kubernetes way first, SSH last.
   const methods: ConnectionMethodHandler[] = [...kube, sshMethod({ knownHosts: store.knownHosts, env, homeDir })];
+  const appEvents = new AppEventHub();
   const sessions = new SessionManager({
     pods: store.pods,
+    // A connection's outcome is the record's new status: every sidebar shows it at once.
+    onPodStatusChanged: () => appEvents.broadcast('podsChanged'),
     methods,
     log,
     recordingsDir: join(options.dataDir, RECORDINGS_DIR_NAME),
   });
+  // Records whose kubeconfig was pasted before the store named its context get theirs now; the sidebars follow.
+  void store.pods.nameKubeconfigContexts().then(
+    (named) => {
+      if (named > 0) appEvents.broadcast('podsChanged');
+    },
+    (error: unknown) => log(`naming pasted kubeconfigs' contexts failed: ${messageOf(error)}`),
+  );
   const handlers = createHandlers({
     store,
     sessions,
@@ -119,8 +164,11 @@ export function createCore(options: CoreOptions): PodtermCore {
         if (!isRequestKey(key)) {
           throw new ContractError('unknownRequest', `Unknown request ${JSON.stringify(String(key)).slice(0, 80)}.`);
         }
+        appEvents.watch(client);
         const handler = handlers[key] as (payload: unknown, client: ClientConnection) => Promise<unknown>;
-        return { ok: true, result: await handler(parseRequest(key as RequestKey, payload), client) };
+        const result = await handler(parseRequest(key as RequestKey, payload), client);
+        for (const change of CHANGES_BY_REQUEST[key] ?? []) appEvents.broadcast(change);
+        return { ok: true, result };
       } catch (error) {
         if (error instanceof ContractError) return { ok: false, error: error.toJSON() };
         // Log the failure but never the payload: it may carry secrets.

@@ -5,8 +5,8 @@
  * Written against the few members of Electron's WebContents and MessagePortMain it uses, with the channel factory
  * passed in, so the logic is unit-tested without the Electron runtime; main.ts passes the real objects.
  */
-import { ContractError, SESSION_PORT_CHANNEL, parseSessionCommand } from '../../common/contract';
-import type { SessionCommand, SessionEvent } from '../../common/contract';
+import { APP_EVENT_CHANNEL, ContractError, SESSION_PORT_CHANNEL, parseSessionCommand } from '../../common/contract';
+import type { AppEvent, SessionCommand, SessionEvent } from '../../common/contract';
 import type { ClientConnection, SessionStream } from '../core';
 import { messageOf } from '../../common/errors';
 
@@ -115,6 +115,11 @@ export function createElectronClient<P extends PortLike>(
       // Events posted on port1 before the page takes port2 wait in the channel, so none is lost.
       webContents.postMessage(SESSION_PORT_CHANNEL, { sessionId }, [port2]);
       return stream;
+    },
+
+    postAppEvent(event: AppEvent) {
+      // The preload forwards it to the page (preload/bridge.ts forwardAppEvent); no port travels with it.
+      if (!closed && !webContents.isDestroyed()) webContents.postMessage(APP_EVENT_CHANNEL, event, []);
     },
 
     onClosed(listener) {

@@ -3,7 +3,7 @@
  * frames for terminal output (common/frames.ts).
  */
 import type { RawData, WebSocket } from 'ws';
-import { parseSessionCommand, type SessionCommand, type SessionEvent } from '../../common/contract';
+import { type AppEvent, parseSessionCommand, type SessionCommand, type SessionEvent } from '../../common/contract';
 import { encodeDataFrame, type WebClientMessage, type WebServerMessage } from '../../common/frames';
 import { messageOf } from '../../common/errors';
 import type { ClientConnection, PodtermCore, SessionStream } from '../core';
@@ -37,6 +37,10 @@ export class WebClientConnection implements ClientConnection {
 
   onClosed(listener: () => void): void {
     this.closedListeners.push(listener);
+  }
+
+  postAppEvent(event: AppEvent): void {
+    this.sendJson({ kind: 'app', event });
   }
 
   receive(data: RawData, isBinary: boolean): void {

@@ -104,6 +104,11 @@ export function App({ client }: { client: RendererClient }) {
   };
 
   const addPod = useCallback(() => setForm({ pod: null }), []);
+  const browseClusters = useCallback(() => {
+    setSidebarMode('clusters');
+    // The pane is shown in this render; focus its filter once it is visible.
+    requestAnimationFrame(() => clustersFilterRef.current?.focus());
+  }, []);
   const editPod = useCallback((pod: PodView) => setForm({ pod }), []);
   const savePod = (input: PodSaveInput) => client.api.pods.save(input);
   const onSaved = (saved: PodView) => {
@@ -213,9 +218,16 @@ export function App({ client }: { client: RendererClient }) {
                 tab={tab}
                 active={tab.key === activeKey}
                 onEditRecord={(podId) => void editRecord(podId)}
+                onBrowseClusters={browseClusters}
               />
             ))}
-            {tabs.length === 0 && <EmptyState hasPods={(pods?.length ?? 0) > 0 || query !== ''} onAdd={addPod} />}
+            {tabs.length === 0 && (
+              <EmptyState
+                hasPods={(pods?.length ?? 0) > 0 || query !== ''}
+                onAdd={addPod}
+                onBrowseClusters={browseClusters}
+              />
+            )}
           </div>
         </main>
       </div>

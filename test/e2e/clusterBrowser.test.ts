@@ -113,4 +113,38 @@ describe.skipIf(skipReason !== null)('cluster browser', () => {
     await page.getByRole('menuitem', { name: /Follow workload \(app=api\)/ }).click();
     await expect.poll(() => page.getByText('api workload is already saved').count()).toBe(1);
   });
+
+  it('a finished pod is not offered Open; its record, if one exists, offers a running pod instead of Reconnect', async (context) => {
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
+    await page.getByRole('tab', { name: 'Clusters' }).click();
+    const filter = page.getByLabel('Filter namespaces and pods');
+    await filter.fill('finished');
+    await expect.poll(() => podRow('finished').count()).toBe(1);
+    await podRow('finished').hover();
+    // It has no workload label, so there is no running pod to offer: no Open, and a double click says why.
+    expect(await podRow('finished').getByRole('button', { name: /^Open/ }).count()).toBe(0);
+    await saveScreenshot(page, 'cluster-browser-finished-pod');
+    await podRow('finished').dblclick();
+    await expect.poll(() => page.getByText(/finished has finished \(Succeeded\): no shell can open/).count()).toBe(1);
+    await podRow('finished').click({ button: 'right' });
+    expect(await page.getByRole('menuitem', { name: /^Open/ }).count()).toBe(0);
+    await page.keyboard.press('Escape');
+    const saved = await page.evaluate(() => document.querySelectorAll('[data-testid="pod-row"]').length);
+
+    // A record made by hand for the finished pod: its failure card offers what can work.
+    await page.getByRole('tab', { name: 'Saved' }).click();
+    expect(await page.locator('[data-testid="pod-row"]').count()).toBe(saved);
+    await newRecordForm(page, 'old job');
+    await page.getByLabel('Pod name', { exact: true }).fill('finished');
+    await page.getByLabel('Kube context', { exact: true }).fill('dev');
+    await saveRecordForm(page, 'old job');
+    await openRecord(page, 'old job');
+    const card = page.locator('.session-card.failed');
+    await expect.poll(() => card.innerText({ timeout: 3000 })).toMatch(/This pod has finished/);
+    expect(await card.getByRole('button', { name: 'Reconnect' }).count()).toBe(0);
+    await saveScreenshot(page, 'finished-pod-card');
+    await card.getByRole('button', { name: 'Find a running pod', exact: true }).click();
+    await expect.poll(() => page.getByRole('tab', { name: 'Clusters' }).getAttribute('aria-selected')).toBe('true');
+    await page.getByRole('tab', { name: 'Saved' }).click();
+  });
 });

@@ -19,7 +19,7 @@ import {
   waitForPrompt,
   waitForTerminalText,
 } from '../harness/ui';
-import { closeAll, e2eSkipReason, openAppInBrowser, type WebApp } from '../harness/webApp';
+import { closeAll, e2eSkipReason, openAppInBrowser, openAppPage, type WebApp } from '../harness/webApp';
 
 const skipReason = e2eSkipReason('the kubeconfig import e2e tests');
 
@@ -137,6 +137,31 @@ describe.skipIf(skipReason !== null)('kubeconfig import in the browser', () => {
     await expectSettingsRows(['sandbox'], 'kubeconfig-settings-first');
   });
 
+  it('then, as the README goes on, the cluster browser lists the imported context at once: no reload, no ↻', async (context) => {
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
+    // The empty window names the way in: drop kubeconfigs anywhere, then browse.
+    const empty = page.locator('.empty-state');
+    expect(await empty.innerText()).toMatch(/Drop kubeconfig files anywhere on the window/);
+    await saveScreenshot(page, 'empty-window');
+    await empty.getByRole('button', { name: 'Browse clusters', exact: true }).click();
+    await expect.poll(() => page.getByRole('tab', { name: 'Clusters' }).getAttribute('aria-selected')).toBe('true');
+    try {
+      const tree = page.getByRole('tree', { name: 'Contexts, namespaces and pods' });
+      const sandbox = tree.locator('.cluster-context', { hasText: 'sandbox' }).first();
+      await expect.poll(() => sandbox.count()).toBe(1);
+      await sandbox.click();
+      const defaultNamespace = tree
+        .locator('.cluster-namespace')
+        .filter({ has: page.locator('.cluster-name', { hasText: /^default$/ }) });
+      await expect.poll(() => defaultNamespace.count()).toBe(1);
+      await defaultNamespace.click();
+      await expect.poll(() => tree.getByRole('treeitem', { name: 'shell-pod', exact: true }).count()).toBe(1);
+      await saveScreenshot(page, 'clusters-after-drop');
+    } finally {
+      await page.getByRole('tab', { name: 'Saved' }).click();
+    }
+  });
+
   it('ignores drags that carry no files (text dragged from a page)', async (context) => {
     if (!kube) return context.skip(NO_KUBE_API_SERVER);
     const dataTransfer = await page.evaluateHandle(() => {
@@ -216,7 +241,7 @@ contexts:
     await saveScreenshot(page, 'kubeconfig-pod-form');
     await saveRecordForm(page, 'imported shell');
     await openRecord(page, 'imported shell');
-    await waitForTerminalText(page, /Connected via pod's kubeconfig to default\/shell-pod \(container main\)/);
+    await waitForTerminalText(page, /Connected via imported context sandbox to default\/shell-pod \(container main\)/);
     await waitForPrompt(page);
   });
 
@@ -309,6 +334,36 @@ contexts:
     await dialog().getByRole('button', { name: 'Import 1 context' }).click();
     await expect.poll(() => dialog().count()).toBe(0);
     await expectSettingsRows(['from-files', 'pasted-ctx', 'sandbox', 'sandbox (two-contexts)']);
+  });
+
+  it('another tab of the browser mode sees an import, and a removal, made in this one at once', async (context) => {
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
+    const other = await openAppPage(browser, app);
+    try {
+      await other.getByRole('tab', { name: 'Clusters' }).click();
+      const otherTree = other.getByRole('tree', { name: 'Contexts, namespaces and pods' });
+      const fromFirstTab = otherTree.locator('.cluster-context', { hasText: 'other-tab-ctx' });
+      await expect.poll(() => otherTree.locator('.cluster-context', { hasText: 'pasted-ctx' }).count()).toBe(1);
+      expect(await fromFirstTab.count()).toBe(0);
+
+      await dropFiles([
+        { name: 'other-tab.yaml', text: kube!.kubeconfig({ user: 'token', contextName: 'other-tab-ctx' }) },
+      ]);
+      await dialog().getByRole('button', { name: 'Import 1 context' }).click();
+      await expect.poll(() => dialog().count()).toBe(0);
+      await expect.poll(() => fromFirstTab.count()).toBe(1);
+      await saveScreenshot(other, 'clusters-other-tab-sees-import');
+
+      await page.getByRole('button', { name: 'Settings', exact: true }).click();
+      const settings = page.getByRole('dialog', { name: 'Settings' });
+      await settings.getByRole('button', { name: 'Remove other-tab-ctx', exact: true }).click();
+      await settings.getByRole('alertdialog').getByRole('button', { name: 'Remove', exact: true }).click();
+      await settings.getByRole('button', { name: 'Close', exact: true }).click();
+      await expect.poll(() => fromFirstTab.count()).toBe(0);
+    } finally {
+      await other.close();
+      await other.context().close();
+    }
   });
 });
 

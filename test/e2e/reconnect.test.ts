@@ -1,5 +1,6 @@
 /**
- * A tab whose connection drops keeps its scrollback, says why, and reconnects to the same record in place.
+ * A tab whose connection drops keeps its scrollback, says why, and reconnects to the same record in place; the
+ * record's status dot follows every outcome at once (green when the shell opened, red after the loss or a failure).
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +33,12 @@ beforeAll(async () => {
 });
 afterAll(() => closeAll(browser, app, kube));
 
+const statusDot = (name: string) =>
+  page
+    .locator('[data-testid="pod-row"]')
+    .filter({ has: page.getByText(name, { exact: true }) })
+    .getByTestId('pod-status');
+
 describe.skipIf(skipReason !== null)('reconnect', () => {
   it('shows a dropped connection, keeps the scrollback and reconnects in the same tab', async (context) => {
     if (!kube) return context.skip(NO_KUBE_API_SERVER);
@@ -39,16 +46,23 @@ describe.skipIf(skipReason !== null)('reconnect', () => {
     await page.getByLabel('Pod name', { exact: true }).fill('shell-pod');
     await page.getByLabel('Kubeconfig', { exact: true }).fill(kube.kubeconfig({ user: 'token' }));
     await saveRecordForm(page, 'flaky link');
+    // Grouped under the pasted kubeconfig's own context ("test"), not "current context" (the default kubeconfig's).
+    await expect.poll(() => page.locator('[data-testid="pod-group"][data-group-key="c:test"]').count()).toBe(1);
+    expect(await page.locator('[data-testid="pod-group"][data-group-key="c:current context"]').count()).toBe(0);
     await openRecord(page, 'flaky link');
     await waitForPrompt(page);
     await typeInTerminal(page, 'echo before-$((40+2))\n');
     await waitForTerminalText(page, /^before-42\s*$/m);
+    await expect.poll(() => statusDot('flaky link').getAttribute('data-status')).toBe('running');
 
     // The API server goes away under the open session (a network drop, a restarted control plane).
     kube.dropConnections();
     await expect.poll(() => page.getByText(/Connection lost/).count(), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(await terminalText(page)).toMatch(/^before-42\s*$/m);
     await saveScreenshot(page, 'connection-lost');
+    // Not green any more: the dot says the connection was lost, with no Refresh.
+    await expect.poll(() => statusDot('flaky link').getAttribute('data-status')).toBe('unreachable');
+    expect(await statusDot('flaky link').getAttribute('title')).toMatch(/connection lost/);
 
     await page.getByRole('button', { name: 'Reconnect' }).click();
     await expect.poll(() => page.getByTestId('tab').count()).toBe(1);
@@ -60,5 +74,19 @@ describe.skipIf(skipReason !== null)('reconnect', () => {
     await waitForTerminalText(page, /^after-42\s*$/m);
     // The old output is still above the new session.
     expect(await terminalText(page)).toMatch(/^before-42\s*$/m);
+    await expect.poll(() => statusDot('flaky link').getAttribute('data-status')).toBe('running');
+  });
+
+  it('a connection that fails turns the dot red with the reason; a record never connected stays "not checked"', async (context) => {
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
+    await newRecordForm(page, 'refused creds');
+    await page.getByLabel('Pod name', { exact: true }).fill('shell-pod');
+    await page.getByLabel('Kubeconfig', { exact: true }).fill(kube.kubeconfig({ user: 'badToken' }));
+    await saveRecordForm(page, 'refused creds');
+    expect(await statusDot('refused creds').getAttribute('data-status')).toBe('unknown');
+    await openRecord(page, 'refused creds');
+    await expect.poll(() => statusDot('refused creds').getAttribute('data-status'), { timeout: 15_000 }).toBe('error');
+    expect(await statusDot('refused creds').getAttribute('title')).toMatch(/401|credentials/);
+    await saveScreenshot(page, 'status-dot-after-failure');
   });
 });

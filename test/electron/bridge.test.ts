@@ -1,8 +1,8 @@
 // The preload's logic (preload/bridge.ts) with plain functions in place of ipcRenderer and window.postMessage.
 // preload.ts itself only passes Electron's objects to these; it is covered by typechecking.
 import { describe, expect, it, vi } from 'vitest';
-import { REQUEST_KEYS, SESSION_PORT_CHANNEL, type ResultEnvelope } from '../../common/contract';
-import { buildBridgeApi, forwardSessionPort, type Invoke } from '../../preload/bridge';
+import { APP_EVENT_CHANNEL, REQUEST_KEYS, SESSION_PORT_CHANNEL, type ResultEnvelope } from '../../common/contract';
+import { buildBridgeApi, forwardAppEvent, forwardSessionPort, type Invoke } from '../../preload/bridge';
 
 describe('buildBridgeApi', () => {
   it('has one function per request key, namespaced, and nothing else', () => {
@@ -58,6 +58,22 @@ describe('forwardSessionPort', () => {
     }
     expect(forwardSessionPort({ sessionId: 1 }, [], post)).toBe(false);
     expect(forwardSessionPort({ sessionId: 1 }, [port, port], post)).toBe(false);
+    expect(post).not.toHaveBeenCalled();
+  });
+});
+
+describe('forwardAppEvent', () => {
+  it("posts main's app event to the page with only its type", () => {
+    const post = vi.fn();
+    expect(forwardAppEvent({ type: 'kubeconfigsChanged', extra: 'dropped' }, post)).toBe(true);
+    expect(post).toHaveBeenCalledWith({ type: APP_EVENT_CHANNEL, event: { type: 'kubeconfigsChanged' } }, '*');
+  });
+
+  it('ignores anything that is not an app event', () => {
+    const post = vi.fn();
+    for (const message of [null, undefined, 'podsChanged', {}, { type: 'somethingElse' }, { type: 3 }]) {
+      expect(forwardAppEvent(message, post), JSON.stringify(message) ?? String(message)).toBe(false);
+    }
     expect(post).not.toHaveBeenCalled();
   });
 });

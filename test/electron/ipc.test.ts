@@ -3,7 +3,7 @@
 // runtime can be installed on these machines), so these tests cover our logic, not Electron's behaviour.
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { REQUEST_KEYS, SESSION_PORT_CHANNEL, type ResultEnvelope } from '../../common/contract';
+import { APP_EVENT_CHANNEL, REQUEST_KEYS, SESSION_PORT_CHANNEL, type ResultEnvelope } from '../../common/contract';
 import type { ClientConnection } from '../../main/core';
 import { createElectronClient, type PortLike } from '../../main/electron/electronTransport';
 import { registerIpcHandlers, type InvokeEventLike, type IpcMainLike } from '../../main/electron/ipc';
@@ -162,6 +162,16 @@ describe('registerIpcHandlers', () => {
 });
 
 describe('createElectronClient', () => {
+  it('posts app events to the window without a port, and none once it is gone', () => {
+    const window = new StandInWebContents(1);
+    const client = createElectronClient(window, standInChannel, () => {});
+    client.postAppEvent({ type: 'podsChanged' });
+    expect(window.sent).toEqual([{ channel: APP_EVENT_CHANNEL, message: { type: 'podsChanged' }, transfer: [] }]);
+    window.destroy();
+    client.postAppEvent({ type: 'kubeconfigsChanged' });
+    expect(window.sent).toHaveLength(1);
+  });
+
   it('sends port2 to the renderer and keeps port1, started', () => {
     const window = new StandInWebContents(1);
     const client = createElectronClient(window, standInChannel, () => {});

@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import type {
+  AppEvent,
   HostKeyDecision,
   RequestInput,
   RequestResult,
@@ -134,6 +135,8 @@ const TAIL_CHARS = 512;
 /** A renderer stand-in: records every event per session and can send commands. */
 export class RecordingClient implements ClientConnection {
   readonly events = new Map<number, SessionEvent[]>();
+  /** Every app event the core pushed to this "window", in order. */
+  readonly appEvents: AppEvent[] = [];
   private readonly received = new Map<number, { bytes: number; tail: string }>();
   private readonly decoder = new TextDecoder();
   private readonly commandListeners = new Map<number, (command: SessionCommand) => void>();
@@ -160,6 +163,11 @@ export class RecordingClient implements ClientConnection {
 
   onClosed(listener: () => void): void {
     this.closedListeners.push(listener);
+  }
+
+  postAppEvent(event: AppEvent): void {
+    this.appEvents.push(event);
+    for (const wake of this.waiters.splice(0)) wake();
   }
 
   send(sessionId: number, command: SessionCommand): void {

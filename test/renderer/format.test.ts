@@ -36,6 +36,9 @@ describe('format', () => {
 
   it('names the target', () => {
     expect(connectedLine('ssh', 'root@127.0.0.1:2222')).toBe('Connected via SSH to root@127.0.0.1:2222');
+    expect(connectedLine('podKubeconfig', 'default/shell-pod', 'imported context prod')).toBe(
+      'Connected via imported context prod to default/shell-pod',
+    );
     expect(podTargetLine({ namespace: 'prod', podName: 'api-1', sshHost: 'h', sshUser: 'u', sshPort: 2222 })).toBe(
       'prod/api-1 · u@h:2222',
     );

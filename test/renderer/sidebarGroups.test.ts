@@ -43,6 +43,7 @@ function pod(fields: Partial<PodView>): PodView {
     lastStatus: null,
     lastStatusAt: null,
     lastStatusDetail: null,
+    kubeconfigContext: null,
     ...fields,
   } as PodView;
 }
@@ -61,6 +62,16 @@ describe('sidebar groups', () => {
     expect(clusterOf(pod({ kubeconfigId: '11111111-1111-4111-8111-111111111111', podName: 'a' }), imported)).toBe(
       'eks-prod',
     );
+    // A pasted kubeconfig groups under its own context ("current context" is the default kubeconfig's), ahead of an
+    // imported context, as it takes precedence when connecting.
+    const pasted = {
+      podName: 'a',
+      kubeconfigContext: 'kind-dev',
+      kubeconfigId: '11111111-1111-4111-8111-111111111111',
+      storedSecrets: { kubeconfig: true, token: false, sshPassword: false, sshPrivateKey: false, sshPassphrase: false },
+    };
+    expect(clusterOf(pod(pasted), imported)).toBe('kind-dev');
+    expect(clusterOf(pod({ ...pasted, kubeContext: 'named' }), imported)).toBe('named');
     expect(clusterOf(pod({ sshHost: 'h', sshUser: 'u' }))).toBe(SSH_ONLY_LABEL);
     expect(hostPort('https://api.example')).toBe('api.example:443');
     expect(hostPort('http://[::1]:8080')).toBe('[::1]:8080');

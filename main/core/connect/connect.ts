@@ -19,6 +19,8 @@ export class ConnectFailedError extends Error {
   constructor(
     message: string,
     readonly attempts: ConnectionAttempt[],
+    /** What each failed attempt threw, in order: the record's status is learned from these (outcomeStatus.ts). */
+    readonly failures: readonly unknown[] = [],
   ) {
     super(message);
     this.name = 'ConnectFailedError';
@@ -68,12 +70,15 @@ export async function connect(
   now: () => number = Date.now,
 ): Promise<ConnectResult> {
   const attempts: ConnectionAttempt[] = [];
+  const failures: unknown[] = [];
   const run = newChainRun();
   const scrubber = recordScrubber(record);
   const publish = () => onAttempts(attempts.map((attempt) => ({ ...attempt })));
 
   for (const handler of methods) {
     if (context.signal.aborted) throw new ConnectAbortedError();
+    const label = handler.labelFor?.(record) ?? null;
+    const named = label === null ? {} : { label };
     const skipReason = handler.skipReason(record);
     if (skipReason !== null) {
       attempts.push({
@@ -82,6 +87,7 @@ export async function connect(
         durationMs: 0,
         outcome: 'skipped',
         detail: skipReason,
+        ...named,
       });
       publish();
       continue;
@@ -91,6 +97,7 @@ export async function connect(
       startedAt: now(),
       durationMs: null,
       outcome: 'running',
+      ...named,
     };
     attempts.push(attempt);
     publish();
@@ -105,6 +112,7 @@ export async function connect(
       attempt.durationMs = now() - attempt.startedAt;
       attempt.outcome = error instanceof MethodSkippedError ? 'skipped' : 'failed';
       attempt.detail = scrubber.messageOf(error);
+      if (attempt.outcome === 'failed') failures.push(error);
       publish();
       if (context.signal.aborted) throw new ConnectAbortedError();
     }
@@ -112,12 +120,12 @@ export async function connect(
 
   const tried = attempts.filter((attempt) => attempt.outcome === 'failed');
   const describe = (list: ConnectionAttempt[]) =>
-    list.map((attempt) => `${CONNECTION_METHOD_LABELS[attempt.method]}: ${attempt.detail}`).join('; ');
+    list.map((attempt) => `${attempt.label ?? CONNECTION_METHOD_LABELS[attempt.method]}: ${attempt.detail}`).join('; ');
   const message =
     tried.length === 0
       ? `No way to reach this pod was configured (${describe(attempts)}). Add Kubernetes access or SSH details to the record.`
       : tried.length === 1
         ? tried[0]!.detail!
-        : `Every connection method failed (${tried.map((attempt) => CONNECTION_METHOD_LABELS[attempt.method]).join(', ')}); see the attempt log.`;
-  throw new ConnectFailedError(message, attempts);
+        : `Every connection method failed (${tried.map((attempt) => attempt.label ?? CONNECTION_METHOD_LABELS[attempt.method]).join(', ')}); see the attempt log.`;
+  throw new ConnectFailedError(message, attempts, failures);
 }

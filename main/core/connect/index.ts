@@ -4,6 +4,7 @@
  * for a tab; Refresh runs the Kubernetes methods' lookup without opening a shell.
  */
 export { connect, ConnectAbortedError, ConnectFailedError, newChainRun, recordScrubber } from './connect';
-export { kubeMethods } from './kubeMethod';
+export { FinishedPodError, kubeMethods } from './kubeMethod';
+export { isUnreachableFailure, type LearnedStatus, statusOfConnectFailure, statusOfLostSession } from './outcomeStatus';
 export { sshMethod } from './sshMethod';
 export type { ConnectionMethodHandler, KubeMethodHandler } from './types';

@@ -4,7 +4,7 @@
  * container the way kubectl does and opens an exec session. Refresh runs the same lookup without opening a shell.
  */
 import type { KubeAccessMethod, AccessResolver, ResolvedAccess } from '../kube/access';
-import { listPods, pickReadyPod, readPod } from '../kube/api';
+import { isFinishedPhase, listPods, pickReadyPod, readPod } from '../kube/api';
 import { openKubeExecSession, shellCommand } from '../kube/exec';
 import type { PodConnectRecord } from '../store';
 import { MethodSkippedError } from './connect';
@@ -23,6 +23,11 @@ export interface KubeMethodOptions {
    * (kube/api/requestDeadline.ts); a refused connection or a 401 answers in milliseconds anyway.
    */
   timeoutMs?: number;
+  /**
+   * The name of an imported context by id (the store's), so the attempt log names the context the record uses as the
+   * user imported it instead of "pod's kubeconfig". Null for one removed meanwhile.
+   */
+  importedContextName?: (id: string) => string | null;
 }
 
 /** The four Kubernetes methods in chain order, sharing one set of options. */
@@ -57,6 +62,12 @@ export function kubeMethod(method: KubeAccessMethod, options: KubeMethodOptions)
 
   return {
     method,
+    labelFor(record) {
+      // A pasted kubeconfig takes precedence over the imported context (kube/access), and has no name of its own.
+      if (method !== 'podKubeconfig' || record.secrets.kubeconfig || !record.kubeconfigId) return null;
+      const name = options.importedContextName?.(record.kubeconfigId) ?? null;
+      return name === null ? null : `imported context ${name}`;
+    },
     skipReason: (record) =>
       record.podName || record.labelSelector ? null : 'no pod name or label selector in the record',
     lookUp,
@@ -74,6 +85,20 @@ export function kubeMethod(method: KubeAccessMethod, options: KubeMethodOptions)
   };
 }
 
+/** The pod's containers have all exited for good (phase Succeeded or Failed): no exec can ever open in it. */
+export class FinishedPodError extends Error {
+  constructor(
+    readonly namespace: string,
+    readonly podName: string,
+    readonly phase: string,
+  ) {
+    super(
+      `Pod ${namespace}/${podName} has ${phase.toLowerCase()} (phase ${phase}): a finished pod has no running container to open a shell in. Open a running pod of the same workload instead.`,
+    );
+    this.name = 'FinishedPodError';
+  }
+}
+
 /**
  * Refuses a finished pod, picks the container like kubectl (the API server refuses an exec without one into a pod that
  * has several) and opens the shell.
@@ -87,11 +112,7 @@ async function openInPod(
 ): Promise<OpenedSession> {
   const namespace = record.namespace;
   const podName = pod.name;
-  if (pod.phase === 'Succeeded' || pod.phase === 'Failed') {
-    throw new Error(
-      `Pod ${namespace}/${podName} has ${pod.phase.toLowerCase()} (phase ${pod.phase}): a finished pod has no running container to open a shell in.`,
-    );
-  }
+  if (isFinishedPhase(pod.phase)) throw new FinishedPodError(namespace, podName, pod.phase);
   const wanted = context.containerOverride ?? record.container;
   if (wanted && !pod.containers.includes(wanted)) {
     throw new Error(
@@ -143,7 +164,7 @@ async function pickBySelector(
     phase: pod.phase,
     containers: pod.containers,
     defaultContainer: pod.defaultContainer,
-    ready: pod.readyCondition,
+    ready: pod.allReady,
     nodeName: pod.nodeName,
     podIP: pod.podIP,
     matched: matching.length,

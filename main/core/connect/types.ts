@@ -47,6 +47,8 @@ export interface ConnectionMethodHandler {
   readonly method: ConnectionMethod;
   /** Null when the method applies to this record; otherwise why it is skipped ("no SSH host in the record"). */
   skipReason(record: PodConnectRecord): string | null;
+  /** The method's name for this record in the attempt log, when it has a better one than the method's label. */
+  labelFor?(record: PodConnectRecord): string | null;
   /** Opens a shell or throws an Error whose message says why, in words a person can act on. */
   open(record: PodConnectRecord, context: ConnectContext, run: ChainRun): Promise<OpenedSession>;
 }

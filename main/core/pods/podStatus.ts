@@ -4,10 +4,7 @@
  */
 import type { PodRefreshResult } from '../../../common/contract';
 import type { PodStatus } from '../../../common/pods';
-import { PodReadError } from '../kube/api';
-
-/** Read failures that say "could not reach the API server", as opposed to "it answered no". */
-const UNREACHABLE_REASONS = new Set(['unreachable', 'timeout']);
+import { isUnreachableFailure } from '../connect';
 
 /**
  * The status a Refresh learned, with its tooltip line; null when it learned nothing (no pod name, or no Kubernetes
@@ -19,11 +16,12 @@ export function statusOfRefresh(
 ): { status: PodStatus; detail: string } | null {
   if (result.found && result.pod) {
     const { phase, ready } = result.pod;
+    // `ready` is kube/api's one definition (podReadiness.ts), the cluster browser's too.
     if (phase === 'Running' && ready) return { status: 'running', detail: 'Running, ready' };
     return { status: 'notReady', detail: `${phase || 'phase unknown'}${phase === 'Running' ? ', not ready' : ''}` };
   }
   if (result.checked.some((entry) => entry.outcome === 'notFound')) return { status: 'gone', detail: result.message };
   if (failures.length === 0) return null;
-  const unreachable = failures.every((error) => error instanceof PodReadError && UNREACHABLE_REASONS.has(error.reason));
+  const unreachable = failures.every(isUnreachableFailure);
   return { status: unreachable ? 'unreachable' : 'error', detail: result.message };
 }

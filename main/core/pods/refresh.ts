@@ -154,6 +154,7 @@ function storeableAccess(view: PodView, access: ResolvedAccess): PodSaveRequest 
     lastStatus: _lastStatus,
     lastStatusAt: _lastStatusAt,
     lastStatusDetail: _lastStatusDetail,
+    kubeconfigContext: _kubeconfigContext,
     ...fields
   } = view;
   const secrets: Record<string, string> = {};

@@ -2,7 +2,7 @@
  * What a transport (Electron IPC in main/electron, the WebSocket server in main/web) gives the core for one renderer.
  * The core never sees ipcMain, ports or sockets: it posts SessionEvents and receives validated SessionCommands.
  */
-import type { SessionCommand, SessionEvent } from '../../../common/contract';
+import type { AppEvent, SessionCommand, SessionEvent } from '../../../common/contract';
 
 /** One session's stream to the renderer that opened it. */
 export interface SessionStream {
@@ -19,4 +19,6 @@ export interface ClientConnection {
   openStream(sessionId: number): SessionStream;
   /** Called once when the renderer goes away (window closed, socket dropped): its sessions are closed. */
   onClosed(listener: () => void): void;
+  /** Pushes an app event (shared state changed) to this renderer; dropped silently once it is gone. */
+  postAppEvent(event: AppEvent): void;
 }

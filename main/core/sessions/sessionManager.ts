@@ -12,7 +12,16 @@ import {
   type SessionStatus,
   type TerminalSize,
 } from '../../../common/contract';
-import { connect, ConnectAbortedError, ConnectFailedError, type ConnectionMethodHandler } from '../connect';
+import {
+  connect,
+  ConnectAbortedError,
+  ConnectFailedError,
+  type ConnectionMethodHandler,
+  FinishedPodError,
+  type LearnedStatus,
+  statusOfConnectFailure,
+  statusOfLostSession,
+} from '../connect';
 import type { PodRepository } from '../store';
 import type { ClientConnection, SessionStream } from './clientConnection';
 import { SessionDataPipe } from './flowControl';
@@ -51,6 +60,8 @@ export interface SessionManagerOptions {
   recordingsDir?: string;
   now?: () => number;
   log?: (message: string) => void;
+  /** A connection's outcome changed a record's stored status (core.ts pushes it to every window's sidebar). */
+  onPodStatusChanged?: (podId: string) => void;
 }
 
 export class SessionManager {
@@ -258,11 +269,27 @@ export class SessionManager {
         kube: result.kube ?? null,
       });
       this.options.pods.recordConnection(podId, result.method, this.now());
+      this.options.onPodStatusChanged?.(podId);
     } catch (error) {
       if (session.ended || error instanceof ConnectAbortedError) return;
       const message = messageOf(error);
-      await this.end(session, { kind: 'failed', message });
+      const failures = error instanceof ConnectFailedError ? error.failures : [error];
+      this.learnStatus(podId, statusOfConnectFailure(failures, message));
+      const finishedPod = failures.some((failure) => failure instanceof FinishedPodError);
+      await this.end(session, { kind: 'failed', message, ...(finishedPod ? { finishedPod } : {}) });
     }
+  }
+
+  /** Stores what an outcome says about the record's pod, so its dot stops showing an older, better status. */
+  private learnStatus(podId: string, learned: LearnedStatus): void {
+    try {
+      this.options.pods.recordStatus(podId, learned.status, learned.detail, this.now());
+    } catch (error) {
+      // The record may have been deleted meanwhile; the session's own end still reaches the tab.
+      this.log(`could not store the status of record ${podId}: ${messageOf(error)}`);
+      return;
+    }
+    this.options.onPodStatusChanged?.(podId);
   }
 
   private attach(session: ManagedSession, terminal: TerminalSession): void {
@@ -282,7 +309,10 @@ export class SessionManager {
           ...(exit.message ? { message: exit.message } : {}),
         }),
     );
-    terminal.onError((error) => void this.end(session, { kind: 'lost', message: error.message }));
+    terminal.onError((error) => {
+      if (!session.ended) this.learnStatus(session.podId, statusOfLostSession(error.message));
+      void this.end(session, { kind: 'lost', message: error.message });
+    });
     // The size may have changed while connecting.
     terminal.resize(session.size.cols, session.size.rows);
   }

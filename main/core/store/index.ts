@@ -17,7 +17,7 @@ import {
 import { SqliteKnownHostRepository } from './knownHostRepository';
 import { SqliteImportedKubeconfigRepository } from './importedKubeconfigRepository';
 import { migrate, newestSchemaVersion, SchemaTooNewError } from './migrate';
-import { SqlitePodRepository } from './podRepository';
+import { type KubeconfigContextOf, SqlitePodRepository } from './podRepository';
 import { SqliteSettingsRepository } from './settingsRepository';
 import type { Store } from './types';
 
@@ -41,6 +41,7 @@ export {
   type StoredSecretCount,
 } from './storedSecrets';
 export { DatabaseOpenError, DATABASE_FILE_MODE, type DatabaseAccess } from './database';
+export type { KubeconfigContextOf } from './podRepository';
 
 /** The data directory holds secrets' ciphertexts and the host keys the user trusts: owner only. */
 const DATA_DIR_MODE = 0o700;
@@ -56,13 +57,21 @@ export interface OpenStoreOptions {
    * directory; writes through such a store fail. Default 'readWrite'.
    */
   access?: DatabaseAccess;
+  /** Names the context a pasted kubeconfig uses, stored beside it for the sidebar (core.ts passes kube/access's). */
+  kubeconfigContextOf?: KubeconfigContextOf;
 }
 
 /**
  * Opens (creating if needed) the database, brings its schema up to date and builds the repositories. Throws
  * SchemaTooNewError for a database written by a newer Podterm, leaving it untouched.
  */
-export function openStore({ path, secretBox, now = Date.now, access = 'readWrite' }: OpenStoreOptions): Store {
+export function openStore({
+  path,
+  secretBox,
+  now = Date.now,
+  access = 'readWrite',
+  kubeconfigContextOf,
+}: OpenStoreOptions): Store {
   if (path !== IN_MEMORY_PATH && access === 'readWrite') {
     mkdirSync(dirname(path), { recursive: true, mode: DATA_DIR_MODE });
   }
@@ -71,7 +80,7 @@ export function openStore({ path, secretBox, now = Date.now, access = 'readWrite
     if (access === 'readWrite') migrate(db);
     else db = upToDateForReading(db, path);
     return {
-      pods: new SqlitePodRepository(db, secretBox, now),
+      pods: new SqlitePodRepository(db, secretBox, now, kubeconfigContextOf),
       knownHosts: new SqliteKnownHostRepository(db, now),
       importedKubeconfigs: new SqliteImportedKubeconfigRepository(db, secretBox, now),
       settings: new SqliteSettingsRepository(db),

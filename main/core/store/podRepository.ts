@@ -88,6 +88,15 @@ const SECRET_COLUMNS = {
 } as const satisfies Record<PodSecretName, string>;
 type SecretColumn = (typeof SECRET_COLUMNS)[PodSecretName];
 const SECRET_COLUMN_NAMES = POD_SECRET_NAMES.map((name) => SECRET_COLUMNS[name]);
+/**
+ * Names the context a pasted kubeconfig uses for a record with these fields (as the connect chain would choose it), or
+ * null when it cannot tell (not a kubeconfig, no usable context). The store cannot parse kubeconfigs itself.
+ */
+export type KubeconfigContextOf = (kubeconfig: string, fields: PodFields) => string | null;
+
+/** The name of the context the pasted kubeconfig uses, kept beside its ciphertext (migration 0080). */
+const KUBECONFIG_CONTEXT_COLUMN = 'kubeconfig_context';
+
 /** The view's "is this secret stored" column for a secret column. */
 const storedFlag = (column: SecretColumn) => `has_${column}` as const;
 
@@ -96,6 +105,7 @@ const VIEW_COLUMNS = [
   'id',
   ...FIELD_COLUMN_NAMES,
   'created_at, updated_at, last_connected_at, last_connection_method, last_status, last_status_at, last_status_detail',
+  KUBECONFIG_CONTEXT_COLUMN,
   ...SECRET_COLUMN_NAMES.map((column) => `${column} IS NOT NULL AS ${storedFlag(column)}`),
 ].join(', ');
 
@@ -111,6 +121,7 @@ interface ViewRow extends FieldRow, Record<`has_${SecretColumn}`, number> {
   last_status: PodStatus | null;
   last_status_at: number | null;
   last_status_detail: string | null;
+  kubeconfig_context: string | null;
 }
 
 type SecretColumns = Record<SecretColumn, Uint8Array | null>;
@@ -119,7 +130,7 @@ type ConnectRow = FieldRow & SecretColumns & { id: string; name: string };
 
 /** Per secret in an update: keep_x = 1 leaves the column alone, otherwise x becomes the new value (null clears). */
 type SecretParams = SecretColumns & Record<`keep_${SecretColumn}`, 0 | 1>;
-type WriteParams = FieldRow & SecretParams & { id: string; now: number };
+type WriteParams = FieldRow & SecretParams & { id: string; now: number; kubeconfig_context: string | null };
 
 /** The status detail is a tooltip line; an error message longer than this is cut (the Refresh dialog has it whole). */
 const MAX_STATUS_DETAIL_CHARS = 500;
@@ -140,6 +151,8 @@ export class SqlitePodRepository implements PodRepository {
   private readonly recordStatusStmt: Statement<{ id: string; status: PodStatus; detail: string | null; at: number }>;
   private readonly duplicateStmt: Statement<{ id: string; newId: string; name: string; now: number }>;
   private readonly nameTakenStmt: Statement<[string], { taken: number }>;
+  private readonly unnamedKubeconfigsStmt: Statement<[], ConnectRow>;
+  private readonly nameKubeconfigStmt: Statement<{ id: string; name: string; ciphertext: Uint8Array }>;
   private readonly importTransaction: (writes: WriteParams[]) => Array<'created' | 'updated'>;
   private readonly findOrCreateTransaction: (
     params: WriteParams,
@@ -151,8 +164,9 @@ export class SqlitePodRepository implements PodRepository {
     db: Database,
     private readonly secretBox: SecretBox,
     private readonly now: () => number = Date.now,
+    private readonly kubeconfigContextOf: KubeconfigContextOf = () => null,
   ) {
-    const written = [...FIELD_COLUMN_NAMES, ...SECRET_COLUMN_NAMES];
+    const written = [...FIELD_COLUMN_NAMES, ...SECRET_COLUMN_NAMES, KUBECONFIG_CONTEXT_COLUMN];
     this.insertStmt = db.prepare(
       `INSERT INTO pods (id, ${written.join(', ')}, created_at, updated_at)
        VALUES (@id, ${written.map((c) => `@${c}`).join(', ')}, @now, @now)`,
@@ -160,6 +174,7 @@ export class SqlitePodRepository implements PodRepository {
     this.updateStmt = db.prepare(
       `UPDATE pods SET ${FIELD_COLUMN_NAMES.map((c) => `${c} = @${c}`).join(', ')},
          ${SECRET_COLUMN_NAMES.map((c) => `${c} = IIF(@keep_${c}, ${c}, @${c})`).join(', ')},
+         ${KUBECONFIG_CONTEXT_COLUMN} = IIF(@keep_kubeconfig_enc, ${KUBECONFIG_CONTEXT_COLUMN}, @${KUBECONFIG_CONTEXT_COLUMN}),
          updated_at = @now
        WHERE id = @id`,
     );
@@ -183,12 +198,21 @@ export class SqlitePodRepository implements PodRepository {
     const copied = [
       ...FIELD_COLUMN_NAMES.filter((column) => column !== FIELD_COLUMNS.name.column),
       ...SECRET_COLUMN_NAMES,
+      KUBECONFIG_CONTEXT_COLUMN,
     ];
     this.duplicateStmt = db.prepare(
       `INSERT INTO pods (id, name, ${copied.join(', ')}, created_at, updated_at)
        SELECT @newId, @name, ${copied.join(', ')}, @now, @now FROM pods WHERE id = @id`,
     );
     this.nameTakenStmt = db.prepare(`SELECT 1 AS taken FROM pods WHERE name = ? LIMIT 1`);
+    this.unnamedKubeconfigsStmt = db.prepare(
+      `SELECT * FROM pods WHERE kubeconfig_enc IS NOT NULL AND ${KUBECONFIG_CONTEXT_COLUMN} IS NULL`,
+    );
+    // Only while the kubeconfig is still the one that was read: a save in between has named its own.
+    this.nameKubeconfigStmt = db.prepare(
+      `UPDATE pods SET ${KUBECONFIG_CONTEXT_COLUMN} = @name
+       WHERE id = @id AND kubeconfig_enc = @ciphertext AND ${KUBECONFIG_CONTEXT_COLUMN} IS NULL`,
+    );
     // One transaction: an import that fails half-way (a foreign key, a full disk) leaves no record written.
     // Whether an id exists is decided inside it, so a record deleted meanwhile is created rather than lost.
     this.importTransaction = db.transaction((writes: WriteParams[]) =>
@@ -255,7 +279,19 @@ export class SqlitePodRepository implements PodRepository {
       now: this.now(),
       ...toFieldColumns(request.fields),
       ...(await this.encryptSecrets(request.secrets)),
+      [KUBECONFIG_CONTEXT_COLUMN]: this.contextOf(request),
     };
+  }
+
+  /** The pasted kubeconfig's context name, for the sidebar; a failure to tell is no reason to refuse the save. */
+  private contextOf(request: PodSaveRequest): string | null {
+    const kubeconfig = request.secrets.kubeconfig;
+    if (typeof kubeconfig !== 'string') return null;
+    try {
+      return this.kubeconfigContextOf(kubeconfig, request.fields);
+    } catch {
+      return null;
+    }
   }
 
   delete(id: string): boolean {
@@ -275,6 +311,22 @@ export class SqlitePodRepository implements PodRepository {
       ...toFields(row),
       secrets: Object.fromEntries(secrets) as PodConnectRecord['secrets'],
     };
+  }
+
+  async nameKubeconfigContexts(): Promise<number> {
+    let named = 0;
+    for (const row of this.unnamedKubeconfigsStmt.all()) {
+      const ciphertext = row.kubeconfig_enc;
+      if (!ciphertext) continue;
+      let name: string | null;
+      try {
+        name = this.kubeconfigContextOf(await this.secretBox.decrypt(ciphertext), toFields(row));
+      } catch {
+        continue;
+      }
+      if (name !== null) named += this.nameKubeconfigStmt.run({ id: row.id, name, ciphertext }).changes;
+    }
+    return named;
   }
 
   /** A record deleted while its session was connecting is not an error: there is simply nothing left to update. */
@@ -377,6 +429,7 @@ function toView(row: ViewRow): PodView {
     lastStatus: row.last_status,
     lastStatusAt: row.last_status_at,
     lastStatusDetail: row.last_status_detail,
+    kubeconfigContext: row.kubeconfig_context,
   };
 }
 

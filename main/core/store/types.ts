@@ -47,6 +47,11 @@ export interface PodRepository {
   /** What a Refresh learned (the sidebar's status dot). A deleted record is not an error. */
   recordStatus(id: string, status: PodStatus, detail: string | null, at: number): void;
   /**
+   * Names the context of every pasted kubeconfig saved before the store could (migration 0080), so those records too
+   * group under their own context. Answers how many it named; one it cannot read or tell is left as it was.
+   */
+  nameKubeconfigContexts(): Promise<number>;
+  /**
    * Copies a record with every field and secret (the ciphertexts, never decrypted) under a new id and the name
    * "<name> (copy)" (or "(copy 2)", … when taken); connection history and status start empty. Null for an unknown id.
    */

@@ -4,9 +4,12 @@
  * hands to the page with `window.postMessage`.
  */
 import {
+  APP_EVENT_CHANNEL,
   buildContractApi,
   ContractError,
+  isAppEvent,
   SESSION_PORT_CHANNEL,
+  type AppEvent,
   type BridgeApi,
   type RequestInput,
   type RequestKey,
@@ -46,9 +49,16 @@ export function createElectronClient(bridge: BridgeApi, page: Window = window): 
   // A port may arrive before or after the invoke that created its session resolves; whichever comes second waits.
   const arrivedPorts = new Map<number, MessagePort>();
   const waiting = new Map<number, (port: MessagePort) => void>();
+  const appEventListeners = new Set<(event: AppEvent) => void>();
   page.addEventListener('message', (event: MessageEvent<unknown>) => {
     // Only the preload, posting to this very window, hands over ports; ignore anything from frames or other windows.
-    if (event.source !== page || !isSessionPortMessage(event.data)) return;
+    if (event.source !== page) return;
+    if (isRecord(event.data) && event.data.type === APP_EVENT_CHANNEL && isAppEvent(event.data.event)) {
+      const appEvent: AppEvent = { type: event.data.event.type };
+      for (const listener of [...appEventListeners]) listener(appEvent);
+      return;
+    }
+    if (!isSessionPortMessage(event.data)) return;
     const port = event.ports[0];
     if (!port) return;
     const { sessionId } = event.data;
@@ -110,6 +120,10 @@ export function createElectronClient(bridge: BridgeApi, page: Window = window): 
     mode: 'electron',
     api,
     openSession,
+    onAppEvent(listener) {
+      appEventListeners.add(listener);
+      return () => void appEventListeners.delete(listener);
+    },
     onTransportLost: () => () => {},
   };
 }

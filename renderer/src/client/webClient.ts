@@ -7,6 +7,8 @@
 import {
   buildContractApi,
   ContractError,
+  isAppEvent,
+  type AppEvent,
   type RequestInput,
   type RequestKey,
   type RequestResult,
@@ -76,6 +78,7 @@ export function createWebClient(
   /** Sessions whose tab detached: their late events are dropped instead of buffered forever. */
   const detached = new Set<number>();
   const lostListeners = new Set<(message: string) => void>();
+  const appEventListeners = new Set<(event: AppEvent) => void>();
   let lost = false;
   /** Why the connection ended: lost, or the login refused. */
   let lostMessage = CONNECTION_LOST_MESSAGE;
@@ -131,6 +134,9 @@ export function createWebClient(
         );
     } else if (message.kind === 'session' && isSessionEvent(message.event)) {
       route(message.sessionId, message.event);
+    } else if (message.kind === 'app' && isAppEvent(message.event)) {
+      const event: AppEvent = { type: message.event.type };
+      for (const listener of [...appEventListeners]) listener(event);
     }
   }
 
@@ -214,6 +220,10 @@ export function createWebClient(
     mode: 'web',
     api,
     openSession,
+    onAppEvent(listener) {
+      appEventListeners.add(listener);
+      return () => void appEventListeners.delete(listener);
+    },
     onTransportLost(listener) {
       if (lost) {
         listener(lostMessage);

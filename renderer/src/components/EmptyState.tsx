@@ -3,10 +3,15 @@ import { PromptIcon } from './icons';
 interface EmptyStateProps {
   hasPods: boolean;
   onAdd(): void;
+  /** Shows the cluster browser in the sidebar, its filter focused. */
+  onBrowseClusters(): void;
 }
 
-/** The main area with no tab open: what to do next, and the keys that do it. */
-export function EmptyState({ hasPods, onAdd }: EmptyStateProps) {
+/**
+ * The main area with no tab open: what to do next, and the keys that do it. It names both ways in (a record typed by
+ * hand, a pod found in the cluster browser) and says kubeconfigs can be dropped anywhere, as the README's path begins.
+ */
+export function EmptyState({ hasPods, onAdd, onBrowseClusters }: EmptyStateProps) {
   return (
     <div className="empty-state">
       <div className="empty-state-inner">
@@ -22,9 +27,17 @@ export function EmptyState({ hasPods, onAdd }: EmptyStateProps) {
             Kubernetes first and falls back to SSH.
           </p>
         )}
-        <button type="button" className="btn" onClick={onAdd}>
-          Add a pod record
-        </button>
+        <p className="empty-state-drop">
+          Drop kubeconfig files anywhere on the window to import their contexts, then find pods in the cluster browser.
+        </p>
+        <div className="empty-state-actions">
+          <button type="button" className="btn btn-primary" onClick={onBrowseClusters}>
+            Browse clusters
+          </button>
+          <button type="button" className="btn" onClick={onAdd}>
+            Add a pod record
+          </button>
+        </div>
         <dl className="shortcuts">
           <dt>
             <kbd>↑</kbd> <kbd>↓</kbd> <kbd>Enter</kbd>

@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PodView } from '../../../common/pods';
 import type { RendererClient } from '../client';
+import { useAppEvent } from './useAppEvent';
 import { messageOf } from '../../../common/errors';
 
 /** Short enough to feel instant, long enough that typing "prod-api" is one or two queries rather than eight. */
 const SEARCH_DEBOUNCE_MS = 80;
 
-/** The sidebar's records for the current search, re-queried as the search changes and on demand. */
+/** The sidebar's records for the current search, re-queried as the search changes, on demand, and when main says so. */
 export function usePods(client: RendererClient, onError: (message: string) => void) {
   const [query, setQuery] = useState('');
   const [pods, setPods] = useState<PodView[] | null>(null);
@@ -42,5 +43,7 @@ export function usePods(client: RendererClient, onError: (message: string) => vo
   }, [load, query]);
 
   const reload = useCallback(() => load(queryRef.current), [load]);
+  // Saved, deleted or re-statused anywhere (another tab, a connection's outcome): the list and its dots follow at once.
+  useAppEvent(client, 'podsChanged', () => void reload());
   return { pods, query, setQuery, reload };
 }

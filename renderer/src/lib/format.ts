@@ -33,6 +33,11 @@ export function methodLabel(method: ConnectionMethod | null): string {
   return method ? CONNECTION_METHOD_LABELS[method] : '';
 }
 
+/** An attempt's method as the user knows it for this record ("imported context sandbox"), else the method's name. */
+export function attemptLabel(attempt: Pick<ConnectionAttempt, 'method' | 'label'>): string {
+  return attempt.label ?? CONNECTION_METHOD_LABELS[attempt.method];
+}
+
 /** The record's target in one line: "namespace/pod", "namespace/[app=api]" for a workload, "user@host", or both. */
 export function podTargetLine(
   pod: Pick<PodView, 'namespace' | 'podName' | 'sshHost' | 'sshUser' | 'sshPort'> &
@@ -64,9 +69,9 @@ export function describeEnd(end: SessionEnd): string {
   }
 }
 
-/** The short line written into the terminal once a method opened a shell. */
-export function connectedLine(method: ConnectionMethod | null, target: string | null): string {
-  const via = method ? ` via ${CONNECTION_METHOD_LABELS[method]}` : '';
+/** The short line written into the terminal once a method opened a shell (`label`: the opened attempt's own name). */
+export function connectedLine(method: ConnectionMethod | null, target: string | null, label?: string): string {
+  const via = method ? ` via ${label ?? CONNECTION_METHOD_LABELS[method]}` : '';
   return `Connected${via}${target ? ` to ${target}` : ''}`;
 }
 
@@ -76,7 +81,7 @@ export function connectedLine(method: ConnectionMethod | null, target: string | 
  */
 export function failedAttemptLine(attempt: ConnectionAttempt): string {
   const took = attempt.durationMs !== null ? ` (${formatDuration(attempt.durationMs)})` : '';
-  return `✗ ${CONNECTION_METHOD_LABELS[attempt.method]} failed${took}: ${attempt.detail ?? 'no reason given'}`;
+  return `✗ ${attemptLabel(attempt)} failed${took}: ${attempt.detail ?? 'no reason given'}`;
 }
 
 export const ATTEMPT_OUTCOME_WORDS: Record<ConnectionAttempt['outcome'], string> = {

@@ -306,7 +306,8 @@ export class TerminalSession {
           for (const attempt of status.attempts.filter((entry) => entry.outcome === 'failed')) {
             this.term.write(`${DIM}${failedAttemptLine(attempt)}${RESET}\r\n`);
           }
-          this.term.write(`${DIM}${connectedLine(status.method, status.target)}${RESET}\r\n`);
+          const opened = status.attempts.find((entry) => entry.outcome === 'opened');
+          this.term.write(`${DIM}${connectedLine(status.method, status.target, opened?.label)}${RESET}\r\n`);
           this.options.onConnected();
         }
         return;
@@ -347,7 +348,16 @@ export class TerminalSession {
   }
 
   private handleKey(event: KeyboardEvent): boolean {
-    if (this.state.phase === 'ended' && event.type === 'keydown' && event.key === 'Enter' && !hasModifier(event)) {
+    const end = this.state.end;
+    // A finished pod cannot come back: Enter does not retry what cannot work (the card offers a running pod).
+    const retryable = !(end?.kind === 'failed' && end.finishedPod);
+    if (
+      this.state.phase === 'ended' &&
+      retryable &&
+      event.type === 'keydown' &&
+      event.key === 'Enter' &&
+      !hasModifier(event)
+    ) {
       // As the end bar says: Enter in an ended tab starts a new session for the same record.
       event.preventDefault();
       this.reconnect();

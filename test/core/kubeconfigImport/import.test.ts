@@ -185,6 +185,8 @@ describe('kubeconfigs.preview and kubeconfigs.import', () => {
       'defaultKubeconfig:skipped',
       'podKubeconfig:opened',
     ]);
+    // The attempt log names the method by the imported context, as the user imported it; the others keep their names.
+    expect(status?.attempts.map((attempt) => attempt.label)).toEqual([undefined, 'imported context prod']);
 
     // Removing the import unlinks the record (ON DELETE SET NULL) and keeps everything else.
     expect(await core.request('kubeconfigs.remove', { id: imported[0]!.id })).toEqual({ removed: true });

@@ -75,6 +75,7 @@ describe('PodRepository', () => {
       lastStatus: null,
       lastStatusAt: null,
       lastStatusDetail: null,
+      kubeconfigContext: null,
     });
     expect(data.store.pods.get(view.id)).toEqual(view);
   });

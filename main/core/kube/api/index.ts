@@ -13,5 +13,6 @@ export {
   type PodReadFailure,
   readPod,
 } from './podReader';
+export { isFinishedPhase, type PodReadiness, readinessOf } from './podReadiness';
 export { NoReadyPodError, pickReadyPod } from './podSelection';
 export { UnreachableServers } from './unreachableServers';

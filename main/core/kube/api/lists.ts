@@ -12,6 +12,7 @@ import {
   type ApiRequestTimeouts,
   type PodReadError,
 } from './podReader';
+import { readinessOf } from './podReadiness';
 import type { ResolvedAccess } from '../access';
 
 /**
@@ -32,7 +33,7 @@ export interface ListedPod {
   status: string;
   readyContainers: number;
   totalContainers: number;
-  /** Running and every container ready. */
+  /** Ready as podReadiness.ts defines it (Running, every container ready), the one definition Refresh uses too. */
   allReady: boolean;
   restarts: number;
   /** Epoch ms, 0 when unknown. */
@@ -42,8 +43,6 @@ export interface ListedPod {
   defaultContainer: string | null;
   nodeName: string | null;
   podIP: string | null;
-  /** The pod's Ready condition is True. */
-  readyCondition: boolean;
 }
 
 /** The namespaces' names, sorted. Throws PodReadError (its reason says which failure; the message is for people). */
@@ -90,12 +89,9 @@ function withListCall<T>(
 function listedPod(pod: V1Pod, namespace: string): ListedPod {
   const containers = (pod.spec?.containers ?? []).map((container) => container.name);
   const statuses = pod.status?.containerStatuses ?? [];
-  const readyContainers = statuses.filter((status) => status.ready).length;
+  const { readyContainers, totalContainers, ready } = readinessOf(pod);
   const annotated = pod.metadata?.annotations?.[DEFAULT_CONTAINER_ANNOTATION] ?? null;
   const phase = pod.status?.phase ?? '';
-  const readyCondition = (pod.status?.conditions ?? []).some(
-    (condition) => condition.type === 'Ready' && condition.status === 'True',
-  );
   const created = pod.metadata?.creationTimestamp;
   return {
     name: pod.metadata?.name ?? '',
@@ -103,12 +99,8 @@ function listedPod(pod: V1Pod, namespace: string): ListedPod {
     phase,
     status: statusOf(pod),
     readyContainers,
-    totalContainers: containers.length,
-    allReady:
-      phase === 'Running' &&
-      containers.length > 0 &&
-      readyContainers === containers.length &&
-      !pod.metadata?.deletionTimestamp,
+    totalContainers,
+    allReady: ready,
     restarts: statuses.reduce((sum, status) => sum + (status.restartCount ?? 0), 0),
     createdAt: created instanceof Date ? created.getTime() : created ? Date.parse(String(created)) || 0 : 0,
     containers,
@@ -116,7 +108,6 @@ function listedPod(pod: V1Pod, namespace: string): ListedPod {
     defaultContainer: annotated !== null && containers.includes(annotated) ? annotated : null,
     nodeName: pod.spec?.nodeName ?? null,
     podIP: pod.status?.podIP ?? null,
-    readyCondition,
   };
 }
 

@@ -8,15 +8,17 @@
  * lists.ts lists through both. The exec upgrade (kube/exec) is a WebSocket of its own.
  */
 import type { PodInfoView } from '../../../../common/contract';
+import type { CoreV1Api } from '@kubernetes/client-node';
 import {
   ApiException,
-  CoreV1Api,
   Observable,
   ResponseContext,
   type ObservableMiddleware,
   type RequestContext,
   type V1Pod,
 } from '@kubernetes/client-node';
+import { makeCoreV1Api } from './httpLibrary';
+import { readinessOf } from './podReadiness';
 import { DEFAULT_REACH_TIMEOUT_MS, startRequestDeadline, type ExpiredDeadline } from './requestDeadline';
 import { accessScrubber, type AccessWithSecrets, type ResolvedAccess } from '../access';
 import { classifySocketError, deepestMessage, type SocketErrorKind } from '../../net';
@@ -108,7 +110,7 @@ export async function withApiCall<T>(
   });
   const errorBody: { text: string | null } = { text: null };
   try {
-    const api = access.kubeConfig.makeApiClient(CoreV1Api);
+    const api = makeCoreV1Api(access.kubeConfig);
     return await call(api, {
       middleware: [abortAndKeepErrorBody(deadline.signal, errorBody)],
       middlewareMergeStrategy: 'append',
@@ -189,16 +191,13 @@ function abortAndKeepErrorBody(signal: AbortSignal, keep: { text: string | null 
 function podInfo(pod: V1Pod, namespace: string, name: string): PodInfo {
   const containers = (pod.spec?.containers ?? []).map((container) => container.name);
   const annotated = pod.metadata?.annotations?.[DEFAULT_CONTAINER_ANNOTATION] ?? null;
-  const ready = (pod.status?.conditions ?? []).some(
-    (condition) => condition.type === 'Ready' && condition.status === 'True',
-  );
   return {
     name: pod.metadata?.name ?? name,
     namespace: pod.metadata?.namespace ?? namespace,
     phase: pod.status?.phase ?? '',
     containers,
     defaultContainer: annotated !== null && containers.includes(annotated) ? annotated : null,
-    ready,
+    ready: readinessOf(pod).ready,
     nodeName: pod.spec?.nodeName ?? null,
     podIP: pod.status?.podIP ?? null,
   };

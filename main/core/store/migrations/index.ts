@@ -10,6 +10,7 @@ import { migration as createKubeconfigs } from './0040-create-kubeconfigs';
 import { migration as addLabelSelector } from './0050-add-label-selector';
 import { migration as addPodStatus } from './0060-add-pod-status';
 import { migration as createSettings } from './0070-create-settings';
+import { migration as addKubeconfigContext } from './0080-add-kubeconfig-context';
 
 export const MIGRATIONS: readonly Migration[] = [
   createPods,
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   addLabelSelector,
   addPodStatus,
   createSettings,
+  addKubeconfigContext,
 ];

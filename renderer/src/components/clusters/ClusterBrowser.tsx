@@ -13,11 +13,14 @@ import type { ClusterContextList, ClusterContextView, ClusterPodView } from '../
 import { KUBE_AUTH_KIND_LABELS } from '../../../../common/importedKubeconfigs';
 import type { PodView } from '../../../../common/pods';
 import type { RendererClient } from '../../client';
+import { useAppEvent } from '../../hooks/useAppEvent';
 import { useNow } from '../../hooks/useNow';
 import { ContextMenu } from '../ContextMenu';
 import { SearchIcon } from '../icons';
 import {
+  isFinished,
   namespaceKey,
+  runningWorkloadOf,
   podAge,
   podTone,
   refKey,
@@ -70,6 +73,8 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
     );
   }, [client]);
   useEffect(fetchContexts, [fetchContexts]);
+  // A kubeconfig dropped, removed or re-imported anywhere shows up here at once; what is expanded stays expanded.
+  useAppEvent(client, 'kubeconfigsChanged', fetchContexts);
   const loadContexts = () => {
     setList({ state: 'loading' });
     fetchContexts();
@@ -146,12 +151,30 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
     [loadNamespaces, loadPods],
   );
 
+  /** The loaded pods of a pod row's namespace (where a finished pod's running peers are looked for). */
+  const peersOf = useCallback(
+    (row: TreeRow): ClusterPodView[] => {
+      if (row.kind !== 'pod') return [];
+      const loaded = pods.get(namespaceKey(row.context.ref, row.pod.namespace));
+      return loaded?.state === 'ready' ? loaded.value : [];
+    },
+    [pods],
+  );
+
   const act = useCallback(
     async (row: TreeRow, action: PodAction) => {
       if (row.kind !== 'pod') return;
+      // A finished pod cannot open a shell: Open goes to a running pod of its workload (a record following it), or
+      // says why there is nothing to open, instead of saving a record that can only fail.
+      const finished = action === 'open' && isFinished(row.pod);
+      const instead = finished ? runningWorkloadOf(row.pod, peersOf(row)) : null;
+      if (finished && !instead) {
+        setNotice(finishedNotice(row.pod));
+        return;
+      }
       setBusyPod(row.key);
       try {
-        const workload = action === 'follow' ? workloadOf(row.pod) : null;
+        const workload = action === 'follow' ? workloadOf(row.pod) : instead;
         if (action === 'follow' && !workload) {
           setNotice(`${row.pod.name} has no app label to follow`);
           return;
@@ -174,7 +197,7 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
         setBusyPod(null);
       }
     },
-    [client, onSaved, onOpen],
+    [client, onSaved, onOpen, peersOf],
   );
 
   useEffect(() => {
@@ -301,6 +324,7 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
             busy={row.key === busyPod}
             onSelect={() => setSelectedKey(row.key)}
             onToggle={() => toggle(row)}
+            openOffer={row.kind === 'pod' ? openOffer(row.pod, peersOf(row)) : null}
             onAction={(action) => void act(row, action)}
             onMenu={(x, y) => setMenu({ row, x, y })}
           />
@@ -318,7 +342,15 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
           y={menu.y}
           onClose={() => setMenu(null)}
           items={[
-            { label: 'Open in new tab', shortcut: 'Enter', onSelect: () => void act(menu.row, 'open') },
+            ...(openOffer(menu.row.pod, peersOf(menu.row))
+              ? [
+                  {
+                    label: openOffer(menu.row.pod, peersOf(menu.row))!.menuLabel,
+                    shortcut: 'Enter',
+                    onSelect: () => void act(menu.row, 'open'),
+                  },
+                ]
+              : []),
             { label: 'Save to sidebar', shortcut: 'S', onSelect: () => void act(menu.row, 'save') },
             ...(workloadOf(menu.row.pod)
               ? [
@@ -341,13 +373,15 @@ interface RowProps {
   now: number;
   selected: boolean;
   busy: boolean;
+  /** What Open offers for a pod row (openOffer); null: nothing can open (a finished pod without running peers). */
+  openOffer: OpenOffer | null;
   onSelect(): void;
   onToggle(): void;
   onAction(action: PodAction): void;
   onMenu(x: number, y: number): void;
 }
 
-function Row({ row, now, selected, busy, onSelect, onToggle, onAction, onMenu }: RowProps) {
+function Row({ row, now, selected, busy, openOffer: offer, onSelect, onToggle, onAction, onMenu }: RowProps) {
   const style = { height: ROW_HEIGHT };
   if (row.kind === 'message') {
     return (
@@ -453,18 +487,20 @@ function Row({ row, now, selected, busy, onSelect, onToggle, onAction, onMenu }:
         >
           Save
         </button>
-        <button
-          type="button"
-          className="btn btn-small btn-primary"
-          disabled={busy}
-          onClick={(event) => {
-            event.stopPropagation();
-            onAction('open');
-          }}
-          title="Save it and open a shell in a new tab (Enter)"
-        >
-          Open
-        </button>
+        {offer && (
+          <button
+            type="button"
+            className="btn btn-small btn-primary"
+            disabled={busy}
+            onClick={(event) => {
+              event.stopPropagation();
+              onAction('open');
+            }}
+            title={offer.title}
+          >
+            {offer.buttonLabel}
+          </button>
+        )}
       </span>
     </div>
   );
@@ -476,6 +512,37 @@ function Caret({ open, loading }: { open: boolean; loading: boolean }) {
       {loading ? '◌' : '›'}
     </span>
   );
+}
+
+interface OpenOffer {
+  buttonLabel: string;
+  menuLabel: string;
+  title: string;
+}
+
+/**
+ * What Open offers for a pod: a shell in it; for a finished pod, a running pod of its workload when one runs in the
+ * namespace; for a finished pod with none, nothing (null), since any record saved for it could only fail.
+ */
+function openOffer(pod: ClusterPodView, namespacePods: readonly ClusterPodView[]): OpenOffer | null {
+  if (!isFinished(pod)) {
+    return {
+      buttonLabel: 'Open',
+      menuLabel: 'Open in new tab',
+      title: 'Save it and open a shell in a new tab (Enter)',
+    };
+  }
+  const workload = runningWorkloadOf(pod, namespacePods);
+  if (!workload) return null;
+  return {
+    buttonLabel: 'Open workload',
+    menuLabel: `Open a running pod of ${workload.selector}`,
+    title: `${pod.name} has finished: open a running pod of its workload (${workload.selector}) in a new tab (Enter)`,
+  };
+}
+
+function finishedNotice(pod: ClusterPodView): string {
+  return `${pod.name} has finished (${pod.phase}): no shell can open in it, and no pod of its workload is running.`;
 }
 
 /** kubectl says "Running" for a pod whose readiness probe fails; "not ready" is what matters here. */

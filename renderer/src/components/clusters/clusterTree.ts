@@ -116,6 +116,27 @@ export function podTone(pod: ClusterPodView): 'ok' | 'warn' | 'muted' | 'bad' {
   return 'warn';
 }
 
+/**
+ * Succeeded or Failed: every container has exited, so no shell can ever open in the pod (kubectl exec refuses it too).
+ * The browser offers its workload's running pods instead.
+ */
+export function isFinished(pod: Pick<ClusterPodView, 'phase'>): boolean {
+  return pod.phase === 'Succeeded' || pod.phase === 'Failed';
+}
+
+/**
+ * The workload to open instead of a finished pod: its own, when another pod of it in the same namespace is Running and
+ * ready now (what a record following it would connect to); null when there is none, so nothing is offered that fails.
+ */
+export function runningWorkloadOf(pod: ClusterPodView, namespacePods: readonly ClusterPodView[]): Workload | null {
+  const workload = workloadOf(pod);
+  if (!workload) return null;
+  const running = namespacePods.some(
+    (peer) => peer.name !== pod.name && peer.allReady && workloadOf(peer)?.selector === workload.selector,
+  );
+  return running ? workload : null;
+}
+
 /** A workload a pod belongs to, as a selector record would follow it. */
 export interface Workload {
   selector: string;

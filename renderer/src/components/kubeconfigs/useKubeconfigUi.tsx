@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { KubeconfigView } from '../../../../common/importedKubeconfigs';
 import type { RendererClient } from '../../client';
+import { useAppEvent } from '../../hooks/useAppEvent';
 import { SettingsDialog } from '../settings/SettingsDialog';
 import { KubeconfigImport, type KubeconfigImportHandle } from './KubeconfigImport';
 import { messageOf } from '../../../../common/errors';
@@ -33,6 +34,8 @@ export function useKubeconfigUi(
     });
   }, [client, notify]);
   useEffect(reload, [reload]);
+  // Imported, removed or re-imported here, in Settings, or in another window or tab.
+  useAppEvent(client, 'kubeconfigsChanged', reload);
 
   const onImported = useCallback(
     (imported: KubeconfigView[], removed: number) => {

@@ -1,7 +1,7 @@
 /** The connect chain's attempts, one compact line each: method, outcome, duration, and why. */
 import type { ConnectionAttempt } from '../../../../common/contract';
 import { useNow } from '../../hooks/useNow';
-import { ATTEMPT_OUTCOME_WORDS, attemptDuration, methodLabel } from '../../lib/format';
+import { ATTEMPT_OUTCOME_WORDS, attemptDuration, attemptLabel } from '../../lib/format';
 import './AttemptLog.css';
 
 /** Running attempts show a live duration; a quarter second is smooth enough without re-rendering constantly. */
@@ -25,7 +25,7 @@ export function AttemptLog({ attempts }: { attempts: ConnectionAttempt[] }) {
           <span className="attempt-glyph" aria-hidden="true">
             {OUTCOME_GLYPHS[attempt.outcome]}
           </span>
-          <span className="attempt-method">{methodLabel(attempt.method)}</span>
+          <span className="attempt-method">{attemptLabel(attempt)}</span>
           <span className="attempt-outcome">{ATTEMPT_OUTCOME_WORDS[attempt.outcome]}</span>
           <span className="attempt-duration">{attemptDuration(attempt, now)}</span>
           <span className="attempt-detail">{attempt.detail ?? ''}</span>

@@ -17,9 +17,11 @@ interface SessionPaneProps {
   active: boolean;
   /** Opens the record's form (a failed connection is usually fixed there). */
   onEditRecord(podId: string): void;
+  /** Shows the cluster browser (a finished pod's tab offers a running pod there). */
+  onBrowseClusters(): void;
 }
 
-export function SessionPane({ tab, active, onEditRecord }: SessionPaneProps) {
+export function SessionPane({ tab, active, onEditRecord, onBrowseClusters }: SessionPaneProps) {
   const { session } = tab;
   const pane = useRef<HTMLDivElement>(null);
   const host = useRef<HTMLDivElement>(null);
@@ -107,8 +109,10 @@ export function SessionPane({ tab, active, onEditRecord }: SessionPaneProps) {
             <FailedCard
               message={state.end.message}
               attempts={state.status?.attempts ?? []}
+              finishedPod={state.end.finishedPod === true}
               onEdit={() => onEditRecord(tab.podId)}
               onReconnect={() => session.reconnect()}
+              onBrowseClusters={onBrowseClusters}
             />
           </div>
         )}

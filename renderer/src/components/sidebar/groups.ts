@@ -45,11 +45,14 @@ export const podKey = (id: string): string => `p:${id}`;
 export type ImportedContextNames = ReadonlyMap<string, string>;
 
 /**
- * The cluster a record belongs to: its kube context, else the imported context it uses, else its cluster host's
- * host:port, else "current context" (a Kubernetes record relying on the default kubeconfig) or "SSH only".
+ * The cluster a record belongs to: its kube context, else the context its pasted kubeconfig uses, else the imported
+ * context it uses, else its cluster host's host:port, else "current context" (a Kubernetes record relying on the
+ * default kubeconfig) or "SSH only".
  */
 export function clusterOf(pod: PodView, imported: ImportedContextNames = new Map()): string {
   if (pod.kubeContext) return pod.kubeContext;
+  // A pasted kubeconfig wins over an imported context when connecting (kube/access), so it does here too.
+  if (pod.storedSecrets.kubeconfig && pod.kubeconfigContext) return pod.kubeconfigContext;
   const importedName = pod.kubeconfigId ? imported.get(pod.kubeconfigId) : undefined;
   if (importedName) return importedName;
   if (pod.clusterHost) return hostPort(pod.clusterHost);
