@@ -49,6 +49,11 @@ export interface TabSessionState {
   end: SessionEnd | null;
   /** An answer to the open question (host key or login) is on its way to main. */
   answering: boolean;
+  /**
+   * The tab came back after a page reload and has not connected since (phase 'ended', end null): it waits for Enter or
+   * Reconnect instead of opening a connection by itself.
+   */
+  restored: boolean;
 }
 
 export interface TerminalSessionOptions {
@@ -58,6 +63,11 @@ export interface TerminalSessionOptions {
   onError(message: string): void;
   /** A shell opened (the record's "last connected" changed). */
   onConnected(): void;
+  /**
+   * false: a tab restored after a reload. It shows that it is not connected and connects when asked (Enter or
+   * Reconnect), so a reload with ten tabs does not open ten connections at once. Default true.
+   */
+  connectOnMount?: boolean;
 }
 
 /**
@@ -96,6 +106,7 @@ export class TerminalSession {
       status: null,
       end: null,
       answering: false,
+      restored: false,
     }),
   );
   /** The open session's stream: replaced per connect, emptied when the session ends or the tab switches container. */
@@ -172,7 +183,18 @@ export class TerminalSession {
     const observer = new ResizeObserver(() => this.scheduleFit());
     observer.observe(this.element);
     this.disposables.add(toDisposable(() => observer.disconnect()));
-    void this.connect();
+    if (this.options.connectOnMount === false) this.waitForReconnect();
+    else void this.connect();
+  }
+
+  /** A tab restored after a reload: no session yet; Enter or Reconnect opens one (see `connectOnMount`). */
+  private waitForReconnect(): void {
+    this.term.options.disableStdin = true;
+    this.term.options.cursorBlink = false;
+    this.term.write(
+      `${HIDE_CURSOR}${DIM}Not connected since the page was reloaded. Press Enter to connect.${RESET}\r\n`,
+    );
+    this.update({ phase: 'ended', end: null, restored: true });
   }
 
   /** The tab became visible: refit (the window may have changed while it was hidden) and take the keyboard. */
@@ -221,7 +243,8 @@ export class TerminalSession {
     if (this.disposed || this.state.phase !== 'ended') return;
     this.term.options.disableStdin = false;
     this.term.options.cursorBlink = settingsStore.get().cursorBlink;
-    this.term.write(`${SOFT_RESET}\r\n${DIM}Reconnecting…${RESET}\r\n`);
+    const word = this.state.restored ? 'Connecting…' : 'Reconnecting…';
+    this.term.write(`${SOFT_RESET}\r\n${DIM}${word}${RESET}\r\n`);
     this.announced = false;
     void this.connect();
     this.focus();
@@ -257,7 +280,7 @@ export class TerminalSession {
     const generation = ++this.generation;
     const size = this.currentSize();
     this.lastSentSize = size;
-    this.update({ phase: 'opening', sessionId: null, status: null, end: null, answering: false });
+    this.update({ phase: 'opening', sessionId: null, status: null, end: null, answering: false, restored: false });
     let channel: SessionChannel;
     try {
       channel = await this.options.client.openSession({

@@ -5,7 +5,7 @@
 import { useEffect, useLayoutEffect, useRef, useSyncExternalStore } from 'react';
 import type { TabModel } from '../tabs/tabModel';
 import { ConnectingCard } from './ConnectingCard';
-import { EndBar } from './EndBar';
+import { EndBar, RestoredBar } from './EndBar';
 import { FailedCard } from './FailedCard';
 import { AuthPromptDialog } from './AuthPromptDialog';
 import { HostKeyDialog } from './HostKeyDialog';
@@ -113,6 +113,7 @@ export function SessionPane({ tab, active, onEditRecord }: SessionPaneProps) {
           </div>
         )}
       </div>
+      {state.phase === 'ended' && state.restored && <RestoredBar onConnect={() => session.reconnect()} />}
       {state.phase === 'ended' && state.end && state.end.kind !== 'failed' && (
         <EndBar
           // A new session's end is a new bar (its attempt toggle starts fresh).
