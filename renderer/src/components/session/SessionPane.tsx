@@ -75,7 +75,7 @@ export function SessionPane({ tab, active, onEditRecord }: SessionPaneProps) {
       )}
       <div className="terminal-area">
         <div ref={host} className="terminal-host" />
-        <TerminalOverlays features={session.features} active={active} connected={connected} />
+        <TerminalOverlays features={session.features} active={active} />
         {state.phase === 'awaitingHostKey' && prompt && (
           <div className="session-overlay">
             <HostKeyDialog
