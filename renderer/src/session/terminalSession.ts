@@ -15,7 +15,7 @@ import type {
   TerminalSize,
 } from '../../../common/contract';
 import type { RendererClient } from '../client';
-import { connectedLine, failedAttemptLine } from '../lib/format';
+import { connectedLine, failedAttemptParts } from '../lib/format';
 import { AckTracker } from './ackTracker';
 import { disposableTimeout, DisposableSlot, DisposableStore, toDisposable, type Disposable } from './disposable';
 import { splitInput } from './input';
@@ -34,6 +34,13 @@ const FALLBACK_SIZE: TerminalSize = { cols: 80, rows: 24 };
 
 const DIM = '\x1b[2m';
 const RESET = '\x1b[0m';
+/**
+ * SGR 31: the theme's red (session/terminalTheme.ts), for a failed attempt's ✗ and reason, which must stand out from
+ * the dim lines around them. Its contrast against the terminal background passes WCAG AA (4.5:1) in both themes:
+ * dark #e06c75 on #111318 is 5.81:1, light #c4242f on #fbfbfc is 5.58:1 (test/e2e/layout.test.ts measures the
+ * colours the page renders).
+ */
+const RED = '\x1b[31m';
 /** DECSTR: a soft reset clears modes a dead program left behind (alternate screen, hidden cursor) but keeps the text. */
 const SOFT_RESET = '\x1b[!p';
 /** DECTCEM off: a dead session shows no cursor (a blinking block would suggest it still takes input). */
@@ -327,7 +334,8 @@ export class TerminalSession {
         if (status.phase === 'connected' && !this.announced) {
           this.announced = true;
           for (const attempt of status.attempts.filter((entry) => entry.outcome === 'failed')) {
-            this.term.write(`${DIM}${failedAttemptLine(attempt)}${RESET}\r\n`);
+            const { mark, head, reason } = failedAttemptParts(attempt);
+            this.term.write(`${RED}${mark}${RESET} ${DIM}${head}${RESET} ${RED}${reason}${RESET}\r\n`);
           }
           this.term.write(`${DIM}${connectedLine(status.method, status.target)}${RESET}\r\n`);
           this.options.onConnected();
