@@ -99,7 +99,7 @@ export function TabStrip(props: TabStripProps) {
   const closeMenu = useCallback(() => setMenu(null), []);
   return (
     <div className="tab-strip">
-      <OverflowButton side="left" count={hidden.left} list={list} />
+      <OverflowButton side="left" hidden={hidden} list={list} />
       <div
         ref={list}
         className="tab-list"
@@ -143,7 +143,7 @@ export function TabStrip(props: TabStripProps) {
           />
         ))}
       </div>
-      <OverflowButton side="right" count={hidden.right} list={list} />
+      <OverflowButton side="right" hidden={hidden} list={list} />
       <button
         type="button"
         className="icon-btn tab-new"
@@ -178,7 +178,16 @@ function useHiddenTabs(list: RefObject<HTMLDivElement | null>, tabCount: number)
   useLayoutEffect(() => {
     const element = list.current;
     if (!element) return;
+    let width = element.clientWidth;
     const measure = () => {
+      // The strip's width changes when it starts or stops overflowing (the count buttons take room, both at once, so
+      // scrolling never changes it) or with the window: keep the active tab in view.
+      if (element.clientWidth !== width) {
+        width = element.clientWidth;
+        element
+          .querySelector('[role="tab"][aria-selected="true"]')
+          ?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+      }
       const box = element.getBoundingClientRect();
       let left = 0;
       let right = 0;
@@ -202,10 +211,18 @@ function useHiddenTabs(list: RefObject<HTMLDivElement | null>, tabCount: number)
   return hidden;
 }
 
-/** "‹ 3": three tabs hidden to the left; a click scrolls the strip most of its width that way. */
-function OverflowButton(props: { side: 'left' | 'right'; count: number; list: RefObject<HTMLDivElement | null> }) {
-  const { side, count, list } = props;
-  if (count === 0) return null;
+/**
+ * "‹ 3": three tabs hidden to the left; a click scrolls the strip most of its width that way. While the strip
+ * overflows both buttons keep their room (an empty side is blank), so scrolling does not change the strip's width.
+ */
+function OverflowButton(props: {
+  side: 'left' | 'right';
+  hidden: { left: number; right: number };
+  list: RefObject<HTMLDivElement | null>;
+}) {
+  const { side, hidden, list } = props;
+  const count = hidden[side];
+  if (hidden.left + hidden.right === 0) return null;
   const label = `${count} more ${count === 1 ? 'tab' : 'tabs'} to the ${side}`;
   return (
     <button
@@ -214,6 +231,7 @@ function OverflowButton(props: { side: 'left' | 'right'; count: number; list: Re
       data-testid={`tab-overflow-${side}`}
       aria-label={label}
       title={label}
+      hidden={count === 0}
       onClick={() => {
         const element = list.current;
         if (element) element.scrollBy({ left: (side === 'left' ? -0.8 : 0.8) * element.clientWidth });
