@@ -266,8 +266,8 @@ describe.skipIf(skipReason !== null)('layout', () => {
   it('draws a failed attempt’s ✗ and reason in colours that pass WCAG AA in both themes', async (context) => {
     if (!kube) return context.skip(NO_KUBE_API_SERVER);
     await closeAllTabs();
-    // The record's own kubeconfig is refused (401); its token auth then opens the shell. Its context is not in the
-    // default kubeconfig, so that method is tried and fails as well.
+    // The record's own kubeconfig is refused (401); its token auth then opens the shell. (Its context is not in the
+    // default kubeconfig, so that method is skipped.)
     await newRecordForm(page, 'second try');
     await page.getByLabel('Pod name', { exact: true }).fill('shell-pod');
     await page.getByLabel('Kube context', { exact: true }).fill('second-try');
