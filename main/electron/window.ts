@@ -1,7 +1,8 @@
 /**
  * Podterm's one window. Its webPreferences come from policy.ts (where a test pins them); this file only creates it.
  */
-import { BrowserWindow } from 'electron';
+import { BrowserWindow, dialog } from 'electron';
+import { guardUnloadWithLiveSessions } from './closeGuard';
 import { webPreferencesFor, type AppFiles } from './policy';
 import { messageOf } from '../../common/errors';
 
@@ -36,6 +37,7 @@ export function createMainWindow(
   const untrust = trustWebContents(window.webContents.id);
   window.once('closed', untrust);
   window.once('ready-to-show', () => window.show());
+  guardUnloadWithLiveSessions(window.webContents, (question) => dialog.showMessageBoxSync(window, question));
   window.loadURL(files.pageUrl).catch((error: unknown) => {
     console.error(`podterm: could not load ${files.pageUrl}: ${messageOf(error)}`);
   });

@@ -84,6 +84,13 @@ export function App({ client }: { client: RendererClient }) {
     });
   }, [client]);
 
+  /** Ctrl+Shift+F outside a terminal, and the tab strip's "+": find a pod in the sidebar's list that is showing. */
+  const findPod = () => {
+    const input = sidebarMode === 'clusters' ? clustersFilterRef.current : searchRef.current;
+    input?.focus();
+    input?.select();
+  };
+
   useShortcuts(form === null && deleting === null, {
     closeTab: () => {
       if (activeKey !== null) close(activeKey);
@@ -92,10 +99,7 @@ export function App({ client }: { client: RendererClient }) {
     previousTab: () => cycle(-1),
     moveTabLeft: () => moveActive(-1),
     moveTabRight: () => moveActive(1),
-    focusSearch: () => {
-      searchRef.current?.focus();
-      searchRef.current?.select();
-    },
+    focusSearch: () => findPod(),
   });
 
   const resizeSidebar = (width: number) => {
@@ -204,7 +208,7 @@ export function App({ client }: { client: RendererClient }) {
               activeKey={activeKey}
               onActivate={setActiveKey}
               onClose={close}
-              onNew={() => searchRef.current?.focus()}
+              onNew={findPod}
               onRename={rename}
               onMove={move}
               onDuplicate={duplicate}

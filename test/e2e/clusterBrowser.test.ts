@@ -56,7 +56,7 @@ describe.skipIf(skipReason !== null)('cluster browser', () => {
     await contextRow('dev').click();
     await namespaceRow('default').click();
     await expect.poll(() => podRow('shell-pod').count()).toBe(1);
-    await expect.poll(() => podRow('multi').innerText({ timeout: 3000 })).toMatch(/multi\s+2\/2\s+2\s+3h/);
+    await expect.poll(() => podRow('multi').innerText({ timeout: 3000 })).toMatch(/multi\s+Running\s+2\/2\s+2\s+3h/);
     await expect.poll(() => podRow('finished').innerText({ timeout: 3000 })).toContain('Completed');
     await namespaceRow('prod').click();
     await expect.poll(() => podRow('api-canary-2').innerText({ timeout: 3000 })).toContain('ContainerCreating');

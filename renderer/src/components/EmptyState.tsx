@@ -46,7 +46,7 @@ export function EmptyState({ hasPods, onAdd, onBrowseClusters }: EmptyStateProps
           <dt>
             <kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>F</kbd>
           </dt>
-          <dd>search pods</dd>
+          <dd>find a pod in the sidebar (in a terminal: search its output)</dd>
           <dt>
             <kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>B</kbd>
           </dt>

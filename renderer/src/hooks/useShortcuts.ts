@@ -36,8 +36,9 @@ export function useShortcuts(enabled: boolean, handlers: ShortcutHandlers): void
 function match(event: KeyboardEvent): keyof ShortcutHandlers | null {
   if (!event.ctrlKey || event.altKey || event.metaKey) return null;
   if (event.shiftKey && event.code === 'KeyW') return 'closeTab';
-  // In a terminal (or its search bar), Ctrl+Shift+F searches its output (session/features/search.ts); elsewhere it
-  // finds a pod.
+  // One meaning per place: in a terminal (or its search bar) Ctrl+Shift+F searches its output
+  // (session/features/search.ts); everywhere else it finds a pod in the sidebar's list that is showing (the saved
+  // records' search or the cluster browser's filter). The empty window's shortcut list says both.
   if (event.shiftKey && event.code === 'KeyF') return inTerminal(event.target) ? null : 'focusSearch';
   if (event.shiftKey && event.key === 'PageUp') return 'moveTabLeft';
   if (event.shiftKey && event.key === 'PageDown') return 'moveTabRight';

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PodView } from '../../../common/pods';
 import type { RendererClient } from '../client';
-import type { TabModel } from '../components/tabs/tabModel';
+import { distinctTitle, type TabModel } from '../components/tabs/tabModel';
 import { TerminalSession } from '../session/terminalSession';
+import { hasLiveSession, readSavedTabs, writeSavedTabs, type SavedTab } from './savedTabs';
 import { useTabEditing } from './useTabEditing';
 
 interface TabCallbacks {
@@ -20,20 +21,76 @@ export function useTabs(client: RendererClient, callbacks: TabCallbacks) {
     callbacksRef.current = callbacks;
   });
 
-  const open = useCallback(
-    (pod: Pick<PodView, 'id' | 'name'>) => {
+  const newTab = useCallback(
+    (saved: SavedTab, connectOnMount: boolean): TabModel => {
       const session = new TerminalSession({
         client,
-        podId: pod.id,
+        podId: saved.podId,
+        connectOnMount,
         onError: (message) => callbacksRef.current.onError(message),
         onConnected: () => callbacksRef.current.onConnected(),
       });
-      const key = nextKey.current++;
-      setTabs((current) => [...current, { key, podId: pod.id, title: pod.name, recordName: pod.name, session }]);
-      setActiveKey(key);
+      return { key: nextKey.current++, ...saved, session };
     },
     [client],
   );
+
+  const open = useCallback(
+    (pod: Pick<PodView, 'id' | 'name'>) => {
+      const tab = newTab({ podId: pod.id, title: pod.name, recordName: pod.name }, true);
+      // A second tab of one record (or of two records of one name) is "name (2)", so the strip tells them apart.
+      setTabs((current) => [
+        ...current,
+        {
+          ...tab,
+          title: distinctTitle(
+            pod.name,
+            current.map((other) => other.title),
+          ),
+        },
+      ]);
+      setActiveKey(tab.key);
+    },
+    [newTab],
+  );
+
+  // After a reload the page's tabs come back, titles and order kept, each waiting to be reconnected (not all at once:
+  // ten tabs would be ten connections, SSH logins and host-key questions before the user has looked at any of them).
+  const restored = useRef(false);
+  useEffect(() => {
+    if (restored.current) return;
+    restored.current = true;
+    const saved = readSavedTabs();
+    if (!saved || saved.tabs.length === 0) return;
+    const back = saved.tabs.map((tab) => newTab(tab, false));
+    // Once per page, after mount: the sessions are created here and not in a state initializer because render must
+    // not create them (StrictMode renders twice; the second set would leak), so this one extra render is the cost.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    setTabs(back);
+    setActiveKey(back[Math.min(saved.activeIndex, back.length - 1)]?.key ?? null);
+  }, [newTab]);
+
+  useEffect(() => {
+    if (!restored.current) return;
+    writeSavedTabs(tabs, activeKey);
+  }, [tabs, activeKey]);
+
+  // Closing or reloading the page ends every shell in it: ask first while any tab is connected or connecting. In the
+  // desktop app main shows the question (main/electron/closeGuard.ts); a browser shows its own.
+  const tabsRef = useRef(tabs);
+  useEffect(() => {
+    tabsRef.current = tabs;
+  });
+  useEffect(() => {
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (!hasLiveSession(tabsRef.current)) return;
+      event.preventDefault();
+      // Older Chromium (and Electron's will-prevent-unload) still look at returnValue.
+      event.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, []);
 
   const close = useCallback(
     (key: number) => {

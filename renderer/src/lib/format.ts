@@ -80,8 +80,18 @@ export function connectedLine(method: ConnectionMethod | null, target: string | 
  * session landed where it did (e.g. on SSH after the cluster refused).
  */
 export function failedAttemptLine(attempt: ConnectionAttempt): string {
+  const { mark, head, reason } = failedAttemptParts(attempt);
+  return `${mark} ${head} ${reason}`;
+}
+
+/** The pieces of `failedAttemptLine`, for the terminal to colour: the mark and the reason stand out, the rest is dim. */
+export function failedAttemptParts(attempt: ConnectionAttempt): { mark: string; head: string; reason: string } {
   const took = attempt.durationMs !== null ? ` (${formatDuration(attempt.durationMs)})` : '';
-  return `✗ ${attemptLabel(attempt)} failed${took}: ${attempt.detail ?? 'no reason given'}`;
+  return {
+    mark: '✗',
+    head: `${attemptLabel(attempt)} failed${took}:`,
+    reason: attempt.detail ?? 'no reason given',
+  };
 }
 
 export const ATTEMPT_OUTCOME_WORDS: Record<ConnectionAttempt['outcome'], string> = {

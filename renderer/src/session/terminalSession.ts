@@ -15,7 +15,7 @@ import type {
   TerminalSize,
 } from '../../../common/contract';
 import type { RendererClient } from '../client';
-import { connectedLine, failedAttemptLine } from '../lib/format';
+import { connectedLine, failedAttemptParts } from '../lib/format';
 import { AckTracker } from './ackTracker';
 import { disposableTimeout, DisposableSlot, DisposableStore, toDisposable, type Disposable } from './disposable';
 import { splitInput } from './input';
@@ -34,6 +34,13 @@ const FALLBACK_SIZE: TerminalSize = { cols: 80, rows: 24 };
 
 const DIM = '\x1b[2m';
 const RESET = '\x1b[0m';
+/**
+ * SGR 31: the theme's red (session/terminalTheme.ts), for a failed attempt's ✗ and reason, which must stand out from
+ * the dim lines around them. Its contrast against the terminal background passes WCAG AA (4.5:1) in both themes:
+ * dark #e06c75 on #111318 is 5.81:1, light #c4242f on #fbfbfc is 5.58:1 (test/e2e/layout.test.ts measures the
+ * colours the page renders).
+ */
+const RED = '\x1b[31m';
 /** DECSTR: a soft reset clears modes a dead program left behind (alternate screen, hidden cursor) but keeps the text. */
 const SOFT_RESET = '\x1b[!p';
 /** DECTCEM off: a dead session shows no cursor (a blinking block would suggest it still takes input). */
@@ -49,6 +56,11 @@ export interface TabSessionState {
   end: SessionEnd | null;
   /** An answer to the open question (host key or login) is on its way to main. */
   answering: boolean;
+  /**
+   * The tab came back after a page reload and has not connected since (phase 'ended', end null): it waits for Enter or
+   * Reconnect instead of opening a connection by itself.
+   */
+  restored: boolean;
 }
 
 export interface TerminalSessionOptions {
@@ -58,6 +70,11 @@ export interface TerminalSessionOptions {
   onError(message: string): void;
   /** A shell opened (the record's "last connected" changed). */
   onConnected(): void;
+  /**
+   * false: a tab restored after a reload. It shows that it is not connected and connects when asked (Enter or
+   * Reconnect), so a reload with ten tabs does not open ten connections at once. Default true.
+   */
+  connectOnMount?: boolean;
 }
 
 /**
@@ -96,6 +113,7 @@ export class TerminalSession {
       status: null,
       end: null,
       answering: false,
+      restored: false,
     }),
   );
   /** The open session's stream: replaced per connect, emptied when the session ends or the tab switches container. */
@@ -172,7 +190,18 @@ export class TerminalSession {
     const observer = new ResizeObserver(() => this.scheduleFit());
     observer.observe(this.element);
     this.disposables.add(toDisposable(() => observer.disconnect()));
-    void this.connect();
+    if (this.options.connectOnMount === false) this.waitForReconnect();
+    else void this.connect();
+  }
+
+  /** A tab restored after a reload: no session yet; Enter or Reconnect opens one (see `connectOnMount`). */
+  private waitForReconnect(): void {
+    this.term.options.disableStdin = true;
+    this.term.options.cursorBlink = false;
+    this.term.write(
+      `${HIDE_CURSOR}${DIM}Not connected since the page was reloaded. Press Enter to connect.${RESET}\r\n`,
+    );
+    this.update({ phase: 'ended', end: null, restored: true });
   }
 
   /** The tab became visible: refit (the window may have changed while it was hidden) and take the keyboard. */
@@ -221,7 +250,8 @@ export class TerminalSession {
     if (this.disposed || this.state.phase !== 'ended') return;
     this.term.options.disableStdin = false;
     this.term.options.cursorBlink = settingsStore.get().cursorBlink;
-    this.term.write(`${SOFT_RESET}\r\n${DIM}Reconnecting…${RESET}\r\n`);
+    const word = this.state.restored ? 'Connecting…' : 'Reconnecting…';
+    this.term.write(`${SOFT_RESET}\r\n${DIM}${word}${RESET}\r\n`);
     this.announced = false;
     void this.connect();
     this.focus();
@@ -257,7 +287,7 @@ export class TerminalSession {
     const generation = ++this.generation;
     const size = this.currentSize();
     this.lastSentSize = size;
-    this.update({ phase: 'opening', sessionId: null, status: null, end: null, answering: false });
+    this.update({ phase: 'opening', sessionId: null, status: null, end: null, answering: false, restored: false });
     let channel: SessionChannel;
     try {
       channel = await this.options.client.openSession({
@@ -304,7 +334,8 @@ export class TerminalSession {
         if (status.phase === 'connected' && !this.announced) {
           this.announced = true;
           for (const attempt of status.attempts.filter((entry) => entry.outcome === 'failed')) {
-            this.term.write(`${DIM}${failedAttemptLine(attempt)}${RESET}\r\n`);
+            const { mark, head, reason } = failedAttemptParts(attempt);
+            this.term.write(`${RED}${mark}${RESET} ${DIM}${head}${RESET} ${RED}${reason}${RESET}\r\n`);
           }
           const opened = status.attempts.find((entry) => entry.outcome === 'opened');
           this.term.write(`${DIM}${connectedLine(status.method, status.target, opened?.label)}${RESET}\r\n`);

@@ -315,9 +315,10 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
             )}
           </>
         )}
-        {rows.map((row) => (
+        {rows.map((row, index) => (
           <Row
             key={row.key}
+            columnHeader={row.kind === 'pod' && rows[index - 1]?.kind !== 'pod'}
             row={row}
             now={now}
             selected={row.key === selected?.key}
@@ -370,6 +371,8 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
 
 interface RowProps {
   row: TreeRow;
+  /** The first pod of a namespace's list: name the columns above it. */
+  columnHeader: boolean;
   now: number;
   selected: boolean;
   busy: boolean;
@@ -381,7 +384,18 @@ interface RowProps {
   onMenu(x: number, y: number): void;
 }
 
-function Row({ row, now, selected, busy, openOffer: offer, onSelect, onToggle, onAction, onMenu }: RowProps) {
+function Row({
+  row,
+  columnHeader,
+  now,
+  selected,
+  busy,
+  openOffer: offer,
+  onSelect,
+  onToggle,
+  onAction,
+  onMenu,
+}: RowProps) {
   const style = { height: ROW_HEIGHT };
   if (row.kind === 'message') {
     return (
@@ -443,64 +457,84 @@ function Row({ row, now, selected, busy, openOffer: offer, onSelect, onToggle, o
   const { pod } = row;
   const tone = podTone(pod);
   return (
-    <div
-      className={className}
-      style={style}
-      data-key={row.key}
-      role="treeitem"
-      aria-selected={selected}
-      aria-level={3}
-      aria-label={pod.name}
-      onClick={onSelect}
-      onDoubleClick={() => onAction('open')}
-      onContextMenu={(event) => {
-        event.preventDefault();
-        onSelect();
-        onMenu(event.clientX, event.clientY);
-      }}
-      title={`${pod.name}: ${pod.status}, ${pod.ready} ready, ${pod.restarts} restarts · containers ${pod.containers.join(', ')}${labelsText(pod)}`}
-    >
-      <span className={`cluster-dot tone-${tone}`} aria-hidden="true" />
-      <span className="cluster-name cluster-pod-name">{pod.name}</span>
-      {tone !== 'ok' && <span className={`cluster-status tone-${tone}`}>{statusLabel(pod)}</span>}
-      <span className="cluster-cols">
-        <span className="cluster-ready" title="ready containers">
-          {pod.ready}
+    <>
+      {columnHeader && <PodColumnsHeader />}
+      <div
+        className={className}
+        style={style}
+        data-key={row.key}
+        role="treeitem"
+        aria-selected={selected}
+        aria-level={3}
+        aria-label={pod.name}
+        onClick={onSelect}
+        onDoubleClick={() => onAction('open')}
+        onContextMenu={(event) => {
+          event.preventDefault();
+          onSelect();
+          onMenu(event.clientX, event.clientY);
+        }}
+        title={`${pod.name}: ${pod.status}, ${pod.ready} ready, ${pod.restarts} restarts · containers ${pod.containers.join(', ')}${labelsText(pod)}`}
+      >
+        <span className={`cluster-dot tone-${tone}`} aria-hidden="true" />
+        <span className="cluster-name cluster-pod-name">{pod.name}</span>
+        <span className={`cluster-status tone-${tone}`}>{statusLabel(pod)}</span>
+        <span className="cluster-cols">
+          <span className="cluster-ready" title="ready containers / containers">
+            {pod.ready}
+          </span>
+          <span className={`cluster-restarts${pod.restarts > 0 ? ' has-restarts' : ''}`} title="restarts">
+            {pod.restarts}
+          </span>
+          <span className="cluster-age" title="age">
+            {podAge(pod.createdAt, now)}
+          </span>
         </span>
-        <span className={`cluster-restarts${pod.restarts > 0 ? ' has-restarts' : ''}`} title="restarts">
-          {pod.restarts}
-        </span>
-        <span className="cluster-age" title="age">
-          {podAge(pod.createdAt, now)}
-        </span>
-      </span>
-      <span className="cluster-actions">
-        <button
-          type="button"
-          className="btn btn-small"
-          disabled={busy}
-          onClick={(event) => {
-            event.stopPropagation();
-            onAction('save');
-          }}
-          title="Save this pod to the sidebar (S)"
-        >
-          Save
-        </button>
-        {offer && (
+        <span className="cluster-actions">
           <button
             type="button"
-            className="btn btn-small btn-primary"
+            className="btn btn-small"
             disabled={busy}
             onClick={(event) => {
               event.stopPropagation();
-              onAction('open');
+              onAction('save');
             }}
-            title={offer.title}
+            title="Save this pod to the sidebar (S)"
           >
-            {offer.buttonLabel}
+            Save
           </button>
-        )}
+          {offer && (
+            <button
+              type="button"
+              className="btn btn-small btn-primary"
+              disabled={busy}
+              onClick={(event) => {
+                event.stopPropagation();
+                onAction('open');
+              }}
+              title={offer.title}
+            >
+              {offer.buttonLabel}
+            </button>
+          )}
+        </span>
+      </div>
+    </>
+  );
+}
+
+/**
+ * Names the pod rows' columns, as `kubectl get pods` heads its table. Hidden from screen readers: each value carries
+ * its own label (the cells' titles and the row's tooltip).
+ */
+function PodColumnsHeader() {
+  return (
+    <div className="cluster-row cluster-columns" data-testid="cluster-columns" aria-hidden="true">
+      <span className="cluster-columns-status">name · status</span>
+      <span className="cluster-cols">
+        <span>ready</span>
+        <span>restarts</span>
+        <span>age</span>
       </span>
     </div>
   );

@@ -38,3 +38,21 @@ export function EndBar({ end, attempts, onReconnect }: EndBarProps) {
     </div>
   );
 }
+
+/** A tab restored after the page reloaded: it has no session until the user asks for one. */
+export function RestoredBar({ onConnect }: { onConnect(): void }) {
+  return (
+    <div className="end-bar neutral" role="status">
+      <div className="end-bar-row">
+        <span className="end-bar-message">Not connected: the page was reloaded</span>
+        <span className="spacer" />
+        <span className="end-bar-hint">
+          <kbd>Enter</kbd> to connect
+        </span>
+        <button type="button" className="btn btn-small" onClick={onConnect}>
+          Reconnect
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,9 +1,10 @@
 /**
- * The tab's record button (top right of the terminal) and, after a recording, where the file went. Only the remote's
+ * The active tab's record button (at the tab strip's right end) and, after a recording, where the file went. Only the remote's
  * output is recorded: keystrokes are not, so a password typed at a prompt that hides it never reaches the file.
  */
 import { useSyncExternalStore } from 'react';
 import type { TerminalFeaturesState, TerminalFeatures } from '../../session/terminalFeatures';
+import type { TerminalSession } from '../../session/terminalSession';
 import { CloseIcon } from '../icons';
 
 const RECORD_HINT =
@@ -33,6 +34,13 @@ export function RecordingControl({ features, state, connected }: RecordingContro
       {recording ? 'REC' : 'Record'}
     </button>
   );
+}
+
+/** The record button for one tab's session: shown while it is connected or recording. */
+export function SessionRecordButton({ session }: { session: TerminalSession }) {
+  const state = useSyncExternalStore(session.features.subscribe, session.features.getState);
+  const connected = useSyncExternalStore(session.subscribe, () => session.getState().phase === 'connected');
+  return <RecordingControl features={session.features} state={state} connected={connected} />;
 }
 
 /** Where the finished recording went, until dismissed (select the path to copy it). */

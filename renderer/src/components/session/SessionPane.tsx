@@ -5,7 +5,7 @@
 import { useEffect, useLayoutEffect, useRef, useSyncExternalStore } from 'react';
 import type { TabModel } from '../tabs/tabModel';
 import { ConnectingCard } from './ConnectingCard';
-import { EndBar } from './EndBar';
+import { EndBar, RestoredBar } from './EndBar';
 import { FailedCard } from './FailedCard';
 import { AuthPromptDialog } from './AuthPromptDialog';
 import { HostKeyDialog } from './HostKeyDialog';
@@ -77,7 +77,7 @@ export function SessionPane({ tab, active, onEditRecord, onBrowseClusters }: Ses
       )}
       <div className="terminal-area">
         <div ref={host} className="terminal-host" />
-        <TerminalOverlays features={session.features} active={active} connected={connected} />
+        <TerminalOverlays features={session.features} active={active} />
         {state.phase === 'awaitingHostKey' && prompt && (
           <div className="session-overlay">
             <HostKeyDialog
@@ -117,6 +117,7 @@ export function SessionPane({ tab, active, onEditRecord, onBrowseClusters }: Ses
           </div>
         )}
       </div>
+      {state.phase === 'ended' && state.restored && <RestoredBar onConnect={() => session.reconnect()} />}
       {state.phase === 'ended' && state.end && state.end.kind !== 'failed' && (
         <EndBar
           // A new session's end is a new bar (its attempt toggle starts fresh).

@@ -1,20 +1,20 @@
 /**
- * What the terminal features put over a tab's terminal: the search bar, the record control and the paste question.
+ * What the terminal features put over a tab's terminal: the search bar, the saved-recording notice and the paste
+ * question. The record button is in the tab strip (RecordingControl.tsx), where it covers no text.
  */
 import { useSyncExternalStore } from 'react';
 import type { TerminalFeatures } from '../../session/terminalFeatures';
 import { PasteConfirmDialog } from './PasteConfirmDialog';
-import { RecordingControl, RecordingFailed, RecordingSaved } from './RecordingControl';
+import { RecordingFailed, RecordingSaved } from './RecordingControl';
 import { TerminalSearchBar } from './TerminalSearchBar';
 import './TerminalOverlays.css';
 
 interface TerminalOverlaysProps {
   features: TerminalFeatures;
   active: boolean;
-  connected: boolean;
 }
 
-export function TerminalOverlays({ features, active, connected }: TerminalOverlaysProps) {
+export function TerminalOverlays({ features, active }: TerminalOverlaysProps) {
   const state = useSyncExternalStore(features.subscribe, features.getState);
   return (
     <>
@@ -22,7 +22,6 @@ export function TerminalOverlays({ features, active, connected }: TerminalOverla
         {state.searchOpen && (
           <TerminalSearchBar features={features} result={state.search} focusToken={state.searchFocus} />
         )}
-        <RecordingControl features={features} state={state} connected={connected} />
       </div>
       {(state.savedRecording || state.recordingFailure) && (
         <div className="terminal-notices">

@@ -2,21 +2,25 @@
  * The open terminals as tabs. Click activates, middle click closes, a double-click on the title (or F2, or the menu's
  * "Rename…") renames inline (Enter saves, Escape cancels, an empty title goes back to the record's name). Tabs are
  * reordered by dragging or with Ctrl+Shift+PageUp/PageDown; the right-click menu offers Rename, Duplicate tab (another
- * session for the same record), Close and Close others.
+ * session for the same record), Close and Close others. More tabs than fit scroll sideways (the wheel scrolls them too);
+ * a "‹ 3" / "2 ›" button at each end says how many are out of sight there and scrolls to them. The active tab's Record
+ * button sits at the strip's right end, where it covers nothing.
  */
 import {
   useCallback,
   useEffect,
+  useLayoutEffect,
   useRef,
   useState,
   useSyncExternalStore,
   type DragEvent,
   type KeyboardEvent,
+  type RefObject,
 } from 'react';
 import { MAX_TAB_TITLE_CHARS } from '../../hooks/useTabEditing';
 import { ContextMenu } from '../ContextMenu';
 import { CloseIcon, PlusIcon } from '../icons';
-import { TabRecordingDot } from '../session/RecordingControl';
+import { SessionRecordButton, TabRecordingDot } from '../session/RecordingControl';
 import { DOT_WORDS, dotKind } from './statusDot';
 import type { TabModel } from './tabModel';
 import './TabStrip.css';
@@ -51,6 +55,9 @@ export function TabStrip(props: TabStripProps) {
   /** Where a dragged tab would land: before the tab at this index (tabs.length = at the end). */
   const [dropIndex, setDropIndex] = useState<number | null>(null);
   const dragging = useRef<number | null>(null);
+  const list = useRef<HTMLDivElement>(null);
+  const hidden = useHiddenTabs(list, tabs.length);
+  const active = tabs.find((tab) => tab.key === activeKey) ?? null;
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (editingKey !== null) return;
@@ -92,7 +99,9 @@ export function TabStrip(props: TabStripProps) {
   const closeMenu = useCallback(() => setMenu(null), []);
   return (
     <div className="tab-strip">
+      <OverflowButton side="left" hidden={hidden} list={list} />
       <div
+        ref={list}
         className="tab-list"
         role="tablist"
         aria-label="Open terminals"
@@ -102,6 +111,10 @@ export function TabStrip(props: TabStripProps) {
           if (event.target === event.currentTarget) dropTarget(event, tabs.length - 1);
         }}
         onDrop={drop}
+        onWheel={(event) => {
+          // A mouse wheel only scrolls vertically; the strip only scrolls sideways.
+          if (event.deltaX === 0 && list.current) list.current.scrollLeft += event.deltaY;
+        }}
       >
         {tabs.map((tab, index) => (
           <Tab
@@ -130,15 +143,18 @@ export function TabStrip(props: TabStripProps) {
           />
         ))}
       </div>
+      <OverflowButton side="right" hidden={hidden} list={list} />
       <button
         type="button"
         className="icon-btn tab-new"
         aria-label="Open another pod"
-        title="Open another pod (Ctrl+Shift+F)"
+        title="Open another pod: find it in the sidebar"
         onClick={onNew}
       >
         <PlusIcon />
       </button>
+      <span className="spacer" />
+      {active && <SessionRecordButton key={active.key} session={active.session} />}
       {menu && (
         <ContextMenu
           x={menu.x}
@@ -153,6 +169,76 @@ export function TabStrip(props: TabStripProps) {
         />
       )}
     </div>
+  );
+}
+
+/** How many tabs are out of sight on each side of the scrolled strip (partly hidden ones count). */
+function useHiddenTabs(list: RefObject<HTMLDivElement | null>, tabCount: number): { left: number; right: number } {
+  const [hidden, setHidden] = useState({ left: 0, right: 0 });
+  useLayoutEffect(() => {
+    const element = list.current;
+    if (!element) return;
+    let width = element.clientWidth;
+    const measure = () => {
+      // The strip's width changes when it starts or stops overflowing (the count buttons take room, both at once, so
+      // scrolling never changes it) or with the window: keep the active tab in view.
+      if (element.clientWidth !== width) {
+        width = element.clientWidth;
+        element
+          .querySelector('[role="tab"][aria-selected="true"]')
+          ?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+      }
+      const box = element.getBoundingClientRect();
+      let left = 0;
+      let right = 0;
+      for (const tab of element.children) {
+        const tabBox = tab.getBoundingClientRect();
+        // A pixel of slack: sub-pixel layout leaves a fully visible tab a fraction outside the box.
+        if (tabBox.left < box.left - 1) left += 1;
+        else if (tabBox.right > box.right + 1) right += 1;
+      }
+      setHidden((current) => (current.left === left && current.right === right ? current : { left, right }));
+    };
+    measure();
+    element.addEventListener('scroll', measure, { passive: true });
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => {
+      element.removeEventListener('scroll', measure);
+      observer.disconnect();
+    };
+  }, [list, tabCount]);
+  return hidden;
+}
+
+/**
+ * "‹ 3": three tabs hidden to the left; a click scrolls the strip most of its width that way. While the strip
+ * overflows both buttons keep their room (an empty side is blank), so scrolling does not change the strip's width.
+ */
+function OverflowButton(props: {
+  side: 'left' | 'right';
+  hidden: { left: number; right: number };
+  list: RefObject<HTMLDivElement | null>;
+}) {
+  const { side, hidden, list } = props;
+  const count = hidden[side];
+  if (hidden.left + hidden.right === 0) return null;
+  const label = `${count} more ${count === 1 ? 'tab' : 'tabs'} to the ${side}`;
+  return (
+    <button
+      type="button"
+      className={`tab-overflow ${side}`}
+      data-testid={`tab-overflow-${side}`}
+      aria-label={label}
+      title={label}
+      hidden={count === 0}
+      onClick={() => {
+        const element = list.current;
+        if (element) element.scrollBy({ left: (side === 'left' ? -0.8 : 0.8) * element.clientWidth });
+      }}
+    >
+      {side === 'left' ? `‹ ${count}` : `${count} ›`}
+    </button>
   );
 }
 

@@ -12,3 +12,17 @@ export interface TabModel {
   renamed?: boolean;
   session: TerminalSession;
 }
+
+/**
+ * The title for a new tab of `name`: the name itself, or "name (2)", "name (3)", … when a tab already shows that title,
+ * so two shells of one record (or two records of one name) can be told apart in the strip. The lowest free number is
+ * used, so closing "name (2)" and opening again gives "name (2)" again.
+ */
+export function distinctTitle(name: string, taken: Iterable<string>): string {
+  const titles = new Set(taken);
+  if (!titles.has(name)) return name;
+  for (let number = 2; ; number += 1) {
+    const candidate = `${name} (${number})`;
+    if (!titles.has(candidate)) return candidate;
+  }
+}
