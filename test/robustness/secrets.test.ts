@@ -357,7 +357,7 @@ describe('an error that carries a secret reaches nobody', () => {
     ].join('\n');
   }
 
-  it('a token with a line break saved before it was refused: undici repeats it, and it is hidden everywhere', async (context) => {
+  it('a token with a line break saved before it was refused: the failure is explained, the token appears nowhere', async (context) => {
     if (!kube) return context.skip(NO_KUBE_API_SERVER);
     const core = await testCore();
     // The store itself takes what the contract already validated: this stands in for a record from an older Podterm.
@@ -375,9 +375,9 @@ describe('an error that carries a secret reaches nobody', () => {
       secrets: { token: TOKEN_WITH_BREAK },
     });
     const shown = await everythingShown(core, saved.id);
-    // The failure is still explained, with the secret's place marked.
-    expect(shown).toContain('invalid header value');
-    expect(shown).toContain('[secret hidden]');
+    // The failure is still explained. Pod reads go through client-node's undici dispatcher, whose error names the header
+    // without its value; the echoing servers below are the cases where a secret does reach the text and is hidden.
+    expect(shown).toContain('invalid Authorization header');
     expectNoSecret(shown, [TOKEN_HEAD, TOKEN_TAIL]);
   }, 90_000);
 

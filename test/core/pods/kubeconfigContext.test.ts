@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { podSaveSchema } from '../../../common/pods';
 import { DATABASE_FILE_NAME, openStore } from '../../../main/core';
-import { createTestCore, type TestCore } from '../../harness/core';
+import { createTestCore, RecordingClient, type TestCore } from '../../harness/core';
 import { openDataDirKey } from '../../harness/dataDir';
 
 let core: TestCore;
@@ -69,11 +69,27 @@ it("names the pasted kubeconfig's context: its current context, or the one servi
   expect(cleared.kubeconfigContext).toBeNull();
 });
 
-it('a kubeconfig whose context cannot be told still saves, with no context name', async () => {
-  const record = await core.request('pods.save', {
-    fields: { name: 'no current', podName: 'web-0' },
-    secrets: { kubeconfig: kubeconfig('missing-context') },
+it('a kubeconfig whose context cannot be told is refused at save; one stored before that keeps no context name', async () => {
+  const refused = await core.core.dispatch(
+    'pods.save',
+    { fields: { name: 'no current', podName: 'web-0' }, secrets: { kubeconfig: kubeconfig('missing-context') } },
+    new RecordingClient(),
+  );
+  expect(refused).toMatchObject({
+    ok: false,
+    error: {
+      fieldErrors: {
+        'secrets.kubeconfig': expect.stringMatching(/current context "missing-context" is not defined in the pasted/),
+      },
+    },
   });
+  // The store takes what the contract validated; this stands in for a record saved before the check existed.
+  const record = await core.core.store.pods.save(
+    podSaveSchema.parse({
+      fields: { name: 'no current', podName: 'web-0' },
+      secrets: { kubeconfig: kubeconfig('missing-context') },
+    }),
+  );
   expect(record.storedSecrets.kubeconfig).toBe(true);
   expect(record.kubeconfigContext).toBeNull();
 });
