@@ -19,7 +19,7 @@ import {
   waitForPrompt,
   waitForTerminalText,
 } from '../harness/ui';
-import { closeAll, e2eSkipReason, openAppInBrowser, openAppPage, type WebApp } from '../harness/webApp';
+import { closeAll, e2eSkipReason, openAnotherTab, openAppInBrowser, type WebApp } from '../harness/webApp';
 
 const skipReason = e2eSkipReason('the kubeconfig import e2e tests');
 
@@ -338,7 +338,7 @@ contexts:
 
   it('another tab of the browser mode sees an import, and a removal, made in this one at once', async (context) => {
     if (!kube) return context.skip(NO_KUBE_API_SERVER);
-    const other = await openAppPage(browser, app);
+    const other = await openAnotherTab(page, app);
     try {
       await other.getByRole('tab', { name: 'Clusters' }).click();
       const otherTree = other.getByRole('tree', { name: 'Contexts, namespaces and pods' });
@@ -362,7 +362,6 @@ contexts:
       await expect.poll(() => fromFirstTab.count()).toBe(0);
     } finally {
       await other.close();
-      await other.context().close();
     }
   });
 });

@@ -96,6 +96,16 @@ export async function openAppPage(browser: Browser, app: WebApp, options: AppPag
   return page;
 }
 
+/**
+ * A second tab of the app in the browser `page` runs in, opened as a user types the address: logged in by the page secret
+ * the first tab keeps in the origin's storage (the launch URL's token is spent once `page` used it).
+ */
+export async function openAnotherTab(page: Page, app: WebApp): Promise<Page> {
+  const tab = await page.context().newPage();
+  await tab.goto(`${app.origin}/`);
+  return tab;
+}
+
 /** The real browser mode open in Debian's Chromium: the start of every e2e test file. */
 export async function openAppInBrowser(
   options: Parameters<typeof startWebApp>[0] & AppPageOptions = {},
