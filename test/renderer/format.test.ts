@@ -5,6 +5,7 @@ import {
   failedAttemptLine,
   formatDuration,
   podTargetLine,
+  recordMethodLabel,
   relativeTime,
 } from '../../renderer/src/lib/format';
 
@@ -18,6 +19,16 @@ describe('format', () => {
     expect(relativeTime(now - 3 * 60 * MINUTE, now)).toBe('3 h ago');
     expect(relativeTime(now - 30 * 60 * MINUTE, now)).toBe('yesterday');
     expect(relativeTime(now - 4 * 24 * 60 * MINUTE, now)).toBe('4 d ago');
+  });
+
+  it("names a record's own kubeconfig as the attempt log does: an imported context, or the method's name", () => {
+    const secrets = { kubeconfig: false, token: false, sshPassword: false, sshPrivateKey: false, sshPassphrase: false };
+    const imported = { lastConnectionMethod: 'podKubeconfig' as const, storedSecrets: secrets, kubeconfigId: 'x' };
+    expect(recordMethodLabel(imported)).toBe('imported context');
+    const pasted = { ...imported, storedSecrets: { ...secrets, kubeconfig: true } };
+    expect(recordMethodLabel(pasted)).toBe("pod's kubeconfig");
+    expect(recordMethodLabel({ ...imported, lastConnectionMethod: 'ssh' })).toBe('SSH');
+    expect(recordMethodLabel({ ...imported, lastConnectionMethod: null })).toBe('');
   });
 
   it('formats durations', () => {

@@ -33,6 +33,19 @@ export function methodLabel(method: ConnectionMethod | null): string {
   return method ? CONNECTION_METHOD_LABELS[method] : '';
 }
 
+/**
+ * The method a record last connected with, as the attempt log names it: a record using an imported context connected
+ * with that context (the sidebar already groups the record under its name), not with "pod's kubeconfig". A pasted
+ * kubeconfig wins over the imported context, as it does when connecting (kube/access), and keeps the method's name.
+ */
+export function recordMethodLabel(
+  pod: Pick<PodView, 'lastConnectionMethod' | 'storedSecrets' | 'kubeconfigId'>,
+): string {
+  const usedImportedContext =
+    pod.lastConnectionMethod === 'podKubeconfig' && !pod.storedSecrets.kubeconfig && pod.kubeconfigId;
+  return usedImportedContext ? 'imported context' : methodLabel(pod.lastConnectionMethod);
+}
+
 /** An attempt's method as the user knows it for this record ("imported context sandbox"), else the method's name. */
 export function attemptLabel(attempt: Pick<ConnectionAttempt, 'method' | 'label'>): string {
   return attempt.label ?? CONNECTION_METHOD_LABELS[attempt.method];

@@ -1,6 +1,6 @@
 import { memo, type MouseEvent } from 'react';
 import type { PodView } from '../../../../common/pods';
-import { methodLabel, podTargetLine, relativeTime } from '../../lib/format';
+import { podTargetLine, recordMethodLabel, relativeTime } from '../../lib/format';
 import { EditIcon, TrashIcon } from '../icons';
 import { POD_ROW_HEIGHT } from './groups';
 import { podStatusTooltip } from './podStatus';
@@ -75,7 +75,7 @@ export const PodRow = memo(function PodRow({
       </div>
       <div className="pod-row-line">
         <span className="pod-target">{target}</span>
-        {pod.lastConnectionMethod && <span className="pod-method">{methodLabel(pod.lastConnectionMethod)}</span>}
+        {pod.lastConnectionMethod && <span className="pod-method">{recordMethodLabel(pod)}</span>}
       </div>
       <div className="pod-row-actions">
         <button
