@@ -106,7 +106,13 @@ export interface PodRefreshResult {
   /** One line for people: what was found, or why not. */
   message: string;
   /** Each method tried, in order. */
-  checked: Array<{ method: ConnectionMethod; outcome: 'found' | 'notFound' | 'failed' | 'skipped'; detail: string }>;
+  checked: Array<{
+    method: ConnectionMethod;
+    /** The method as the user knows it for this record ("imported context sandbox"), when that is not its name. */
+    label?: string;
+    outcome: 'found' | 'notFound' | 'failed' | 'skipped';
+    detail: string;
+  }>;
   /** The record after storing what was resolved (unchanged when the pod was not found). */
   record: PodView;
 }

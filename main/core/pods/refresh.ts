@@ -91,9 +91,12 @@ async function lookUp(id: string, pods: PodRepository, methods: readonly KubeMet
   const scrubber = recordScrubber(record);
   for (const handler of methods) {
     const { method } = handler;
+    // Named as the attempt log names it (connect.ts): an imported context by its name, not "pod's kubeconfig".
+    const label = handler.labelFor?.(record) ?? null;
+    const named = label === null ? {} : { label };
     const lookup = await handler.lookUp(record, run);
     if (lookup.outcome === 'skipped') {
-      checked.push({ method, outcome: 'skipped', detail: scrubber.scrub(lookup.detail) });
+      checked.push({ method, ...named, outcome: 'skipped', detail: scrubber.scrub(lookup.detail) });
       continue;
     }
     if (lookup.outcome === 'found') {
@@ -102,7 +105,7 @@ async function lookUp(id: string, pods: PodRepository, methods: readonly KubeMet
       const picked = record.podName
         ? where
         : `${record.namespace}/${pod.name} (picked by ${record.labelSelector}; ${pod.matched ?? 1} matching)`;
-      checked.push({ method, outcome: 'found', detail: `${pod.phase} via ${access.description}` });
+      checked.push({ method, ...named, outcome: 'found', detail: `${pod.phase} via ${access.description}` });
       const containers = pod.containers.join(', ');
       const message =
         `Found ${picked}: ${pod.phase}, container${pod.containers.length === 1 ? '' : 's'} ${containers}` +
@@ -117,24 +120,24 @@ async function lookUp(id: string, pods: PodRepository, methods: readonly KubeMet
     // The server answered that the pod is not there: an answer, not a failure to try the next method over.
     const detail = scrubber.messageOf(error);
     if (access && error instanceof NoReadyPodError) {
-      checked.push({ method, outcome: 'notFound', detail });
+      checked.push({ method, ...named, outcome: 'notFound', detail });
       return nothingFound(`${detail} The record is unchanged.`, { method, access: access.description });
     }
     if (access && error instanceof PodNotFoundError) {
-      checked.push({ method, outcome: 'notFound', detail });
+      checked.push({ method, ...named, outcome: 'notFound', detail });
       return nothingFound(
-        `Pod ${where} no longer exists (${CONNECTION_METHOD_LABELS[method]}: ${access.description}). The record is unchanged; edit its pod name if the pod was replaced.`,
+        `Pod ${where} no longer exists (${label ?? CONNECTION_METHOD_LABELS[method]}: ${access.description}). The record is unchanged; edit its pod name if the pod was replaced.`,
         { method, access: access.description },
       );
     }
     failures.push(error);
-    checked.push({ method, outcome: 'failed', detail });
+    checked.push({ method, ...named, outcome: 'failed', detail });
   }
   const tried = checked.filter((entry) => entry.outcome === 'failed');
   return nothingFound(
     tried.length === 0
       ? 'No Kubernetes access is configured for this record: add a kubeconfig, a cluster host and token, or a default kubeconfig.'
-      : `Could not read ${where}: ${tried.map((entry) => `${CONNECTION_METHOD_LABELS[entry.method]}: ${entry.detail}`).join('; ')}`,
+      : `Could not read ${where}: ${tried.map((entry) => `${entry.label ?? CONNECTION_METHOD_LABELS[entry.method]}: ${entry.detail}`).join('; ')}`,
   );
 }
 

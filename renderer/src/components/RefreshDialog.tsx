@@ -71,7 +71,7 @@ export function RefreshDialog({ name, result, onClose }: RefreshDialogProps) {
             <ul className="refresh-checked">
               {result.checked.map((entry) => (
                 <li key={entry.method} className={`refresh-${entry.outcome}`}>
-                  <span className="refresh-method">{CONNECTION_METHOD_LABELS[entry.method]}</span>
+                  <span className="refresh-method">{entry.label ?? CONNECTION_METHOD_LABELS[entry.method]}</span>
                   <span className="refresh-outcome">{entry.outcome === 'notFound' ? 'not found' : entry.outcome}</span>
                   <span className="refresh-detail">{entry.detail}</span>
                 </li>

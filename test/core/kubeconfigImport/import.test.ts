@@ -187,6 +187,12 @@ describe('kubeconfigs.preview and kubeconfigs.import', () => {
     ]);
     // The attempt log names the method by the imported context, as the user imported it; the others keep their names.
     expect(status?.attempts.map((attempt) => attempt.label)).toEqual([undefined, 'imported context prod']);
+    // Refresh names it the same way.
+    const refreshed = await core.request('pods.refresh', { id: pod.id });
+    expect(refreshed.checked.map((entry) => `${entry.label ?? entry.method}:${entry.outcome}`)).toEqual([
+      'defaultKubeconfig:skipped',
+      'imported context prod:found',
+    ]);
 
     // Removing the import unlinks the record (ON DELETE SET NULL) and keeps everything else.
     expect(await core.request('kubeconfigs.remove', { id: imported[0]!.id })).toEqual({ removed: true });
