@@ -317,4 +317,27 @@ describe.skipIf(skipReason !== null)('layout', () => {
     console.log(`failed-attempt contrast (WCAG AA needs ${WCAG_AA_TEXT_CONTRAST}):\n  ${figures.join('\n  ')}`);
     await setTheme('dark', 'auto');
   }, 120_000);
+
+  it("stands a toast above the tab's end bar, so it covers neither the reason nor Reconnect", async (context) => {
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
+    await openRecord(page, 'layout pod');
+    await waitForPrompt(page);
+    await page.locator('[data-testid="terminal"]:visible').click();
+    await page.keyboard.type('exit\n');
+    const endBar = page.locator('.session-pane:visible .end-bar');
+    await expect.poll(() => endBar.count(), { timeout: 15_000 }).toBe(1);
+    // A toast while the bar shows: the one an import leaves.
+    await page.getByRole('button', { name: 'Import kubeconfig…', exact: true }).first().click();
+    const importDialog = page.getByRole('dialog', { name: /Import kubeconfig/ });
+    await importDialog.getByRole('button', { name: 'Paste YAML', exact: true }).click();
+    await importDialog
+      .getByLabel('Paste YAML', { exact: true })
+      .fill(kube.kubeconfig({ user: 'token', contextName: 'toast-ctx' }));
+    await importDialog.getByRole('button', { name: 'Preview', exact: true }).click();
+    await importDialog.getByRole('button', { name: 'Import 1 context' }).click();
+    const toast = page.locator('.toast').filter({ hasText: 'toast-ctx' });
+    await expect.poll(() => toast.count()).toBe(1);
+    await expectApart(toast, endBar);
+    await saveScreenshot(page, 'layout-toast-above-end-bar');
+  });
 });

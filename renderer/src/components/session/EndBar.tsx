@@ -1,20 +1,25 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { ConnectionAttempt, SessionEnd } from '../../../../common/contract';
 import { describeEnd } from '../../lib/format';
+import { useToastClearance } from '../../hooks/useToastClearance';
 import { AttemptLog } from './AttemptLog';
 
 interface EndBarProps {
+  /** The bar's tab is the one shown: toasts then stand above the bar. */
+  active: boolean;
   end: SessionEnd;
   attempts: ConnectionAttempt[];
   onReconnect(): void;
 }
 
 /** Why the session is over, under the kept scrollback (a failure to connect gets FailedCard instead). */
-export function EndBar({ end, attempts, onReconnect }: EndBarProps) {
+export function EndBar({ active, end, attempts, onReconnect }: EndBarProps) {
   const [showAttempts, setShowAttempts] = useState(false);
+  const bar = useRef<HTMLDivElement>(null);
+  useToastClearance(bar, active);
   const tone = end.kind === 'lost' ? 'bad' : 'neutral';
   return (
-    <div className={`end-bar ${tone}`} role="status">
+    <div ref={bar} className={`end-bar ${tone}`} role="status">
       <div className="end-bar-row">
         <span className="end-bar-message">{describeEnd(end)}</span>
         {attempts.length > 0 && (
@@ -40,9 +45,11 @@ export function EndBar({ end, attempts, onReconnect }: EndBarProps) {
 }
 
 /** A tab restored after the page reloaded: it has no session until the user asks for one. */
-export function RestoredBar({ onConnect }: { onConnect(): void }) {
+export function RestoredBar({ active, onConnect }: { active: boolean; onConnect(): void }) {
+  const bar = useRef<HTMLDivElement>(null);
+  useToastClearance(bar, active);
   return (
-    <div className="end-bar neutral" role="status">
+    <div ref={bar} className="end-bar neutral" role="status">
       <div className="end-bar-row">
         <span className="end-bar-message">Not connected: the page was reloaded</span>
         <span className="spacer" />

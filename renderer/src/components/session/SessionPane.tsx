@@ -117,9 +117,12 @@ export function SessionPane({ tab, active, onEditRecord, onBrowseClusters }: Ses
           </div>
         )}
       </div>
-      {state.phase === 'ended' && state.restored && <RestoredBar onConnect={() => session.reconnect()} />}
+      {state.phase === 'ended' && state.restored && (
+        <RestoredBar active={active} onConnect={() => session.reconnect()} />
+      )}
       {state.phase === 'ended' && state.end && state.end.kind !== 'failed' && (
         <EndBar
+          active={active}
           // A new session's end is a new bar (its attempt toggle starts fresh).
           key={state.sessionId ?? 'none'}
           end={state.end}
