@@ -97,11 +97,14 @@ export function failedAttemptLine(attempt: ConnectionAttempt): string {
   return `${mark} ${head} ${reason}`;
 }
 
+/** How a failed attempt is marked, in the terminal's scrollback and in the attempt log alike. */
+export const FAILED_ATTEMPT_MARK = '✗';
+
 /** The pieces of `failedAttemptLine`, for the terminal to colour: the mark and the reason stand out, the rest is dim. */
 export function failedAttemptParts(attempt: ConnectionAttempt): { mark: string; head: string; reason: string } {
   const took = attempt.durationMs !== null ? ` (${formatDuration(attempt.durationMs)})` : '';
   return {
-    mark: '✗',
+    mark: FAILED_ATTEMPT_MARK,
     head: `${attemptLabel(attempt)} failed${took}:`,
     reason: attempt.detail ?? 'no reason given',
   };

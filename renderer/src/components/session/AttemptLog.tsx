@@ -1,7 +1,7 @@
 /** The connect chain's attempts, one compact line each: method, outcome, duration, and why. */
 import type { ConnectionAttempt } from '../../../../common/contract';
 import { useNow } from '../../hooks/useNow';
-import { ATTEMPT_OUTCOME_WORDS, attemptDuration, attemptLabel } from '../../lib/format';
+import { ATTEMPT_OUTCOME_WORDS, attemptDuration, attemptLabel, FAILED_ATTEMPT_MARK } from '../../lib/format';
 import './AttemptLog.css';
 
 /** Running attempts show a live duration; a quarter second is smooth enough without re-rendering constantly. */
@@ -10,7 +10,7 @@ const RUNNING_CLOCK_MS = 250;
 const OUTCOME_GLYPHS: Record<ConnectionAttempt['outcome'], string> = {
   running: '…',
   opened: '✓',
-  failed: '✕',
+  failed: FAILED_ATTEMPT_MARK,
   skipped: '–',
 };
 
