@@ -150,8 +150,18 @@ describe.skipIf(skipReason !== null)('terminal features in the browser', () => {
     if (!sshd) return ctx.skip(NO_SSHD);
     await typeInTerminal(page, 'clear\n');
     // bash turns bracketed paste on just before it prints the prompt (after PROMPT_COMMAND, slow under load): a paste
-    // sent while it is still busy would run line by line, which is bash's behaviour, not the paste's.
-    await waitForPrompt(page);
+    // sent while it is still busy would run line by line, which is bash's behaviour, not the paste's. So wait for the
+    // prompt that follows the clear: the screen holds that one line. (Waiting for "a prompt" was not enough: the prompt
+    // from before, with `clear` not yet echoed, is one too; seen failing in a clean CI run.)
+    await expect
+      .poll(async () =>
+        (await terminalText(page))
+          .replace(/\u00a0/g, ' ')
+          .split('\n')
+          .map((line) => line.trimEnd())
+          .filter(Boolean),
+      )
+      .toEqual([expect.stringMatching(/[$#]$/)]);
     await page.evaluate(() => navigator.clipboard.writeText('echo first-$((2*3))\necho second-$((2*4))\n'));
     await page.keyboard.press('Control+Shift+V');
     const dialog = page.getByRole('alertdialog', { name: 'Paste 2 lines?' });
