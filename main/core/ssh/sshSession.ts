@@ -493,6 +493,9 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
       keepaliveInterval: KEEPALIVE_INTERVAL_MS,
       keepaliveCountMax: KEEPALIVE_COUNT_MAX,
     });
+    // A keystroke is one small packet: with Nagle's algorithm on (ssh2 leaves it on) it waits for the ACK of the
+    // previous one, which the server delays by ~40 ms. OpenSSH turns it off for interactive sessions too.
+    client.setNoDelay(true);
   } catch (error) {
     fail(
       new SshConnectError('protocol', `SSH to ${target} could not start: ${(error as Error).message}`, {
