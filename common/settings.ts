@@ -9,8 +9,12 @@ export const THEMES = ['system', 'dark', 'light'] as const;
 export type ThemeSetting = (typeof THEMES)[number];
 export const CURSOR_STYLES = ['block', 'underline', 'bar'] as const;
 export type CursorStyleSetting = (typeof CURSOR_STYLES)[number];
-/** 'auto' tries WebGL and falls back to the DOM renderer; 'dom' never tries WebGL (some drivers draw it badly). */
-export const RENDERERS = ['auto', 'dom'] as const;
+/**
+ * 'auto' uses WebGL on a hardware GPU and the DOM renderer otherwise: WebGL on a software rasterizer (no GPU, a
+ * blocklisted driver, most VMs) draws about ten times slower than the DOM renderer. 'webgl' tries WebGL whatever
+ * draws it; 'dom' never tries WebGL (some drivers draw it badly). WebGL falls back to the DOM renderer when it fails.
+ */
+export const RENDERERS = ['auto', 'webgl', 'dom'] as const;
 export type RendererSetting = (typeof RENDERERS)[number];
 
 /** A CSS font-family list of a dozen names fits easily; anything longer is a paste accident. */

@@ -178,7 +178,7 @@ export function TerminalSettings() {
       <Row
         label="Renderer"
         error={errors.renderer}
-        hint="WebGL is faster; the DOM renderer suits drivers that draw WebGL badly. Falls back by itself when WebGL fails."
+        hint="WebGL is faster on a graphics card and much slower without one, so Automatic uses it only on a graphics card. WebGL falls back to DOM by itself when it fails."
       >
         {(id) => (
           <select
@@ -187,7 +187,8 @@ export function TerminalSettings() {
             value={settings.renderer}
             onChange={(event) => save({ renderer: event.target.value as Settings['renderer'] })}
           >
-            <option value="auto">WebGL when available</option>
+            <option value="auto">Automatic (WebGL on a graphics card)</option>
+            <option value="webgl">WebGL (always)</option>
             <option value="dom">DOM (always)</option>
           </select>
         )}

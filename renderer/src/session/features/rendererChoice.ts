@@ -1,11 +1,13 @@
 /**
- * Which renderer draws the terminal: WebGL when the setting allows and the browser has it, else xterm's DOM renderer,
- * which is also where a lost WebGL context falls back to. The choice shows as `data-renderer` on the element.
+ * Which renderer draws the terminal: WebGL when the setting allows and the browser has it (for 'auto', on a hardware
+ * GPU only: gpuProbe.ts), else xterm's DOM renderer, which is also where a lost WebGL context falls back to. The choice
+ * shows as `data-renderer` on the element.
  */
 import { WebglAddon } from '@xterm/addon-webgl';
 import type { Terminal } from '@xterm/xterm';
 import type { TerminalSettings } from '../../../../common/settings';
 import { DisposableOwner, DisposableSlot } from '../disposable';
+import { hasHardwareWebgl } from './gpuProbe';
 import type { StateSlice } from '../stateStore';
 
 export interface RendererState {
@@ -36,7 +38,7 @@ export class RendererChoice extends DisposableOwner {
   /** Follows the renderer setting (from `attached` on; before that there is nothing to draw on). */
   follow(settings: TerminalSettings): void {
     if (!this.opened) return;
-    if (settings.renderer === 'dom') {
+    if (settings.renderer === 'dom' || (settings.renderer === 'auto' && !hasHardwareWebgl())) {
       this.dropWebgl();
       return;
     }
