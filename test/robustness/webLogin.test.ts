@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../harness/browser';
 import { newRecordForm, saveRecordForm, saveScreenshot } from '../harness/ui';
-import { closeAll, e2eSkipReason, startWebApp, type WebApp } from '../harness/webApp';
+import { closeAll, e2eSkipReason, openAnotherTab, startWebApp, type WebApp } from '../harness/webApp';
 
 const skipReason = e2eSkipReason('the browser-mode login tests');
 
@@ -102,9 +102,8 @@ describe.skipIf(skipReason !== null)('the browser-mode login', () => {
   it('keeps working after a reload, and in a second tab opened at the app’s address', async () => {
     await page.reload();
     await expectLoggedIn(page);
-    const tab = await user.newPage();
+    const tab = await openAnotherTab(page, app);
     try {
-      await tab.goto(`${app.origin}/`);
       await expectLoggedIn(tab);
     } finally {
       await tab.close();
