@@ -227,6 +227,18 @@ export type PodSaveInput = z.input<typeof podSaveSchema>;
 export type PodSaveRequest = z.output<typeof podSaveSchema>;
 
 /**
+ * The imported context a record's own kubeconfig ("pod's kubeconfig") is, or null: its linked context, unless a
+ * kubeconfig is pasted into the record, which wins. One rule for connecting (kube/access), naming the attempt
+ * (connect/) and the sidebar.
+ */
+export function linkedImportedContextId(
+  record: { kubeconfigId?: string | null | undefined },
+  hasPastedKubeconfig: boolean,
+): string | null {
+  return hasPastedKubeconfig ? null : (record.kubeconfigId ?? null);
+}
+
+/**
  * What the last Refresh or connection learned about a record's pod, for the sidebar's status dot: running (Running and
  * Ready, or a shell opened), notReady (exists but not Running and Ready: Pending, Succeeded, Failed, starting),
  * gone (the API server says there is no such pod), unreachable (no answer, refused, timed out), error (any other

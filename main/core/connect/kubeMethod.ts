@@ -3,6 +3,7 @@
  * looks the record's pod up (resolves its access in kube/access, reads the pod or picks it by selector), then picks the
  * container the way kubectl does and opens an exec session. Refresh runs the same lookup without opening a shell.
  */
+import { linkedImportedContextId } from '../../../common/pods';
 import type { KubeAccessMethod, AccessResolver, ResolvedAccess } from '../kube/access';
 import { isFinishedPhase, listPods, pickReadyPod, readPod } from '../kube/api';
 import { openKubeExecSession, shellCommand } from '../kube/exec';
@@ -63,9 +64,11 @@ export function kubeMethod(method: KubeAccessMethod, options: KubeMethodOptions)
   return {
     method,
     labelFor(record) {
-      // A pasted kubeconfig takes precedence over the imported context (kube/access), and has no name of its own.
-      if (method !== 'podKubeconfig' || record.secrets.kubeconfig || !record.kubeconfigId) return null;
-      const name = options.importedContextName?.(record.kubeconfigId) ?? null;
+      // A pasted kubeconfig has no name of its own.
+      const linkedId =
+        method === 'podKubeconfig' ? linkedImportedContextId(record, Boolean(record.secrets.kubeconfig)) : null;
+      if (!linkedId) return null;
+      const name = options.importedContextName?.(linkedId) ?? null;
       return name === null ? null : `imported context ${name}`;
     },
     skipReason: (record) =>

@@ -1,6 +1,12 @@
 /** Words for times, durations, sessions and records, shared by the sidebar, the tabs and the attempt log. */
 import type { ConnectionAttempt, SessionEnd } from '../../../common/contract';
-import { CONNECTION_METHOD_LABELS, DEFAULT_SSH_PORT, type ConnectionMethod, type PodView } from '../../../common/pods';
+import {
+  CONNECTION_METHOD_LABELS,
+  DEFAULT_SSH_PORT,
+  linkedImportedContextId,
+  type ConnectionMethod,
+  type PodView,
+} from '../../../common/pods';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -42,7 +48,7 @@ export function recordMethodLabel(
   pod: Pick<PodView, 'lastConnectionMethod' | 'storedSecrets' | 'kubeconfigId'>,
 ): string {
   const usedImportedContext =
-    pod.lastConnectionMethod === 'podKubeconfig' && !pod.storedSecrets.kubeconfig && pod.kubeconfigId;
+    pod.lastConnectionMethod === 'podKubeconfig' && linkedImportedContextId(pod, pod.storedSecrets.kubeconfig) !== null;
   return usedImportedContext ? 'imported context' : methodLabel(pod.lastConnectionMethod);
 }
 

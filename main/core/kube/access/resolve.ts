@@ -19,6 +19,7 @@
  * The record's own kubeconfig has no such skips: it was given for this pod, so a clusterHost no context matches falls
  * back to its current context (the host may be another address of the same cluster).
  */
+import { linkedImportedContextId } from '../../../../common/pods';
 import type { PodConnectRecord } from '../../store';
 import { chooseContext, ContextChoiceError, contextsServing, searchedText, type ContextChoice } from './contextChoice';
 import { ExecCredentialCache } from './execPlugins';
@@ -89,13 +90,14 @@ export function createAccessResolver(
 
   /** The imported context the record uses as its own kubeconfig: the linked one, unless a kubeconfig is pasted. */
   function linkedContext(record: PodConnectRecord): LinkedContext | null {
-    if (record.secrets.kubeconfig || !record.kubeconfigId) return null;
+    const linkedId = linkedImportedContextId(record, Boolean(record.secrets.kubeconfig));
+    if (!linkedId) return null;
     const imported = options.importedKubeconfigs;
     if (!imported) {
       throw new Error(`"${record.name}" uses an imported context, but this resolver cannot read imported kubeconfigs.`);
     }
     // Null when it was removed a moment ago: the link is gone with it (ON DELETE SET NULL).
-    const view = imported.get(record.kubeconfigId);
+    const view = imported.get(linkedId);
     if (!view) return null;
     return {
       name: view.name,
