@@ -45,6 +45,11 @@ export const CONNECTION_METHOD_LABELS: Record<ConnectionMethod, string> = {
   ssh: 'SSH',
 };
 
+/** A method as the user knows it for one record: its label ("imported context sandbox") when it has one, else its name. */
+export function methodName(entry: { method: ConnectionMethod; label?: string | null | undefined }): string {
+  return entry.label ?? CONNECTION_METHOD_LABELS[entry.method];
+}
+
 const optionalText = (max: number) =>
   z
     .string()

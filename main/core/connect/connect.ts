@@ -4,7 +4,7 @@
  * the session's business, not a reason to try the next method.
  */
 import type { ConnectionAttempt } from '../../../common/contract';
-import { CONNECTION_METHOD_LABELS, type ConnectionMethod } from '../../../common/pods';
+import { methodName, type ConnectionMethod } from '../../../common/pods';
 import { UnreachableServers } from '../kube/api';
 import { SecretScrubber } from '../secrets';
 import type { PodConnectRecord } from '../store';
@@ -120,12 +120,12 @@ export async function connect(
 
   const tried = attempts.filter((attempt) => attempt.outcome === 'failed');
   const describe = (list: ConnectionAttempt[]) =>
-    list.map((attempt) => `${attempt.label ?? CONNECTION_METHOD_LABELS[attempt.method]}: ${attempt.detail}`).join('; ');
+    list.map((attempt) => `${methodName(attempt)}: ${attempt.detail}`).join('; ');
   const message =
     tried.length === 0
       ? `No way to reach this pod was configured (${describe(attempts)}). Add Kubernetes access or SSH details to the record.`
       : tried.length === 1
         ? tried[0]!.detail!
-        : `Every connection method failed (${tried.map((attempt) => attempt.label ?? CONNECTION_METHOD_LABELS[attempt.method]).join(', ')}); see the attempt log.`;
+        : `Every connection method failed (${tried.map(methodName).join(', ')}); see the attempt log.`;
   throw new ConnectFailedError(message, attempts, failures);
 }

@@ -5,7 +5,7 @@
  * reported and the record is left exactly as it was.
  */
 import { ContractError, type PodRefreshResult } from '../../../common/contract';
-import { CONNECTION_METHOD_LABELS, podSaveSchema, type PodSaveRequest, type PodView } from '../../../common/pods';
+import { methodName, podSaveSchema, type PodSaveRequest, type PodView } from '../../../common/pods';
 import { NoReadyPodError, PodNotFoundError } from '../kube/api';
 import type { AccessResolver, ResolvedAccess } from '../kube/access';
 import { kubeMethods, newChainRun, recordScrubber, type KubeMethodHandler } from '../connect';
@@ -126,7 +126,7 @@ async function lookUp(id: string, pods: PodRepository, methods: readonly KubeMet
     if (access && error instanceof PodNotFoundError) {
       checked.push({ method, ...named, outcome: 'notFound', detail });
       return nothingFound(
-        `Pod ${where} no longer exists (${label ?? CONNECTION_METHOD_LABELS[method]}: ${access.description}). The record is unchanged; edit its pod name if the pod was replaced.`,
+        `Pod ${where} no longer exists (${methodName({ method, label })}: ${access.description}). The record is unchanged; edit its pod name if the pod was replaced.`,
         { method, access: access.description },
       );
     }
@@ -137,7 +137,7 @@ async function lookUp(id: string, pods: PodRepository, methods: readonly KubeMet
   return nothingFound(
     tried.length === 0
       ? 'No Kubernetes access is configured for this record: add a kubeconfig, a cluster host and token, or a default kubeconfig.'
-      : `Could not read ${where}: ${tried.map((entry) => `${entry.label ?? CONNECTION_METHOD_LABELS[entry.method]}: ${entry.detail}`).join('; ')}`,
+      : `Could not read ${where}: ${tried.map((entry) => `${methodName(entry)}: ${entry.detail}`).join('; ')}`,
   );
 }
 

@@ -2,7 +2,7 @@
  * What Refresh found: the pod's phase and containers, which access read it, and each method checked on the way.
  */
 import type { PodRefreshResult } from '../../../common/contract';
-import { CONNECTION_METHOD_LABELS } from '../../../common/pods';
+import { methodName } from '../../../common/pods';
 import { Modal } from './Modal';
 import './RefreshDialog.css';
 
@@ -71,7 +71,7 @@ export function RefreshDialog({ name, result, onClose }: RefreshDialogProps) {
             <ul className="refresh-checked">
               {result.checked.map((entry) => (
                 <li key={entry.method} className={`refresh-${entry.outcome}`}>
-                  <span className="refresh-method">{entry.label ?? CONNECTION_METHOD_LABELS[entry.method]}</span>
+                  <span className="refresh-method">{methodName(entry)}</span>
                   <span className="refresh-outcome">{entry.outcome === 'notFound' ? 'not found' : entry.outcome}</span>
                   <span className="refresh-detail">{entry.detail}</span>
                 </li>

@@ -4,6 +4,7 @@ import {
   CONNECTION_METHOD_LABELS,
   DEFAULT_SSH_PORT,
   linkedImportedContextId,
+  methodName,
   type ConnectionMethod,
   type PodView,
 } from '../../../common/pods';
@@ -52,11 +53,6 @@ export function recordMethodLabel(
   return usedImportedContext ? 'imported context' : methodLabel(pod.lastConnectionMethod);
 }
 
-/** An attempt's method as the user knows it for this record ("imported context sandbox"), else the method's name. */
-export function attemptLabel(attempt: Pick<ConnectionAttempt, 'method' | 'label'>): string {
-  return attempt.label ?? CONNECTION_METHOD_LABELS[attempt.method];
-}
-
 /** The record's target in one line: "namespace/pod", "namespace/[app=api]" for a workload, "user@host", or both. */
 export function podTargetLine(
   pod: Pick<PodView, 'namespace' | 'podName' | 'sshHost' | 'sshUser' | 'sshPort'> &
@@ -90,7 +86,7 @@ export function describeEnd(end: SessionEnd): string {
 
 /** The short line written into the terminal once a method opened a shell (`label`: the opened attempt's own name). */
 export function connectedLine(method: ConnectionMethod | null, target: string | null, label?: string): string {
-  const via = method ? ` via ${label ?? CONNECTION_METHOD_LABELS[method]}` : '';
+  const via = method ? ` via ${methodName({ method, label })}` : '';
   return `Connected${via}${target ? ` to ${target}` : ''}`;
 }
 
@@ -111,7 +107,7 @@ export function failedAttemptParts(attempt: ConnectionAttempt): { mark: string; 
   const took = attempt.durationMs !== null ? ` (${formatDuration(attempt.durationMs)})` : '';
   return {
     mark: FAILED_ATTEMPT_MARK,
-    head: `${attemptLabel(attempt)} failed${took}:`,
+    head: `${methodName(attempt)} failed${took}:`,
     reason: attempt.detail ?? 'no reason given',
   };
 }

@@ -1,7 +1,8 @@
 /** The connect chain's attempts, one compact line each: method, outcome, duration, and why. */
 import type { ConnectionAttempt } from '../../../../common/contract';
 import { useNow } from '../../hooks/useNow';
-import { ATTEMPT_OUTCOME_WORDS, attemptDuration, attemptLabel, FAILED_ATTEMPT_MARK } from '../../lib/format';
+import { methodName } from '../../../../common/pods';
+import { ATTEMPT_OUTCOME_WORDS, attemptDuration, FAILED_ATTEMPT_MARK } from '../../lib/format';
 import './AttemptLog.css';
 
 /** Running attempts show a live duration; a quarter second is smooth enough without re-rendering constantly. */
@@ -25,7 +26,7 @@ export function AttemptLog({ attempts }: { attempts: ConnectionAttempt[] }) {
           <span className="attempt-glyph" aria-hidden="true">
             {OUTCOME_GLYPHS[attempt.outcome]}
           </span>
-          <span className="attempt-method">{attemptLabel(attempt)}</span>
+          <span className="attempt-method">{methodName(attempt)}</span>
           <span className="attempt-outcome">{ATTEMPT_OUTCOME_WORDS[attempt.outcome]}</span>
           <span className="attempt-duration">{attemptDuration(attempt, now)}</span>
           <span className="attempt-detail">{attempt.detail ?? ''}</span>
