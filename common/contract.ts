@@ -22,7 +22,14 @@ import {
   type ClusterContextList,
   type ClusterPodView,
 } from './clusters';
-import { DNS_LABEL_PATTERN, podFieldsSchema, podSaveSchema, type ConnectionMethod, type PodView } from './pods';
+import {
+  DNS_LABEL_PATTERN,
+  podFieldsSchema,
+  podSaveSchema,
+  type ConnectionMethod,
+  type PodSummary,
+  type PodView,
+} from './pods';
 import { MAX_INPUT_CHARS } from './limits';
 import { byNamespace, type AppEvent, type RequestKey } from './requestKeys';
 import { settingsSaveSchema, type TerminalSettings } from './settings';
@@ -158,7 +165,8 @@ export interface ClusterSavePodResult {
 
 export const requests = {
   'app.info': request<AppInfo>().with(z.object({}).strict()),
-  'pods.list': request<PodView[]>().with(
+  /** The sidebar's records: summaries (a full record is pods.get), sorted by name, matching `query` when given. */
+  'pods.list': request<PodSummary[]>().with(
     z.object({ query: z.string().max(200, { message: 'search text is at most 200 characters' }).optional() }).strict(),
   ),
   'pods.get': request<PodView>().with(idSchema),

@@ -272,3 +272,78 @@ export interface PodView extends PodFields {
   /** The context the record's pasted kubeconfig uses (null without one): the sidebar groups the record under it. */
   kubeconfigContext: string | null;
 }
+
+/**
+ * The fields a search matches (case-insensitively, as a substring): the store's SQL and the sidebar's filter both read
+ * this list, so a record the page shows for a search is the one the store would return.
+ */
+export const POD_SEARCH_FIELDS = [
+  'name',
+  'namespace',
+  'podName',
+  'labelSelector',
+  'kubeContext',
+  'clusterHost',
+  'sshHost',
+] as const satisfies readonly PodFieldName[];
+
+/**
+ * The record fields the sidebar and a tab show (a summary leaves out CA data, the shell, key paths and the like). Notes
+ * are the row's tooltip and come cut to NOTES_PREVIEW_CHARS.
+ */
+export const POD_SUMMARY_FIELDS = [
+  ...POD_SEARCH_FIELDS,
+  'sshPort',
+  'sshUser',
+  'kubeconfigId',
+  'notes',
+] as const satisfies readonly PodFieldName[];
+type PodSummaryFieldName = (typeof POD_SUMMARY_FIELDS)[number];
+/** A tooltip's worth of a record's notes (they may run to 10,000 characters; the form shows them whole). */
+export const NOTES_PREVIEW_CHARS = 300;
+
+/**
+ * A record as the sidebar lists it (`pods.list`): what its rows, groups, tooltips and search need, and nothing else,
+ * so ten thousand records stay a few megabytes rather than tens (a full record, with its CA data, is `pods.get`). A
+ * PodView is a PodSummary, so whatever takes a summary takes a full record too.
+ */
+export interface PodSummary
+  extends
+    Pick<PodFields, PodSummaryFieldName>,
+    Pick<
+      PodView,
+      | 'id'
+      | 'lastConnectedAt'
+      | 'lastConnectionMethod'
+      | 'lastStatus'
+      | 'lastStatusAt'
+      | 'lastStatusDetail'
+      | 'kubeconfigContext'
+    > {
+  /** Only whether a kubeconfig is pasted: it decides the record's group and which context it uses. */
+  storedSecrets: Pick<StoredSecrets, 'kubeconfig'>;
+}
+
+/**
+ * The search rule the store's SQL implements (LIKE '%text%' over POD_SEARCH_FIELDS), for a list already in memory:
+ * `podSearchKey(record).includes(searchNeedle(text))`. Case is folded for ASCII letters only, as SQLite's LIKE folds
+ * it, so both always pick the same records. The key is computed once per record, so a keystroke over ten thousand
+ * records is one substring test each.
+ */
+export function podSearchKey(record: Pick<PodFields, (typeof POD_SEARCH_FIELDS)[number]>): string {
+  // NUL between fields: typed text never holds one, so no match can straddle two fields.
+  return POD_SEARCH_FIELDS.map((field) => foldAsciiCase(record[field] ?? '')).join('\0');
+}
+
+/** The text to look for in podSearchKey's keys; '' matches every record. */
+export function searchNeedle(text: string): string {
+  return foldAsciiCase(text.trim());
+}
+
+export function podMatchesSearch(record: Pick<PodFields, (typeof POD_SEARCH_FIELDS)[number]>, text: string): boolean {
+  return podSearchKey(record).includes(searchNeedle(text));
+}
+
+function foldAsciiCase(text: string): string {
+  return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}

@@ -3,7 +3,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import type { AppInfo, PodRefreshResult } from '../../common/contract';
-import type { PodSaveInput, PodView } from '../../common/pods';
+import type { PodSaveInput, PodSummary, PodView } from '../../common/pods';
 import type { RendererClient } from './client';
 import { ClusterBrowser } from './components/clusters/ClusterBrowser';
 import { SidebarModes, type SidebarMode } from './components/clusters/SidebarModes';
@@ -60,8 +60,8 @@ export function App({ client }: { client: RendererClient }) {
     [kubeconfigUi.kubeconfigs],
   );
   const [form, setForm] = useState<FormState>(null);
-  const [deleting, setDeleting] = useState<PodView | null>(null);
-  const [refreshing, setRefreshing] = useState<{ pod: PodView; result: PodRefreshResult | null } | null>(null);
+  const [deleting, setDeleting] = useState<PodSummary | null>(null);
+  const [refreshing, setRefreshing] = useState<{ pod: PodSummary; result: PodRefreshResult | null } | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [lostMessage, setLostMessage] = useState<string | null>(null);
   const [appInfo, setAppInfo] = useState<AppInfo | null>(null);
@@ -113,22 +113,26 @@ export function App({ client }: { client: RendererClient }) {
     // The pane is shown in this render; focus its filter once it is visible.
     requestAnimationFrame(() => clustersFilterRef.current?.focus());
   }, []);
-  const editPod = useCallback((pod: PodView) => setForm({ pod }), []);
   const savePod = (input: PodSaveInput) => client.api.pods.save(input);
   const onSaved = (saved: PodView) => {
     setForm(null);
     setSelectedId(saved.id);
     void reload();
   };
-  const editRecord = async (podId: string) => {
-    try {
-      setForm({ pod: await client.api.pods.get({ id: podId }) });
-    } catch (error) {
-      notify(messageOf(error));
-    }
-  };
+  // The sidebar holds summaries; the form edits the whole record, read fresh.
+  const editRecord = useCallback(
+    async (podId: string) => {
+      try {
+        setForm({ pod: await client.api.pods.get({ id: podId }) });
+      } catch (error) {
+        notify(messageOf(error));
+      }
+    },
+    [client, notify],
+  );
+  const editPod = useCallback((pod: PodSummary) => void editRecord(pod.id), [editRecord]);
   const refreshPod = useCallback(
-    (pod: PodView) => {
+    (pod: PodSummary) => {
       setRefreshing({ pod, result: null });
       client.api.pods
         .refresh({ id: pod.id })
@@ -144,7 +148,7 @@ export function App({ client }: { client: RendererClient }) {
     [client, notify, reload],
   );
   const duplicatePod = useCallback(
-    (pod: PodView) => {
+    (pod: PodSummary) => {
       client.api.pods
         .duplicate({ id: pod.id })
         .then((copy) => {
@@ -155,7 +159,7 @@ export function App({ client }: { client: RendererClient }) {
     },
     [client, notify, reload],
   );
-  const deletePod = async (pod: PodView) => {
+  const deletePod = async (pod: PodSummary) => {
     try {
       await client.api.pods.delete({ id: pod.id });
     } catch (error) {

@@ -6,15 +6,19 @@ import { randomUUID } from 'node:crypto';
 import { ContractError } from '../../../common/contract';
 import {
   MAX_RECORD_NAME_LENGTH,
+  NOTES_PREVIEW_CHARS,
   POD_FIELD_NAMES,
+  POD_SEARCH_FIELDS,
   POD_SECRET_NAMES,
   POD_SECRETS,
+  POD_SUMMARY_FIELDS,
   type ConnectionMethod,
   type PodFieldName,
   type PodFields,
   type PodSaveRequest,
   type PodSecretName,
   type PodStatus,
+  type PodSummary,
   type PodView,
 } from '../../../common/pods';
 import { SecretBoxError, type SecretBox } from '../secrets';
@@ -67,17 +71,6 @@ const FIELD_COLUMNS: { [Name in keyof Required<PodFields>]: FieldColumn<PodField
 };
 const FIELD_COLUMN_NAMES = POD_FIELD_NAMES.map((name) => FIELD_COLUMNS[name].column);
 
-/** The fields a search matches, as the PodRepository contract lists them. */
-const SEARCHED_FIELDS: PodFieldName[] = [
-  'name',
-  'namespace',
-  'podName',
-  'labelSelector',
-  'kubeContext',
-  'clusterHost',
-  'sshHost',
-];
-
 /** The secret columns, by the contract's secret name. */
 const SECRET_COLUMNS = {
   kubeconfig: 'kubeconfig_enc',
@@ -107,6 +100,19 @@ const VIEW_COLUMNS = [
   'created_at, updated_at, last_connected_at, last_connection_method, last_status, last_status_at, last_status_detail',
   KUBECONFIG_CONTEXT_COLUMN,
   ...SECRET_COLUMN_NAMES.map((column) => `${column} IS NOT NULL AS ${storedFlag(column)}`),
+].join(', ');
+
+/** What a summary reads: its fields (notes cut to a preview), the record's status columns, whether a kubeconfig is pasted. */
+const SUMMARY_COLUMNS = [
+  'id',
+  ...POD_SUMMARY_FIELDS.map((name) =>
+    name === 'notes'
+      ? `substr(${FIELD_COLUMNS.notes.column}, 1, ${NOTES_PREVIEW_CHARS}) AS ${FIELD_COLUMNS.notes.column}`
+      : FIELD_COLUMNS[name].column,
+  ),
+  'last_connected_at, last_connection_method, last_status, last_status_at, last_status_detail',
+  KUBECONFIG_CONTEXT_COLUMN,
+  `${SECRET_COLUMNS.kubeconfig} IS NOT NULL AS ${storedFlag(SECRET_COLUMNS.kubeconfig)}`,
 ].join(', ');
 
 /** A row's field columns, by column name: FIELD_COLUMNS says which and how to read them. */
@@ -145,6 +151,8 @@ export class SqlitePodRepository implements PodRepository {
   private readonly getStmt: Statement<[string], ViewRow>;
   private readonly listStmt: Statement<[], ViewRow>;
   private readonly searchStmt: Statement<{ pattern: string }, ViewRow>;
+  private readonly summaryListStmt: Statement<[], ViewRow>;
+  private readonly summarySearchStmt: Statement<{ pattern: string }, ViewRow>;
   private readonly connectStmt: Statement<[string], ConnectRow>;
   private readonly deleteStmt: Statement<[string]>;
   private readonly recordConnectionStmt: Statement<{ id: string; method: ConnectionMethod; at: number }>;
@@ -181,10 +189,15 @@ export class SqlitePodRepository implements PodRepository {
     const order = 'ORDER BY name COLLATE NOCASE, id';
     this.getStmt = db.prepare(`SELECT ${VIEW_COLUMNS} FROM pods WHERE id = ?`);
     this.listStmt = db.prepare(`SELECT ${VIEW_COLUMNS} FROM pods ${order}`);
-    const matches = SEARCHED_FIELDS.map(
+    const matches = POD_SEARCH_FIELDS.map(
       (field) => `${FIELD_COLUMNS[field].column} LIKE @pattern ESCAPE '${LIKE_ESCAPE}'`,
     );
-    this.searchStmt = db.prepare(`SELECT ${VIEW_COLUMNS} FROM pods WHERE ${matches.join(' OR ')} ${order}`);
+    // The inner query reads only the searched columns and the id, which the covering index pods_search_columns holds
+    // (migration 0090): it scans that narrow index, not the rows with their CA data and ciphertexts.
+    const matching = `id IN (SELECT id FROM pods WHERE ${matches.join(' OR ')})`;
+    this.searchStmt = db.prepare(`SELECT ${VIEW_COLUMNS} FROM pods WHERE ${matching} ${order}`);
+    this.summaryListStmt = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM pods ${order}`);
+    this.summarySearchStmt = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM pods WHERE ${matching} ${order}`);
     this.connectStmt = db.prepare(`SELECT * FROM pods WHERE id = ?`);
     this.deleteStmt = db.prepare(`DELETE FROM pods WHERE id = ?`);
     this.recordConnectionStmt = db.prepare(
@@ -236,6 +249,13 @@ export class SqlitePodRepository implements PodRepository {
     const text = query?.trim() ?? '';
     const rows = text === '' ? this.listStmt.all() : this.searchStmt.all({ pattern: `%${escapeLike(text)}%` });
     return rows.map(toView);
+  }
+
+  summaries(query?: string): PodSummary[] {
+    const text = query?.trim() ?? '';
+    const rows =
+      text === '' ? this.summaryListStmt.all() : this.summarySearchStmt.all({ pattern: `%${escapeLike(text)}%` });
+    return rows.map(toSummary);
   }
 
   get(id: string): PodView | null {
@@ -431,6 +451,21 @@ function toView(row: ViewRow): PodView {
     lastStatusDetail: row.last_status_detail,
     kubeconfigContext: row.kubeconfig_context,
   };
+}
+
+/** A summary row (SUMMARY_COLUMNS) as the sidebar sees it. */
+function toSummary(row: ViewRow): PodSummary {
+  const summary: Record<string, unknown> = { id: row.id };
+  for (const name of POD_SUMMARY_FIELDS) summary[name] = FIELD_COLUMNS[name].fromSql(row[FIELD_COLUMNS[name].column]);
+  summary.storedSecrets = { kubeconfig: row[storedFlag(SECRET_COLUMNS.kubeconfig)] === 1 };
+  summary.lastConnectedAt = row.last_connected_at;
+  summary.lastConnectionMethod = row.last_connection_method;
+  summary.lastStatus = row.last_status;
+  summary.lastStatusAt = row.last_status_at;
+  summary.lastStatusDetail = row.last_status_detail;
+  summary.kubeconfigContext = row.kubeconfig_context;
+  // Each field came through its own codec and each column is the summary's type (ViewRow), key by key.
+  return summary as unknown as PodSummary;
 }
 
 function escapeLike(text: string): string {

@@ -9,6 +9,7 @@ import type {
   PodSaveRequest,
   PodSecretName,
   PodStatus,
+  PodSummary,
   PodView,
 } from '../../../common/pods';
 import type { SettingsSaveRequest, TerminalSettings } from '../../../common/settings';
@@ -21,8 +22,13 @@ export interface PodConnectRecord extends PodFields {
 }
 
 export interface PodRepository {
-  /** Sorted by name; `query` matches name, namespace, pod name, context, cluster host and SSH host, case-insensitively. */
+  /**
+   * Sorted by name; `query` matches POD_SEARCH_FIELDS (name, namespace, pod name, label selector, context, cluster host,
+   * SSH host) as a substring, ASCII letters case-insensitively (common/pods.ts podMatchesSearch is the same rule).
+   */
   list(query?: string): PodView[];
+  /** The sidebar's list: as `list`, each record cut to what the sidebar shows. */
+  summaries(query?: string): PodSummary[];
   get(id: string): PodView | null;
   /** Creates (no id) or updates. Throws ContractError('notFound') for an unknown id. */
   save(request: PodSaveRequest): Promise<PodView>;

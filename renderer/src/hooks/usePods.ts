@@ -1,49 +1,52 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { PodView } from '../../../common/pods';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { podSearchKey, searchNeedle, type PodSummary } from '../../../common/pods';
 import type { RendererClient } from '../client';
 import { useAppEvent } from './useAppEvent';
 import { messageOf } from '../../../common/errors';
 
-/** Short enough to feel instant, long enough that typing "prod-api" is one or two queries rather than eight. */
-const SEARCH_DEBOUNCE_MS = 80;
-
-/** The sidebar's records for the current search, re-queried as the search changes, on demand, and when main says so. */
+/**
+ * The sidebar's records: every summary, loaded once and again whenever main says they changed, filtered here as the
+ * search changes. Filtering in the page needs no round trip and no debounce: a keystroke over 10,000 records is one
+ * substring test per record against keys computed once per load (common/pods.ts podSearchKey, the store's own rule).
+ */
 export function usePods(client: RendererClient, onError: (message: string) => void) {
   const [query, setQuery] = useState('');
-  const [pods, setPods] = useState<PodView[] | null>(null);
+  const [all, setAll] = useState<PodSummary[] | null>(null);
   const latest = useRef(0);
-  const queryRef = useRef(query);
   const onErrorRef = useRef(onError);
   useEffect(() => {
-    queryRef.current = query;
     onErrorRef.current = onError;
   });
 
-  const load = useCallback(
-    async (text: string) => {
-      // Answers can overtake each other; only the newest query's may land.
-      const ticket = ++latest.current;
-      try {
-        const trimmed = text.trim();
-        const result = await client.api.pods.list(trimmed ? { query: trimmed } : {});
-        if (ticket === latest.current) setPods(result);
-      } catch (error) {
-        if (ticket === latest.current) {
-          setPods((current) => current ?? []);
-          onErrorRef.current(messageOf(error));
-        }
+  const reload = useCallback(async () => {
+    // Answers can overtake each other; only the newest load's may land.
+    const ticket = ++latest.current;
+    try {
+      const result = await client.api.pods.list({});
+      if (ticket === latest.current) setAll(result);
+    } catch (error) {
+      if (ticket === latest.current) {
+        setAll((current) => current ?? []);
+        onErrorRef.current(messageOf(error));
       }
-    },
-    [client],
-  );
+    }
+  }, [client]);
 
   useEffect(() => {
-    const timer = setTimeout(() => void load(query), query ? SEARCH_DEBOUNCE_MS : 0);
+    // A task, not this effect's own turn: the load's answer sets state, which an effect body must not do directly.
+    const timer = setTimeout(() => void reload(), 0);
     return () => clearTimeout(timer);
-  }, [load, query]);
-
-  const reload = useCallback(() => load(queryRef.current), [load]);
+  }, [reload]);
   // Saved, deleted or re-statused anywhere (another tab, a connection's outcome): the list and its dots follow at once.
   useAppEvent(client, 'podsChanged', () => void reload());
+
+  const keys = useMemo(() => all?.map(podSearchKey) ?? [], [all]);
+  // The search box shows each keystroke at once; the list follows as soon as React has time (it may skip a stale one).
+  const searched = useDeferredValue(query);
+  const pods = useMemo(() => {
+    const needle = searchNeedle(searched);
+    if (all === null || needle === '') return all;
+    return all.filter((_, index) => keys[index]!.includes(needle));
+  }, [all, keys, searched]);
   return { pods, query, setQuery, reload };
 }

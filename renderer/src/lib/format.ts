@@ -6,7 +6,7 @@ import {
   linkedImportedContextId,
   methodName,
   type ConnectionMethod,
-  type PodView,
+  type PodSummary,
 } from '../../../common/pods';
 
 const SECOND = 1000;
@@ -46,7 +46,7 @@ export function methodLabel(method: ConnectionMethod | null): string {
  * kubeconfig wins over the imported context, as it does when connecting (kube/access), and keeps the method's name.
  */
 export function recordMethodLabel(
-  pod: Pick<PodView, 'lastConnectionMethod' | 'storedSecrets' | 'kubeconfigId'>,
+  pod: Pick<PodSummary, 'lastConnectionMethod' | 'storedSecrets' | 'kubeconfigId'>,
 ): string {
   const usedImportedContext =
     pod.lastConnectionMethod === 'podKubeconfig' && linkedImportedContextId(pod, pod.storedSecrets.kubeconfig) !== null;
@@ -55,8 +55,8 @@ export function recordMethodLabel(
 
 /** The record's target in one line: "namespace/pod", "namespace/[app=api]" for a workload, "user@host", or both. */
 export function podTargetLine(
-  pod: Pick<PodView, 'namespace' | 'podName' | 'sshHost' | 'sshUser' | 'sshPort'> &
-    Partial<Pick<PodView, 'labelSelector'>>,
+  pod: Pick<PodSummary, 'namespace' | 'podName' | 'sshHost' | 'sshUser' | 'sshPort'> &
+    Partial<Pick<PodSummary, 'labelSelector'>>,
 ): string {
   const parts: string[] = [];
   if (pod.podName) parts.push(`${pod.namespace}/${pod.podName}`);

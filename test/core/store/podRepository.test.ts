@@ -2,7 +2,14 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ContractError } from '../../../common/contract';
-import { podSaveSchema, type PodFieldsInput, type PodSaveInput, type PodSaveRequest } from '../../../common/pods';
+import {
+  NOTES_PREVIEW_CHARS,
+  podMatchesSearch,
+  podSaveSchema,
+  type PodFieldsInput,
+  type PodSaveInput,
+  type PodSaveRequest,
+} from '../../../common/pods';
 import { FileKeySecretBox, SECRET_KEY_FILE_NAME } from '../../../main/core/secrets/fileKeySecretBox';
 import { SecretBoxError } from '../../../main/core/secrets/secretBox';
 import { DATABASE_FILE_NAME, openStore } from '../../../main/core/store/index';
@@ -155,6 +162,58 @@ describe('PodRepository', () => {
     await data.store.pods.save(kube('100% up'));
     expect(data.store.pods.list('gke_').map((p) => p.name)).toEqual(['GKE_Europe']);
     expect(data.store.pods.list('%').map((p) => p.name)).toEqual(['100% up']);
+  });
+
+  it('lists summaries: the sidebar\'s fields only, notes cut to a preview, secrets reduced to "kubeconfig pasted"', async () => {
+    const caData = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----';
+    const long = 'n'.repeat(NOTES_PREVIEW_CHARS + 50);
+    const saved = await data.store.pods.save(
+      request({
+        fields: { name: 'full', podName: 'api-0', clusterCaData: caData, shell: '/bin/zsh', notes: long },
+        secrets: ALL_SECRETS,
+      }),
+    );
+    const [summary] = data.store.pods.summaries();
+    expect(summary).toEqual({
+      id: saved.id,
+      name: 'full',
+      namespace: 'default',
+      podName: 'api-0',
+      labelSelector: null,
+      kubeContext: null,
+      clusterHost: null,
+      sshHost: null,
+      sshPort: 22,
+      sshUser: null,
+      kubeconfigId: null,
+      notes: long.slice(0, NOTES_PREVIEW_CHARS),
+      storedSecrets: { kubeconfig: true },
+      lastConnectedAt: null,
+      lastConnectionMethod: null,
+      lastStatus: null,
+      lastStatusAt: null,
+      lastStatusDetail: null,
+      kubeconfigContext: null,
+    });
+    // A full record is a summary too (whatever takes a summary takes it), with everything the summary left out.
+    expect(data.store.pods.get(saved.id)).toMatchObject({ ...summary, notes: long, clusterCaData: caData });
+  });
+
+  it('searches summaries by the same rule as the page (podMatchesSearch), ASCII letters case-insensitively', async () => {
+    await data.store.pods.save(kube('Billing', { namespace: 'payments', podName: 'ledger-0' }));
+    await data.store.pods.save(kube('Search', { kubeContext: 'GKE_Europe', clusterHost: 'https://k8s.corp.example' }));
+    await data.store.pods.save(request({ fields: { name: 'Légacy ÉTÉ', sshHost: 'Jump.Host', sshUser: 'root' } }));
+    await data.store.pods.save(kube('Workload', { podName: undefined, labelSelector: 'app=Pay' }));
+    await data.store.pods.save(kube('Notes only', { notes: 'payments team', container: 'payments' }));
+    const all = data.store.pods.summaries();
+    for (const query of ['pay', 'PAY', 'gke_', 'E', 'é', 'É', 'ÉTÉ', 'jump.', 'corp', '%', 'nothing', ' ledger ']) {
+      const fromStore = data.store.pods.summaries(query).map((p) => p.name);
+      expect(fromStore, query).toEqual(all.filter((p) => podMatchesSearch(p, query)).map((p) => p.name));
+      expect(fromStore, query).toEqual(data.store.pods.list(query).map((p) => p.name));
+    }
+    expect(data.store.pods.summaries('pay').map((p) => p.name)).toEqual(['Billing', 'Workload']);
+    // SQLite's LIKE folds ASCII letters only; so does the page's rule.
+    expect(data.store.pods.summaries('été').map((p) => p.name)).toEqual([]);
   });
 
   it('stores secrets, reports only that they exist, and decrypts them for connecting', async () => {

@@ -8,7 +8,7 @@
  * deletes, Ctrl+Shift+D duplicates, the menu key or Shift+F10 opens the context menu.
  */
 import { useCallback, useId, useMemo, useState, type KeyboardEvent, type MouseEvent, type RefObject } from 'react';
-import type { PodView } from '../../../../common/pods';
+import type { PodSummary } from '../../../../common/pods';
 import { useElementHeight } from '../../hooks/useElementHeight';
 import { useNow } from '../../hooks/useNow';
 import {
@@ -33,12 +33,12 @@ interface PodListProps {
   /** The selected row's key (a record's or a group's). */
   selectedKey: string | null;
   onSelectRow(row: SidebarRow): void;
-  onOpen(pod: PodView): void;
-  onEdit(pod: PodView): void;
-  onDelete(pod: PodView): void;
-  onDuplicate(pod: PodView): void;
+  onOpen(pod: PodSummary): void;
+  onEdit(pod: PodSummary): void;
+  onDelete(pod: PodSummary): void;
+  onDuplicate(pod: PodSummary): void;
   onToggleGroup(key: string, collapsed: boolean): void;
-  onContextMenu(pod: PodView, x: number, y: number): void;
+  onContextMenu(pod: PodSummary, x: number, y: number): void;
   /** The scrolling tree element; the sidebar focuses it from the search box. */
   viewport: RefObject<HTMLDivElement | null>;
 }
@@ -149,7 +149,7 @@ export function PodList({
   };
 
   const onRowClick = useCallback(
-    (pod: PodView, event: MouseEvent) => {
+    (pod: PodSummary, event: MouseEvent) => {
       const row = rows.find((candidate) => candidate.kind === 'pod' && candidate.pod.id === pod.id);
       if (row) onSelectRow(row);
       // The second click of a double-click must not open a second tab.
@@ -158,7 +158,7 @@ export function PodList({
     [rows, onSelectRow, onOpen],
   );
   const onRowContextMenu = useCallback(
-    (pod: PodView, event: MouseEvent) => {
+    (pod: PodSummary, event: MouseEvent) => {
       event.preventDefault();
       const row = rows.find((candidate) => candidate.kind === 'pod' && candidate.pod.id === pod.id);
       if (row) onSelectRow(row);

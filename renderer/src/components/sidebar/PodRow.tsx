@@ -1,5 +1,5 @@
 import { memo, type MouseEvent } from 'react';
-import type { PodView } from '../../../../common/pods';
+import type { PodSummary } from '../../../../common/pods';
 import { podTargetLine, recordMethodLabel, relativeTime } from '../../lib/format';
 import { EditIcon, TrashIcon } from '../icons';
 import { POD_ROW_HEIGHT } from './groups';
@@ -9,7 +9,7 @@ import { podStatusTooltip } from './podStatus';
 const INDENT_PX = 10;
 
 interface PodRowProps {
-  pod: PodView;
+  pod: PodSummary;
   /** The row's top in the list (px). */
   top: number;
   /** 1 under a cluster, 2 under a namespace. */
@@ -17,10 +17,10 @@ interface PodRowProps {
   selected: boolean;
   now: number;
   optionId: string;
-  onClick(pod: PodView, event: MouseEvent): void;
-  onContextMenu(pod: PodView, event: MouseEvent): void;
-  onEdit(pod: PodView): void;
-  onDelete(pod: PodView): void;
+  onClick(pod: PodSummary, event: MouseEvent): void;
+  onContextMenu(pod: PodSummary, event: MouseEvent): void;
+  onEdit(pod: PodSummary): void;
+  onDelete(pod: PodSummary): void;
 }
 
 export const PodRow = memo(function PodRow({
@@ -40,7 +40,7 @@ export const PodRow = memo(function PodRow({
   const target =
     depth === 2 && fullTarget.startsWith(`${pod.namespace}/`) ? fullTarget.slice(pod.namespace.length + 1) : fullTarget;
   const lastConnected = pod.lastConnectedAt !== null ? relativeTime(pod.lastConnectedAt, now) : null;
-  const stop = (action: (pod: PodView) => void) => (event: MouseEvent) => {
+  const stop = (action: (pod: PodSummary) => void) => (event: MouseEvent) => {
     event.stopPropagation();
     action(pod);
   };

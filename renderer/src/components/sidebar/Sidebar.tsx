@@ -7,7 +7,7 @@
  */
 import { useCallback, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import type { AppInfo } from '../../../../common/contract';
-import type { PodView } from '../../../../common/pods';
+import type { PodSummary } from '../../../../common/pods';
 import { ContextMenu } from '../ContextMenu';
 import { GearIcon, UploadIcon } from '../icons';
 import { PlusIcon, SearchIcon } from '../icons';
@@ -18,19 +18,19 @@ import './Sidebar.css';
 
 interface SidebarProps {
   /** null while the first list is loading. */
-  pods: PodView[] | null;
+  pods: PodSummary[] | null;
   query: string;
   onQueryChange(query: string): void;
   /** Opens a new tab. */
-  onOpen(pod: PodView): void;
+  onOpen(pod: PodSummary): void;
   /** Names of imported kubeconfig contexts by id, for grouping records that use one. */
   importedContexts?: ImportedContextNames;
   /** Brings a live tab of the record forward, else opens one. */
-  onConnect(pod: PodView): void;
-  onDuplicate(pod: PodView): void;
-  onEdit(pod: PodView): void;
-  onRefresh(pod: PodView): void;
-  onDelete(pod: PodView): void;
+  onConnect(pod: PodSummary): void;
+  onDuplicate(pod: PodSummary): void;
+  onEdit(pod: PodSummary): void;
+  onRefresh(pod: PodSummary): void;
+  onDelete(pod: PodSummary): void;
   onAdd(): void;
   searchRef: RefObject<HTMLInputElement | null>;
   appInfo: AppInfo | null;
@@ -44,7 +44,7 @@ interface SidebarProps {
 }
 
 interface MenuState {
-  pod: PodView;
+  pod: PodSummary;
   x: number;
   y: number;
 }
@@ -97,7 +97,7 @@ export function Sidebar(props: SidebarProps) {
     },
     [onSelect],
   );
-  const openMenu = useCallback((pod: PodView, x: number, y: number) => setMenu({ pod, x, y }), []);
+  const openMenu = useCallback((pod: PodSummary, x: number, y: number) => setMenu({ pod, x, y }), []);
   const closeMenu = useCallback(() => {
     setMenu(null);
   }, []);

@@ -3,7 +3,7 @@
  * list draws. Pure functions, so the list can recompute them per render (10,000 records take a few milliseconds) and
  * tests can check them without a DOM.
  */
-import type { PodView } from '../../../../common/pods';
+import type { PodSummary } from '../../../../common/pods';
 
 /** Fixed heights, so the list can be virtualised by arithmetic (offsets are prefix sums). */
 export const POD_ROW_HEIGHT = 44;
@@ -30,7 +30,7 @@ export interface GroupRow {
 export interface PodRowItem {
   kind: 'pod';
   key: string;
-  pod: PodView;
+  pod: PodSummary;
   /** The closest group row's key (Left moves there). */
   parentKey: string | null;
   /** Indentation: one level under a cluster, two under a namespace. */
@@ -49,7 +49,7 @@ export type ImportedContextNames = ReadonlyMap<string, string>;
  * context it uses, else its cluster host's host:port, else "current context" (a Kubernetes record relying on the
  * default kubeconfig) or "SSH only".
  */
-export function clusterOf(pod: PodView, imported: ImportedContextNames = new Map()): string {
+export function clusterOf(pod: PodSummary, imported: ImportedContextNames = new Map()): string {
   if (pod.kubeContext) return pod.kubeContext;
   // A pasted kubeconfig wins over an imported context when connecting (kube/access), so it does here too.
   if (pod.storedSecrets.kubeconfig && pod.kubeconfigContext) return pod.kubeconfigContext;
@@ -72,15 +72,15 @@ export function hostPort(url: string): string {
  * sorts by name). `collapsed` holds group keys; `expandAll` ignores it (while searching, every match must be visible).
  */
 export function buildRows(
-  pods: readonly PodView[],
+  pods: readonly PodSummary[],
   collapsed: ReadonlySet<string>,
   expandAll = false,
   imported: ImportedContextNames = new Map(),
 ): SidebarRow[] {
-  const clusters = new Map<string, Map<string, PodView[]>>();
+  const clusters = new Map<string, Map<string, PodSummary[]>>();
   for (const pod of pods) {
     const cluster = clusterOf(pod, imported);
-    const namespaces = clusters.get(cluster) ?? new Map<string, PodView[]>();
+    const namespaces = clusters.get(cluster) ?? new Map<string, PodSummary[]>();
     clusters.set(cluster, namespaces);
     const namespace = cluster === SSH_ONLY_LABEL ? '' : pod.namespace;
     const list = namespaces.get(namespace) ?? [];
