@@ -29,6 +29,25 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,
   },
+  {
+    // Loading @kubernetes/client-node costs 0.6-0.9 s: main takes its values through kube/access/clientNode.ts, which
+    // loads it on first use. Type imports cost nothing at run time and stay allowed.
+    files: ['main/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@kubernetes/client-node',
+              allowTypeImports: true,
+              message: 'import its values through kube/access (kubernetesClient(), newKubeConfig()): it loads lazily',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // --- the layering rules: allow-lists per layer and the order of main/core's rooms, in scripts/layering/layers.mjs ---
   { plugins: { layering }, rules: { 'layering/layers': 'error' } },
   { files: ['main/core/**'], rules: { 'layering/core-rooms': 'error' } },

@@ -18,6 +18,7 @@ import {
   loadKubeconfigText,
   ExecCredentialCache,
   lazyLoginEnvironment,
+  preloadKubernetesClient,
 } from './kube/access';
 import { createClusterBrowser } from './clusterBrowser';
 import { type ConnectionMethodHandler, kubeMethods, sshMethod } from './connect';
@@ -32,6 +33,12 @@ import type { PodFields } from '../../common/pods';
 
 /** Session recordings (asciicast files) live beside the database, in the same owner-only data directory. */
 export const RECORDINGS_DIR_NAME = 'recordings';
+
+/**
+ * When to load Kubernetes' client library after start-up: after the window has opened and drawn its sidebar (about a
+ * second in the browser mode here), so the 0.6-0.9 s of loading delays neither; well before a first click is likely.
+ */
+const KUBERNETES_CLIENT_WARMUP_DELAY_MS = 2_000;
 
 /**
  * The requests that change what other windows show, and the app event each pushes to every renderer once it succeeded.
@@ -136,6 +143,9 @@ export function createCore(options: CoreOptions): PodtermCore {
     log,
     recordingsDir: join(options.dataDir, RECORDINGS_DIR_NAME),
   });
+  // Kubernetes' client library loads on first use (kube/access/clientNode.ts); warm it once the window has had time to
+  // show its sidebar, so neither start-up nor the first click pays for it.
+  setTimeout(preloadKubernetesClient, KUBERNETES_CLIENT_WARMUP_DELAY_MS).unref();
   // Records whose kubeconfig was pasted before the store named its context get theirs now; the sidebars follow.
   void store.pods.nameKubeconfigContexts().then(
     (named) => {

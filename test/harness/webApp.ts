@@ -25,6 +25,8 @@ export interface WebApp {
   dataDir: string;
   home: string;
   process: ChildProcess;
+  /** Everything the server printed so far (stdout and stderr, interleaved as they came). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function startWebApp(options: { env?: NodeJS.ProcessEnv; dataDir?: 
     dataDir,
     home,
     process: child,
+    output: () => output,
     async stop() {
       // A server killed by a signal has a signalCode and no exitCode; it will not emit 'exit' again.
       if (child.exitCode === null && child.signalCode === null) {

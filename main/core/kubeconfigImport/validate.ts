@@ -13,7 +13,7 @@
  * with its line when it can be found) so the person can fix the file and drop it again.
  */
 import path from 'node:path';
-import { KubeConfig, type Cluster, type Context } from '@kubernetes/client-node';
+import type { Cluster, Context, KubeConfig } from '@kubernetes/client-node';
 import {
   MAX_KUBECONFIG_BYTES,
   type KubeconfigContextPreview,
@@ -29,6 +29,7 @@ import {
   KubeconfigError,
   parseKubeconfig,
   authKindOf,
+  newKubeConfig,
   type KubeUser,
 } from '../kube/access';
 
@@ -196,7 +197,7 @@ export async function embedLocalFiles(
  */
 export function exportContext(flattened: KubeConfig, importName: string): string {
   const { clusters, users, contexts } = flattened;
-  const renamed = new KubeConfig();
+  const renamed = newKubeConfig();
   renamed.loadFromOptions({
     clusters,
     users,
@@ -293,7 +294,7 @@ function findUser(
 }
 
 function singleContext(context: Context, cluster: Cluster, user: KubeUser | null): KubeConfig {
-  const single = new KubeConfig();
+  const single = newKubeConfig();
   single.loadFromOptions({
     clusters: [cluster],
     users: user ? [user] : [],

@@ -3,7 +3,8 @@
  * read (flattened), any exec plugin already run and its credential inlined, and the record's namespace. Shared by the
  * default kubeconfig and the record's own, and used by token and in-cluster access for the final KubeConfig.
  */
-import { KubeConfig, type Cluster } from '@kubernetes/client-node';
+import type { Cluster, KubeConfig } from '@kubernetes/client-node';
+import { newKubeConfig } from './clientNode';
 import type { ContextChoice } from './contextChoice';
 import { userWithCredential, type ExecCredentialCache } from './execPlugins';
 import { exportKubeconfigYaml, flattenKubeConfig, type KubeUser, type LoadedKubeconfig } from './kubeconfigFiles';
@@ -34,7 +35,7 @@ export interface KubeconfigAccessOptions {
 /** Flattens the chosen context, runs its exec plugin if any, and builds the one-context KubeConfig. */
 export async function accessFromContext(options: KubeconfigAccessOptions): Promise<KubeconfigAccess> {
   const { loaded, choice, namespace } = options;
-  const minified = new KubeConfig();
+  const minified = newKubeConfig();
   minified.loadFromOptions({
     clusters: [choice.cluster],
     users: choice.user !== null ? [choice.user] : [],
@@ -70,7 +71,7 @@ export async function accessFromContext(options: KubeconfigAccessOptions): Promi
 
 /** A KubeConfig of exactly one cluster, user and context (current), in the given namespace. */
 export function buildKubeConfig(cluster: Cluster, user: KubeUser, contextName: string, namespace: string): KubeConfig {
-  const kubeConfig = new KubeConfig();
+  const kubeConfig = newKubeConfig();
   kubeConfig.loadFromOptions({
     clusters: [cluster],
     users: [user],

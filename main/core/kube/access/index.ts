@@ -11,6 +11,7 @@ export { DEFAULT_SERVICE_ACCOUNT_DIR } from './inClusterAccess';
 export { captureLoginEnvironment, lazyLoginEnvironment, type LoginEnvironmentOptions } from './loginEnvironment';
 export { chooseContext, ContextChoiceError, type ContextChoiceFailure } from './contextChoice';
 export { accessFromContext } from './contextAccess';
+export { kubernetesClient, newKubeConfig, preloadKubernetesClient, type KubernetesClient } from './clientNode';
 export { accessScrubber, type AccessWithSecrets } from './accessSecrets';
 export { pastedKubeconfigProblem } from './pastedKubeconfig';
 export { ExecCredentialCache, ExecPluginError } from './execPlugins';

@@ -14,7 +14,8 @@
 import { constants as fsConstants } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { dumpYaml, KubeConfig, loadYaml, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import type { Cluster, Context, KubeConfig, User } from '@kubernetes/client-node';
+import { kubernetesClient, newKubeConfig } from './clientNode';
 import type { KubeAuthKind } from '../../../../common/importedKubeconfigs';
 import { messageOf } from '../../../../common/errors';
 
@@ -296,7 +297,7 @@ export async function flattenKubeConfig(kubeConfig: KubeConfig, options: Flatten
       return flat;
     }),
   );
-  const flattened = new KubeConfig();
+  const flattened = newKubeConfig();
   flattened.loadFromOptions({
     clusters,
     users,
@@ -365,7 +366,7 @@ export function exportKubeconfigYaml(kubeConfig: KubeConfig, options: { minify?:
     })),
     'current-context': currentContext,
   };
-  return dumpYaml(stripUndefined(document));
+  return kubernetesClient().dumpYaml(stripUndefined(document));
 }
 
 // --- internals ---
@@ -404,7 +405,7 @@ function mergeInto(merge: Merge, parsed: ParsedKubeconfig, origin: string): void
 }
 
 function toKubeConfig(merge: Merge): KubeConfig {
-  const kubeConfig = new KubeConfig();
+  const kubeConfig = newKubeConfig();
   kubeConfig.loadFromOptions({
     clusters: merge.clusters,
     users: merge.users,
@@ -444,7 +445,7 @@ function parseYamlDocument(text: string, label: string): unknown {
   if (!hasContent) return undefined;
   let document: unknown;
   try {
-    document = loadYaml<unknown>(text);
+    document = kubernetesClient().loadYaml<unknown>(text);
   } catch (error) {
     const mark = (error as { mark?: { line?: number } } | null)?.mark;
     const reason = (error as { reason?: string } | null)?.reason ?? (error instanceof Error ? error.message : '');

@@ -9,16 +9,8 @@
  * without the browser's port list.
  */
 import { Readable } from 'node:stream';
-import {
-  CoreV1Api,
-  createConfiguration,
-  Observable,
-  ResponseContext,
-  ServerConfiguration,
-  type HttpLibrary,
-  type KubeConfig,
-  type RequestContext,
-} from '@kubernetes/client-node';
+import type { CoreV1Api, HttpLibrary, KubeConfig, RequestContext, ResponseContext } from '@kubernetes/client-node';
+import { kubernetesClient } from '../access';
 
 /** What client-node's kubeconfig authentication sets on a request: an undici Dispatcher (Agent or ProxyAgent). */
 type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
@@ -100,7 +92,7 @@ async function send(request: RequestContext): Promise<ResponseContext> {
   // Read once, on demand, whichever way client-node asks for it.
   let bytes: Promise<Buffer> | null = null;
   const binary = () => (bytes ??= payload.arrayBuffer().then((buffer) => Buffer.from(buffer)));
-  return new ResponseContext(response.statusCode, flatHeaders(response.headers), {
+  return new (kubernetesClient().ResponseContext)(response.statusCode, flatHeaders(response.headers), {
     binary,
     text: async () => (await binary()).toString('utf8'),
     stream: () => Readable.toWeb(payload) as ReadableStream<Uint8Array>,
@@ -108,13 +100,14 @@ async function send(request: RequestContext): Promise<ResponseContext> {
 }
 
 const dispatcherHttpLibrary: HttpLibrary = {
-  send: (request) => new Observable(send(request)),
+  send: (request) => new (kubernetesClient().Observable)(send(request)),
 };
 
 /** A CoreV1Api for the kubeconfig's current context, as `kubeConfig.makeApiClient(CoreV1Api)`, without fetch. */
 export function makeCoreV1Api(kubeConfig: KubeConfig): CoreV1Api {
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new Error('No active cluster!');
+  const { CoreV1Api, createConfiguration, ServerConfiguration } = kubernetesClient();
   return new CoreV1Api(
     createConfiguration({
       baseServer: new ServerConfiguration(cluster.server, {}),

@@ -8,19 +8,18 @@
  * lists.ts lists through both. The exec upgrade (kube/exec) is a WebSocket of its own.
  */
 import type { PodInfoView } from '../../../../common/contract';
-import type { CoreV1Api } from '@kubernetes/client-node';
-import {
+import type {
   ApiException,
-  Observable,
+  CoreV1Api,
+  ObservableMiddleware,
+  RequestContext,
   ResponseContext,
-  type ObservableMiddleware,
-  type RequestContext,
-  type V1Pod,
+  V1Pod,
 } from '@kubernetes/client-node';
 import { makeCoreV1Api } from './httpLibrary';
 import { readinessOf } from './podReadiness';
 import { DEFAULT_REACH_TIMEOUT_MS, startRequestDeadline, type ExpiredDeadline } from './requestDeadline';
-import { accessScrubber, type AccessWithSecrets, type ResolvedAccess } from '../access';
+import { accessScrubber, kubernetesClient, type AccessWithSecrets, type ResolvedAccess } from '../access';
 import { classifySocketError, deepestMessage, type SocketErrorKind } from '../../net';
 
 /**
@@ -165,6 +164,7 @@ export function deadlineError(
  * tells people what to fix.
  */
 function abortAndKeepErrorBody(signal: AbortSignal, keep: { text: string | null }): ObservableMiddleware {
+  const { Observable, ResponseContext } = kubernetesClient();
   return {
     pre(request: RequestContext) {
       request.setSignal(signal);
@@ -241,7 +241,7 @@ export function apiConnectFailure(kind: SocketErrorKind): ApiConnectFailure | nu
 function describeError(error: unknown, context: ErrorContext): PodReadError {
   const { access, namespace, name } = context;
   const pod = `pod "${name}" in namespace "${namespace}"`;
-  if (error instanceof ApiException && error.code === 404) {
+  if (isApiException(error) && error.code === 404) {
     return new PodNotFoundError(
       namespace,
       name,
@@ -286,7 +286,7 @@ export function describeApiError(
 ): PodReadError {
   const { server, description: via } = access;
   const scrubber = accessScrubber(access);
-  if (error instanceof ApiException) {
+  if (isApiException(error)) {
     const serverSaid = statusMessage(errorBody ?? bodyText(error.body));
     const message = serverSaid === null ? null : scrubber.scrub(serverSaid);
     // "401 Unauthorized: Unauthorized" says nothing twice; a real reason ("token has expired") is worth showing.
@@ -352,4 +352,9 @@ function bodyText(body: unknown): string | null {
   if (Buffer.isBuffer(body)) return body.toString('utf8');
   if (typeof body === 'object' && body !== null) return JSON.stringify(body);
   return null;
+}
+
+/** client-node's error for an answer it got (a status code and body); it can exist only once the package is loaded. */
+function isApiException(error: unknown): error is ApiException<unknown> {
+  return error instanceof kubernetesClient().ApiException;
 }
