@@ -30,7 +30,7 @@ import {
   type PodSummary,
   type PodView,
 } from './pods';
-import { MAX_INPUT_CHARS } from './limits';
+import { MAX_INPUT_CHARS, MAX_PODS_LIST_IDS } from './limits';
 import { byNamespace, type AppEvent, type RequestKey } from './requestKeys';
 import { settingsSaveSchema, type TerminalSettings } from './settings';
 
@@ -167,7 +167,16 @@ export const requests = {
   'app.info': request<AppInfo>().with(z.object({}).strict()),
   /** The sidebar's records: summaries (a full record is pods.get), sorted by name, matching `query` when given. */
   'pods.list': request<PodSummary[]>().with(
-    z.object({ query: z.string().max(200, { message: 'search text is at most 200 characters' }).optional() }).strict(),
+    z
+      .object({
+        query: z.string().max(200, { message: 'search text is at most 200 characters' }).optional(),
+        /** Only these records (those a podsChanged event names); an id with no record is left out of the answer. */
+        ids: z
+          .array(z.string().max(100))
+          .max(MAX_PODS_LIST_IDS, { message: `at most ${MAX_PODS_LIST_IDS} ids at once` })
+          .optional(),
+      })
+      .strict(),
   ),
   'pods.get': request<PodView>().with(idSchema),
   'pods.save': request<PodView>().with(podSaveSchema),

@@ -59,3 +59,9 @@ export const MAX_LOGGED_IN_SOCKETS = 32;
  * few planted cookies would make every request of ours fail with 431.
  */
 export const MAX_REQUEST_HEADER_BYTES = 1 * MIB;
+
+/**
+ * Records one `pods.list` may be asked for by id: a podsChanged event names the few a connection or Refresh touched;
+ * more than this and a sidebar reads the whole list instead.
+ */
+export const MAX_PODS_LIST_IDS = 500;

@@ -75,13 +75,20 @@ export const APP_EVENT_TYPES = [
 export type AppEventType = (typeof APP_EVENT_TYPES)[number];
 export interface AppEvent {
   type: AppEventType;
+  /**
+   * podsChanged only: just these records changed, and only in what a connection or Refresh learns (status, last
+   * connected); their names and places did not, so a sidebar may re-read just them (`pods.list` with `ids`) instead of
+   * every record. Absent: anything may have changed.
+   */
+  podIds?: string[];
 }
 
 export function isAppEvent(value: unknown): value is AppEvent {
+  if (typeof value !== 'object' || value === null) return false;
+  const { type, podIds } = value as { type?: unknown; podIds?: unknown };
   return (
-    typeof value === 'object' &&
-    value !== null &&
-    (APP_EVENT_TYPES as readonly unknown[]).includes((value as { type?: unknown }).type)
+    (APP_EVENT_TYPES as readonly unknown[]).includes(type) &&
+    (podIds === undefined || (Array.isArray(podIds) && podIds.every((id) => typeof id === 'string')))
   );
 }
 

@@ -60,6 +60,8 @@ export function forwardAppEvent(
   postToPage: (message: AppEventMessage, targetOrigin: string) => void,
 ): boolean {
   if (!isAppEvent(message)) return false;
-  postToPage({ type: APP_EVENT_CHANNEL, event: { type: message.type } }, '*');
+  // Only the fields an app event has, copied: nothing else main's message might carry reaches the page.
+  const event = { type: message.type, ...(message.podIds ? { podIds: [...message.podIds] } : {}) };
+  postToPage({ type: APP_EVENT_CHANNEL, event }, '*');
   return true;
 }

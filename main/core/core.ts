@@ -138,7 +138,7 @@ export function createCore(options: CoreOptions): PodtermCore {
   const sessions = new SessionManager({
     pods: store.pods,
     // A connection's outcome is the record's new status: every sidebar shows it at once.
-    onPodStatusChanged: () => appEvents.broadcast('podsChanged'),
+    onPodStatusChanged: (podId) => appEvents.broadcast('podsChanged', { podIds: [podId] }),
     methods,
     log,
     recordingsDir: join(options.dataDir, RECORDINGS_DIR_NAME),

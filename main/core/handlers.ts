@@ -35,7 +35,7 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
   const { store, sessions } = deps;
   return {
     'app.info': async () => deps.appInfo,
-    'pods.list': async ({ query }) => store.pods.summaries(query),
+    'pods.list': async ({ query, ids }) => store.pods.summaries(query, ids),
     'pods.get': async ({ id }) => {
       const pod = store.pods.get(id);
       if (!pod) throw new ContractError('notFound', `No pod record with id ${id}; it may have been deleted.`);

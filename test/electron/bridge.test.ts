@@ -69,9 +69,28 @@ describe('forwardAppEvent', () => {
     expect(post).toHaveBeenCalledWith({ type: APP_EVENT_CHANNEL, event: { type: 'kubeconfigsChanged' } }, '*');
   });
 
+  it('keeps the records a podsChanged event names', () => {
+    const post = vi.fn();
+    expect(forwardAppEvent({ type: 'podsChanged', podIds: ['a', 'b'], extra: 1 }, post)).toBe(true);
+    expect(post).toHaveBeenCalledWith(
+      { type: APP_EVENT_CHANNEL, event: { type: 'podsChanged', podIds: ['a', 'b'] } },
+      '*',
+    );
+  });
+
   it('ignores anything that is not an app event', () => {
     const post = vi.fn();
-    for (const message of [null, undefined, 'podsChanged', {}, { type: 'somethingElse' }, { type: 3 }]) {
+    const notEvents = [
+      null,
+      undefined,
+      'podsChanged',
+      {},
+      { type: 'somethingElse' },
+      { type: 3 },
+      { type: 'podsChanged', podIds: 'a' },
+      { type: 'podsChanged', podIds: [1] },
+    ];
+    for (const message of notEvents) {
       expect(forwardAppEvent(message, post), JSON.stringify(message) ?? String(message)).toBe(false);
     }
     expect(post).not.toHaveBeenCalled();

@@ -2,7 +2,7 @@
  * Every renderer the core has heard from, so a change made through one (a kubeconfig dropped in this window, a record
  * saved in another browser tab, a connection that failed) reaches all of them at once as an AppEvent.
  */
-import type { AppEventType } from '../../../common/contract';
+import type { AppEvent, AppEventType } from '../../../common/contract';
 import type { ClientConnection } from './clientConnection';
 
 export class AppEventHub {
@@ -16,7 +16,7 @@ export class AppEventHub {
   }
 
   /** Tells every watched renderer, the one that made the change included (its lists reload like the others). */
-  broadcast(type: AppEventType): void {
-    for (const client of this.clients) client.postAppEvent({ type });
+  broadcast(type: AppEventType, detail: Omit<AppEvent, 'type'> = {}): void {
+    for (const client of this.clients) client.postAppEvent({ type, ...detail });
   }
 }

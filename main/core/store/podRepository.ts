@@ -153,6 +153,7 @@ export class SqlitePodRepository implements PodRepository {
   private readonly searchStmt: Statement<{ pattern: string }, ViewRow>;
   private readonly summaryListStmt: Statement<[], ViewRow>;
   private readonly summarySearchStmt: Statement<{ pattern: string }, ViewRow>;
+  private readonly summariesOfStmt: Statement<{ ids: string; pattern: string }, ViewRow>;
   private readonly connectStmt: Statement<[string], ConnectRow>;
   private readonly deleteStmt: Statement<[string]>;
   private readonly recordConnectionStmt: Statement<{ id: string; method: ConnectionMethod; at: number }>;
@@ -198,6 +199,11 @@ export class SqlitePodRepository implements PodRepository {
     this.searchStmt = db.prepare(`SELECT ${VIEW_COLUMNS} FROM pods WHERE ${matching} ${order}`);
     this.summaryListStmt = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM pods ${order}`);
     this.summarySearchStmt = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM pods WHERE ${matching} ${order}`);
+    // The ids travel as one JSON array: one statement for any number of them.
+    this.summariesOfStmt = db.prepare(
+      `SELECT ${SUMMARY_COLUMNS} FROM pods WHERE id IN (SELECT value FROM json_each(@ids))
+         AND (@pattern = '%%' OR ${matching}) ${order}`,
+    );
     this.connectStmt = db.prepare(`SELECT * FROM pods WHERE id = ?`);
     this.deleteStmt = db.prepare(`DELETE FROM pods WHERE id = ?`);
     this.recordConnectionStmt = db.prepare(
@@ -251,10 +257,10 @@ export class SqlitePodRepository implements PodRepository {
     return rows.map(toView);
   }
 
-  summaries(query?: string): PodSummary[] {
-    const text = query?.trim() ?? '';
-    const rows =
-      text === '' ? this.summaryListStmt.all() : this.summarySearchStmt.all({ pattern: `%${escapeLike(text)}%` });
+  summaries(query?: string, ids?: readonly string[]): PodSummary[] {
+    const pattern = `%${escapeLike(query?.trim() ?? '')}%`;
+    if (ids !== undefined) return this.summariesOfStmt.all({ ids: JSON.stringify(ids), pattern }).map(toSummary);
+    const rows = pattern === '%%' ? this.summaryListStmt.all() : this.summarySearchStmt.all({ pattern });
     return rows.map(toSummary);
   }
 

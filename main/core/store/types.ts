@@ -27,8 +27,8 @@ export interface PodRepository {
    * SSH host) as a substring, ASCII letters case-insensitively (common/pods.ts podMatchesSearch is the same rule).
    */
   list(query?: string): PodView[];
-  /** The sidebar's list: as `list`, each record cut to what the sidebar shows. */
-  summaries(query?: string): PodSummary[];
+  /** The sidebar's list: as `list`, each record cut to what the sidebar shows; only the records `ids` names, if given. */
+  summaries(query?: string, ids?: readonly string[]): PodSummary[];
   get(id: string): PodView | null;
   /** Creates (no id) or updates. Throws ContractError('notFound') for an unknown id. */
   save(request: PodSaveRequest): Promise<PodView>;

@@ -1,12 +1,12 @@
 import { useEffect, useRef } from 'react';
-import type { AppEventType } from '../../../common/contract';
+import type { AppEvent, AppEventType } from '../../../common/contract';
 import type { RendererClient } from '../client';
 
 /**
  * Runs `onEvent` whenever main says shared state of this kind changed, in this window or any other (a kubeconfig
  * imported in another browser tab, a record whose connection just failed), for as long as the component is mounted.
  */
-export function useAppEvent(client: RendererClient, type: AppEventType, onEvent: () => void): void {
+export function useAppEvent(client: RendererClient, type: AppEventType, onEvent: (event: AppEvent) => void): void {
   const latest = useRef(onEvent);
   useEffect(() => {
     latest.current = onEvent;
@@ -14,7 +14,7 @@ export function useAppEvent(client: RendererClient, type: AppEventType, onEvent:
   useEffect(
     () =>
       client.onAppEvent((event) => {
-        if (event.type === type) latest.current();
+        if (event.type === type) latest.current(event);
       }),
     [client, type],
   );

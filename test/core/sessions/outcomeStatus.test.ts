@@ -54,7 +54,9 @@ describe('the status a connection leaves on its record', () => {
     const { end } = await connectOnce(record.id);
     expect(end).toBeUndefined();
     expect(await statusOf(record.id)).toEqual(['running', 'a shell opened']);
+    // It names the record, so a sidebar re-reads that one alone.
     await watcher.waitFor(() => watcher.appEvents.some((event) => event.type === 'podsChanged'));
+    expect(watcher.appEvents).toContainEqual({ type: 'podsChanged', podIds: [record.id] });
   });
 
   it('refused credentials after a green dot: red "error" with the reason, not green any more', async (context) => {
@@ -75,7 +77,7 @@ describe('the status a connection leaves on its record', () => {
     const [status, detail] = await statusOf(record.id);
     expect(status).toBe('error');
     expect(detail).toMatch(/401|credentials/);
-    expect(watcher.appEvents.slice(before)).toContainEqual({ type: 'podsChanged' });
+    expect(watcher.appEvents.slice(before)).toContainEqual({ type: 'podsChanged', podIds: [record.id] });
   });
 
   it('a pod the API server does not know is grey "gone"', async (context) => {

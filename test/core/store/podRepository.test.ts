@@ -216,6 +216,17 @@ describe('PodRepository', () => {
     expect(data.store.pods.summaries('été').map((p) => p.name)).toEqual([]);
   });
 
+  it('lists the summaries of given records only, in list order, leaving out ids it does not have', async () => {
+    const a = await data.store.pods.save(kube('alpha'));
+    const b = await data.store.pods.save(kube('Bravo'));
+    await data.store.pods.save(kube('charlie'));
+    const names = (ids: string[], query?: string) => data.store.pods.summaries(query, ids).map((p) => p.name);
+    expect(names([b.id, a.id, '00000000-0000-4000-8000-000000000000'])).toEqual(['alpha', 'Bravo']);
+    expect(names([])).toEqual([]);
+    expect(names([a.id, b.id], 'BRAV')).toEqual(['Bravo']);
+    expect(data.store.pods.summaries(undefined, [a.id])).toEqual([data.store.pods.summaries()[0]]);
+  });
+
   it('stores secrets, reports only that they exist, and decrypts them for connecting', async () => {
     const view = await data.store.pods.save(
       request({ fields: { name: 'secretive', podName: 'p' }, secrets: ALL_SECRETS }),
