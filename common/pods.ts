@@ -303,13 +303,20 @@ type PodSummaryFieldName = (typeof POD_SUMMARY_FIELDS)[number];
 export const NOTES_PREVIEW_CHARS = 300;
 
 /**
- * A record as the sidebar lists it (`pods.list`): what its rows, groups, tooltips and search need, and nothing else,
- * so ten thousand records stay a few megabytes rather than tens (a full record, with its CA data, is `pods.get`). A
- * PodView is a PodSummary, so whatever takes a summary takes a full record too.
+ * A record's nullable keys made optional: absent and null both mean "none". On the wire a summary leaves its empty
+ * fields out, which is nearly half of its size (ten of its fields are usually null).
  */
-export interface PodSummary
-  extends
-    Pick<PodFields, PodSummaryFieldName>,
+type AbsentWhenNull<T> = { [K in keyof T as null extends T[K] ? K : never]?: T[K] } & {
+  [K in keyof T as null extends T[K] ? never : K]: T[K];
+};
+
+/**
+ * A record as the sidebar lists it (`pods.list`): what its rows, groups, tooltips and search need, and nothing else,
+ * so ten thousand records stay a few megabytes rather than tens (a full record, with its CA data, is `pods.get`). Empty
+ * fields are left out. A PodView is a PodSummary, so whatever takes a summary takes a full record too.
+ */
+export type PodSummary = AbsentWhenNull<
+  Pick<PodFields, PodSummaryFieldName> &
     Pick<
       PodView,
       | 'id'
@@ -319,10 +326,11 @@ export interface PodSummary
       | 'lastStatusAt'
       | 'lastStatusDetail'
       | 'kubeconfigContext'
-    > {
+    >
+> & {
   /** Only whether a kubeconfig is pasted: it decides the record's group and which context it uses. */
   storedSecrets: Pick<StoredSecrets, 'kubeconfig'>;
-}
+};
 
 /**
  * The search rule the store's SQL implements (LIKE '%text%' over POD_SEARCH_FIELDS), for a list already in memory:

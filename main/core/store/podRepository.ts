@@ -459,19 +459,22 @@ function toView(row: ViewRow): PodView {
   };
 }
 
-/** A summary row (SUMMARY_COLUMNS) as the sidebar sees it. */
+/** A summary row (SUMMARY_COLUMNS) as the sidebar sees it: empty (null) fields left out. */
 function toSummary(row: ViewRow): PodSummary {
   const summary: Record<string, unknown> = { id: row.id };
-  for (const name of POD_SUMMARY_FIELDS) summary[name] = FIELD_COLUMNS[name].fromSql(row[FIELD_COLUMNS[name].column]);
+  const put = (key: string, value: unknown) => {
+    if (value !== null && value !== undefined) summary[key] = value;
+  };
+  for (const name of POD_SUMMARY_FIELDS) put(name, FIELD_COLUMNS[name].fromSql(row[FIELD_COLUMNS[name].column]));
   summary.storedSecrets = { kubeconfig: row[storedFlag(SECRET_COLUMNS.kubeconfig)] === 1 };
-  summary.lastConnectedAt = row.last_connected_at;
-  summary.lastConnectionMethod = row.last_connection_method;
-  summary.lastStatus = row.last_status;
-  summary.lastStatusAt = row.last_status_at;
-  summary.lastStatusDetail = row.last_status_detail;
-  summary.kubeconfigContext = row.kubeconfig_context;
-  // Each field came through its own codec and each column is the summary's type (ViewRow), key by key.
-  return summary as unknown as PodSummary;
+  put('lastConnectedAt', row.last_connected_at);
+  put('lastConnectionMethod', row.last_connection_method);
+  put('lastStatus', row.last_status);
+  put('lastStatusAt', row.last_status_at);
+  put('lastStatusDetail', row.last_status_detail);
+  put('kubeconfigContext', row.kubeconfig_context);
+  // Each value came through its own field's codec or is its ViewRow column, key by key as PodSummary names them.
+  return summary as PodSummary;
 }
 
 function escapeLike(text: string): string {

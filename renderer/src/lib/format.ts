@@ -50,7 +50,7 @@ export function recordMethodLabel(
 ): string {
   const usedImportedContext =
     pod.lastConnectionMethod === 'podKubeconfig' && linkedImportedContextId(pod, pod.storedSecrets.kubeconfig) !== null;
-  return usedImportedContext ? 'imported context' : methodLabel(pod.lastConnectionMethod);
+  return usedImportedContext ? 'imported context' : methodLabel(pod.lastConnectionMethod ?? null);
 }
 
 /** The record's target in one line: "namespace/pod", "namespace/[app=api]" for a workload, "user@host", or both. */

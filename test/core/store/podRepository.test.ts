@@ -164,7 +164,7 @@ describe('PodRepository', () => {
     expect(data.store.pods.list('%').map((p) => p.name)).toEqual(['100% up']);
   });
 
-  it('lists summaries: the sidebar\'s fields only, notes cut to a preview, secrets reduced to "kubeconfig pasted"', async () => {
+  it('lists summaries: the sidebar\'s fields only, empty ones left out, notes cut, secrets reduced to "kubeconfig pasted"', async () => {
     const caData = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----';
     const long = 'n'.repeat(NOTES_PREVIEW_CHARS + 50);
     const saved = await data.store.pods.save(
@@ -174,26 +174,23 @@ describe('PodRepository', () => {
       }),
     );
     const [summary] = data.store.pods.summaries();
+    // Empty fields are left out, not sent as null.
     expect(summary).toEqual({
       id: saved.id,
       name: 'full',
       namespace: 'default',
       podName: 'api-0',
-      labelSelector: null,
-      kubeContext: null,
-      clusterHost: null,
-      sshHost: null,
       sshPort: 22,
-      sshUser: null,
-      kubeconfigId: null,
       notes: long.slice(0, NOTES_PREVIEW_CHARS),
       storedSecrets: { kubeconfig: true },
-      lastConnectedAt: null,
-      lastConnectionMethod: null,
-      lastStatus: null,
-      lastStatusAt: null,
-      lastStatusDetail: null,
-      kubeconfigContext: null,
+    });
+    data.store.pods.recordConnection(saved.id, 'token', T0 + 5);
+    expect(data.store.pods.summaries()[0]).toMatchObject({
+      lastConnectedAt: T0 + 5,
+      lastConnectionMethod: 'token',
+      lastStatus: 'running',
+      lastStatusAt: T0 + 5,
+      lastStatusDetail: 'a shell opened',
     });
     // A full record is a summary too (whatever takes a summary takes it), with everything the summary left out.
     expect(data.store.pods.get(saved.id)).toMatchObject({ ...summary, notes: long, clusterCaData: caData });

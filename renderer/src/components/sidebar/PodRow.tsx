@@ -39,7 +39,7 @@ export const PodRow = memo(function PodRow({
   // Under a namespace header the "namespace/" prefix says nothing new; the room goes to the pod name.
   const target =
     depth === 2 && fullTarget.startsWith(`${pod.namespace}/`) ? fullTarget.slice(pod.namespace.length + 1) : fullTarget;
-  const lastConnected = pod.lastConnectedAt !== null ? relativeTime(pod.lastConnectedAt, now) : null;
+  const lastConnected = pod.lastConnectedAt != null ? relativeTime(pod.lastConnectedAt, now) : null;
   const stop = (action: (pod: PodSummary) => void) => (event: MouseEvent) => {
     event.stopPropagation();
     action(pod);

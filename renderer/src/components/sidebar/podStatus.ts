@@ -15,7 +15,7 @@ export function podStatusTooltip(
   pod: Pick<PodSummary, 'lastStatus' | 'lastStatusAt' | 'lastStatusDetail'>,
   now: number,
 ) {
-  if (!pod.lastStatus || pod.lastStatusAt === null)
+  if (!pod.lastStatus || pod.lastStatusAt == null)
     return 'Status unknown: Refresh (right-click) or connect to learn it';
   const detail = pod.lastStatusDetail ? ` — ${pod.lastStatusDetail}` : '';
   return `${POD_STATUS_WORDS[pod.lastStatus]}${detail} · ${relativeTime(pod.lastStatusAt, now)} (${new Date(pod.lastStatusAt).toLocaleString()})`;
