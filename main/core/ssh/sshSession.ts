@@ -10,7 +10,8 @@
  * What to send during authentication, what to ask the user and when to give up is decided by the login state machine
  * (sshLogin.ts); this file carries its steps out with ssh2.
  */
-import ssh2 from 'ssh2';
+import { createRequire } from 'node:module';
+import type * as Ssh2 from 'ssh2';
 import type {
   AnyAuthMethod,
   AuthHandlerMiddleware,
@@ -37,6 +38,16 @@ import { classifySocketError } from '../net';
 import { SecretScrubber } from '../secrets';
 import { messageOf } from '../../../common/errors';
 import { SshLogin, type LoginMethod, type LoginStep, type SshAuthChallenge } from './sshLogin';
+
+let ssh2Module: typeof Ssh2 | undefined;
+/**
+ * ssh2, loaded when the first SSH session or key needs it rather than at start-up (it costs tens of milliseconds of the
+ * browser mode's start, and many users never reach the SSH fallback).
+ */
+function ssh2(): typeof Ssh2 {
+  ssh2Module ??= createRequire(import.meta.url)('ssh2') as typeof Ssh2;
+  return ssh2Module;
+}
 
 export type { SshAuthChallenge } from './sshLogin';
 
@@ -174,7 +185,7 @@ type PrivateKeyReading =
 /** Parses a private key with its passphrase (empty means none), as the login and the record's save check it. */
 function readPrivateKey(privateKey: string | Buffer, passphrase: string | null | undefined): PrivateKeyReading {
   // ssh2 returns an array for multi-key files (never written by OpenSSH today); the types only know one key.
-  const parsed: ParsedKey | ParsedKey[] | Error = ssh2.utils.parseKey(privateKey, passphrase || undefined);
+  const parsed: ParsedKey | ParsedKey[] | Error = ssh2().utils.parseKey(privateKey, passphrase || undefined);
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (key === undefined) return { problem: 'noKey' };
   if (key instanceof Error) {
@@ -323,7 +334,7 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
     return Promise.reject(scrubbed(error instanceof Error ? error : new Error(String(error)), scrubber));
   }
 
-  const client = new ssh2.Client();
+  const client = new (ssh2().Client)();
   swallowErrorsUntilClose(client);
   const opening = new Opening<TerminalSession>();
   let phase: Phase = 'connecting';
@@ -514,7 +525,7 @@ class SshTerminalSession extends TransportSession {
   private connectionClosed = false;
 
   constructor(
-    private readonly client: InstanceType<typeof ssh2.Client>,
+    private readonly client: Ssh2.Client,
     private readonly channel: ClientChannel,
     private readonly target: string,
     private readonly scrubber: SecretScrubber,
