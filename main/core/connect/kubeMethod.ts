@@ -131,6 +131,7 @@ async function openInPod(
     command: shellCommand(record.shell),
     size: context.size(),
     signal: context.signal,
+    proxyEnv: access.proxyEnv,
     ...(options.keepaliveIntervalMs ? { keepaliveIntervalMs: options.keepaliveIntervalMs } : {}),
     ...(options.timeoutMs ? { connectTimeoutMs: options.timeoutMs } : {}),
   });

@@ -13,6 +13,7 @@ export { chooseContext, ContextChoiceError, type ContextChoiceFailure } from './
 export { accessFromContext } from './contextAccess';
 export { accessScrubber, type AccessWithSecrets } from './accessSecrets';
 export { pastedKubeconfigProblem } from './pastedKubeconfig';
+export { proxyEnvironmentOf, withProxy } from './proxyEnvironment';
 export { ExecCredentialCache, ExecPluginError } from './execPlugins';
 export {
   authKindOf,
