@@ -5,7 +5,7 @@
  */
 import { linkedImportedContextId } from '../../../common/pods';
 import type { KubeAccessMethod, AccessResolver, ResolvedAccess } from '../kube/access';
-import { isFinishedPhase, listPods, pickReadyPod, readPod } from '../kube/api';
+import { isFinishedPhase, listPods, pickReadyPod, proxyRouteOf, readPod, viaProxyWords } from '../kube/api';
 import { openKubeExecSession, shellCommand } from '../kube/exec';
 import type { PodConnectRecord } from '../store';
 import { MethodSkippedError } from './connect';
@@ -137,7 +137,8 @@ async function openInPod(
   });
   return {
     session,
-    target: `${namespace}/${podName} (container ${container})${record.podName ? '' : `, picked by ${record.labelSelector}`}`,
+    // The attempt log says how the server was reached: "… via socks5://127.0.0.1:1080 (proxy-url)".
+    target: `${namespace}/${podName} (container ${container})${record.podName ? '' : `, picked by ${record.labelSelector}`}${viaProxyWords(proxyRouteOf(access.kubeConfig, access.proxyEnv))}`,
     kube: { namespace, pod: podName, container, containers: pod.containers },
   };
 }

@@ -245,19 +245,20 @@ async function httpConnect(socket: Socket, route: ProxyRoute, host: string, port
   const status = Number(match[1]);
   const reason = match[2] ?? '';
   if (status >= 200 && status < 300) return;
-  if (status === 407) {
+  // 407 is the standard answer; some proxies (tinyproxy) answer wrong credentials with 401 instead.
+  if (status === 407 || status === 401) {
     throw credentials === null
       ? new ProxyError(
           'credentialsRequired',
           route.shown,
           'authentication',
-          `the proxy ${route.shown} asks for credentials (407 ${reason || 'Proxy Authentication Required'}): put them in the proxy URL, http://USER:PASSWORD@host:port`,
+          `the proxy ${route.shown} asks for credentials (${status} ${reason || 'Proxy Authentication Required'}): put them in the proxy URL, http://USER:PASSWORD@host:port`,
         )
       : new ProxyError(
           'credentialsRefused',
           route.shown,
           'authentication',
-          `the proxy ${route.shown} refused the user name and password in its URL (407 ${reason || 'Proxy Authentication Required'})`,
+          `the proxy ${route.shown} refused the user name and password in its URL (${status} ${reason || 'Proxy Authentication Required'})`,
         );
   }
   throw new ProxyError(
@@ -366,7 +367,14 @@ async function socks5Connect(socket: Socket, route: ProxyRoute, host: string, po
       const total = 4 + length + 2;
       return bytes.length >= total ? total : -1;
     },
-    closed('tunnel'),
+    // OpenSSH's ssh -D answers a CONNECT it cannot complete by closing the connection, without a reply.
+    () =>
+      new ProxyError(
+        'targetRefused',
+        route.shown,
+        'tunnel',
+        `the SOCKS proxy ${route.shown} closed the connection instead of connecting to ${target} (ssh -D does this when the server cannot be reached from its side)`,
+      ),
   );
   if (reply[1] !== 0x00) {
     const code = reply[1]!;
