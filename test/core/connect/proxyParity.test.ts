@@ -11,6 +11,7 @@
  */
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +48,29 @@ interface Peers {
   plugin: string;
   /** A loopback port nothing listens on: a dead proxy. */
   deadPort: number;
+  /** A TCP relay on [::1] to the API server (which listens on 127.0.0.1): an IPv6 literal server URL. */
+  v6Port: number;
+  /** The real `kubectl proxy`, serving the API over plain http:// on loopback (exec allowed through it). */
+  kubectlProxyUrl: string;
+  stopExtras(): Promise<void>;
+}
+
+/** Waits until something accepts connections on a loopback port (kubectl proxy starts in about a second). */
+async function waitUntilListening(port: number): Promise<void> {
+  const deadline = Date.now() + OUTCOME_TIMEOUT_MS;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`nothing listened on 127.0.0.1:${port}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 let peers: Peers | null = null;
@@ -86,7 +110,51 @@ beforeAll(async () => {
     ].join('\n'),
   );
   await chmod(plugin, 0o755);
-  peers = { kube, sshd, socks, http, httpAuth, dir, pluginInfo, plugin, deadPort: await findFreePort() };
+  const relay = createServer((client) => {
+    const upstream = connect({ host: '127.0.0.1', port: kube.port });
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '::1', resolve));
+  const v6Port = (relay.address() as AddressInfo).port;
+  const proxyConfig = join(dir, 'kubectl-proxy.kubeconfig');
+  await writeFile(proxyConfig, kube.kubeconfig({ user: 'token' }), { mode: 0o600 });
+  const kubectlProxyPort = await findFreePort();
+  const kubectlProxy = spawn(
+    KUBECTL,
+    [
+      '--kubeconfig',
+      proxyConfig,
+      'proxy',
+      '--address',
+      '127.0.0.1',
+      '--port',
+      String(kubectlProxyPort),
+      // kubectl proxy rejects exec by default; these tests want the exec through it, as with --reject-paths=''.
+      '--reject-paths',
+      '^/nothing-is-rejected$',
+    ],
+    { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir }, stdio: 'ignore' },
+  );
+  await waitUntilListening(kubectlProxyPort);
+  peers = {
+    kube,
+    sshd,
+    socks,
+    http,
+    httpAuth,
+    dir,
+    pluginInfo,
+    plugin,
+    deadPort: await findFreePort(),
+    v6Port,
+    kubectlProxyUrl: `http://127.0.0.1:${kubectlProxyPort}`,
+    async stopExtras() {
+      relay.close();
+      kubectlProxy.kill('SIGTERM');
+    },
+  };
 }, 120_000);
 
 afterAll(async () => {
@@ -106,6 +174,7 @@ afterAll(async () => {
       ].join('\n'),
     );
   }
+  await peers?.stopExtras();
   await peers?.socks.stop();
   await peers?.http.stop();
   await peers?.httpAuth.stop();
@@ -121,7 +190,7 @@ interface Setting {
   insecure?: boolean;
   /** How the CA is given; 'none' with insecure. */
   ca: 'data' | 'file' | 'none';
-  user: 'token' | 'certFiles' | 'exec' | 'badToken';
+  user: 'token' | 'certFiles' | 'exec' | 'badToken' | 'none';
 }
 
 const q = (value: string) => JSON.stringify(value);
@@ -136,19 +205,24 @@ function kubeconfigText(p: Peers, setting: Setting): string {
   if (setting.tlsServerName) cluster.push(`    tls-server-name: ${q(setting.tlsServerName)}`);
   if (setting.insecure) cluster.push('    insecure-skip-tls-verify: true');
   const user =
-    setting.user === 'token'
-      ? [`    token: ${q(kube.users.token.token)}`]
-      : setting.user === 'badToken'
-        ? [`    token: ${q('not-a-token-the-server-knows')}`]
-        : setting.user === 'certFiles'
-          ? [`    client-certificate: ${q(kube.users.cert.certFile)}`, `    client-key: ${q(kube.users.cert.keyFile)}`]
-          : [
-              '    exec:',
-              '      apiVersion: client.authentication.k8s.io/v1',
-              `      command: ${q(p.plugin)}`,
-              '      interactiveMode: Never',
-              '      provideClusterInfo: true',
-            ];
+    setting.user === 'none'
+      ? []
+      : setting.user === 'token'
+        ? [`    token: ${q(kube.users.token.token)}`]
+        : setting.user === 'badToken'
+          ? [`    token: ${q('not-a-token-the-server-knows')}`]
+          : setting.user === 'certFiles'
+            ? [
+                `    client-certificate: ${q(kube.users.cert.certFile)}`,
+                `    client-key: ${q(kube.users.cert.keyFile)}`,
+              ]
+            : [
+                '    exec:',
+                '      apiVersion: client.authentication.k8s.io/v1',
+                `      command: ${q(p.plugin)}`,
+                '      interactiveMode: Never',
+                '      provideClusterInfo: true',
+              ];
   return [
     'apiVersion: v1',
     'kind: Config',
@@ -158,7 +232,7 @@ function kubeconfigText(p: Peers, setting: Setting): string {
     ...cluster,
     'users:',
     '- name: parity',
-    '  user:',
+    user.length === 0 ? '  user: {}' : '  user:',
     ...user,
     'contexts:',
     '- name: parity',
@@ -364,6 +438,27 @@ const CASES: Case[] = [
       user: 'token',
     }),
     expected: 'proxy could not reach the server',
+  },
+  {
+    name: 'IPv6 literal server https://[::1]:port, direct',
+    setting: (p) => ({ server: `https://[::1]:${p.v6Port}`, tlsServerName: 'localhost', ca: 'data', user: 'token' }),
+    expected: 'shell',
+  },
+  {
+    name: 'IPv6 literal server through proxy-url socks5',
+    setting: (p) => ({
+      server: `https://[::1]:${p.v6Port}`,
+      proxyUrl: socksUrl(p),
+      tlsServerName: 'localhost',
+      ca: 'data',
+      user: 'token',
+    }),
+    expected: 'shell',
+  },
+  {
+    name: 'http:// server (kubectl proxy), no credentials, no skip-verify',
+    setting: (p) => ({ server: p.kubectlProxyUrl, ca: 'none', user: 'none' }),
+    expected: 'shell',
   },
   {
     name: 'proxy-url http (tinyproxy CONNECT) + tls-server-name + token',
