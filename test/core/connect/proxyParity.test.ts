@@ -13,6 +13,7 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { createServer as createTlsServer } from 'node:tls';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestCore, RecordingClient } from '../../harness/core';
@@ -52,6 +53,8 @@ interface Peers {
   v6Port: number;
   /** The real `kubectl proxy`, serving the API over plain http:// on loopback (exec allowed through it). */
   kubectlProxyUrl: string;
+  /** https:// in front of the open tinyproxy: TLS to the proxy, with a certificate the cluster's CA signed. */
+  httpsProxyUrl: string;
   stopExtras(): Promise<void>;
 }
 
@@ -118,6 +121,15 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => relay.listen(0, '::1', resolve));
   const v6Port = (relay.address() as AddressInfo).port;
+  // An https:// proxy: TLS (terminated here, with a certificate the cluster's CA signed) in front of the real tinyproxy.
+  const tlsFront = createTlsServer({ cert: kube.serverTls.certPem, key: kube.serverTls.keyPem }, (client) => {
+    const upstream = connect({ host: '127.0.0.1', port: http.port });
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => tlsFront.listen(0, '127.0.0.1', resolve));
+  const httpsProxyUrl = `https://127.0.0.1:${(tlsFront.address() as AddressInfo).port}`;
   const proxyConfig = join(dir, 'kubectl-proxy.kubeconfig');
   await writeFile(proxyConfig, kube.kubeconfig({ user: 'token' }), { mode: 0o600 });
   const kubectlProxyPort = await findFreePort();
@@ -150,8 +162,10 @@ beforeAll(async () => {
     deadPort: await findFreePort(),
     v6Port,
     kubectlProxyUrl: `http://127.0.0.1:${kubectlProxyPort}`,
+    httpsProxyUrl,
     async stopExtras() {
       relay.close();
+      tlsFront.close();
       kubectlProxy.kill('SIGTERM');
     },
   };
@@ -265,6 +279,7 @@ function kindOf(text: string): Outcome {
   if (/x509: certificate is valid for|certificate is not for this address|ERR_TLS_CERT_ALTNAME_INVALID/i.test(text))
     return 'certificate name';
   if (/no such host|ENOTFOUND|could not be resolved/i.test(text)) return 'name not resolved';
+  if (/SPDY is not supported by this test server/.test(text)) return 'fell back to SPDY';
   if (/401|Unauthorized|did not accept the credentials|asked for the client to provide credentials/i.test(text))
     return 'unauthorized';
   return `other: ${text.replace(/\s+/g, ' ').slice(0, 200)}`;
@@ -339,6 +354,11 @@ interface Case {
   /** Where Podterm finds `env`: the app's own environment (default) or only the login shell's. */
   envFrom?: 'app' | 'login shell';
   expected: Outcome;
+  /**
+   * Podterm's outcome when it rightly differs from kubectl's here, with the reason in the case; by default Podterm's
+   * outcome must equal kubectl's.
+   */
+  podtermExpected?: Outcome;
   /** What Podterm's attempt log must say (the proxy it went through, or why it failed). */
   log?: (p: Peers) => RegExp;
 }
@@ -470,6 +490,23 @@ const CASES: Case[] = [
       user: 'token',
     }),
     expected: 'shell',
+  },
+  {
+    // kubectl's WebSocket exec does not complete through an https:// proxy here (observed: kubectl 1.3x then falls
+    // back to SPDY), and SPDY is what the test server does not speak, so kubectl's refusal is the test server's limit,
+    // not the proxy's: its answer ("SPDY is not supported by this test server") came from the API server, whose name
+    // only the proxy resolves, so kubectl's requests did pass the https:// proxy. Podterm's read and exec both do.
+    name: 'proxy-url https (TLS to the proxy, its certificate signed by the cluster CA)',
+    setting: (p) => ({
+      server: hidden(p),
+      proxyUrl: p.httpsProxyUrl,
+      tlsServerName: 'localhost',
+      ca: 'data',
+      user: 'token',
+    }),
+    expected: 'fell back to SPDY',
+    podtermExpected: 'shell',
+    log: (p) => new RegExp(`via ${p.httpsProxyUrl.replace(/[/.]/g, '\\$&')} \\(proxy-url\\)`),
   },
   {
     name: 'proxy-url http + client certificate files',
@@ -624,7 +661,7 @@ describe('kubectl / Podterm parity through proxies', () => {
       const podterm = await podtermOutcome(kubeconfig, env, entry.envFrom ?? 'app');
       rows.push([entry.name, kubectl, podterm.outcome, podterm.log]);
       expect(kubectl, 'kubectl').toBe(entry.expected);
-      expect(podterm.outcome, `Podterm (${podterm.log})`).toBe(kubectl);
+      expect(podterm.outcome, `Podterm (${podterm.log})`).toBe(entry.podtermExpected ?? kubectl);
       if (entry.log) expect(podterm.log).toMatch(entry.log(p));
       // Nothing the proxy URL carries is shown.
       expect(podterm.log).not.toContain(PROXY_PASSWORD);
