@@ -209,6 +209,12 @@ export interface SshdOptions {
    * key followed by the account password (a second factor). Needs root, to install the PAM service file.
    */
   keyboardInteractive?: boolean;
+  /**
+   * An /etc/hosts for sshd alone (proxies.ts: privateHostsFile): the server runs in a private mount namespace with this
+   * file over /etc/hosts, so the names in it resolve for what sshd connects to (`ssh -D` forwards) and nowhere else.
+   * Needs root and unshare(1); check with canUsePrivateHosts() first.
+   */
+  hostsFile?: string;
 }
 
 export async function startSshd(options: SshdOptions = {}): Promise<SshdHarness | null> {
@@ -304,7 +310,22 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHarness 
         await symlink(SSHD, sshdPath);
         await writeFile(join(PAM_CONFIG_DIR, PAM_SERVICE), PAM_SERVICE_CONFIG);
       }
-      await run(sshdPath, ['-f', configPath, '-E', logPath]);
+      if (options.hostsFile) {
+        // sshd daemonises inside the namespace; the mount goes with it, the machine's /etc/hosts is untouched.
+        await run('unshare', [
+          '--mount',
+          '--propagation',
+          'private',
+          'sh',
+          '-c',
+          'mount --bind "$1" /etc/hosts && exec "$2" -f "$3" -E "$4"',
+          'sh',
+          options.hostsFile,
+          sshdPath,
+          configPath,
+          logPath,
+        ]);
+      } else await run(sshdPath, ['-f', configPath, '-E', logPath]);
       await waitUntil('sshd to write its pid file', () => exists(pidPath));
       await waitUntil(`sshd to answer on 127.0.0.1:${port}`, () => speaksSsh(port));
     } catch (error) {

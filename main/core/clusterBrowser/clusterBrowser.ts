@@ -22,6 +22,8 @@ import {
   type LoadedKubeconfig,
   loadEnvironmentKubeconfig,
   loadKubeconfigText,
+  proxyEnvironmentOf,
+  withProxy,
 } from '../kube/access';
 import type { ImportedKubeconfigRepository } from '../store';
 import { ContractError } from '../../../common/contract';
@@ -69,7 +71,10 @@ export function createClusterBrowser(options: ClusterBrowserOptions): ClusterBro
       execCredentials,
       loginEnv: () => environment.loginEnv(),
     });
-    return { kubeConfig: resolved.kubeConfig, server: resolved.server, description: label };
+    return withProxy(
+      { kubeConfig: resolved.kubeConfig, server: resolved.server, description: label },
+      await proxyEnvironmentOf(environment),
+    );
   }
 
   async function access(ref: ClusterContextRef): Promise<ListAccess> {

@@ -5,7 +5,7 @@
  */
 import { linkedImportedContextId } from '../../../common/pods';
 import type { KubeAccessMethod, AccessResolver, ResolvedAccess } from '../kube/access';
-import { isFinishedPhase, listPods, pickReadyPod, readPod } from '../kube/api';
+import { isFinishedPhase, listPods, pickReadyPod, proxyRouteOf, readPod, viaProxyWords } from '../kube/api';
 import { openKubeExecSession, shellCommand } from '../kube/exec';
 import type { PodConnectRecord } from '../store';
 import { MethodSkippedError } from './connect';
@@ -131,12 +131,14 @@ async function openInPod(
     command: shellCommand(record.shell),
     size: context.size(),
     signal: context.signal,
+    proxyEnv: access.proxyEnv,
     ...(options.keepaliveIntervalMs ? { keepaliveIntervalMs: options.keepaliveIntervalMs } : {}),
     ...(options.timeoutMs ? { connectTimeoutMs: options.timeoutMs } : {}),
   });
   return {
     session,
-    target: `${namespace}/${podName} (container ${container})${record.podName ? '' : `, picked by ${record.labelSelector}`}`,
+    // The attempt log says how the server was reached: "… via socks5://127.0.0.1:1080 (proxy-url)".
+    target: `${namespace}/${podName} (container ${container})${record.podName ? '' : `, picked by ${record.labelSelector}`}${viaProxyWords(proxyRouteOf(access.kubeConfig, access.proxyEnv))}`,
     kube: { namespace, pod: podName, container, containers: pod.containers },
   };
 }

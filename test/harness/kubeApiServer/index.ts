@@ -80,6 +80,8 @@ export interface KubeApiServer {
   port: number;
   caPem: string;
   caFile: string;
+  /** The server's certificate (SANs 127.0.0.1 and localhost, signed by caPem) and key, for a TLS peer the CA vouches for. */
+  serverTls: { certPem: string; keyPem: string };
   users: {
     token: { name: 'token-user'; token: string };
     forbidden: { name: 'forbidden-user'; token: string };
@@ -396,6 +398,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       port,
       caPem: pki.ca.certPem,
       caFile: pki.ca.certFile,
+      serverTls: { certPem: pki.server.certPem, keyPem: pki.server.keyPem },
       users,
       kubeconfig,
       execRequests,

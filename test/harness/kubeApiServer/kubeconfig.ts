@@ -17,6 +17,10 @@ export interface KubeconfigEntry {
   /** Inlined as certificate-authority-data, or referenced by path as certificate-authority. */
   ca: { pem: string } | { file: string };
   user: KubeconfigUser;
+  /** The cluster's proxy-url, tls-server-name and insecure-skip-tls-verify, when set. */
+  proxyUrl?: string;
+  tlsServerName?: string;
+  insecureSkipTlsVerify?: boolean;
 }
 
 const q = (value: string) => JSON.stringify(value);
@@ -45,6 +49,9 @@ export function buildKubeconfig(entries: KubeconfigEntry[], currentContext?: str
         ? `    certificate-authority-data: ${q(b64(entry.ca.pem))}`
         : `    certificate-authority: ${q(entry.ca.file)}`,
     );
+    if (entry.proxyUrl !== undefined) lines.push(`    proxy-url: ${q(entry.proxyUrl)}`);
+    if (entry.tlsServerName !== undefined) lines.push(`    tls-server-name: ${q(entry.tlsServerName)}`);
+    if (entry.insecureSkipTlsVerify) lines.push('    insecure-skip-tls-verify: true');
   }
   lines.push('users:');
   for (const entry of unique(entries, (item) => item.userName)) {

@@ -19,6 +19,16 @@ export function accessScrubber(access: AccessWithSecrets): SecretScrubber {
 /** Every credential the KubeConfig's users hold (client-node has already read their files and run their plugins). */
 function credentialsOf(kubeConfig: KubeConfig): string[] {
   const found: string[] = [];
+  // A proxy-url's user name and password (sent to the proxy, never shown).
+  for (const cluster of kubeConfig.clusters) {
+    if (!cluster.proxyUrl) continue;
+    try {
+      const url = new URL(cluster.proxyUrl);
+      for (const value of [url.password, decodeURIComponent(url.password)]) if (value) found.push(value);
+    } catch {
+      // Not a URL: nothing in it is sent anywhere.
+    }
+  }
   for (const user of kubeConfig.users) {
     const { token, password, keyData } = user;
     for (const value of [token, password, keyData]) if (value) found.push(value);

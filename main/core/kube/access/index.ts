@@ -14,6 +14,7 @@ export { accessFromContext } from './contextAccess';
 export { kubernetesClient, newKubeConfig, preloadKubernetesClient, type KubernetesClient } from './clientNode';
 export { accessScrubber, type AccessWithSecrets } from './accessSecrets';
 export { pastedKubeconfigProblem } from './pastedKubeconfig';
+export { proxyEnvironmentOf, withProxy } from './proxyEnvironment';
 export { ExecCredentialCache, ExecPluginError } from './execPlugins';
 export {
   authKindOf,

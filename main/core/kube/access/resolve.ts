@@ -26,6 +26,7 @@ import { ExecCredentialCache } from './execPlugins';
 import { resolveInClusterAccess } from './inClusterAccess';
 import { accessFromContext } from './contextAccess';
 import { displayPath, loadDefaultKubeconfig, loadKubeconfigText, type LoadedKubeconfig } from './kubeconfigFiles';
+import { proxyEnvironmentOf, withProxy } from './proxyEnvironment';
 import { resolveTokenAccess } from './tokenAccess';
 import type {
   AccessEnvironment,
@@ -166,22 +167,29 @@ export function createAccessResolver(
     };
   }
 
+  async function resolveMethod(method: KubeAccessMethod, record: PodConnectRecord): Promise<AccessResolution> {
+    const linked = linkedContext(record);
+    const target = linked
+      ? { ...record, kubeContext: linked.name, clusterHost: record.clusterHost ?? linked.server }
+      : record;
+    switch (method) {
+      case 'defaultKubeconfig':
+        return defaultKubeconfig(target, Boolean(record.secrets.kubeconfig) || linked !== null);
+      case 'podKubeconfig':
+        return podKubeconfig(target, linked);
+      case 'token':
+        return resolveTokenAccess(target, environment.env);
+      case 'inCluster':
+        return resolveInClusterAccess(target, environment.env, environment.serviceAccountDir);
+    }
+  }
+
   return {
     async resolve(method: KubeAccessMethod, record: PodConnectRecord): Promise<AccessResolution> {
-      const linked = linkedContext(record);
-      const target = linked
-        ? { ...record, kubeContext: linked.name, clusterHost: record.clusterHost ?? linked.server }
-        : record;
-      switch (method) {
-        case 'defaultKubeconfig':
-          return defaultKubeconfig(target, Boolean(record.secrets.kubeconfig) || linked !== null);
-        case 'podKubeconfig':
-          return podKubeconfig(target, linked);
-        case 'token':
-          return resolveTokenAccess(target, environment.env);
-        case 'inCluster':
-          return resolveInClusterAccess(target, environment.env, environment.serviceAccountDir);
-      }
+      const resolution = await resolveMethod(method, record);
+      if (!('access' in resolution)) return resolution;
+      // Every method's connection honours the environment's proxy variables as kubectl does (proxy-url first).
+      return { access: withProxy(resolution.access, await proxyEnvironmentOf(environment)) };
     },
   };
 }

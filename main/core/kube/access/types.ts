@@ -32,6 +32,12 @@ export interface ResolvedAccess {
   token: string | null;
   /** The kubeconfig context used (default or record kubeconfig), for Refresh to store as the record's kubeContext. */
   contextName: string | null;
+  /**
+   * The environment's proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case forms) as kubectl on this
+   * machine would see them: the app's own environment when it sets any, else the login shell's (proxyEnvironment.ts).
+   * Absent: none. The cluster's proxy-url wins over them (net/proxy.ts).
+   */
+  proxyEnv?: NodeJS.ProcessEnv;
 }
 
 /** Either the access for this method, or why the method does not apply to this record ("no token in the record"). */

@@ -7,20 +7,47 @@
  * so an API server kubectl reaches on one of those ports must be reachable here too. The dispatcher's own `request` is
  * the same HTTP client fetch sits on (pooling, TLS, undici's diagnostics channels, which requestDeadline.ts listens to)
  * without the browser's port list.
+ *
+ * The dispatcher is an undici Agent of our own whose `connect` is net/proxySocket.ts's dialServer: the same dial, proxy
+ * and TLS as the exec WebSocket (serverConnection.ts says why client-node's own dispatchers are not used).
  */
+import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
-import type { CoreV1Api, HttpLibrary, KubeConfig, RequestContext, ResponseContext } from '@kubernetes/client-node';
+import type {
+  CoreV1Api,
+  HttpLibrary,
+  KubeConfig,
+  RequestContext,
+  ResponseContext,
+  SecurityAuthentication,
+} from '@kubernetes/client-node';
 import { kubernetesClient } from '../access';
+import { dialServer } from '../../net';
+import { serverConnection, type ServerConnection } from './serverConnection';
 
-/** What client-node's kubeconfig authentication sets on a request: an undici Dispatcher (Agent or ProxyAgent). */
+/** An undici Dispatcher, as client-node's RequestContext carries one. */
 type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
+
+/** What undici's Agent passes its `connect` function, and the callback it expects (undici's buildConnector types). */
+type ConnectCallback = (error: Error | null, socket: Socket | null) => void;
+type AgentConstructor = new (options: {
+  connect: (options: unknown, callback: ConnectCallback) => void;
+  connectTimeout?: number;
+}) => Dispatcher;
 
 /**
  * undici keeps its default Agent under this global symbol so every copy of undici in a process shares it; client-node's
- * copy sets it when it loads. A kubeconfig with no TLS settings of its own (a server signed by a public CA, a token)
- * gets no dispatcher from client-node, and fetch would use this one: so do we.
+ * copy sets it when it loads. Its constructor is the Agent class of the undici client-node ships (undici is not a
+ * dependency of ours, and a second copy would not share its diagnostics channels with requestDeadline.ts).
  */
 const UNDICI_GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.2');
+
+/**
+ * How long reaching the server (through the proxy, TLS included) may take before the dial gives up: undici's own
+ * default connect timeout, so a silent proxy is reported like a silent server (the reach deadline usually ends the
+ * request sooner).
+ */
+const DIAL_TIMEOUT_MS = 10_000;
 
 /** Sent like kubectl's "kubectl/v1.x (linux/amd64)", so API server audit logs say who asked. */
 const USER_AGENT = 'podterm';
@@ -28,6 +55,35 @@ const USER_AGENT = 'podterm';
 function defaultDispatcher(): Dispatcher {
   const dispatcher = (globalThis as Record<symbol, unknown>)[UNDICI_GLOBAL_DISPATCHER] as Dispatcher | undefined;
   if (!dispatcher) throw new Error("undici's default dispatcher is missing: @kubernetes/client-node did not load it.");
+  return dispatcher;
+}
+
+/**
+ * One pooled Agent per KubeConfig (an access resolves one, with its proxy environment fixed), so the pod read and the
+ * lists of an attempt share the connection. Idle sockets close after undici's keep-alive timeout; the Agent goes with
+ * the KubeConfig.
+ */
+const dispatchers = new WeakMap<KubeConfig, Dispatcher>();
+
+function dispatcherFor(kubeConfig: KubeConfig, connection: ServerConnection): Dispatcher {
+  const known = dispatchers.get(kubeConfig);
+  if (known) return known;
+  const Agent = defaultDispatcher().constructor as AgentConstructor;
+  const dispatcher = new Agent({
+    connect: (_options, callback) => {
+      dialServer({
+        server: connection.server,
+        route: connection.route,
+        tls: connection.tls,
+        timeoutMs: DIAL_TIMEOUT_MS,
+        alpnProtocols: ['http/1.1'],
+      }).then(
+        (socket) => callback(null, socket),
+        (error: unknown) => callback(error instanceof Error ? error : new Error(String(error)), null),
+      );
+    },
+  });
+  dispatchers.set(kubeConfig, dispatcher);
   return dispatcher;
 }
 
@@ -68,7 +124,7 @@ function settleOnAbort<T extends { body: { dump(): Promise<void> } }>(
   });
 }
 
-async function send(request: RequestContext): Promise<ResponseContext> {
+async function send(request: RequestContext, dispatcher: Promise<Dispatcher>): Promise<ResponseContext> {
   const url = new URL(request.getUrl());
   const body = request.getBody();
   if (body !== undefined && typeof body !== 'string') {
@@ -78,7 +134,7 @@ async function send(request: RequestContext): Promise<ResponseContext> {
   const headers = { 'user-agent': USER_AGENT, ...request.getHeaders() };
   const signal = request.getSignal();
   const response = await settleOnAbort(
-    (request.getDispatcher() ?? defaultDispatcher()).request({
+    (await dispatcher).request({
       origin: url.origin,
       path: `${url.pathname}${url.search}`,
       method: request.getHttpMethod() as 'GET',
@@ -99,20 +155,38 @@ async function send(request: RequestContext): Promise<ResponseContext> {
   });
 }
 
-const dispatcherHttpLibrary: HttpLibrary = {
-  send: (request) => new (kubernetesClient().Observable)(send(request)),
-};
-
-/** A CoreV1Api for the kubeconfig's current context, as `kubeConfig.makeApiClient(CoreV1Api)`, without fetch. */
-export function makeCoreV1Api(kubeConfig: KubeConfig): CoreV1Api {
+/**
+ * A CoreV1Api for the kubeconfig's current context, as `kubeConfig.makeApiClient(CoreV1Api)`, without fetch. `proxyEnv`
+ * holds the environment's proxy variables (ResolvedAccess.proxyEnv); the kubeconfig's proxy-url wins over them.
+ */
+export function makeCoreV1Api(kubeConfig: KubeConfig, proxyEnv?: NodeJS.ProcessEnv): CoreV1Api {
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new Error('No active cluster!');
-  const { CoreV1Api, createConfiguration, ServerConfiguration } = kubernetesClient();
+  const { CoreV1Api, createConfiguration, Observable, ServerConfiguration } = kubernetesClient();
+  // Read once per API object: the kubeconfig's files and auth providers, and the proxy choice.
+  const connection = serverConnection(kubeConfig, proxyEnv);
+  // Its failure is reported by the first request; until then nobody awaits it.
+  connection.catch(() => {});
+  const authentication: SecurityAuthentication = {
+    getName: () => 'kubeconfig',
+    async applySecurityAuthentication(context) {
+      for (const [name, value] of Object.entries((await connection).headers)) context.setHeaderParam(name, value);
+    },
+  };
+  const httpApi: HttpLibrary = {
+    send: (request) =>
+      new Observable(
+        send(
+          request,
+          connection.then((ready) => dispatcherFor(kubeConfig, ready)),
+        ),
+      ),
+  };
   return new CoreV1Api(
     createConfiguration({
       baseServer: new ServerConfiguration(cluster.server, {}),
-      authMethods: { default: kubeConfig },
-      httpApi: dispatcherHttpLibrary,
+      authMethods: { default: authentication },
+      httpApi,
     }),
   );
 }

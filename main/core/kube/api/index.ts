@@ -16,3 +16,4 @@ export {
 export { isFinishedPhase, type PodReadiness, readinessOf } from './podReadiness';
 export { NoReadyPodError, pickReadyPod } from './podSelection';
 export { UnreachableServers } from './unreachableServers';
+export { proxyRouteOf, serverConnection, type ServerConnection, viaProxyWords } from './serverConnection';

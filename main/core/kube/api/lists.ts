@@ -22,7 +22,7 @@ import type { ResolvedAccess } from '../access';
 export const DEFAULT_LIST_TIMEOUT_MS = 15_000;
 
 /** What a list needs of a resolved access: the client, and words for messages. */
-export type ListAccess = Pick<ResolvedAccess, 'kubeConfig' | 'server' | 'description'>;
+export type ListAccess = Pick<ResolvedAccess, 'kubeConfig' | 'server' | 'description' | 'proxyEnv'>;
 
 /** A pod as a list returns it, with what the browser and the selector choice need. */
 export interface ListedPod {

@@ -20,7 +20,7 @@ import { makeCoreV1Api } from './httpLibrary';
 import { readinessOf } from './podReadiness';
 import { DEFAULT_REACH_TIMEOUT_MS, startRequestDeadline, type ExpiredDeadline } from './requestDeadline';
 import { accessScrubber, kubernetesClient, type AccessWithSecrets, type ResolvedAccess } from '../access';
-import { classifySocketError, deepestMessage, type SocketErrorKind } from '../../net';
+import { classifySocketError, deepestMessage, proxyErrorOf, proxyFailureFix, type SocketErrorKind } from '../../net';
 
 /**
  * How long the pod read may take. A healthy API server answers in milliseconds (a busy one in about a second); 10 s
@@ -98,7 +98,7 @@ export type ApiCallOptions = Parameters<CoreV1Api['listNamespace']>[1];
  * goes through `describe`, with the error body when there was one. Shared by the pod read and the list calls.
  */
 export async function withApiCall<T>(
-  access: Pick<ResolvedAccess, 'kubeConfig' | 'server' | 'description'>,
+  access: Pick<ResolvedAccess, 'kubeConfig' | 'server' | 'description' | 'proxyEnv'>,
   timeouts: { timeoutMs: number; reachTimeoutMs?: number | undefined },
   call: (api: CoreV1Api, options: ApiCallOptions) => Promise<T>,
   describe: (error: unknown, errorBody: string | null) => PodReadError,
@@ -109,7 +109,7 @@ export async function withApiCall<T>(
   });
   const errorBody: { text: string | null } = { text: null };
   try {
-    const api = makeCoreV1Api(access.kubeConfig);
+    const api = makeCoreV1Api(access.kubeConfig, access.proxyEnv);
     return await call(api, {
       middleware: [abortAndKeepErrorBody(deadline.signal, errorBody)],
       middlewareMergeStrategy: 'append',
@@ -306,6 +306,17 @@ export function describeApiError(
     return new PodReadError('server', wording.answered(error.code, said));
   }
 
+  // The proxy failed, not the API server: say which and why (net/proxySocket.ts words both).
+  const proxyError = proxyErrorOf(error);
+  if (proxyError !== null) {
+    const reason =
+      proxyError.kind === 'proxyUnreachable' || proxyError.kind === 'targetRefused' ? 'unreachable' : 'other';
+    return new PodReadError(
+      reason,
+      scrubber.scrub(`${proxyError.message} (${via}). ${proxyFailureFix(proxyError, server)}`),
+      { cause: error },
+    );
+  }
   const { kind, code } = classifySocketError(error);
   switch (apiConnectFailure(kind)) {
     case 'untrustedCertificate':

@@ -9,7 +9,7 @@
  * or a library (which may echo what it was sent) goes through the context's scrubber first.
  */
 import { EXEC_SUBPROTOCOLS, parseApiStatus } from './execProtocol';
-import { classifySocketError, type SocketErrorKind } from '../../net';
+import { classifySocketError, proxyErrorOf, proxyFailureFix, type SocketErrorKind } from '../../net';
 
 /**
  * Why opening failed, for code (fall back or not, which icon). `config` and `execFailed` extend the original list:
@@ -31,6 +31,7 @@ export const KUBE_EXEC_FAILURES = [
   'protocol',
   'config',
   'aborted',
+  'proxy',
 ] as const;
 export type KubeExecFailure = (typeof KUBE_EXEC_FAILURES)[number];
 
@@ -255,6 +256,12 @@ export function describeSocketError(context: ExecErrorContext, error: Error): Ku
   // The whole message is scrubbed: ws and Node may quote what they were given (a header value, a key).
   const make = (reason: KubeExecError['reason'], message: string) =>
     new KubeExecError(reason, context.scrub(message), null, { cause: error });
+  // The proxy failed, not the API server: say which and why (net/proxySocket.ts words both).
+  const proxyError = proxyErrorOf(error);
+  if (proxyError !== null) {
+    const message = proxyError.message.charAt(0).toUpperCase() + proxyError.message.slice(1);
+    return make('proxy', `${message}. ${proxyFailureFix(proxyError, context.server)}`);
+  }
   switch (kind) {
     case 'refused':
       return make(

@@ -48,6 +48,9 @@ import {
 } from '../../terminal';
 import { messageOf } from '../../../../common/errors';
 import { accessScrubber } from '../access';
+import { serverConnection, type ServerConnection } from '../api';
+import { dialServer } from '../../net';
+import type { Socket } from 'node:net';
 
 export { KUBE_EXEC_FAILURES, KubeExecError, type KubeExecFailure } from './execErrors';
 export { buildExecUrl, parseExecStatus, SHELL_PROBE, shellCommand, type ExecStatus } from './execProtocol';
@@ -95,6 +98,8 @@ export interface KubeExecOptions {
   size: TerminalSize;
   /** Aborts connecting (not an open session: close that instead). */
   signal?: AbortSignal;
+  /** The environment's proxy variables (ResolvedAccess.proxyEnv); the kubeconfig's proxy-url wins over them. */
+  proxyEnv?: NodeJS.ProcessEnv | undefined;
   /** Defaults to DEFAULT_CONNECT_TIMEOUT_MS. */
   connectTimeoutMs?: number;
   /** Defaults to DEFAULT_KEEPALIVE_INTERVAL_MS; 0, Infinity or anything above 2^31-1 ms turns pings off. */
@@ -156,15 +161,10 @@ export async function openKubeExecSession(options: KubeExecOptions): Promise<Ter
       `The cluster server URL "${context.server}" cannot be used: ${context.scrub(messageOf(error))}`,
     );
   }
-  const wsOptions: WebSocket.ClientOptions = {
-    // The API server speaks no permessage-deflate; offering it only costs a header.
-    perMessageDeflate: false,
-    // A redirect on an exec upgrade would carry the credentials elsewhere.
-    followRedirects: false,
-  };
+  let connection: ServerConnection;
   try {
-    // CA, client certificate and key, bearer token header, skip-verify, tls-server-name, proxy agent.
-    await kubeConfig.applyToHTTPSOptions(wsOptions);
+    // CA, client certificate and key, bearer token or basic auth, skip-verify, tls-server-name, the proxy.
+    connection = await serverConnection(kubeConfig, options.proxyEnv);
   } catch (error) {
     throw new KubeExecError(
       'config',
@@ -175,7 +175,29 @@ export async function openKubeExecSession(options: KubeExecOptions): Promise<Ter
       },
     );
   }
-  context.hasCa = wsOptions.ca !== undefined;
+  context.hasCa = connection.tls.ca !== undefined;
+  const wsOptions: WebSocket.ClientOptions = {
+    // The API server speaks no permessage-deflate; offering it only costs a header.
+    perMessageDeflate: false,
+    // A redirect on an exec upgrade would carry the credentials elsewhere.
+    followRedirects: false,
+    headers: connection.headers,
+    // The same dial as the pod reads (net/proxySocket.ts): direct or through the proxy, TLS checked as the kubeconfig
+    // says. Node's http client calls it with a callback when no agent is set.
+    createConnection: ((_options: unknown, callback: (error: Error | null, socket?: Socket) => void) => {
+      dialServer({
+        server: connection.server,
+        route: connection.route,
+        tls: connection.tls,
+        timeoutMs: connectTimeoutMs,
+        signal,
+      }).then(
+        (socket) => callback(null, socket),
+        (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+      );
+      return undefined;
+    }) as unknown as WebSocket.ClientOptions['createConnection'],
+  };
   if (signal?.aborted) throw new KubeExecError('aborted', `Opening a shell in pod ${namespace}/${pod} was cancelled`);
 
   let ws: WebSocket;
