@@ -5,15 +5,13 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PodRefreshResult } from '../../../common/contract';
-import { podSaveSchema, type PodView } from '../../../common/pods';
+import { podSaveSchema, type PodSummary, type PodView } from '../../../common/pods';
 import type { Store } from '../../../main/core/store/index';
 import { createTestCore, RecordingClient, type TestCore } from '../../harness/core';
 import { makeScratch, openDataDir, type Scratch } from '../../harness/dataDir';
 import { startKubeApiServer, type KubeApiServer } from '../../harness/kubeApiServer';
 import { findFreePort } from '../../harness/sshd';
 
-/** pods.list over 10,000 records is timed this many times and the fastest run counts. */
-const TIMED_RUNS = 5;
 const T0 = 1_700_000_000_000;
 const SECRETS = {
   kubeconfig: 'apiVersion: v1\nkind: Config\n',
@@ -184,25 +182,19 @@ describe('Refresh stores the status', () => {
 });
 
 describe('ten thousand records', () => {
-  it('pods.list with a query answers through the core in under 20 ms', async () => {
+  it('pods.list with a query answers the matching summaries through the core', async () => {
+    // How fast is B7 of `npm run bench` (issue 11: no timing assertion in the tests); this checks what it answers.
     const test = await createTestCore();
     try {
       await seedPods(test.core.store, 10_000);
       const client = new RecordingClient();
-      const list = (query: string) => test.core.dispatch('pods.list', { query }, client);
-      await list('api-77'); // the first run warms SQLite's page cache
-      // The best of a few runs: the bound is about the query, not about the other test files sharing the machine.
-      let elapsed = Infinity;
-      let reply = await list('api-77');
-      for (let run = 0; run < TIMED_RUNS; run++) {
-        const started = performance.now();
-        reply = await list('api-77');
-        elapsed = Math.min(elapsed, performance.now() - started);
-      }
-      // api-77, api-770…api-779, api-7700…api-7799: 111 records.
-      expect(reply.ok && (reply.result as PodView[]).length).toBe(111);
-      // A behaviour bound with a wide margin, not a benchmark: a few milliseconds on a laptop.
-      expect(elapsed).toBeLessThan(20);
+      const reply = await test.core.dispatch('pods.list', { query: 'api-77' }, client);
+      const names = reply.ok ? (reply.result as PodSummary[]).map((pod) => pod.name) : [];
+      // api-77, api-770…api-779, api-7700…api-7799: 111 records, sorted by name.
+      expect(names).toHaveLength(111);
+      expect(names.slice(0, 3)).toEqual(['api-77', 'api-770', 'api-7700']);
+      // Summaries: what the sidebar shows, not whole records.
+      expect(reply.ok && (reply.result as Array<Record<string, unknown>>)[0]).not.toHaveProperty('createdAt');
     } finally {
       await test.cleanup();
     }
