@@ -19,6 +19,7 @@ export {
   checkReferencedFile,
   displayPath,
   exportKubeconfigYaml,
+  kubeconfigObjectToYaml,
   flattenKubeConfig,
   KubeconfigError,
   loadDefaultKubeconfig,
