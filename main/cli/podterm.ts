@@ -369,9 +369,11 @@ function hasProblems(preview: { fileProblems: unknown[]; rows: Array<{ problems:
   return preview.fileProblems.length > 0 || preview.rows.some((row) => row.problems.length > 0);
 }
 
-/** The fields read under another name, and those left out, on stderr: nothing is mapped or dropped unseen. */
+/** The fields read under another name or converted, and those left out, on stderr: nothing is mapped or dropped unseen. */
 function printMapping(mapping: FieldMapping[]): void {
-  const renamed = mapping.filter((entry) => entry.target !== null && entry.target !== entry.source);
+  const renamed = mapping.filter(
+    (entry) => entry.target !== null && (entry.target !== entry.source || entry.note !== undefined),
+  );
   const left = mapping.filter((entry) => entry.how === 'chosen' && entry.target === null);
   if (renamed.length > 0) {
     console.error(
