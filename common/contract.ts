@@ -33,6 +33,14 @@ import {
 import { MAX_INPUT_CHARS, MAX_PODS_LIST_IDS } from './limits';
 import { byNamespace, type AppEvent, type RequestKey } from './requestKeys';
 import { settingsSaveSchema, type TerminalSettings } from './settings';
+import {
+  recordsExportSchema,
+  recordsImportSchema,
+  type BackfillLine,
+  type RecordsExportResult,
+  type RecordsImportResult,
+  type RecordsPreview,
+} from './records';
 
 export {
   APP_EVENT_CHANNEL,
@@ -260,6 +268,14 @@ export const requests = {
   'kubeconfigs.list': request<KubeconfigView[]>().with(z.object({}).strict()),
   /** Records that used the context keep their other settings and lose only the link. */
   'kubeconfigs.remove': request<{ removed: boolean }>().with(z.object({ id: importedKubeconfigIdSchema }).strict()),
+  /** Reads a records file (Podterm's JSON or CSV, Django dumpdata) with the mapping chosen; stores nothing. */
+  'records.preview': request<RecordsPreview>().with(recordsImportSchema),
+  /** Reads and checks the file again and writes every row or none, in one transaction, secrets sealed. */
+  'records.import': request<RecordsImportResult>().with(recordsImportSchema),
+  /** Every record as a JSON file's text; secrets only when asked (the page confirms first). */
+  'records.export': request<RecordsExportResult>().with(recordsExportSchema),
+  /** Refresh all, one record at a time (the page runs a few at once): the CLI's `pods backfill` for this record. */
+  'records.backfill': request<BackfillLine>().with(idSchema),
 } as const;
 
 /** Compile-time proof that requestKeys.ts lists exactly the keys of this table (an error here names the odd one out). */

@@ -65,3 +65,17 @@ export const MAX_REQUEST_HEADER_BYTES = 1 * MIB;
  * more than this and a sidebar reads the whole list instead.
  */
 export const MAX_PODS_LIST_IDS = 500;
+
+/**
+ * One records file (an export, a `dumpdata` file) as JSON-encoded text in a preview or import request: half of
+ * MAX_CLIENT_MESSAGE_BYTES, so the mapping and the corrections always fit beside it. Thousands of records with their
+ * kubeconfigs fit; a bigger file is imported with the command line (`podterm pods import`), which has no message limit.
+ */
+export const MAX_RECORDS_FILE_BYTES = MAX_CLIENT_MESSAGE_BYTES / 2;
+
+/**
+ * How many records Refresh all looks up at once. Each lookup may wait on a silent API server for its 2.5 s reach
+ * deadline, so a few in parallel cut a long list's time several-fold; more would open that many connections to the
+ * same API server at once and slow the app's own sessions, for little gain on two cores.
+ */
+export const REFRESH_ALL_PARALLEL_LOOKUPS = 4;

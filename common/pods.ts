@@ -271,6 +271,8 @@ export interface PodView extends PodFields {
   lastStatusDetail: string | null;
   /** The context the record's pasted kubeconfig uses (null without one): the sidebar groups the record under it. */
   kubeconfigContext: string | null;
+  /** The record's id where it was imported from (a `dumpdata` pk as "app.model:pk"), so a re-import updates it. */
+  sourceId: string | null;
 }
 
 /**

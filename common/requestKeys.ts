@@ -27,6 +27,10 @@ export const REQUEST_KEYS = [
   'kubeconfigs.import',
   'kubeconfigs.list',
   'kubeconfigs.remove',
+  'records.preview',
+  'records.import',
+  'records.export',
+  'records.backfill',
 ] as const;
 export type RequestKey = (typeof REQUEST_KEYS)[number];
 

@@ -3,11 +3,21 @@
  * core as the app. Bundled to dist/main/cli.mjs; see usage() and README.md ("Command line").
  */
 import { closeSync, existsSync, fchmodSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONNECTION_METHOD_LABELS, type PodView } from '../../common/pods';
 import type { BackfillLine } from './backfill';
-import { DATABASE_FILE_NAME, forgetStoredSecrets, recordSecretProblems, SECRET_KEY_FILE_NAME } from '../core';
+import {
+  DATABASE_FILE_NAME,
+  describeProblem,
+  exportRecords as exportRecordsOf,
+  forgetStoredSecrets,
+  parseMappingOption,
+  prepareImport,
+  SECRET_KEY_FILE_NAME,
+  secretsSetBy,
+} from '../core';
+import type { FieldMapping } from '../../common/records';
 import {
   chooseDataDir,
   openDatabaseFor,
@@ -16,7 +26,6 @@ import {
   type OpenedDatabase,
 } from './database';
 import { CliError, EXIT_OK, EXIT_USAGE } from './errors';
-import { describeProblem, readRows, secretsSetBy, toExportedRecord, validateRows, type RowProblem } from './records';
 import { formatTable, printable } from './table';
 import { messageOf } from '../../common/errors';
 
@@ -38,10 +47,14 @@ Commands:
   pods export [--include-secrets] [-o FILE]
                                          the records as a JSON array; secrets only with --include-secrets (then FILE
                                          is written with mode 0600)
-  pods import FILE [--dry-run] [--without-secrets]
-                                         JSON (as exported) or CSV with a header row of field names. Every row is
-                                         checked first; when any row is invalid nothing is imported. A row's id updates
-                                         that record if it exists, else creates it. One transaction.
+  pods import FILE [--dry-run] [--without-secrets] [--map SOURCE=FIELD ...]
+                                         JSON (as exported), the earlier web terminal's Django dumpdata JSON as it is,
+                                         or CSV with a header row of field names (Podterm's or the earlier app's).
+                                         Fields are mapped by name (cluster_host → clusterHost, …); --map chooses
+                                         another (SOURCE= leaves a field out); a field nothing maps stops the import.
+                                         Every row is checked first; when any row is invalid nothing is imported. A
+                                         row's id (or a dumpdata pk imported before) updates that record, else creates
+                                         it. One transaction.
   pods backfill [--dry-run]              for each Kubernetes record missing its cluster host or credentials, resolve
                                          them through the access chain (KUBECONFIG / ~/.kube/config, the record's
                                          kubeconfig, token, in-cluster) and store them; reports every record
@@ -73,6 +86,7 @@ interface Options {
   'without-secrets'?: boolean;
   output?: string;
   'dry-run'?: boolean;
+  map?: string[];
   help?: boolean;
 }
 
@@ -90,6 +104,7 @@ async function main(argv: string[]): Promise<number> {
         'without-secrets': { type: 'boolean' },
         output: { type: 'string', short: 'o' },
         'dry-run': { type: 'boolean' },
+        map: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -137,7 +152,7 @@ async function main(argv: string[]): Promise<number> {
       expectArgs(0, '[--include-secrets] [-o FILE]');
       return withDatabase(choice, false, (db) => exportRecords(db, options));
     case 'import':
-      expectArgs(1, 'FILE [--dry-run] [--without-secrets]');
+      expectArgs(1, 'FILE [--dry-run] [--without-secrets] [--map SOURCE=FIELD ...]');
       return importRecords(choice, rest[0]!, options);
     case 'backfill': {
       expectArgs(0, '[--dry-run]');
@@ -233,20 +248,16 @@ async function exportRecords(db: OpenedDatabase, options: Options): Promise<numb
     throw new CliError(
       EXIT_USAGE,
       `Cannot export secrets: ${SEALED_SECRETS_MESSAGE}. Export without --include-secrets and enter the secrets again ` +
-        'after the import, or export from a browser-mode database.',
+        'after the import, export them with Settings → Records → Export… in the desktop app, or export from a ' +
+        'browser-mode database.',
     );
   }
-  const records = [];
-  for (const view of db.store.pods.list()) {
-    const secrets = includeSecrets ? (await db.store.pods.getForConnect(view.id))?.secrets : undefined;
-    records.push(toExportedRecord(view, secrets));
-  }
-  const text = `${JSON.stringify(records, null, 2)}\n`;
+  const { text, count } = await exportRecordsOf(db.store.pods, includeSecrets);
   if (options.output === undefined) {
     process.stdout.write(text);
   } else {
     writeFileWithMode(resolve(options.output), text, includeSecrets ? SECRET_FILE_MODE : PLAIN_FILE_MODE);
-    console.error(`Exported ${records.length} record${records.length === 1 ? '' : 's'} to ${resolve(options.output)}.`);
+    console.error(`Exported ${count} record${count === 1 ? '' : 's'} to ${resolve(options.output)}.`);
   }
   if (includeSecrets) {
     const where = options.output === undefined ? 'standard output' : `${resolve(options.output)} (mode 0600)`;
@@ -281,69 +292,70 @@ async function importRecords(
   } catch (error) {
     throw new CliError(EXIT_USAGE, `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
   }
-  const format = formatOf(path, text);
-  let read;
+  let mapping;
   try {
-    read = readRows(text, format);
+    mapping = parseMappingOption(options.map ?? []);
   } catch (error) {
-    throw new CliError(EXIT_USAGE, `${path}: ${messageOf(error)}. Nothing was imported.`);
+    throw new CliError(EXIT_USAGE, `${messageOf(error)}. Nothing was imported.`);
   }
+  const input = { fileName: path, text, mapping, corrections: [] };
   const dryRun = options['dry-run'] === true;
   return withDatabase(choice, !dryRun, async (db) => {
-    const { requests, problems } = validateRows(read.rows, {
-      kubeconfigExists: (id) => db.store.importedKubeconfigs.get(id) !== null,
-      storedRecord: (id) => db.store.pods.get(id),
-    });
+    const target = {
+      pods: db.store.pods,
+      kubeconfigExists: (id: string) => db.store.importedKubeconfigs.get(id) !== null,
+    };
+    const prepare = async (withoutSecrets: boolean) => {
+      try {
+        return await prepareImport(input, target, { withoutSecrets });
+      } catch (error) {
+        throw new CliError(EXIT_USAGE, messageOf(error));
+      }
+    };
+    let prepared = await prepare(false);
+    printMapping(prepared.preview.mapping);
     /** Prints every problem and says nothing was imported; EXIT_USAGE. */
-    const refuse = (list: RowProblem[]): number => {
+    const refuse = (preview: typeof prepared.preview): number => {
+      const list = [...preview.fileProblems, ...preview.rows.flatMap((row) => row.problems)];
       for (const problem of list) console.error(`podterm: ${printable(describeProblem(problem))}`);
       console.error(
         `podterm: nothing was imported: ${list.length} problem${list.length === 1 ? '' : 's'} in ${path}; ` +
-          'fix the rows above and run the import again.',
+          'fix the rows above (or map the fields with --map SOURCE=FIELD, SOURCE= to leave one out) and run the ' +
+          'import again.',
       );
       return EXIT_USAGE;
     };
-    const all: RowProblem[] = [...read.problems, ...problems].sort((a, b) => a.row - b.row);
-    if (all.length > 0) return refuse(all);
-    const withSecrets = requests.filter(({ request }) => secretsSetBy(request).length > 0);
+    if (prepared.preview.importable === 0 && hasProblems(prepared.preview)) return refuse(prepared.preview);
+    const withSecrets = prepared.writes.filter(({ request }) => secretsSetBy(request).length > 0);
     if (db.sealed && withSecrets.length > 0) {
       if (!options['without-secrets']) {
         throw new CliError(
           EXIT_USAGE,
           `${path} carries secrets (row${withSecrets.length === 1 ? '' : 's'} ${withSecrets.map((r) => r.row).join(', ')}), but ` +
-            `${SEALED_SECRETS_MESSAGE}. Run again with --without-secrets to import everything else (stored secrets are ` +
+            `${SEALED_SECRETS_MESSAGE}. Import it in the desktop app (Settings → Records → Import…), which seals them ` +
+            'with the OS keychain; or run again with --without-secrets to import everything else (stored secrets are ' +
             'kept), or import into a browser-mode database (--web). Nothing was imported.',
         );
       }
-      for (const { request } of withSecrets) {
-        for (const name of secretsSetBy(request)) delete request.secrets[name];
-      }
+      prepared = await prepare(true);
+      if (hasProblems(prepared.preview)) return refuse(prepared.preview);
       console.error(
         `Secrets in ${withSecrets.length} row${withSecrets.length === 1 ? '' : 's'} were left out (--without-secrets); ` +
           'enter them in the app.',
       );
     }
-    // The pasted kubeconfigs and private keys must be usable, as the app's form requires (after --without-secrets
-    // took out what will not be stored).
-    const secretProblems: RowProblem[] = [];
-    for (const { row, request } of requests) {
-      const found = await recordSecretProblems(request, db.store.pods);
-      for (const [path, message] of Object.entries(found)) {
-        secretProblems.push({ row, field: path.replace(/^secrets\./, ''), message });
-      }
-    }
-    if (secretProblems.length > 0) return refuse(secretProblems);
     if (dryRun) {
-      for (const { row, request } of requests) {
-        const action = request.id && db.store.pods.get(request.id) ? 'update' : 'create';
+      for (const row of prepared.preview.rows) {
+        const { request } = prepared.writes.find((write) => write.row === row.row)!;
         console.log(
-          `row ${row}: would ${action} "${printable(request.fields.name)}"${request.id ? ` (${request.id})` : ''}`,
+          `row ${row.row}: would ${row.action ?? 'create'} "${printable(row.name)}"${request.id ? ` (${request.id})` : ''}`,
         );
       }
-      console.log(`Dry run: ${requests.length} record${requests.length === 1 ? '' : 's'} valid; nothing was written.`);
+      const count = prepared.writes.length;
+      console.log(`Dry run: ${count} record${count === 1 ? '' : 's'} valid; nothing was written.`);
       return EXIT_OK;
     }
-    const results = await db.store.pods.importAll(requests.map((r) => r.request));
+    const results = await db.store.pods.importAll(prepared.writes.map((write) => write.request));
     const created = results.filter((r) => r.action === 'created').length;
     console.log(
       `Imported ${results.length} record${results.length === 1 ? '' : 's'} from ${path}: ${created} created, ` +
@@ -353,12 +365,22 @@ async function importRecords(
   });
 }
 
-/** By extension, else by the first character: JSON files start with "[". */
-function formatOf(path: string, text: string): 'json' | 'csv' {
-  const extension = extname(path).toLowerCase();
-  if (extension === '.json') return 'json';
-  if (extension === '.csv') return 'csv';
-  return text.trimStart().startsWith('[') ? 'json' : 'csv';
+function hasProblems(preview: { fileProblems: unknown[]; rows: Array<{ problems: unknown[] }> }): boolean {
+  return preview.fileProblems.length > 0 || preview.rows.some((row) => row.problems.length > 0);
+}
+
+/** The fields read under another name or converted, and those left out, on stderr: nothing is mapped or dropped unseen. */
+function printMapping(mapping: FieldMapping[]): void {
+  const renamed = mapping.filter(
+    (entry) => entry.target !== null && (entry.target !== entry.source || entry.note !== undefined),
+  );
+  const left = mapping.filter((entry) => entry.how === 'chosen' && entry.target === null);
+  if (renamed.length > 0) {
+    console.error(
+      `Fields read as: ${renamed.map((entry) => `${printable(entry.source)} → ${entry.target}${entry.note ? ` (${entry.note})` : ''}`).join(', ')}.`,
+    );
+  }
+  if (left.length > 0) console.error(`Left out (--map): ${left.map((entry) => printable(entry.source)).join(', ')}.`);
 }
 
 function printBackfill(lines: BackfillLine[], dryRun: boolean): void {

@@ -22,7 +22,7 @@ import {
 } from './kube/access';
 import { createClusterBrowser } from './clusterBrowser';
 import { type ConnectionMethodHandler, kubeMethods, sshMethod } from './connect';
-import { refreshPod } from './pods';
+import { backfillRecord, planRefreshWith, refreshPod } from './pods';
 import { createHandlers, type Handlers } from './handlers';
 import { createKubeconfigImporter } from './kubeconfigImport';
 import type { SecretBox } from './secrets';
@@ -49,6 +49,7 @@ const CHANGES_BY_REQUEST: Partial<Record<RequestKey, readonly AppEventType[]>> =
   'pods.delete': ['podsChanged'],
   'pods.duplicate': ['podsChanged'],
   'pods.refresh': ['podsChanged'],
+  'records.import': ['podsChanged'],
   'clusters.savePod': ['podsChanged'],
   'kubeconfigs.import': ['kubeconfigsChanged'],
   'kubeconfigs.remove': ['kubeconfigsChanged', 'podsChanged'],
@@ -159,6 +160,17 @@ export function createCore(options: CoreOptions): PodtermCore {
     appInfo: { version: options.version, mode: options.mode, dataDir: options.dataDir },
     kubeconfigs: createKubeconfigImporter({ repository: store.importedKubeconfigs, homeDir }),
     refreshPod: (id) => refreshPod(id, store.pods, kube),
+    backfill: async (id) => {
+      const view = store.pods.get(id);
+      if (!view) throw new ContractError('notFound', `No pod record with id ${id}; it may have been deleted.`);
+      const line = await backfillRecord(view, store.pods, (pod) => planRefreshWith(pod, store.pods, kube), {
+        dryRun: false,
+        sealed: false,
+      });
+      // Only a record that changed is news for the sidebars: 200 unchanged records are not 200 reloads.
+      if (line.outcome === 'updated') appEvents.broadcast('podsChanged');
+      return line;
+    },
     clusters: createClusterBrowser({
       imported: store.importedKubeconfigs,
       environment: accessEnvironment,

@@ -13,7 +13,8 @@ import {
 } from '../../common/contract';
 import { type ClusterBrowser, savePodRecord } from './clusterBrowser';
 import type { KubeconfigImporter } from './kubeconfigImport';
-import { saveRecord } from './pods';
+import { saveRecord, type BackfillLine } from './pods';
+import { exportRecords, importRecords, prepareImport, type ImportTarget } from './recordsTransfer';
 import type { ClientConnection, SessionManager } from './sessions';
 import type { Store } from './store';
 
@@ -29,10 +30,16 @@ export interface HandlerDependencies {
   /** pods/refresh.ts refreshPod with the chain's Kubernetes methods; ContractError('notFound') for an unknown id. */
   refreshPod(id: string): Promise<PodRefreshResult>;
   kubeconfigs: KubeconfigImporter;
+  /** pods/backfill.ts backfillRecord for one record with the chain's Kubernetes methods (Refresh all). */
+  backfill(id: string): Promise<BackfillLine>;
 }
 
 export function createHandlers(deps: HandlerDependencies): Handlers {
   const { store, sessions } = deps;
+  const importTarget: ImportTarget = {
+    pods: store.pods,
+    kubeconfigExists: (id) => store.importedKubeconfigs.get(id) !== null,
+  };
   return {
     'app.info': async () => deps.appInfo,
     'pods.list': async ({ query, ids }) => store.pods.summaries(query, ids),
@@ -72,5 +79,9 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
       deps.kubeconfigs.import(files, selected, replaces, allowedLocalFiles),
     'kubeconfigs.list': async () => store.importedKubeconfigs.list(),
     'kubeconfigs.remove': async ({ id }) => ({ removed: store.importedKubeconfigs.remove(id) }),
+    'records.preview': async (input) => (await prepareImport(input, importTarget)).preview,
+    'records.import': async (input) => importRecords(input, importTarget),
+    'records.export': async ({ includeSecrets }) => exportRecords(store.pods, includeSecrets),
+    'records.backfill': async ({ id }) => deps.backfill(id),
   };
 }

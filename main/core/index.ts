@@ -21,4 +21,12 @@ export {
   type Store,
 } from './store';
 export { createAccessResolver, DEFAULT_SERVICE_ACCOUNT_DIR } from './kube/access';
-export { planRefresh, recordSecretProblems } from './pods';
+export { backfillRecord, planRefresh, recordSecretProblems, withoutSealedSecrets, type BackfillLine } from './pods';
+export {
+  describeProblem,
+  exportRecords,
+  importRecords,
+  parseMappingOption,
+  prepareImport,
+  secretsSetBy,
+} from './recordsTransfer';

@@ -19,6 +19,7 @@ import { createCore, type PodtermCore } from '../core';
 import { APP_SCHEME, APP_SCHEME_REGISTRATION, createAppProtocolHandler } from './appProtocol';
 import { registerIpcHandlers } from './ipc';
 import { hardenWebContents, installSessionGuards } from './hardening';
+import { narrowDownloads } from './downloads';
 import { allowsBasicTextSecrets, resolveAppFiles } from './policy';
 import { SafeStorageSecretBox } from './safeStorageSecretBox';
 import { createMainWindow } from './window';
@@ -53,6 +54,8 @@ function installGlobalHardening(): void {
 async function start(): Promise<void> {
   const csp = contentSecurityPolicy();
   installSessionGuards(session.defaultSession, { pageUrl: files.pageUrl, contentSecurityPolicy: csp });
+  // A records export may hold secrets: the saved file is made 0600, like the command line's.
+  narrowDownloads(session.defaultSession, (message) => console.error(`podterm: ${message}`));
   // The page and its files, from dist/renderer only (appProtocol.ts says why not file://).
   protocol.handle(APP_SCHEME, createAppProtocolHandler({ rendererDir: files.rendererDir, contentSecurityPolicy: csp }));
   const secretBox = new SafeStorageSecretBox(safeStorage, {

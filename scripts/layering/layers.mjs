@@ -158,6 +158,9 @@ export const CORE_ROOM_ORDER = [
   // Request-level features beside the sessions, peers: Refresh reuses connect's Kubernetes methods, the cluster
   // browser lists with kube/api, the importer validates with kube/access and stores.
   ['pods', 'clusterBrowser', 'kubeconfigImport'],
+  // Records as files (import with its preview and mapping, export): checks each record's secrets as pods/ does on
+  // save, writes kubeconfig objects as YAML with kube/access, and writes through the store.
+  ['recordsTransfer'],
 ];
 
 /**

@@ -13,6 +13,7 @@ import { startKubeApiServer, type KubeApiServer } from '../harness/kubeApiServer
 import { NO_KUBE_API_SERVER } from '../harness/skipReasons';
 import { startWebApp, webAppUnavailableReason } from '../harness/webApp';
 import { ensureCliBuilt, runCli } from './cliHarness';
+import { OLD_MODEL, oldTerminalExport } from '../harness/oldTerminalExport';
 
 const scratches: Scratch[] = [];
 const stores: Store[] = [];
@@ -315,6 +316,74 @@ describe('pods import', () => {
     expect(run.stdout).toContain('nothing was written');
     expect(snapshot(store)).toBe(before);
   });
+});
+
+describe("pods import of the earlier web terminal's dumpdata", () => {
+  it('names the unmapped fields and the bad port, imports with --map once fixed, exports the same, re-imports as updates', async () => {
+    const { scratch, store } = await scratchWithStore();
+    const fixture = oldTerminalExport();
+    const file = join(scratch.dir, 'pods.json');
+    await writeFile(file, fixture.text);
+    const first = await cli(scratch, ['pods', 'import', file]);
+    expect(first.code).toBe(1);
+    expect(first.stderr).toContain('Fields read as: pk → sourceId');
+    expect(first.stderr).toContain('cluster_host → clusterHost');
+    expect(first.stderr).toContain('kubeconfig → kubeconfig (a JSON object is written as YAML)');
+    expect(first.stderr).toContain('field created_at: unknown field: choose the record field it is, or leave it out');
+    expect(first.stderr).toContain(`row 5, field ${fixture.unknownField}: unknown field`);
+    expect(first.stderr).toContain('row 3, field ssh_port: between 1 and 65535');
+    expect(first.stderr).toContain('nothing was imported: 3 problems');
+    expect(store.pods.list()).toEqual([]);
+
+    await writeFile(file, fixture.text.replace(`"ssh_port": ${fixture.badPort}`, `"ssh_port": ${fixture.goodPort}`));
+    const args = ['pods', 'import', file, '--map', 'created_at=', '--map', `${fixture.unknownField}=notes`];
+    const run = await cli(scratch, args);
+    expect(run.stderr).not.toContain('problem');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('5 created, 0 updated');
+    expect(run.stderr).toContain(`Left out (--map): created_at.`);
+    const bastion = store.pods.list().find((view) => view.name === 'bastion')!;
+    expect(bastion).toMatchObject({ sourceId: `${OLD_MODEL}:4`, sshAuthKind: 'privateKeyText' });
+    expect((await store.pods.getForConnect(bastion.id))!.secrets.sshPrivateKey).toBe(fixture.secrets.privateKey);
+
+    const exported = join(scratch.dir, 'export.json');
+    const exportRun = await cli(scratch, ['pods', 'export', '--include-secrets', '-o', exported]);
+    expect(exportRun.code).toBe(0);
+    expect((await stat(exported)).mode & 0o777).toBe(0o600);
+    const records = JSON.parse(await readFile(exported, 'utf8')) as Array<Record<string, unknown>>;
+    const byName = Object.fromEntries(records.map((record) => [record.name, record]));
+    expect(byName['billing worker']).toMatchObject({ sourceId: `${OLD_MODEL}:2`, token: fixture.secrets.token });
+    expect(byName['legacy box']).toMatchObject({ sshPort: fixture.goodPort, sshPassword: fixture.secrets.sshPassword });
+    expect(byName.reports).toMatchObject({ notes: 'data-platform' });
+    expect(byName['payments api']!.kubeconfig).toContain(fixture.secrets.kubeconfigToken);
+
+    const again = await cli(scratch, args);
+    expect(again.stdout).toContain('0 created, 5 updated');
+    expect(store.pods.list()).toHaveLength(5);
+    // No secret reaches the terminal on the way.
+    for (const output of [first, run, exportRun, again].flatMap((r) => [r.stdout, r.stderr])) {
+      for (const secret of Object.values(fixture.secrets)) expect(output).not.toContain(secret.slice(0, 40));
+    }
+  }, 120_000);
+
+  it('reads a CSV of the same table, and refuses an unknown --map field', async () => {
+    const { scratch, store } = await scratchWithStore();
+    const fixture = oldTerminalExport();
+    const file = join(scratch.dir, 'pods.csv');
+    await writeFile(file, fixture.csv.replace(`,${fixture.badPort},`, `,${fixture.goodPort},`));
+    const bad = await cli(scratch, ['pods', 'import', file, '--map', 'owner_team=team']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--map owner_team=team: "team" is not a record field');
+    const run = await cli(scratch, ['pods', 'import', file, '--map', `${fixture.unknownField}=`]);
+    expect(run.stderr).not.toContain('problem');
+    expect(run.stdout).toContain('5 created, 0 updated');
+    expect(
+      store.pods
+        .list()
+        .map((view) => view.sourceId)
+        .sort(),
+    ).toEqual(['1', '2', '3', '4', '5']);
+  }, 120_000);
 });
 
 describe('a desktop database (secrets sealed by the OS keychain)', () => {

@@ -60,3 +60,64 @@ describe('MIGRATION_INSTRUCTIONS.md troubleshooting', () => {
     for (const phrase of phrases) expect(source.includes(phrase), `"${phrase}" is no longer in the code`).toBe(true);
   });
 });
+
+describe('MIGRATION_INSTRUCTIONS.md bringing records over', () => {
+  const section = guide.slice(guide.indexOf('## 5.'));
+  const source = sourceText();
+
+  it('gives the exact dumpdata command, and says how to find the app label to fill in', () => {
+    expect(section).toContain('python manage.py dumpdata <app>.KubernetesPod --indent 2 > pods.json');
+    expect(section).toMatch(/Fill in `<app>`: the app label/);
+    expect(section).toContain('python manage.py showmigrations');
+  });
+
+  it('names the one step in the app with the words the app shows', () => {
+    expect(section).toContain('**Settings → Records → Import…**');
+    expect(section).toContain('**Import N records**');
+    expect(section).toContain('**Settings → Records → Refresh all**');
+    // The section, its buttons and the import button are labelled so in the renderer.
+    expect(source).toContain("{ id: 'records', label: 'Records', component: RecordsSection }");
+    expect(source).toMatch(/>\s*Import…\s*</);
+    expect(source).toMatch(/>\s*Refresh all\s*</);
+    expect(source).toMatch(/Import \{preview\?\.importable \?\? 0\} record/);
+  });
+
+  it('gives the command-line equivalent with options the CLI has', () => {
+    const cli = readFileSync(join(root, 'main/cli/podterm.ts'), 'utf8');
+    expect(section).toContain('pods import pods.json --dry-run');
+    expect(section).toContain('pods import pods.json --map created_at=');
+    expect(section).toContain('pods backfill');
+    // Each option is declared in the CLI's parseArgs table ("map: { type: …", "'dry-run': { type: …").
+    for (const option of ['dry-run', 'map', 'without-secrets', 'web']) {
+      expect(cli, option).toMatch(new RegExp(`['"]?${option}['"]?: \\{ type:`));
+    }
+  });
+
+  it('names the mappings the code makes', async () => {
+    const { prepareImport } = await import('../../main/core/recordsTransfer');
+    const { recordsImportSchema } = await import('../../common/records');
+    const text = JSON.stringify([
+      {
+        model: 'terminal.kubernetespod',
+        pk: 1,
+        fields: {
+          name: 'a',
+          cluster_host: 'https://h:6443',
+          ssh_host: 'h',
+          ssh_username: 'u',
+          private_key: '',
+          pod_name: 'p',
+        },
+      },
+    ]);
+    const { preview } = await prepareImport(recordsImportSchema.parse({ fileName: 'pods.json', text }), {
+      pods: { get: () => null, findBySourceId: () => null, getForConnect: async () => null, importAll: async () => [] },
+      kubeconfigExists: () => false,
+    });
+    for (const { source, target } of preview.mapping) {
+      if (source === 'name') continue;
+      expect(section, `${source} → ${target}`).toContain(`\`${source}\``);
+      expect(section, `${source} → ${target}`).toContain(`\`${target}\``);
+    }
+  });
+});

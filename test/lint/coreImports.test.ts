@@ -9,6 +9,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 /** The rooms top to bottom, as the picture must list them (peers in the order they are declared). */
 const ROOMS_TOP_DOWN = [
   '(root)',
+  'recordsTransfer',
   'pods',
   'clusterBrowser',
   'kubeconfigImport',

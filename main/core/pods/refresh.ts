@@ -53,7 +53,16 @@ export async function planRefresh(
   pods: PodRepository,
   resolver: AccessResolver,
 ): Promise<{ result: PodRefreshResult; update: PodSaveRequest | null }> {
-  const { result, update } = await lookUp(id, pods, kubeMethods({ resolver }));
+  return planRefreshWith(id, pods, kubeMethods({ resolver }));
+}
+
+/** planRefresh with the Kubernetes methods already built (the app's, which share its exec credential cache). */
+export async function planRefreshWith(
+  id: string,
+  pods: PodRepository,
+  methods: readonly KubeMethodHandler[],
+): Promise<{ result: PodRefreshResult; update: PodSaveRequest | null }> {
+  const { result, update } = await lookUp(id, pods, methods);
   return { result, update };
 }
 
@@ -158,6 +167,7 @@ function storeableAccess(view: PodView, access: ResolvedAccess): PodSaveRequest 
     lastStatusAt: _lastStatusAt,
     lastStatusDetail: _lastStatusDetail,
     kubeconfigContext: _kubeconfigContext,
+    sourceId: _sourceId,
     ...fields
   } = view;
   const secrets: Record<string, string> = {};

@@ -26,6 +26,7 @@ export type {
   ImportedKubeconfigRepository,
   NewKubeconfig,
   PodConnectRecord,
+  PodImportRequest,
   PodRepository,
   SettingsRepository,
   Store,

@@ -23,7 +23,7 @@ import {
 } from '../../../common/pods';
 import { SecretBoxError, type SecretBox } from '../secrets';
 import type { Database, Statement } from './database';
-import type { PodConnectRecord, PodRepository } from './types';
+import type { PodConnectRecord, PodImportRequest, PodRepository } from './types';
 
 /** What a field column holds (the pods table's field columns are TEXT or INTEGER, never BLOB). */
 type SqlValue = string | number | null;
@@ -90,6 +90,9 @@ export type KubeconfigContextOf = (kubeconfig: string, fields: PodFields) => str
 /** The name of the context the pasted kubeconfig uses, kept beside its ciphertext (migration 0080). */
 const KUBECONFIG_CONTEXT_COLUMN = 'kubeconfig_context';
 
+/** Where an imported record came from (migration 0090); written by imports only, never copied by duplicate. */
+const SOURCE_ID_COLUMN = 'source_id';
+
 /** The view's "is this secret stored" column for a secret column. */
 const storedFlag = (column: SecretColumn) => `has_${column}` as const;
 
@@ -99,6 +102,7 @@ const VIEW_COLUMNS = [
   ...FIELD_COLUMN_NAMES,
   'created_at, updated_at, last_connected_at, last_connection_method, last_status, last_status_at, last_status_detail',
   KUBECONFIG_CONTEXT_COLUMN,
+  SOURCE_ID_COLUMN,
   ...SECRET_COLUMN_NAMES.map((column) => `${column} IS NOT NULL AS ${storedFlag(column)}`),
 ].join(', ');
 
@@ -128,6 +132,7 @@ interface ViewRow extends FieldRow, Record<`has_${SecretColumn}`, number> {
   last_status_at: number | null;
   last_status_detail: string | null;
   kubeconfig_context: string | null;
+  source_id: string | null;
 }
 
 type SecretColumns = Record<SecretColumn, Uint8Array | null>;
@@ -136,7 +141,13 @@ type ConnectRow = FieldRow & SecretColumns & { id: string; name: string };
 
 /** Per secret in an update: keep_x = 1 leaves the column alone, otherwise x becomes the new value (null clears). */
 type SecretParams = SecretColumns & Record<`keep_${SecretColumn}`, 0 | 1>;
-type WriteParams = FieldRow & SecretParams & { id: string; now: number; kubeconfig_context: string | null };
+type WriteParams = FieldRow &
+  SecretParams & { id: string; now: number; kubeconfig_context: string | null; source_id: string | null };
+/** One import write: its columns, and whether a record with its source id is the one to update (the request had no id). */
+interface ImportWrite {
+  params: WriteParams;
+  matchSource: boolean;
+}
 
 /** The status detail is a tooltip line; an error message longer than this is cut (the Refresh dialog has it whole). */
 const MAX_STATUS_DETAIL_CHARS = 500;
@@ -162,7 +173,8 @@ export class SqlitePodRepository implements PodRepository {
   private readonly nameTakenStmt: Statement<[string], { taken: number }>;
   private readonly unnamedKubeconfigsStmt: Statement<[], ConnectRow>;
   private readonly nameKubeconfigStmt: Statement<{ id: string; name: string; ciphertext: Uint8Array }>;
-  private readonly importTransaction: (writes: WriteParams[]) => Array<'created' | 'updated'>;
+  private readonly bySourceStmt: Statement<[string], ViewRow>;
+  private readonly importTransaction: (writes: ImportWrite[]) => Array<{ id: string; action: 'created' | 'updated' }>;
   private readonly findOrCreateTransaction: (
     params: WriteParams,
     isSame: (view: PodView) => boolean,
@@ -175,7 +187,7 @@ export class SqlitePodRepository implements PodRepository {
     private readonly now: () => number = Date.now,
     private readonly kubeconfigContextOf: KubeconfigContextOf = () => null,
   ) {
-    const written = [...FIELD_COLUMN_NAMES, ...SECRET_COLUMN_NAMES, KUBECONFIG_CONTEXT_COLUMN];
+    const written = [...FIELD_COLUMN_NAMES, ...SECRET_COLUMN_NAMES, KUBECONFIG_CONTEXT_COLUMN, SOURCE_ID_COLUMN];
     this.insertStmt = db.prepare(
       `INSERT INTO pods (id, ${written.join(', ')}, created_at, updated_at)
        VALUES (@id, ${written.map((c) => `@${c}`).join(', ')}, @now, @now)`,
@@ -184,11 +196,13 @@ export class SqlitePodRepository implements PodRepository {
       `UPDATE pods SET ${FIELD_COLUMN_NAMES.map((c) => `${c} = @${c}`).join(', ')},
          ${SECRET_COLUMN_NAMES.map((c) => `${c} = IIF(@keep_${c}, ${c}, @${c})`).join(', ')},
          ${KUBECONFIG_CONTEXT_COLUMN} = IIF(@keep_kubeconfig_enc, ${KUBECONFIG_CONTEXT_COLUMN}, @${KUBECONFIG_CONTEXT_COLUMN}),
+         ${SOURCE_ID_COLUMN} = COALESCE(@${SOURCE_ID_COLUMN}, ${SOURCE_ID_COLUMN}),
          updated_at = @now
        WHERE id = @id`,
     );
     const order = 'ORDER BY name COLLATE NOCASE, id';
     this.getStmt = db.prepare(`SELECT ${VIEW_COLUMNS} FROM pods WHERE id = ?`);
+    this.bySourceStmt = db.prepare(`SELECT ${VIEW_COLUMNS} FROM pods WHERE ${SOURCE_ID_COLUMN} = ?`);
     this.listStmt = db.prepare(`SELECT ${VIEW_COLUMNS} FROM pods ${order}`);
     const matches = POD_SEARCH_FIELDS.map(
       (field) => `${FIELD_COLUMNS[field].column} LIKE @pattern ESCAPE '${LIKE_ESCAPE}'`,
@@ -234,11 +248,14 @@ export class SqlitePodRepository implements PodRepository {
     );
     // One transaction: an import that fails half-way (a foreign key, a full disk) leaves no record written.
     // Whether an id exists is decided inside it, so a record deleted meanwhile is created rather than lost.
-    this.importTransaction = db.transaction((writes: WriteParams[]) =>
-      writes.map((params) => {
-        const create = this.getStmt.get(params.id) === undefined;
-        runLinked(() => (create ? this.insertStmt : this.updateStmt).run(params));
-        return create ? 'created' : 'updated';
+    // A record imported before from the same source is found by its source id here too, for the same reason.
+    this.importTransaction = db.transaction((writes: ImportWrite[]) =>
+      writes.map(({ params, matchSource }) => {
+        const earlier = matchSource && params.source_id !== null ? this.bySourceStmt.get(params.source_id) : undefined;
+        const write = earlier ? { ...params, id: earlier.id } : params;
+        const create = this.getStmt.get(write.id) === undefined;
+        runLinked(() => (create ? this.insertStmt : this.updateStmt).run(write));
+        return { id: write.id, action: create ? ('created' as const) : ('updated' as const) };
       }),
     );
     // One transaction for the look and the insert, so two calls for the same target make one record. IMMEDIATE takes
@@ -282,11 +299,20 @@ export class SqlitePodRepository implements PodRepository {
     return saved;
   }
 
-  async importAll(requests: PodSaveRequest[]): Promise<Array<{ id: string; action: 'created' | 'updated' }>> {
+  async importAll(requests: PodImportRequest[]): Promise<Array<{ id: string; action: 'created' | 'updated' }>> {
     // Encrypt everything first: the SecretBox may be asynchronous and no transaction may span an await.
-    const writes = await Promise.all(requests.map((request) => this.writeParams(request)));
-    const actions = this.importTransaction(writes);
-    return writes.map((params, index) => ({ id: params.id, action: actions[index]! }));
+    const writes = await Promise.all(
+      requests.map(async ({ sourceId, ...request }) => ({
+        params: { ...(await this.writeParams(request)), [SOURCE_ID_COLUMN]: sourceId ?? null },
+        matchSource: request.id === undefined,
+      })),
+    );
+    return this.importTransaction(writes);
+  }
+
+  findBySourceId(sourceId: string): PodView | null {
+    const row = this.bySourceStmt.get(sourceId);
+    return row ? toView(row) : null;
   }
 
   async findOrCreate(
@@ -306,6 +332,7 @@ export class SqlitePodRepository implements PodRepository {
       ...toFieldColumns(request.fields),
       ...(await this.encryptSecrets(request.secrets)),
       [KUBECONFIG_CONTEXT_COLUMN]: this.contextOf(request),
+      [SOURCE_ID_COLUMN]: null,
     };
   }
 
@@ -456,6 +483,7 @@ function toView(row: ViewRow): PodView {
     lastStatusAt: row.last_status_at,
     lastStatusDetail: row.last_status_detail,
     kubeconfigContext: row.kubeconfig_context,
+    sourceId: row.source_id,
   };
 }
 

@@ -21,6 +21,9 @@ export interface PodConnectRecord extends PodFields {
   secrets: Record<PodSecretName, string | null>;
 }
 
+/** One record of an import: a save, and optionally the id it had where it came from (pods.source_id). */
+export type PodImportRequest = PodSaveRequest & { sourceId?: string | null };
+
 export interface PodRepository {
   /**
    * Sorted by name; `query` matches POD_SEARCH_FIELDS (name, namespace, pod name, label selector, context, cluster host,
@@ -45,9 +48,12 @@ export interface PodRepository {
   /**
    * Writes every request in one transaction, all or nothing (the CLI's `pods import`): a request whose id exists updates
    * that record, one with an unknown id creates it under that id, one without an id creates a new record. Secrets follow
-   * save's rules (undefined keeps, null clears). Returns each request's id and what happened, in order.
+   * save's rules (undefined keeps, null clears). A request without an id but with a sourceId updates the record that
+   * came from there, if one did (decided inside the transaction). Returns each request's id and what happened, in order.
    */
-  importAll(requests: PodSaveRequest[]): Promise<Array<{ id: string; action: 'created' | 'updated' }>>;
+  importAll(requests: PodImportRequest[]): Promise<Array<{ id: string; action: 'created' | 'updated' }>>;
+  /** The record imported from `sourceId` (pods.source_id), or null. */
+  findBySourceId(sourceId: string): PodView | null;
   /** A shell opened: stores when and how, and sets the status to running. */
   recordConnection(id: string, method: ConnectionMethod, at: number): void;
   /** What a Refresh learned (the sidebar's status dot). A deleted record is not an error. */

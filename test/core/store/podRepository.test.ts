@@ -83,6 +83,7 @@ describe('PodRepository', () => {
       lastStatusAt: null,
       lastStatusDetail: null,
       kubeconfigContext: null,
+      sourceId: null,
     });
     expect(data.store.pods.get(view.id)).toEqual(view);
   });

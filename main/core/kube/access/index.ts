@@ -21,6 +21,7 @@ export {
   checkReferencedFile,
   displayPath,
   exportKubeconfigYaml,
+  kubeconfigObjectToYaml,
   flattenKubeConfig,
   KubeconfigError,
   loadDefaultKubeconfig,

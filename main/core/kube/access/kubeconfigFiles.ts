@@ -662,3 +662,11 @@ function describeFsError(error: unknown): string {
       return messageOf(error);
   }
 }
+
+/**
+ * A kubeconfig held as a parsed object (the earlier web terminal stored `kubeconfig` as a JSON field, so its `dumpdata`
+ * export carries a dict) written as the YAML text Podterm stores and kubectl reads. Key order is kept.
+ */
+export function kubeconfigObjectToYaml(kubeconfig: Record<string, unknown>): string {
+  return kubernetesClient().dumpYaml(kubeconfig);
+}

@@ -12,6 +12,7 @@ import { migration as addPodStatus } from './0060-add-pod-status';
 import { migration as createSettings } from './0070-create-settings';
 import { migration as addKubeconfigContext } from './0080-add-kubeconfig-context';
 import { migration as indexPodsSearch } from './0090-index-pods-search';
+import { migration as addSourceId } from './0100-add-source-id';
 
 export const MIGRATIONS: readonly Migration[] = [
   createPods,
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   createSettings,
   addKubeconfigContext,
   indexPodsSearch,
+  addSourceId,
 ];

@@ -19,7 +19,7 @@ import {
 import type { RendererClient } from '../../client';
 import { UploadIcon } from '../icons';
 import { Modal } from '../Modal';
-import { dragHasFiles, fitImportRequest, readKubeconfigFiles, type RefusedFile } from './readFiles';
+import { dragHasFiles, fitImportRequest, isRecordsFile, readKubeconfigFiles, type RefusedFile } from './readFiles';
 import './KubeconfigImport.css';
 import { messageOf } from '../../../../common/errors';
 
@@ -36,6 +36,8 @@ interface KubeconfigImportProps {
   ref?: Ref<KubeconfigImportHandle>;
   onImported(imported: KubeconfigView[], removed: number): void;
   onError(message: string): void;
+  /** A dropped file whose content is pod records, not a kubeconfig (Settings → Records' import takes it). */
+  onRecordsFile?(file: File): void;
 }
 
 interface DialogState {
@@ -70,7 +72,7 @@ function importableSelection(dialog: DialogState, file: KubeconfigFilePreview): 
   return ticked.filter((name) => !file.contexts.some((context) => context.name === name && needsLocalFiles(context)));
 }
 
-export function KubeconfigImport({ client, ref, onImported, onError }: KubeconfigImportProps) {
+export function KubeconfigImport({ client, ref, onImported, onError, onRecordsFile }: KubeconfigImportProps) {
   const [dragging, setDragging] = useState(false);
   const [dialog, setDialogState] = useState<DialogState | null>(null);
   // The dialog's latest state, readable between awaits (a state updater may run later than the call that queued it).
@@ -170,7 +172,16 @@ export function KubeconfigImport({ client, ref, onImported, onError }: Kubeconfi
       setDragging(false);
       if (event.defaultPrevented || !event.dataTransfer || event.dataTransfer.files.length === 0) return;
       event.preventDefault();
-      void addFileList([...event.dataTransfer.files]);
+      void routeDropped([...event.dataTransfer.files]);
+    };
+    /** Records files go to the records import, told apart by content (a .json may be a kubeconfig); the rest stay here. */
+    const routeDropped = async (files: File[]) => {
+      const kubeconfigs: File[] = [];
+      for (const file of files) {
+        if (onRecordsFile && (await isRecordsFile(file))) onRecordsFile(file);
+        else kubeconfigs.push(file);
+      }
+      if (kubeconfigs.length > 0) await addFileList(kubeconfigs);
     };
     window.addEventListener('dragenter', onDragOver);
     window.addEventListener('dragover', onDragOver);
@@ -182,7 +193,7 @@ export function KubeconfigImport({ client, ref, onImported, onError }: Kubeconfi
       window.removeEventListener('dragleave', onDragLeave);
       window.removeEventListener('drop', onDrop);
     };
-  }, [addFileList]);
+  }, [addFileList, onRecordsFile]);
 
   const runImport = async () => {
     if (!dialog?.previews) return;

@@ -9,6 +9,8 @@ import {
   type KubeconfigFileInput,
 } from '../../../../common/importedKubeconfigs';
 import { FILE_PATHS_GLOBAL } from '../../../../common/requestKeys';
+import { MAX_RECORDS_FILE_BYTES } from '../../../../common/limits';
+import { looksLikeRecordsFile } from '../../../../common/records';
 
 export interface RefusedFile {
   fileName: string;
@@ -112,4 +114,17 @@ function folderOf(file: File): string | undefined {
   const full = paths?.pathForFile(file) ?? '';
   const cut = Math.max(full.lastIndexOf('/'), full.lastIndexOf('\\'));
   return cut > 0 ? full.slice(0, cut) : undefined;
+}
+
+/** Enough of a file's start to tell records from a kubeconfig: a JSON array's first item, or a CSV header row. */
+const RECORDS_SNIFF_BYTES = 64 * 1024;
+
+/** Whether a dropped file is pod records (a JSON array of records, a CSV with a records header), by its content. */
+export async function isRecordsFile(file: File): Promise<boolean> {
+  if (file.size > MAX_RECORDS_FILE_BYTES) return false;
+  try {
+    return looksLikeRecordsFile(await file.slice(0, RECORDS_SNIFF_BYTES).text());
+  } catch {
+    return false;
+  }
 }

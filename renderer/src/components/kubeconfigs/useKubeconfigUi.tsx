@@ -9,6 +9,7 @@ import type { RendererClient } from '../../client';
 import { useAppEvent } from '../../hooks/useAppEvent';
 import { SettingsDialog } from '../settings/SettingsDialog';
 import { KubeconfigImport, type KubeconfigImportHandle } from './KubeconfigImport';
+import { RecordsDialogs, type RecordsDialogsHandle } from '../records/RecordsDialogs';
 import { messageOf } from '../../../../common/errors';
 
 export interface KubeconfigUi {
@@ -27,6 +28,12 @@ export function useKubeconfigUi(
   // Settings closes while the import dialog is up (one dialog at a time) and comes back after a re-import from it.
   const returnToSettings = useRef(false);
   const importer = useRef<KubeconfigImportHandle>(null);
+  const records = useRef<RecordsDialogsHandle>(null);
+  /** A Records action from Settings: one dialog at a time, so Settings closes first. */
+  const recordsAction = (action: 'pickImport' | 'openExport' | 'openRefreshAll') => {
+    setSettingsOpen(false);
+    records.current?.[action]();
+  };
 
   const reload = useCallback(() => {
     client.api.kubeconfigs.list({}).then(setKubeconfigs, (error: unknown) => {
@@ -68,7 +75,14 @@ export function useKubeconfigUi(
     },
     overlays: (
       <>
-        <KubeconfigImport ref={importer} client={client} onImported={onImported} onError={notify} />
+        <KubeconfigImport
+          ref={importer}
+          client={client}
+          onImported={onImported}
+          onError={notify}
+          onRecordsFile={(file) => records.current?.importFile(file)}
+        />
+        <RecordsDialogs ref={records} client={client} notify={notify} />
         {settingsOpen && (
           <SettingsDialog
             client={client}
@@ -76,6 +90,11 @@ export function useKubeconfigUi(
             onKubeconfigsChanged={reload}
             onImport={openImportFromSettings}
             onError={notify}
+            records={{
+              pickImport: () => recordsAction('pickImport'),
+              openExport: () => recordsAction('openExport'),
+              openRefreshAll: () => recordsAction('openRefreshAll'),
+            }}
             onClose={() => setSettingsOpen(false)}
           />
         )}

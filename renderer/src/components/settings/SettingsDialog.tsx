@@ -7,6 +7,7 @@ import type { KubeconfigView } from '../../../../common/importedKubeconfigs';
 import type { RendererClient } from '../../client';
 import { Modal } from '../Modal';
 import { KubeconfigsSection } from './KubeconfigsSection';
+import { RecordsSection } from './RecordsSection';
 import { TerminalSettings } from './TerminalSettings';
 import './SettingsDialog.css';
 
@@ -19,6 +20,8 @@ export interface SettingsSectionProps {
   /** Opens the import dialog: empty, or a file picker replacing `replaces`' contexts. */
   onImport(replaces?: string): void;
   onError(message: string): void;
+  /** Settings → Records' dialogs (RecordsDialogs): each closes Settings and opens its own. */
+  records: { pickImport(): void; openExport(): void; openRefreshAll(): void };
 }
 
 interface SettingsSection {
@@ -31,6 +34,7 @@ interface SettingsSection {
 const SECTIONS: SettingsSection[] = [
   { id: 'kubeconfigs', label: 'Kubeconfigs', component: KubeconfigsSection },
   { id: 'terminal', label: 'Terminal', component: TerminalSettings },
+  { id: 'records', label: 'Records', component: RecordsSection },
 ];
 
 interface SettingsDialogProps extends SettingsSectionProps {

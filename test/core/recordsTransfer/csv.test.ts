@@ -1,6 +1,6 @@
 /** The CSV reader behind `pods import`: what spreadsheets write (quotes, commas and line breaks in cells, CRLF, BOM). */
 import { describe, expect, it } from 'vitest';
-import { CsvError, parseCsv } from '../../main/cli/csv';
+import { CsvError, parseCsv } from '../../../main/core/recordsTransfer/csv';
 
 describe('parseCsv', () => {
   it('reads quoted cells with commas, doubled quotes and line breaks, and numbers records by their first line', () => {
