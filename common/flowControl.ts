@@ -25,24 +25,24 @@ export const FlowControlConstants = {
   BATCH_MAX_BYTES: 32 * 1024,
   /**
    * Main pauses the remote once this many bytes are sent but not yet parsed by xterm.js (main flushes its batch before
-   * pausing, so nothing sits unsent while paused). 192 KiB is 20–40 ms of the page's parsing: the backlog a Ctrl-C or
-   * another tab waits through stays a few tens of ms, while the renderer never runs dry (see LOW_WATERMARK_BYTES).
-   * VS Code's 100k chars is the same order.
+   * pausing, so nothing sits unsent while paused). 256 KiB is 30–50 ms of the page's parsing: the backlog another tab
+   * or a Ctrl-C waits through stays a few tens of ms (and an interrupt drops most of it undrawn, see OutputFeed), while
+   * the renderer never runs dry (see LOW_WATERMARK_BYTES). VS Code's 100k chars is the same order.
    */
-  HIGH_WATERMARK_BYTES: 192 * 1024,
+  HIGH_WATERMARK_BYTES: 256 * 1024,
   /**
-   * Main resumes when the renderer has caught up to this. 64 KiB is 7–13 ms of parsing, more than the round trip of an
-   * ack and the remote's next chunk on a loaded machine, so the page does not wait for bytes; far enough below the high
-   * mark that the remote does not flap.
+   * Main resumes when the renderer has caught up to this. 128 KiB is 15–25 ms of parsing: enough for the ack to reach
+   * main and the remote's next chunk to reach the page on a loaded 2-core machine, so the page does not wait for bytes
+   * (64 KiB measured slower there); far enough below the high mark that the remote does not flap.
    */
-  LOW_WATERMARK_BYTES: 64 * 1024,
+  LOW_WATERMARK_BYTES: 128 * 1024,
   /**
    * The renderer acknowledges parsed bytes in batches of this size (and whenever its queue drains), so the return path
-   * costs one small message per 16 KiB, not one per chunk. The low watermark is 4 batches, the high 12 above it, so
-   * batching never stalls the stream; and a paused remote sends nothing more, so the queue drains and the rest is
-   * acknowledged.
+   * costs one small message per batch main sends, not one per chunk. The low watermark is 4 batches, the high 4 above
+   * it, so batching never stalls the stream; and a paused remote sends nothing more, so the queue drains and the rest
+   * is acknowledged.
    */
-  ACK_BATCH_BYTES: 16 * 1024,
+  ACK_BATCH_BYTES: 32 * 1024,
   /**
    * The renderer keeps at most this many bytes inside xterm.js's own write queue and holds the rest in its feed, where
    * an interrupt can still drop them (xterm.js cannot take back a write). One batch: xterm parses it in one go and asks
