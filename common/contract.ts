@@ -405,12 +405,15 @@ export type SessionEnd =
 /**
  * main → renderer on a session stream. `recordingFailed`: the tab's recording could not be written (disk full, no
  * permission) and has stopped; `message` says why and whether a file with the output so far was kept.
+ * `interruptSeen`: main has passed on a `write` holding an interrupt (^C, ^\, ^Z; common/flowControl.ts), one event per
+ * such write; the data before it was received before the interrupt, and a tab that was behind drops it undrawn.
  */
 export type SessionEvent =
   | { type: 'data'; data: Uint8Array }
   | { type: 'status'; status: SessionStatus }
   | { type: 'end'; end: SessionEnd }
-  | { type: 'recordingFailed'; message: string };
+  | { type: 'recordingFailed'; message: string }
+  | { type: 'interruptSeen' };
 
 /**
  * renderer → main on a session stream. `ack` reports bytes xterm.js has parsed (from its write callback), which is what

@@ -1,23 +1,31 @@
 /**
  * One browser tab's WebSocket, once logged in (server.ts), as a ClientConnection: JSON text messages for requests and session control, binary
- * frames for terminal output (common/frames.ts).
+ * frames for terminal output (common/frames.ts). Everything goes out through a FairSender (fairSender.ts), so one
+ * session's flood does not sit in front of another session's echo.
  */
 import type { RawData, WebSocket } from 'ws';
 import { type AppEvent, parseSessionCommand, type SessionCommand, type SessionEvent } from '../../common/contract';
 import { encodeDataFrame, type WebClientMessage, type WebServerMessage } from '../../common/frames';
 import { messageOf } from '../../common/errors';
+import { FairSender } from './fairSender';
+
+/** The sender's lane for what belongs to no session (answers to requests, app events); session ids start at 1. */
+const APP_LANE = 0;
 import type { ClientConnection, PodtermCore, SessionStream } from '../core';
 
 export class WebClientConnection implements ClientConnection {
   private readonly commandListeners = new Map<number, (command: SessionCommand) => void>();
   private readonly closedListeners: Array<() => void> = [];
+  private readonly sender: FairSender;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly core: PodtermCore,
     private readonly log: (message: string) => void,
   ) {
+    this.sender = new FairSender(ws);
     ws.on('close', () => {
+      this.sender.close();
       this.commandListeners.clear();
       for (const listener of this.closedListeners.splice(0)) listener();
     });
@@ -27,8 +35,8 @@ export class WebClientConnection implements ClientConnection {
     return {
       post: (event: SessionEvent) => {
         if (this.ws.readyState !== this.ws.OPEN) return;
-        if (event.type === 'data') this.ws.send(encodeDataFrame(sessionId, event.data), { binary: true });
-        else this.sendJson({ kind: 'session', sessionId, event });
+        if (event.type === 'data') this.sender.send(sessionId, encodeDataFrame(sessionId, event.data), true);
+        else this.sendJson({ kind: 'session', sessionId, event }, sessionId);
       },
       onCommand: (listener) => void this.commandListeners.set(sessionId, listener),
       close: () => void this.commandListeners.delete(sessionId),
@@ -71,8 +79,8 @@ export class WebClientConnection implements ClientConnection {
     }
   }
 
-  private sendJson(message: WebServerMessage): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
+  private sendJson(message: WebServerMessage, lane = APP_LANE): void {
+    if (this.ws.readyState === this.ws.OPEN) this.sender.send(lane, JSON.stringify(message), false);
   }
 
   private protocolError(reason: string): void {

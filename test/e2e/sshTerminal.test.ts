@@ -81,6 +81,17 @@ describe.skipIf(skipReason !== null)('SSH terminal in the browser', () => {
     await expect.poll(async () => (await pgrep('sleep 4242')).length, { timeout: 15_000 }).toBe(0);
   });
 
+  it('brings the prompt back on Ctrl-C during a flood, and the tab still works', async (context) => {
+    if (!sshd) return context.skip(NO_SSHD);
+    await typeInTerminal(page, 'yes podterm-flood\n');
+    await waitForTerminalText(page, /^podterm-flood\s*$/m);
+    // Far more is on its way than the page draws in a moment: the interrupt drops what is not drawn yet.
+    await page.keyboard.press('Control+c');
+    await waitForPrompt(page);
+    await typeInTerminal(page, 'clear; echo $((6*7))\n');
+    await waitForTerminalText(page, /^42\s*$/m);
+  });
+
   it('shows why a session ended, and keeps the scrollback', async (context) => {
     if (!sshd) return context.skip(NO_SSHD);
     await typeInTerminal(page, 'exit 3\n');

@@ -28,7 +28,7 @@ export class SessionDataPipe {
   private disposed = false;
 
   constructor(
-    private readonly session: Pick<TerminalSession, 'pause' | 'resume'>,
+    private readonly session: Pick<TerminalSession, 'pause' | 'resume' | 'discardBuffered'>,
     private readonly emit: (chunk: Uint8Array) => void,
     private readonly constants: typeof FlowControlConstants = FlowControlConstants,
     private readonly timers: Timers = realTimers,
@@ -63,6 +63,18 @@ export class SessionDataPipe {
       this.paused = false;
       this.session.resume();
     }
+  }
+
+  /**
+   * The user typed an interrupt (^C, ^\, ^Z). What is batched goes out first, so everything received before the
+   * interrupt precedes the caller's `interruptSeen` event; while the renderer is behind (paused), what the transport
+   * holds unread is dropped, as a terminal's line discipline flushes its output queue on SIGINT. The renderer drops
+   * its own undrawn backlog (renderer/src/session/outputFeed.ts).
+   */
+  interrupted(): void {
+    if (this.disposed) return;
+    this.flush();
+    if (this.paused) this.session.discardBuffered();
   }
 
   /** Sends whatever is batched now (before an exit event, so the last output arrives before the end). */

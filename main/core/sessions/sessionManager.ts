@@ -28,6 +28,7 @@ import { SessionDataPipe } from './flowControl';
 import { RecordingError, type RecordingOutcome, SessionRecording } from './recording';
 import type { TerminalSession } from '../terminal';
 import { messageOf } from '../../../common/errors';
+import { containsInterrupt } from '../../../common/flowControl';
 
 /**
  * The question a session is waiting on the user for. One at a time: the host key is settled before authentication
@@ -332,6 +333,11 @@ export class SessionManager {
       case 'write':
         // Keystrokes typed before the shell opened have nowhere to go; dropping them beats replaying them blindly.
         session.terminal?.write(command.data);
+        if (containsInterrupt(command.data)) {
+          // After the write, so the signal is on its way first; one event per such write (the renderer counts them).
+          session.pipe?.interrupted();
+          session.stream.post({ type: 'interruptSeen' });
+        }
         break;
       case 'resize':
         session.size = command.size;

@@ -38,6 +38,8 @@ import { classifySocketError } from '../net';
 import { SecretScrubber } from '../secrets';
 import { messageOf } from '../../../common/errors';
 import { SshLogin, type LoginMethod, type LoginStep, type SshAuthChallenge } from './sshLogin';
+import { BoundedChannelWindow, openNextChannelWithWindow } from './channelWindow';
+import { FlowControlConstants } from '../../../common/flowControl';
 
 let ssh2Module: typeof Ssh2 | undefined;
 /**
@@ -482,8 +484,12 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
         );
         return;
       }
-      opening.succeed(new SshTerminalSession(client, channel, target, scrubber));
+      const window = bounded ? BoundedChannelWindow.install(client, channel, windowBytes) : null;
+      opening.succeed(new SshTerminalSession(client, channel, target, scrubber, window));
     };
+    // A paused tab must not have megabytes of a flood on their way (FlowControlConstants.SSH_CHANNEL_WINDOW_BYTES).
+    const windowBytes = FlowControlConstants.SSH_CHANNEL_WINDOW_BYTES;
+    const bounded = openNextChannelWithWindow(client, windowBytes);
     if (options.command !== undefined) client.exec(options.command, { pty: window }, opened);
     else client.shell(window, opened);
   });
@@ -523,12 +529,16 @@ class SshTerminalSession extends TransportSession {
   private exitStatus: TerminalExit | null = null;
   private connectionError: Error | null = null;
   private connectionClosed = false;
+  /** Set while discardBuffered() empties the channel's buffer: what it reads is dropped, not delivered. */
+  private discarding = false;
 
   constructor(
     private readonly client: Ssh2.Client,
     private readonly channel: ClientChannel,
     private readonly target: string,
     private readonly scrubber: SecretScrubber,
+    /** Null when ssh2's internals were not as expected: ssh2's own 2 MiB window applies then. */
+    private readonly window: BoundedChannelWindow | null,
   ) {
     super('an SSH session');
     this.disposables.listen(channel, 'exit', (code: number | null, signal?: string) => {
@@ -558,14 +568,29 @@ class SshTerminalSession extends TransportSession {
   }
 
   pause(): void {
-    // Stops reading the channel: ssh2 then stops granting window to the server, which stops sending (real backpressure).
+    // Stops reading the channel and granting window to the server, which stops sending (real backpressure).
+    this.window?.setPaused(true);
     this.channel.pause();
     this.channel.stderr.pause();
   }
 
   resume(): void {
+    this.window?.setPaused(false);
     this.channel.resume();
     this.channel.stderr.resume();
+  }
+
+  /** Drops what the channel received and holds while paused (at most the channel window). */
+  discardBuffered(): void {
+    if (this.ended) return;
+    this.discarding = true;
+    try {
+      // In paused mode read() hands over the buffer (through 'data' too, which `discarding` drops) without flowing.
+      while (this.channel.read() !== null);
+      while (this.channel.stderr.read() !== null);
+    } finally {
+      this.discarding = false;
+    }
   }
 
   /**
@@ -576,7 +601,11 @@ class SshTerminalSession extends TransportSession {
     const subscription = super.onData(listener);
     if (!this.dataAttached) {
       this.dataAttached = true;
-      const forward = (chunk: Buffer) => this.events.emitData(chunk);
+      const forward = (chunk: Buffer) => {
+        if (this.discarding) return;
+        this.events.emitData(chunk);
+        this.window?.consumed();
+      };
       this.disposables.listen(this.channel, 'data', forward);
       this.disposables.listen(this.channel.stderr, 'data', forward);
     }

@@ -20,6 +20,12 @@ export interface TerminalSession {
   /** Real backpressure: stops reading from the remote until resume() (ssh2 stream.pause(), ws.pause()). */
   pause(): void;
   resume(): void;
+  /**
+   * The user interrupted (^C) while paused: drop the output this process has received from the remote and holds
+   * unread (a terminal's line discipline flushes its output queue on SIGINT the same way). What is still in the
+   * network or in the remote's window arrives as usual.
+   */
+  discardBuffered(): void;
   /** Ends the remote shell and releases everything the session registered. Idempotent. */
   close(): Promise<void>;
   onData(listener: (chunk: Uint8Array) => void): Disposable;

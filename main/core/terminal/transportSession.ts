@@ -104,6 +104,7 @@ export abstract class TransportSession implements TerminalSession {
   abstract resize(cols: number, rows: number): void;
   abstract pause(): void;
   abstract resume(): void;
+  abstract discardBuffered(): void;
 
   /** Ends the remote shell on the transport; called once, after every listener was removed. */
   protected abstract shutdown(): Promise<void>;

@@ -19,6 +19,8 @@ export function isSessionEvent(value: unknown): value is SessionEvent {
       return isRecord(value.end) && typeof value.end.kind === 'string';
     case 'recordingFailed':
       return typeof value.message === 'string';
+    case 'interruptSeen':
+      return true;
     default:
       return false;
   }

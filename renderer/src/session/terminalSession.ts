@@ -16,13 +16,14 @@ import type {
 } from '../../../common/contract';
 import type { RendererClient } from '../client';
 import { connectedLine, failedAttemptParts } from '../lib/format';
-import { AckTracker } from './ackTracker';
+import { OutputFeed } from './outputFeed';
 import { disposableTimeout, DisposableSlot, DisposableStore, toDisposable, type Disposable } from './disposable';
 import { splitInput } from './input';
 import { settingsStore } from './settingsStore';
 import { StateStore } from './stateStore';
 import { TerminalFeatures, terminalOptionsFor } from './terminalFeatures';
 import { messageOf } from '../../../common/errors';
+import { containsInterrupt } from '../../../common/flowControl';
 
 /**
  * A sidebar drag or window resize fires the ResizeObserver every frame; 50 ms coalesces that into a few resizes (each
@@ -78,17 +79,22 @@ export interface TerminalSessionOptions {
 }
 
 /**
- * The stream of the session this tab shows and the acks for what xterm.js has parsed of it. Disposing it detaches the
- * stream (which also drops its listener); the session itself lives on in main until `sessions.close`.
+ * The stream of the session this tab shows and its output's way into xterm.js (with the acks for what was parsed).
+ * Disposing it drops what was not handed to xterm.js yet and detaches the stream (which also drops its listener); the
+ * session itself lives on in main until `sessions.close`.
  */
 class SessionLink implements Disposable {
-  readonly acks: AckTracker;
+  readonly output: OutputFeed;
 
-  constructor(readonly channel: SessionChannel) {
-    this.acks = new AckTracker((bytes) => channel.send({ type: 'ack', bytes }));
+  constructor(
+    readonly channel: SessionChannel,
+    write: (data: Uint8Array, callback: () => void) => void,
+  ) {
+    this.output = new OutputFeed(write, (bytes) => channel.send({ type: 'ack', bytes }));
   }
 
   dispose(): void {
+    this.output.dispose();
     this.channel.detach();
   }
 }
@@ -305,7 +311,7 @@ export class TerminalSession {
       channel.detach();
       return;
     }
-    this.link.value = new SessionLink(channel);
+    this.link.value = new SessionLink(channel, (data, callback) => this.term.write(data, callback));
     this.element.dataset.sessionId = String(channel.sessionId);
     this.update({ sessionId: channel.sessionId, phase: 'connecting' });
     channel.onEvent((event) => {
@@ -318,11 +324,12 @@ export class TerminalSession {
   private handle(event: SessionEvent): void {
     switch (event.type) {
       case 'data': {
-        const bytes = event.data.byteLength;
-        if (bytes === 0) return;
-        this.term.write(event.data, this.link.value?.acks.written(bytes));
+        this.link.value?.output.receive(event.data);
         return;
       }
+      case 'interruptSeen':
+        this.link.value?.output.interruptSeen();
+        return;
       case 'status': {
         const { status } = event;
         const phase = this.state.phase === 'ended' ? 'ended' : status.phase;
@@ -353,7 +360,8 @@ export class TerminalSession {
   }
 
   private ended(end: SessionEnd): void {
-    this.link.value?.acks.flush();
+    // The last output goes to xterm.js before the end's own lines.
+    this.link.value?.output.finish();
     this.link.clear();
     // Keep the screen and the scrollback; stop pretending keys go anywhere.
     this.term.options.disableStdin = true;
@@ -375,7 +383,11 @@ export class TerminalSession {
     // Keys typed before a shell exists have nowhere to go (main would drop them too).
     const link = this.link.value;
     if (!link || this.state.phase !== 'connected') return;
-    for (const piece of splitInput(data)) link.channel.send({ type: 'write', data: piece });
+    for (const piece of splitInput(data)) {
+      // Main answers each such write with `interruptSeen`; a tab that is behind drops its undrawn output until then.
+      if (containsInterrupt(piece)) link.output.interruptSent();
+      link.channel.send({ type: 'write', data: piece });
+    }
   }
 
   private handleKey(event: KeyboardEvent): boolean {

@@ -32,11 +32,15 @@ function setup(constants = FlowControlConstants) {
   const remote = {
     paused: 0,
     resumed: 0,
+    discarded: 0,
     pause() {
       this.paused++;
     },
     resume() {
       this.resumed++;
+    },
+    discardBuffered() {
+      this.discarded++;
     },
   };
   const pipe = new SessionDataPipe(remote, (chunk) => sent.push(chunk), constants, timers);
@@ -101,6 +105,37 @@ describe('SessionDataPipe', () => {
     pipe.push(bytes(1_200));
     expect(remote.paused).toBe(1);
     expect(pipe.pendingBytes).toBe(1_200);
+  });
+
+  it('on an interrupt sends what is batched at once, and drops what the transport holds only while paused', () => {
+    const small = { ...FlowControlConstants, HIGH_WATERMARK_BYTES: 10_000, LOW_WATERMARK_BYTES: 2_000 };
+    const { sent, pipe, remote } = setup(small);
+    pipe.push(bytes(100));
+    pipe.push(bytes(500, 0x62));
+    expect(sent).toHaveLength(1);
+    // Keeping up (not paused): the batch goes out before the caller's interruptSeen, nothing is dropped.
+    pipe.interrupted();
+    expect(sent).toHaveLength(2);
+    expect(sent[1]![0]).toBe(0x62);
+    expect(remote.discarded).toBe(0);
+    // Behind (paused): what the transport received and holds is dropped, as a line discipline flushes on SIGINT.
+    pipe.push(bytes(10_000));
+    expect(pipe.isPaused).toBe(true);
+    pipe.interrupted();
+    expect(remote.discarded).toBe(1);
+  });
+
+  it('never has more than the high watermark plus one chunk unacknowledged', () => {
+    const { pipe, remote } = setup();
+    const chunk = 4096;
+    let pushed = 0;
+    // A remote that stops when paused, as ssh2 and ws do (pause stops reading).
+    while (remote.paused === 0) {
+      pipe.push(bytes(chunk));
+      pushed += chunk;
+      expect(pipe.pendingBytes).toBeLessThanOrEqual(FlowControlConstants.HIGH_WATERMARK_BYTES + chunk);
+    }
+    expect(pushed).toBeLessThanOrEqual(FlowControlConstants.HIGH_WATERMARK_BYTES + chunk);
   });
 
   it('sends nothing after dispose', () => {

@@ -20,6 +20,7 @@ import {
   record,
 } from '../../harness/sessionRecorder';
 import { eventually, sleep } from '../../harness/wait';
+import { FlowControlConstants } from '../../../common/flowControl';
 import { findFreePort, startSshAgent, startSshd } from '../../harness/sshd';
 
 const sshd = await startSshd();
@@ -279,6 +280,32 @@ describe.skipIf(sshd === null)('openSshSession against a real sshd', () => {
 
   it('pause() stops the data and the remote writer itself; resume() lets it flow again', async () => {
     await expectPauseBlocksTheRemoteWriter(await open(), 'SSH');
+  });
+
+  it('holds at most its channel window of a flood while paused: after ^C only that much precedes the prompt', async () => {
+    const session = await open();
+    const out = record(session);
+    session.write(`sh -c 'echo "FLOODPID:$$"; exec yes podterm-flood-line'\n`);
+    await out.waitFor(/FLOODPID:\d+/);
+    await eventually('the flood to flow', () => (out.bytes > 1_000_000 ? true : undefined));
+    session.pause();
+    await eventually('the flood to stop reaching us', async () => {
+      const bytes = out.bytes;
+      await sleep(500);
+      return out.bytes === bytes ? true : undefined;
+    });
+    // What this process holds unread goes, as a terminal's output queue on SIGINT; the rest is the server's credit.
+    session.discardBuffered();
+    session.write('\x03');
+    session.write('echo "PROMPT-$((40+2))"\n');
+    const atResume = out.bytes;
+    session.resume();
+    await out.waitFor(/PROMPT-42/);
+    const beforePrompt = out.bytes - atResume;
+    console.info(`SSH: ${beforePrompt} bytes arrived between resume() after ^C and the prompt`);
+    // ssh2's own window (2 MiB, topped up while its 2 MiB buffer fills) lets megabytes through here.
+    expect(beforePrompt).toBeLessThan(FlowControlConstants.SSH_CHANNEL_WINDOW_BYTES + 128 * 1024);
+    await session.close();
   });
 
   it('survives re-keying mid-session without asking about the host key again', async () => {

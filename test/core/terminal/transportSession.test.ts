@@ -30,6 +30,7 @@ class EmitterSession extends TransportSession {
   resize(): void {}
   pause(): void {}
   resume(): void {}
+  discardBuffered(): void {}
 
   protected async shutdown(): Promise<void> {
     this.shutdowns += 1;

@@ -516,6 +516,12 @@ class KubeExecSession extends TransportSession {
   }
 
   /**
+   * Nothing to drop: a paused socket is not read, so what the API server sent waits in the kernel's TCP buffers,
+   * which Node cannot read without delivering, nor size (no SO_RCVBUF for TCP sockets). It arrives after resume.
+   */
+  discardBuffered(): void {}
+
+  /**
    * Data held since the session opened (the prompt, usually) is delivered to the first listener, asynchronously like
    * every other event.
    */
