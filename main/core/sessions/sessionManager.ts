@@ -18,6 +18,7 @@ import {
   ConnectFailedError,
   type ConnectionMethodHandler,
   FinishedPodError,
+  isNoShellFailure,
   type LearnedStatus,
   statusOfConnectFailure,
   statusOfLostSession,
@@ -77,7 +78,13 @@ export class SessionManager {
   }
 
   /** Starts connecting and returns the session id at once; everything else arrives on the client's stream. */
-  open(podId: string, size: TerminalSize, client: ClientConnection, container: string | null = null): number {
+  open(
+    podId: string,
+    size: TerminalSize,
+    client: ClientConnection,
+    container: string | null = null,
+    debug: { reattach: string | null } | null = null,
+  ): number {
     if (!this.options.pods.get(podId)) {
       throw new ContractError('notFound', `No pod record with id ${podId}; it may have been deleted.`);
     }
@@ -109,7 +116,7 @@ export class SessionManager {
     this.sessions.set(id, session);
     stream.onCommand((command) => this.onCommand(session, command));
     this.postStatus(session);
-    void this.connect(session, podId, container);
+    void this.connect(session, podId, container, debug);
     return id;
   }
 
@@ -225,7 +232,12 @@ export class SessionManager {
     });
   }
 
-  private async connect(session: ManagedSession, podId: string, containerOverride: string | null): Promise<void> {
+  private async connect(
+    session: ManagedSession,
+    podId: string,
+    containerOverride: string | null,
+    debug: { reattach: string | null } | null,
+  ): Promise<void> {
     try {
       const record = await this.options.pods.getForConnect(podId);
       if (!record) throw new ConnectFailedError(`No pod record with id ${podId}; it may have been deleted.`, []);
@@ -235,6 +247,7 @@ export class SessionManager {
         {
           size: () => session.size,
           containerOverride,
+          debug,
           signal: session.abort.signal,
           promptHostKey: (prompt) =>
             new Promise<HostKeyDecision>((resolve) => {
@@ -276,7 +289,13 @@ export class SessionManager {
       const failures = error instanceof ConnectFailedError ? error.failures : [error];
       this.learnStatus(podId, statusOfConnectFailure(failures, message));
       const finishedPod = failures.some((failure) => failure instanceof FinishedPodError);
-      await this.end(session, { kind: 'failed', message, ...(finishedPod ? { finishedPod } : {}) });
+      const noShell = !finishedPod && failures.some(isNoShellFailure);
+      await this.end(session, {
+        kind: 'failed',
+        message,
+        ...(finishedPod ? { finishedPod } : {}),
+        ...(noShell ? { noShell } : {}),
+      });
     }
   }
 

@@ -102,7 +102,7 @@ export async function withApiCall<T>(
   access: Pick<ResolvedAccess, 'kubeConfig' | 'server' | 'description'>,
   timeouts: { timeoutMs: number; reachTimeoutMs?: number | undefined },
   call: (api: CoreV1Api, options: ApiCallOptions) => Promise<T>,
-  describe: (error: unknown, errorBody: string | null) => PodReadError,
+  describe: (error: unknown, errorBody: string | null) => Error,
 ): Promise<T> {
   const deadline = startRequestDeadline(access.server, {
     answerTimeoutMs: timeouts.timeoutMs,
