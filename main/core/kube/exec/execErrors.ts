@@ -173,7 +173,7 @@ export function describeStartFailure(
     if (program === 'sh') {
       return new KubeExecError(
         'noShell',
-        `${where} has no shell (sh was not found): distroless images ship without one. Use a debug container (kubectl debug) or set a shell override.`,
+        `${where} has no shell (sh was not found): distroless images ship without one. Use "Debug with an ephemeral container" (on this card, or in the record's or the tab's menu), or set a shell override.`,
       );
     }
     return new KubeExecError(
