@@ -74,4 +74,26 @@ describe.skipIf(skipReason !== null)('debug containers in the browser', () => {
     await waitForPrompt(page);
     expect(kube.debugContainers.requests.length).toBe(before + 1);
   });
+
+  it('takes the image from Settings, and shows a pull failure with its reason', async (context) => {
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
+    kube.debugContainers.controls.unpullableImages.add('registry.invalid/tools:1');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Debug containers' }).click();
+    const image = page.getByLabel('Image', { exact: true });
+    await image.fill('registry.invalid/tools:1');
+    await image.press('Enter');
+    await page.getByLabel('Per context', { exact: true }).fill('nowhere = busybox');
+    await image.focus();
+    await saveScreenshot(page, 'debug-settings');
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    await page.getByText('shell pod', { exact: true }).first().click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Debug with an ephemeral container' }).click();
+    const card = page.getByRole('status').filter({ hasText: 'cannot be pulled' });
+    await card.waitFor({ timeout: 15_000 });
+    expect(await card.textContent()).toMatch(
+      /The debug image "registry\.invalid\/tools:1" cannot be pulled \((ErrImagePull|ImagePullBackOff): /,
+    );
+    await saveScreenshot(page, 'debug-image-pull-failure');
+  });
 });

@@ -287,7 +287,9 @@ export class SessionManager {
       if (session.ended || error instanceof ConnectAbortedError) return;
       const message = messageOf(error);
       const failures = error instanceof ConnectFailedError ? error.failures : [error];
-      this.learnStatus(podId, statusOfConnectFailure(failures, message));
+      // A debug container that could not start (RBAC, image, old cluster) says nothing about whether the record's own
+      // shell opens: its status stays what the last exec or SSH connection left.
+      if (!debug) this.learnStatus(podId, statusOfConnectFailure(failures, message));
       const finishedPod = failures.some((failure) => failure instanceof FinishedPodError);
       const noShell = !finishedPod && failures.some(isNoShellFailure);
       await this.end(session, {

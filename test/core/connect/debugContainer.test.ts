@@ -73,7 +73,19 @@ describe('debug containers', () => {
     expect(plain.end?.end).toMatchObject({ kind: 'failed', noShell: true });
 
     const patchesBefore = kube!.debugContainers.requests.length;
-    const { client, sessionId, status, end } = await open(core, pod.id, {});
+    // Held in ContainerCreating until the attempt log has shown it.
+    kube!.debugContainers.controls.holdWaiting = true;
+    const client = new RecordingClient();
+    const { sessionId } = await core.request(
+      'sessions.open',
+      { podId: pod.id, size: { cols: 100, rows: 30 }, debug: {} },
+      client,
+    );
+    await client.waitFor(() =>
+      detailsSeen(client, sessionId).some((detail) => detail.endsWith(': waiting (ContainerCreating)')),
+    );
+    kube!.debugContainers.releaseWaiting();
+    const { status, end } = await core.settle(client, sessionId, { timeoutMs: 30_000 });
     expect(end).toBeUndefined();
     expect(status.kube).toMatchObject({
       namespace: 'default',
@@ -169,6 +181,8 @@ describe('debug containers', () => {
           'Ask the cluster admin for RBAC permission to patch pods/ephemeralcontainers (verb "patch", resource "pods/ephemeralcontainers") in namespace "default"',
         );
         expect(message).not.toContain(kube!.users.token.token);
+        // The record's own shell is not in question: its status stays unchecked rather than turning red.
+        expect((await core.request('pods.get', { id: pod.id })).lastStatus).toBeNull();
       } finally {
         kube!.debugContainers.controls.refuse = null;
       }

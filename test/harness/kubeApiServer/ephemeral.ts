@@ -49,6 +49,11 @@ export interface DebugControls {
   refuse: null | 'forbidden' | 'absent';
   /** Images the node cannot pull: the container waits with ErrImagePull, then ImagePullBackOff, and never runs. */
   unpullableImages: Set<string>;
+  /**
+   * Keeps new containers waiting (ContainerCreating) until releaseWaiting(): a test can see the waiting state however
+   * slowly a loaded machine lets its client poll.
+   */
+  holdWaiting: boolean;
 }
 
 export interface EphemeralRequestRecord {
@@ -128,7 +133,8 @@ export interface AttachPlan {
 }
 
 export class DebugContainers {
-  readonly controls: DebugControls = { refuse: null, unpullableImages: new Set() };
+  readonly controls: DebugControls = { refuse: null, unpullableImages: new Set(), holdWaiting: false };
+  private held: Array<() => void> = [];
   readonly requests: EphemeralRequestRecord[] = [];
   readonly attachRequests: AttachRecord[] = [];
   private readonly watchers = new Set<Watcher>();
@@ -331,7 +337,9 @@ export class DebugContainers {
         return;
       }
       setStatus(status({ waiting: { reason: 'ContainerCreating' } }));
-      this.later(() => void this.run(fixture, spec, status, setStatus));
+      const start = () => this.later(() => void this.run(fixture, spec, status, setStatus));
+      if (this.controls.holdWaiting) this.held.push(start);
+      else start();
     });
   }
 
@@ -373,6 +381,12 @@ export class DebugContainers {
         }),
       );
     });
+  }
+
+  /** Lets the containers held by controls.holdWaiting start, and stops holding new ones. */
+  releaseWaiting(): void {
+    this.controls.holdWaiting = false;
+    for (const start of this.held.splice(0)) start();
   }
 
   private later(step: () => void): void {

@@ -8,6 +8,7 @@ import type { RendererClient } from '../../client';
 import { Modal } from '../Modal';
 import { KubeconfigsSection } from './KubeconfigsSection';
 import { TerminalSettings } from './TerminalSettings';
+import { DebugContainerSettings } from './DebugContainerSettings';
 import './SettingsDialog.css';
 
 /** What every section gets. */
@@ -31,6 +32,7 @@ interface SettingsSection {
 const SECTIONS: SettingsSection[] = [
   { id: 'kubeconfigs', label: 'Kubeconfigs', component: KubeconfigsSection },
   { id: 'terminal', label: 'Terminal', component: TerminalSettings },
+  { id: 'debug', label: 'Debug containers', component: DebugContainerSettings },
 ];
 
 interface SettingsDialogProps extends SettingsSectionProps {
