@@ -4,7 +4,8 @@
  * real PTY. kubectl itself is the judge of its faithfulness (test/kube/). Nothing in here mocks Podterm.
  *
  * Layout: certs.ts (openssl PKI), auth.ts, fixtures.ts (the pods), rest.ts (discovery and reads), exec.ts (one exec
- * session), status.ts (metav1.Status bodies), kubeconfig.ts.
+ * session), ephemeral.ts (debug containers: the ephemeralcontainers subresource, a pods watch, attach) with attach.ts
+ * (a debug container's process), status.ts (metav1.Status bodies), kubeconfig.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
