@@ -222,6 +222,21 @@ export const requests = {
           .max(63, { message: 'a container name is at most 63 characters' })
           .regex(DNS_LABEL_PATTERN, { message: 'not a container name' })
           .optional(),
+        /**
+         * Open a debug container instead of an exec shell: an ephemeral container (image from the debugImage settings)
+         * targeting the container the session would have opened, attached with stdin and a TTY. `reattach` names the
+         * debug container this tab had: attached to again while it runs, instead of adding another.
+         */
+        debug: z
+          .object({
+            reattach: z
+              .string()
+              .max(63, { message: 'a container name is at most 63 characters' })
+              .regex(DNS_LABEL_PATTERN, { message: 'not a container name' })
+              .optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
   ),
@@ -355,6 +370,11 @@ export interface KubeSessionTarget {
   container: string;
   /** Every container of the pod (one entry for a single-container pod). */
   containers: string[];
+  /**
+   * Set when the tab is attached to a debug container: the ephemeral container's name and image. `container` is then
+   * the container it targets (whose processes it sees).
+   */
+  debugContainer?: { name: string; image: string };
 }
 
 /**
@@ -394,9 +414,10 @@ export type SessionEnd =
   | { kind: 'exited'; code: number | null; signal: string | null; message?: string }
   /**
    * No method could open a shell; the attempt log says why each failed. `finishedPod`: the pod has finished (phase
-   * Succeeded or Failed), so trying again cannot work; the tab offers a running pod instead.
+   * Succeeded or Failed), so trying again cannot work; the tab offers a running pod instead. `noShell`: the container
+   * has no shell (a distroless image); the tab offers a debug container instead.
    */
-  | { kind: 'failed'; message: string; finishedPod?: boolean }
+  | { kind: 'failed'; message: string; finishedPod?: boolean; noShell?: boolean }
   /** An open shell lost its connection. */
   | { kind: 'lost'; message: string }
   /** The user closed it. */

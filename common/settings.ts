@@ -25,6 +25,15 @@ export const MAX_FONT_SIZE = 32;
 /** xterm.js keeps every scrollback line in memory per tab; 100k lines of 200 columns is already ~100 MB. */
 export const MAX_SCROLLBACK = 100_000;
 
+/** What `kubectl debug` users reach for first: small, on every registry mirror, with sh, ps and a few tools. */
+export const DEFAULT_DEBUG_IMAGE = 'busybox';
+/** An image reference (registry/repo:tag@digest) is far shorter; longer is a paste accident. */
+export const MAX_DEBUG_IMAGE_LENGTH = 512;
+/** Per-context debug images: one per cluster the user works with; a few hundred is already more than anyone has. */
+export const MAX_DEBUG_IMAGE_CONTEXTS = 200;
+/** kubeconfig context names are free text; a DNS name's 253 characters is plenty. */
+const MAX_CONTEXT_NAME_LENGTH = 253;
+
 export interface TerminalSettings {
   /** A CSS font-family list; empty means Podterm's default list of common monospace fonts. */
   fontFamily: string;
@@ -38,6 +47,18 @@ export interface TerminalSettings {
   /** Ask before pasting text of several lines (each line would run as a command). */
   confirmMultilinePaste: boolean;
   renderer: RendererSetting;
+  /** The image of a debug (ephemeral) container, when its kubeconfig context has none of its own. */
+  debugImage: string;
+  /** Debug images by kubeconfig context name, for clusters that need another (a mirror, an image with more tools). */
+  debugImageByContext: Record<string, string>;
+}
+
+/** The debug image for a kubeconfig context: its own when set, else the general one. */
+export function debugImageFor(
+  settings: Pick<TerminalSettings, 'debugImage' | 'debugImageByContext'>,
+  context: string | null,
+): string {
+  return (context !== null ? settings.debugImageByContext[context] : undefined) ?? settings.debugImage;
 }
 
 /** What a fresh install uses; a stored value overrides its key only. Dark by default, as the app is. */
@@ -51,6 +72,8 @@ export const DEFAULT_SETTINGS: Readonly<TerminalSettings> = Object.freeze({
   copyOnSelect: false,
   confirmMultilinePaste: true,
   renderer: 'auto',
+  debugImage: DEFAULT_DEBUG_IMAGE,
+  debugImageByContext: {},
 });
 
 const wholeNumber = (what: string, min: number, max: number) =>
@@ -62,6 +85,15 @@ const wholeNumber = (what: string, min: number, max: number) =>
 const oneOf = <T extends readonly [string, ...string[]]>(what: string, values: T) =>
   z.enum(values, { message: `${what} must be one of ${values.join(', ')}` });
 const flag = (what: string) => z.boolean({ message: `${what} must be true or false` });
+
+/** An image reference as a container runtime takes it: "busybox", "registry.example.com:5000/tools/debug:1.2@sha256:…". */
+const imageReference = z
+  .string({ message: 'debug image must be text' })
+  .min(1, { message: 'give a debug image, e.g. busybox' })
+  .max(MAX_DEBUG_IMAGE_LENGTH, { message: `debug image is at most ${MAX_DEBUG_IMAGE_LENGTH} characters` })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$/, {
+    message: 'debug image must be an image reference such as busybox or registry.example.com/tools/debug:1.0',
+  });
 
 /** One schema per key, so a stored value can be checked alone (a bad one falls back to its default, not all of them). */
 export const settingSchemas = {
@@ -77,6 +109,19 @@ export const settingSchemas = {
   copyOnSelect: flag('copy on select'),
   confirmMultilinePaste: flag('confirm multi-line paste'),
   renderer: oneOf('renderer', RENDERERS),
+  debugImage: imageReference,
+  debugImageByContext: z
+    .record(
+      z
+        .string()
+        .min(1, { message: 'a context name is required' })
+        .max(MAX_CONTEXT_NAME_LENGTH, { message: `a context name is at most ${MAX_CONTEXT_NAME_LENGTH} characters` }),
+      imageReference,
+      { message: 'debug images by context must map context names to images' },
+    )
+    .refine((map) => Object.keys(map).length <= MAX_DEBUG_IMAGE_CONTEXTS, {
+      message: `at most ${MAX_DEBUG_IMAGE_CONTEXTS} contexts may have their own debug image`,
+    }),
 } satisfies { [K in keyof TerminalSettings]: z.ZodType<TerminalSettings[K]> };
 
 export type SettingKey = keyof TerminalSettings;

@@ -30,6 +30,7 @@ import { AppEventHub, type ClientConnection, SessionManager } from './sessions';
 import { acquireAppLock, DATABASE_FILE_NAME, openStore, type Store } from './store';
 import { messageOf } from '../../common/errors';
 import type { PodFields } from '../../common/pods';
+import { debugImageFor } from '../../common/settings';
 
 /** Session recordings (asciicast files) live beside the database, in the same owner-only data directory. */
 export const RECORDINGS_DIR_NAME = 'recordings';
@@ -130,6 +131,8 @@ export function createCore(options: CoreOptions): PodtermCore {
   const kube = kubeMethods({
     resolver,
     importedContextName: (id) => store.importedKubeconfigs.get(id)?.name ?? null,
+    // Read at each debug attempt, so a changed setting applies to the next one.
+    debugImage: (contextName) => debugImageFor(store.settings.get(), contextName),
     ...(options.keepaliveIntervalMs ? { keepaliveIntervalMs: options.keepaliveIntervalMs } : {}),
     ...(options.kubeTimeoutMs ? { timeoutMs: options.kubeTimeoutMs } : {}),
   });

@@ -60,8 +60,14 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
     'clusters.namespaces': async ({ context }) => deps.clusters.namespaces(context),
     'clusters.pods': async ({ context, namespace }) => deps.clusters.pods(context, namespace),
     'clusters.savePod': async (request) => savePodRecord(store.pods, request),
-    'sessions.open': async ({ podId, size, container }, client) => ({
-      sessionId: sessions.open(podId, size, client, container ?? null),
+    'sessions.open': async ({ podId, size, container, debug }, client) => ({
+      sessionId: sessions.open(
+        podId,
+        size,
+        client,
+        container ?? null,
+        debug ? { reattach: debug.reattach ?? null } : null,
+      ),
     }),
     'sessions.close': async ({ sessionId }, client) => ({ closed: await sessions.close(sessionId, client) }),
     'sessions.answerAuth': async ({ sessionId, promptId, answers }, client) => ({

@@ -45,6 +45,7 @@ export function App({ client }: { client: RendererClient }) {
     activeKey,
     setActiveKey,
     open,
+    openDebug,
     close,
     cycle,
     connect,
@@ -189,6 +190,7 @@ export function App({ client }: { client: RendererClient }) {
               onQueryChange={setQuery}
               onOpen={open}
               onConnect={connect}
+              onDebug={openDebug}
               importedContexts={importedContexts}
               onDuplicate={duplicatePod}
               onEdit={editPod}

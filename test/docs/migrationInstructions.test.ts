@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CONTEXT_CHOICE_FAILURES } from '../../main/core/kube/access/contextChoice';
+import { DEBUG_CONTAINER_FAILURES } from '../../main/core/kube/api/debugContainers';
 import { POD_READ_FAILURES } from '../../main/core/kube/api/podReader';
 import { HOST_KEY_ERROR_KINDS } from '../../main/core/ssh/hostKeys';
 import { KUBE_EXEC_FAILURES } from '../../main/core/kube/exec/execErrors';
@@ -23,6 +24,7 @@ const FAMILIES: Record<string, readonly string[]> = {
   'kube-exec': KUBE_EXEC_FAILURES,
   'pod-read': POD_READ_FAILURES,
   context: CONTEXT_CHOICE_FAILURES,
+  'debug-container': DEBUG_CONTAINER_FAILURES,
 };
 
 /** Codes in the first column of the guide's tables: "| `family/reason` |". */

@@ -79,7 +79,11 @@ export async function connect(
     if (context.signal.aborted) throw new ConnectAbortedError();
     const label = handler.labelFor?.(record) ?? null;
     const named = label === null ? {} : { label };
-    const skipReason = handler.skipReason(record);
+    // Only the Kubernetes methods (the ones that can look a pod up) can add a debug container.
+    const skipReason =
+      context.debug && !('lookUp' in handler)
+        ? 'a debug container needs Kubernetes access; this method cannot add one'
+        : handler.skipReason(record);
     if (skipReason !== null) {
       attempts.push({
         method: handler.method,
@@ -102,7 +106,12 @@ export async function connect(
     attempts.push(attempt);
     publish();
     try {
-      const opened = await handler.open(record, context, run);
+      const progress = (detail: string) => {
+        if (attempt.outcome !== 'running') return;
+        attempt.detail = scrubber.scrub(detail);
+        publish();
+      };
+      const opened = await handler.open(record, { ...context, progress }, run);
       attempt.durationMs = now() - attempt.startedAt;
       attempt.outcome = 'opened';
       attempt.detail = opened.target;

@@ -6,9 +6,10 @@
 import { linkedImportedContextId } from '../../../common/pods';
 import type { KubeAccessMethod, AccessResolver, ResolvedAccess } from '../kube/access';
 import { isFinishedPhase, listPods, pickReadyPod, proxyRouteOf, readPod, viaProxyWords } from '../kube/api';
-import { openKubeExecSession, shellCommand } from '../kube/exec';
+import { KubeExecError, openKubeExecSession, shellCommand } from '../kube/exec';
 import type { PodConnectRecord } from '../store';
 import { MethodSkippedError } from './connect';
+import { openDebugContainer } from './debugContainer';
 import type { ChainRun, ConnectContext, KubeMethodHandler, OpenedSession, PodLookup, RecordPod } from './types';
 
 /** The order the original design set; SSH comes after these. */
@@ -29,6 +30,10 @@ export interface KubeMethodOptions {
    * user imported it instead of "pod's kubeconfig". Null for one removed meanwhile.
    */
   importedContextName?: (id: string) => string | null;
+  /** The debug container image for a kubeconfig context (the settings'); defaults to busybox. */
+  debugImage?: (contextName: string | null) => string;
+  /** How long a new debug container may take to start (tests); defaults to kube/api's. */
+  debugStartTimeoutMs?: number;
 }
 
 /** The four Kubernetes methods in chain order, sharing one set of options. */
@@ -102,6 +107,11 @@ export class FinishedPodError extends Error {
   }
 }
 
+/** The container has no shell (a distroless image, or a shell override it lacks): a debug container is the way in. */
+export function isNoShellFailure(error: unknown): boolean {
+  return error instanceof KubeExecError && error.reason === 'noShell';
+}
+
 /**
  * Refuses a finished pod, picks the container like kubectl (the API server refuses an exec without one into a pod that
  * has several) and opens the shell.
@@ -123,6 +133,14 @@ async function openInPod(
     );
   }
   const container = wanted ?? pod.defaultContainer ?? pod.containers[0]!;
+  if (context.debug) {
+    return openDebugContainer(access, pod, container, context, {
+      ...(options.debugImage ? { debugImage: options.debugImage } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.keepaliveIntervalMs ? { keepaliveIntervalMs: options.keepaliveIntervalMs } : {}),
+      ...(options.debugStartTimeoutMs ? { debugStartTimeoutMs: options.debugStartTimeoutMs } : {}),
+    });
+  }
   const session = await openKubeExecSession({
     kubeConfig: access.kubeConfig,
     namespace,

@@ -24,6 +24,13 @@ export interface ConnectContext {
   containerOverride: string | null;
   /** Aborted when the user closes the tab while connecting. */
   signal: AbortSignal;
+  /**
+   * Set for "Debug with an ephemeral container" (sessions.open's `debug`): the Kubernetes methods add (or re-attach
+   * to, `reattach`) a debug container instead of opening an exec shell.
+   */
+  debug?: { reattach: string | null } | null;
+  /** Shows how the running attempt is getting on (a debug container's state) in the attempt log; connect() sets it. */
+  progress?(detail: string): void;
   /** Asks the user about an unknown SSH host key; resolves with their decision (cancel when the tab closes). */
   promptHostKey(prompt: Omit<HostKeyPrompt, 'promptId'>): Promise<HostKeyDecision>;
   /** Asks the user the SSH server's login questions; resolves with the answers, or null (cancelled, tab closed). */

@@ -18,6 +18,7 @@ import {
   ConnectFailedError,
   type ConnectionMethodHandler,
   FinishedPodError,
+  isNoShellFailure,
   type LearnedStatus,
   statusOfConnectFailure,
   statusOfLostSession,
@@ -78,7 +79,13 @@ export class SessionManager {
   }
 
   /** Starts connecting and returns the session id at once; everything else arrives on the client's stream. */
-  open(podId: string, size: TerminalSize, client: ClientConnection, container: string | null = null): number {
+  open(
+    podId: string,
+    size: TerminalSize,
+    client: ClientConnection,
+    container: string | null = null,
+    debug: { reattach: string | null } | null = null,
+  ): number {
     if (!this.options.pods.get(podId)) {
       throw new ContractError('notFound', `No pod record with id ${podId}; it may have been deleted.`);
     }
@@ -110,7 +117,7 @@ export class SessionManager {
     this.sessions.set(id, session);
     stream.onCommand((command) => this.onCommand(session, command));
     this.postStatus(session);
-    void this.connect(session, podId, container);
+    void this.connect(session, podId, container, debug);
     return id;
   }
 
@@ -226,7 +233,12 @@ export class SessionManager {
     });
   }
 
-  private async connect(session: ManagedSession, podId: string, containerOverride: string | null): Promise<void> {
+  private async connect(
+    session: ManagedSession,
+    podId: string,
+    containerOverride: string | null,
+    debug: { reattach: string | null } | null,
+  ): Promise<void> {
     try {
       const record = await this.options.pods.getForConnect(podId);
       if (!record) throw new ConnectFailedError(`No pod record with id ${podId}; it may have been deleted.`, []);
@@ -236,6 +248,7 @@ export class SessionManager {
         {
           size: () => session.size,
           containerOverride,
+          debug,
           signal: session.abort.signal,
           promptHostKey: (prompt) =>
             new Promise<HostKeyDecision>((resolve) => {
@@ -275,9 +288,17 @@ export class SessionManager {
       if (session.ended || error instanceof ConnectAbortedError) return;
       const message = messageOf(error);
       const failures = error instanceof ConnectFailedError ? error.failures : [error];
-      this.learnStatus(podId, statusOfConnectFailure(failures, message));
+      // A debug container that could not start (RBAC, image, old cluster) says nothing about whether the record's own
+      // shell opens: its status stays what the last exec or SSH connection left.
+      if (!debug) this.learnStatus(podId, statusOfConnectFailure(failures, message));
       const finishedPod = failures.some((failure) => failure instanceof FinishedPodError);
-      await this.end(session, { kind: 'failed', message, ...(finishedPod ? { finishedPod } : {}) });
+      const noShell = !finishedPod && failures.some(isNoShellFailure);
+      await this.end(session, {
+        kind: 'failed',
+        message,
+        ...(finishedPod ? { finishedPod } : {}),
+        ...(noShell ? { noShell } : {}),
+      });
     }
   }
 

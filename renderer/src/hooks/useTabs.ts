@@ -22,11 +22,12 @@ export function useTabs(client: RendererClient, callbacks: TabCallbacks) {
   });
 
   const newTab = useCallback(
-    (saved: SavedTab, connectOnMount: boolean): TabModel => {
+    (saved: SavedTab, connectOnMount: boolean, debug = false): TabModel => {
       const session = new TerminalSession({
         client,
         podId: saved.podId,
         connectOnMount,
+        debug,
         onError: (message) => callbacksRef.current.onError(message),
         onConnected: () => callbacksRef.current.onConnected(),
       });
@@ -35,9 +36,9 @@ export function useTabs(client: RendererClient, callbacks: TabCallbacks) {
     [client],
   );
 
-  const open = useCallback(
-    (pod: Pick<PodView, 'id' | 'name'>) => {
-      const tab = newTab({ podId: pod.id, title: pod.name, recordName: pod.name }, true);
+  const openTab = useCallback(
+    (pod: Pick<PodView, 'id' | 'name'>, debug: boolean) => {
+      const tab = newTab({ podId: pod.id, title: pod.name, recordName: pod.name }, true, debug);
       // A second tab of one record (or of two records of one name) is "name (2)", so the strip tells them apart.
       setTabs((current) => [
         ...current,
@@ -53,6 +54,9 @@ export function useTabs(client: RendererClient, callbacks: TabCallbacks) {
     },
     [newTab],
   );
+  const open = useCallback((pod: Pick<PodView, 'id' | 'name'>) => openTab(pod, false), [openTab]);
+  /** A new tab with a debug (ephemeral) container in the record's pod instead of an exec shell. */
+  const openDebug = useCallback((pod: Pick<PodView, 'id' | 'name'>) => openTab(pod, true), [openTab]);
 
   // After a reload the page's tabs come back, titles and order kept, each waiting to be reconnected (not all at once:
   // ten tabs would be ten connections, SSH logins and host-key questions before the user has looked at any of them).
@@ -129,5 +133,5 @@ export function useTabs(client: RendererClient, callbacks: TabCallbacks) {
   );
 
   const extra = useTabEditing(tabs, setTabs, activeKey, setActiveKey, open);
-  return { tabs, activeKey, setActiveKey, open, close, cycle, connect, ...extra };
+  return { tabs, activeKey, setActiveKey, open, openDebug, close, cycle, connect, ...extra };
 }

@@ -76,6 +76,8 @@ export interface TerminalSessionOptions {
    * Reconnect), so a reload with ten tabs does not open ten connections at once. Default true.
    */
   connectOnMount?: boolean;
+  /** Opens a debug (ephemeral) container instead of an exec shell (the record's "Debug with an ephemeral container"). */
+  debug?: boolean;
 }
 
 /**
@@ -133,8 +135,14 @@ export class TerminalSession {
   private opened = false;
   /** The container picked in this tab (overrides the record's), once the user has picked one. */
   private container: string | null = null;
+  /**
+   * Set while the tab is a debug-container tab; `reattach` is the debug container it attached to, so a reconnect joins
+   * that one again (while it runs) instead of adding another.
+   */
+  private debug: { reattach: string | null } | null;
 
   constructor(private readonly options: TerminalSessionOptions) {
+    this.debug = options.debug ? { reattach: null } : null;
     this.element = document.createElement('div');
     this.element.className = 'terminal-surface';
     this.element.dataset.testid = 'terminal';
@@ -279,6 +287,25 @@ export class TerminalSession {
     this.focus();
   }
 
+  /**
+   * "Debug with an ephemeral container": ends this session (if any) and opens a debug container in the same tab,
+   * aimed at the container the tab would have opened. A tab that has one already re-attaches to it.
+   */
+  startDebug(): void {
+    if (this.disposed) return;
+    this.debug ??= { reattach: null };
+    this.generation++;
+    const { sessionId, phase } = this.state;
+    if (sessionId !== null && phase !== 'ended') this.closeRemote(sessionId);
+    this.link.clear();
+    this.term.options.disableStdin = false;
+    this.term.options.cursorBlink = settingsStore.get().cursorBlink;
+    this.term.write(`${SOFT_RESET}\r\n${DIM}Starting a debug container…${RESET}\r\n`);
+    this.announced = false;
+    void this.connect();
+    this.focus();
+  }
+
   /** The tab closed: end the session on main and free the terminal. */
   dispose(): void {
     if (this.disposed) return;
@@ -300,6 +327,7 @@ export class TerminalSession {
         podId: this.options.podId,
         size,
         ...(this.container ? { container: this.container } : {}),
+        ...(this.debug ? { debug: this.debug.reattach ? { reattach: this.debug.reattach } : {} } : {}),
       });
     } catch (error) {
       if (generation === this.generation) this.ended({ kind: 'failed', message: messageOf(error) });
@@ -338,6 +366,8 @@ export class TerminalSession {
           status.hostKeyPrompt?.promptId !== previous?.hostKeyPrompt?.promptId ||
           status.authPrompt?.promptId !== previous?.authPrompt?.promptId;
         this.update({ status, phase, ...(promptChanged ? { answering: false } : {}) });
+        const debugContainer = status.kube?.debugContainer;
+        if (debugContainer && this.debug) this.debug.reattach = debugContainer.name;
         if (status.phase === 'connected' && !this.announced) {
           this.announced = true;
           for (const attempt of status.attempts.filter((entry) => entry.outcome === 'failed')) {

@@ -13,6 +13,35 @@ export interface ContainerSpec {
   image: string;
 }
 
+/** An ephemeral container as `kubectl debug` adds it (core/v1 EphemeralContainer, the fields this server reads). */
+export interface EphemeralContainerSpec {
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  stdin?: boolean;
+  tty?: boolean;
+  targetContainerName?: string;
+  [field: string]: unknown;
+}
+
+/** A container's state in the pod status (core/v1 ContainerState): exactly one of the three is set. */
+export type ContainerState =
+  | { running: { startedAt: string } }
+  | { waiting: { reason: string; message?: string } }
+  | { terminated: { exitCode: number; reason: string; startedAt: string; finishedAt: string } };
+
+export interface ContainerStatus {
+  name: string;
+  image: string;
+  imageID: string;
+  containerID?: string;
+  ready: boolean;
+  started?: boolean;
+  restartCount: number;
+  state: ContainerState;
+}
+
 export interface Pod {
   kind: 'Pod';
   apiVersion: 'v1';
@@ -30,6 +59,8 @@ export interface Pod {
     restartPolicy: 'Always' | 'Never';
     nodeName: string;
     serviceAccountName: string;
+    /** Added through the pods/ephemeralcontainers subresource only (ephemeral.ts); never removed. */
+    ephemeralContainers?: EphemeralContainerSpec[];
   };
   status: {
     phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
@@ -38,19 +69,8 @@ export interface Pod {
     podIP: string;
     podIPs: Array<{ ip: string }>;
     startTime: string;
-    containerStatuses: Array<{
-      name: string;
-      image: string;
-      imageID: string;
-      containerID: string;
-      ready: boolean;
-      started: boolean;
-      restartCount: number;
-      state:
-        | { running: { startedAt: string } }
-        | { waiting: { reason: string } }
-        | { terminated: { exitCode: number; reason: string; startedAt: string; finishedAt: string } };
-    }>;
+    containerStatuses: Array<ContainerStatus & { containerID: string; started: boolean }>;
+    ephemeralContainerStatuses?: ContainerStatus[];
   };
 }
 
@@ -95,8 +115,9 @@ interface PodSpecInput {
 }
 
 let resourceVersionCounter = 1000;
-const nextResourceVersion = () => String(++resourceVersionCounter);
-const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+/** Every change to an object takes the next one, as etcd's revision does. */
+export const nextResourceVersion = () => String(++resourceVersionCounter);
+export const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
 function makePod(input: PodSpecInput, now: number): FixturePod {
   const created = iso(now - input.ageMinutes * MINUTE_MS);

@@ -4,7 +4,8 @@
  * real PTY. kubectl itself is the judge of its faithfulness (test/kube/). Nothing in here mocks Podterm.
  *
  * Layout: certs.ts (openssl PKI), auth.ts, fixtures.ts (the pods), rest.ts (discovery and reads), exec.ts (one exec
- * session), status.ts (metav1.Status bodies), kubeconfig.ts.
+ * session), ephemeral.ts (debug containers: the ephemeralcontainers subresource, a pods watch, attach) with attach.ts
+ * (a debug container's process), status.ts (metav1.Status bodies), kubeconfig.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -21,10 +22,13 @@ import { containerForExec, makeCluster, type Cluster } from './fixtures';
 import { buildKubeconfig, type KubeconfigUser } from './kubeconfig';
 import { handleRest } from './rest';
 import { chooseProtocol, queryBool, runExec, type ExecOutcome, type ExecPlan, type ExecSession } from './exec';
+import { ATTACH_PATH, DebugContainers, EPHEMERAL_PATH } from './ephemeral';
 import { badRequest, forbidden, notFound, unauthorized, type JsonReply } from './status';
 import { missingPeer } from '../skipReasons';
 
 export type { ExecOutcome } from './exec';
+export type { DebugContainers, DebugControls } from './ephemeral';
+export { targetCommandLine } from './attach';
 export { buildKubeconfig, type KubeconfigEntry } from './kubeconfig';
 
 /** The exec subresource path; the only one served over an upgrade. */
@@ -108,6 +112,11 @@ export interface KubeApiServer {
   requests: RequestRecord[];
   /** WebSocket pings received on exec sockets (each was answered with a pong). */
   readonly pingsReceived: number;
+  /**
+   * Ephemeral (debug) containers and attach: their controls (make the subresource refuse, images that cannot be
+   * pulled), the requests they got, and the containers' processes.
+   */
+  debugContainers: DebugContainers;
   /** Abruptly destroys every open exec socket (a server or network failure). */
   dropConnections(): void;
   stop(): Promise<void>;
@@ -198,6 +207,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     await Promise.all([mkdir(pkiDir, { mode: 0o700 }), mkdir(containerDir)]);
     const pki = await generatePki(pkiDir);
     const cluster = makeCluster();
+    const debugContainers = new DebugContainers(cluster, containerDir);
     const newToken = () => randomBytes(TOKEN_BYTES).toString('base64url');
     const tokenUserToken = newToken();
     const forbiddenUserToken = newToken();
@@ -234,6 +244,31 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       let reply: JsonReply;
       if (!user) {
         reply = unauthorized();
+      } else if (EPHEMERAL_PATH.test(url.pathname)) {
+        // The subresource's PATCH and PUT carry a body: read it, then answer.
+        const chunks: Buffer[] = [];
+        request.on('data', (chunk: Buffer) => chunks.push(chunk));
+        request.on('end', () => {
+          const answer = debugContainers.serveSubresource({
+            method: request.method ?? 'GET',
+            url,
+            user,
+            contentType: request.headers['content-type'] ?? '',
+            body: Buffer.concat(chunks).toString('utf8'),
+          });
+          record(request, user, answer.code);
+          sendJson(response, answer);
+        });
+        return;
+      } else if (debugContainers.isPodWatch(url) && request.method === 'GET') {
+        const refused = debugContainers.serveWatch(url, user, response);
+        record(request, user, refused?.code ?? 200);
+        if (refused) sendJson(response, refused);
+        return;
+      } else if (ATTACH_PATH.test(url.pathname)) {
+        const prepared = debugContainers.prepareAttach(url, user);
+        reply =
+          'process' in prepared ? badRequest(request.method === 'GET' ? UPGRADE_REQUIRED : SPDY_UNSUPPORTED) : prepared;
       } else if (EXEC_PATH.test(url.pathname)) {
         const prepared = prepareExec(url, user, cluster);
         reply = isReply(prepared)
@@ -258,6 +293,21 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
         sendRawJson(socket, reply);
       };
       if (!user) return refuse(unauthorized());
+      if (ATTACH_PATH.test(url.pathname)) {
+        const plan = debugContainers.prepareAttach(url, user);
+        if (!('process' in plan)) return refuse(plan);
+        if (request.method !== 'GET' || request.headers.upgrade?.toLowerCase() !== 'websocket') {
+          return refuse(badRequest(SPDY_UNSUPPORTED));
+        }
+        const offered = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((name) => name.trim());
+        const protocol = chooseProtocol(offered);
+        if (!protocol) {
+          return refuse(badRequest(`unable to upgrade connection: none of the offered subprotocols is supported`));
+        }
+        record(request, user, 101);
+        wss.handleUpgrade(request, socket, head, (ws) => debugContainers.attach(ws, protocol, plan, user));
+        return;
+      }
       if (!EXEC_PATH.test(url.pathname)) {
         return refuse(
           handleRest(
@@ -385,6 +435,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       if (stopped) return;
       stopped = true;
       await Promise.all([...sessions].map((session) => session.stop()));
+      await debugContainers.stop();
       wss.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -404,6 +455,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       execRequests,
       resizes,
       requests,
+      debugContainers,
       get pingsReceived() {
         return pingsReceived;
       },

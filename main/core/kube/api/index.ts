@@ -1,7 +1,7 @@
 /**
  * kube/api: reading the cluster with resolved access. One pod (podReader), namespaces and pods (lists), the pod a
  * label selector picks, and the bounds every request gets (a reach deadline, an answer timeout, servers found
- * unreachable in this run).
+ * unreachable in this run), and debug containers (adding one, waiting for it to run).
  */
 export { type ListAccess, type ListedPod, listNamespaces, listPods } from './lists';
 export {
@@ -17,3 +17,15 @@ export { isFinishedPhase, type PodReadiness, readinessOf } from './podReadiness'
 export { NoReadyPodError, pickReadyPod } from './podSelection';
 export { UnreachableServers } from './unreachableServers';
 export { proxyRouteOf, serverConnection, type ServerConnection, viaProxyWords } from './serverConnection';
+export {
+  addDebugContainer,
+  DEBUG_CONTAINER_PREFIX,
+  DebugContainerError,
+  type DebugContainerFailure,
+  type DebugContainerState,
+  debugContainerOf,
+  describeDebugState,
+  newDebugContainerName,
+  readDebugContainer,
+  waitForDebugContainer,
+} from './debugContainers';

@@ -101,7 +101,7 @@ export async function withApiCall<T>(
   access: Pick<ResolvedAccess, 'kubeConfig' | 'server' | 'description' | 'proxyEnv'>,
   timeouts: { timeoutMs: number; reachTimeoutMs?: number | undefined },
   call: (api: CoreV1Api, options: ApiCallOptions) => Promise<T>,
-  describe: (error: unknown, errorBody: string | null) => PodReadError,
+  describe: (error: unknown, errorBody: string | null) => Error,
 ): Promise<T> {
   const deadline = startRequestDeadline(access.server, {
     answerTimeoutMs: timeouts.timeoutMs,
@@ -366,6 +366,6 @@ function bodyText(body: unknown): string | null {
 }
 
 /** client-node's error for an answer it got (a status code and body); it can exist only once the package is loaded. */
-function isApiException(error: unknown): error is ApiException<unknown> {
+export function isApiException(error: unknown): error is ApiException<unknown> {
   return error instanceof kubernetesClient().ApiException;
 }

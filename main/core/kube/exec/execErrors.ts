@@ -60,6 +60,11 @@ export interface ExecErrorContext {
   /** Whether the kubeconfig supplied a CA for the cluster (otherwise the machine's CAs were used). */
   hasCa: boolean;
   connectTimeoutMs: number;
+  /**
+   * 'attach' when joining a running container's process (pods/attach, a debug container) rather than starting a
+   * command (pods/exec, the default): the words and the RBAC fix name it.
+   */
+  subresource?: 'exec' | 'attach';
   /** Hides the secrets the session sends (secrets/scrub.ts) in any text from the server or a library. */
   scrub(text: string): string;
 }
@@ -115,12 +120,14 @@ export function describeUpgradeFailure(
         `The API server at ${context.server} rejected the credentials (401 Unauthorized): the token or certificate is invalid or expired.`,
       );
     case 403: {
-      const fix = `ask the cluster admin for RBAC permission to create pods/exec in namespace "${context.namespace}"`;
+      const resource = `pods/${context.subresource ?? 'exec'}`;
+      const fix = `ask the cluster admin for RBAC permission to create ${resource} in namespace "${context.namespace}"`;
+      const action = context.subresource === 'attach' ? 'Attaching to' : 'Exec into';
       return make(
         'forbidden',
         said !== null
-          ? `Exec into pod ${podWords(context)} is forbidden (403): ${said}. To fix it, ${fix}.`
-          : `Exec into pod ${podWords(context)} is forbidden (403): the credentials may not create "pods/exec". To fix it, ${fix}.`,
+          ? `${action} pod ${podWords(context)} is forbidden (403): ${said}. To fix it, ${fix}.`
+          : `${action} pod ${podWords(context)} is forbidden (403): the credentials may not create "${resource}". To fix it, ${fix}.`,
       );
     }
     case 404: {
@@ -144,12 +151,12 @@ export function describeUpgradeFailure(
     case 400:
       return make(
         'badRequest',
-        `The API server refused the exec into pod ${podWords(context)} (400 Bad Request): ${said ?? 'no reason given'}.`,
+        `The API server refused the ${context.subresource ?? 'exec'} into pod ${podWords(context)} (400 Bad Request): ${said ?? 'no reason given'}.`,
       );
     default:
       return make(
         'upgradeRefused',
-        `The API server at ${context.server} refused the exec into pod ${podWords(context)} (HTTP ${http})${said !== null ? `: ${said}` : ''}.`,
+        `The API server at ${context.server} refused the ${context.subresource ?? 'exec'} into pod ${podWords(context)} (HTTP ${http})${said !== null ? `: ${said}` : ''}.`,
       );
   }
 }
@@ -167,7 +174,7 @@ export function describeStartFailure(
     if (program === 'sh') {
       return new KubeExecError(
         'noShell',
-        `${where} has no shell (sh was not found): distroless images ship without one. Use a debug container (kubectl debug) or set a shell override.`,
+        `${where} has no shell (sh was not found): distroless images ship without one. Use "Debug with an ephemeral container" (on this card, or in the record's or the tab's menu), or set a shell override.`,
       );
     }
     return new KubeExecError(

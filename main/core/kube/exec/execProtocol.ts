@@ -59,6 +59,17 @@ export function buildExecUrl(server: string, target: ExecTarget): string {
   return url.toString();
 }
 
+/**
+ * The attach upgrade URL (`pods/{pod}/attach`): the same stream protocol as exec, joined to the container's own process
+ * instead of starting one, so there is no command. kubectl attach -it sends these flags (no stderr with a TTY).
+ */
+export function buildAttachUrl(server: string, target: { namespace: string; pod: string; container: string }): string {
+  const url = new URL(buildExecUrl(server, { ...target, command: ['-'] }));
+  url.pathname = url.pathname.replace(/\/exec$/, '/attach');
+  url.search = `?container=${encodeURIComponent(target.container)}&stdin=true&stdout=true&tty=true`;
+  return url.toString();
+}
+
 /** A binary frame: the channel byte, then the payload. */
 export function encodeFrame(channel: number, payload: Uint8Array | string): Buffer {
   const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;

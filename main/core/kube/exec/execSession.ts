@@ -17,6 +17,7 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { TerminalSize } from '../../../../common/contract';
 import {
+  buildAttachUrl,
   buildExecUrl,
   encodeFrame,
   EXEC_SUBPROTOCOLS,
@@ -130,6 +131,25 @@ const defaultCreateWebSocket = (url: string, protocols: string[], options: WebSo
  * onData to see either.
  */
 export async function openKubeExecSession(options: KubeExecOptions): Promise<TerminalSession> {
+  return openStream(options, 'exec');
+}
+
+/** What attaching needs: exec's options without a command, and the container is required (the server's choice is no
+ * use here: the container is the one just added). */
+export type KubeAttachOptions = Omit<KubeExecOptions, 'command' | 'container'> & { container: string };
+
+/**
+ * Attaches to a running container's own process with stdin and a TTY (`pods/attach`, as `kubectl attach -it`): used for
+ * debug containers, whose shell is their main process. Same stream protocol, errors and keepalive as exec. It opens as
+ * soon as the upgrade succeeds: the process is already running and the server replays nothing it printed before.
+ * Closing the session detaches; the process keeps running (its container ends when it exits), so a later attach finds
+ * the same shell.
+ */
+export async function openKubeAttachSession(options: KubeAttachOptions): Promise<TerminalSession> {
+  return openStream({ ...options, command: [] }, 'attach');
+}
+
+async function openStream(options: KubeExecOptions, subresource: 'exec' | 'attach'): Promise<TerminalSession> {
   const { kubeConfig, namespace, pod, container, command, signal } = options;
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const cluster = kubeConfig.getCurrentCluster();
@@ -143,6 +163,7 @@ export async function openKubeExecSession(options: KubeExecOptions): Promise<Ter
     command,
     hasCa: false,
     connectTimeoutMs,
+    subresource,
     // The session sends the kubeConfig's credentials; no message about it may repeat them.
     scrub: (text) => scrubber.scrub(text),
   };
@@ -154,7 +175,10 @@ export async function openKubeExecSession(options: KubeExecOptions): Promise<Ter
 
   let url: string;
   try {
-    url = buildExecUrl(server, { namespace, pod, container, command });
+    url =
+      subresource === 'attach' && container !== null
+        ? buildAttachUrl(server, { namespace, pod, container })
+        : buildExecUrl(server, { namespace, pod, container, command });
   } catch (error) {
     throw new KubeExecError(
       'config',
@@ -322,7 +346,8 @@ class KubeExecSession extends TransportSession {
     this.phase = 'starting';
     // The PTY starts at the server's default size (often 80×24) until told otherwise; tell it before the prompt.
     this.ws.send(resizeFrame(this.options.size.cols, this.options.size.rows));
-    const grace = setTimeout(() => this.markOpen(), OPEN_GRACE_MS);
+    // An attach joins a process that is running already: nothing more to wait for.
+    const grace = setTimeout(() => this.markOpen(), this.context.subresource === 'attach' ? 0 : OPEN_GRACE_MS);
     this.opening.disposables.add(() => clearTimeout(grace));
     this.startKeepalive();
   }
@@ -560,7 +585,9 @@ class KubeExecSession extends TransportSession {
     if (ws.readyState === WebSocket.OPEN) {
       // v5: stdin EOF, so the shell ends like on Ctrl-D; closing the socket alone leaves the remote process running
       // on some runtimes (kubernetes-client/javascript#441). v4 has no way to say it; the close must do.
-      if (ws.protocol === V5_PROTOCOL) ws.send(STDIN_EOF_FRAME, { binary: true });
+      // An attach only detaches: the container's process is not ours to end.
+      if (ws.protocol === V5_PROTOCOL && this.context.subresource !== 'attach')
+        ws.send(STDIN_EOF_FRAME, { binary: true });
       ws.close(1000);
       // A paused socket would never read the server's close frame.
       ws.resume();

@@ -53,7 +53,19 @@ export function SessionPane({ tab, active, onEditRecord, onBrowseClusters }: Ses
   const connecting = state.phase === 'opening' || state.phase === 'connecting';
   return (
     <div ref={pane} className="session-pane" hidden={!active}>
-      {kube && kube.containers.length > 1 && (
+      {kube?.debugContainer && (
+        <div className="session-bar" data-testid="debug-bar">
+          <span className="session-bar-badge">Debug container</span>
+          <span className="session-bar-pod mono">
+            {kube.namespace}/{kube.pod}
+          </span>
+          <span className="session-bar-detail">
+            <span className="mono">{kube.debugContainer.name}</span> ({kube.debugContainer.image}), sharing the
+            processes of container <span className="mono">{kube.container}</span>
+          </span>
+        </div>
+      )}
+      {kube && !kube.debugContainer && kube.containers.length > 1 && (
         <div className="session-bar">
           <span className="session-bar-pod mono">
             {kube.namespace}/{kube.pod}
@@ -110,7 +122,9 @@ export function SessionPane({ tab, active, onEditRecord, onBrowseClusters }: Ses
               message={state.end.message}
               attempts={state.status?.attempts ?? []}
               finishedPod={state.end.finishedPod === true}
+              noShell={state.end.noShell === true}
               onEdit={() => onEditRecord(tab.podId)}
+              onDebug={() => session.startDebug()}
               onReconnect={() => session.reconnect()}
               onBrowseClusters={onBrowseClusters}
             />

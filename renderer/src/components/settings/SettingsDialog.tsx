@@ -9,6 +9,7 @@ import { Modal } from '../Modal';
 import { KubeconfigsSection } from './KubeconfigsSection';
 import { RecordsSection } from './RecordsSection';
 import { TerminalSettings } from './TerminalSettings';
+import { DebugContainerSettings } from './DebugContainerSettings';
 import './SettingsDialog.css';
 
 /** What every section gets. */
@@ -35,6 +36,7 @@ const SECTIONS: SettingsSection[] = [
   { id: 'kubeconfigs', label: 'Kubeconfigs', component: KubeconfigsSection },
   { id: 'terminal', label: 'Terminal', component: TerminalSettings },
   { id: 'records', label: 'Records', component: RecordsSection },
+  { id: 'debug', label: 'Debug containers', component: DebugContainerSettings },
 ];
 
 interface SettingsDialogProps extends SettingsSectionProps {

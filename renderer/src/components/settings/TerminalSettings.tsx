@@ -197,7 +197,7 @@ export function TerminalSettings() {
   );
 }
 
-function Row({
+export function Row({
   label,
   error,
   hint,

@@ -27,6 +27,8 @@ interface SidebarProps {
   importedContexts?: ImportedContextNames;
   /** Brings a live tab of the record forward, else opens one. */
   onConnect(pod: PodSummary): void;
+  /** Opens a tab with a debug (ephemeral) container in the record's pod; offered for records with a pod to debug. */
+  onDebug?: (pod: PodSummary) => void;
   onDuplicate(pod: PodSummary): void;
   onEdit(pod: PodSummary): void;
   onRefresh(pod: PodSummary): void;
@@ -204,6 +206,9 @@ export function Sidebar(props: SidebarProps) {
           items={[
             { label: 'Connect', onSelect: () => onConnect(menu.pod) },
             { label: 'Connect in new tab', shortcut: 'Enter', onSelect: () => onOpen(menu.pod) },
+            ...(props.onDebug && (menu.pod.podName || menu.pod.labelSelector)
+              ? [{ label: 'Debug with an ephemeral container', onSelect: () => props.onDebug?.(menu.pod) }]
+              : []),
             { label: 'Refresh', onSelect: () => onRefresh(menu.pod) },
             { label: 'Edit…', shortcut: 'F2', onSelect: () => onEdit(menu.pod) },
             { label: 'Duplicate', shortcut: 'Ctrl+Shift+D', onSelect: () => onDuplicate(menu.pod) },

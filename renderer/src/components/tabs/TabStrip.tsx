@@ -163,6 +163,10 @@ export function TabStrip(props: TabStripProps) {
           items={[
             { label: 'Rename…', shortcut: 'F2', onSelect: () => setEditingKey(menu.key) },
             { label: 'Duplicate tab', onSelect: () => onDuplicate(menu.key) },
+            {
+              label: 'Debug with an ephemeral container',
+              onSelect: () => tabs.find((tab) => tab.key === menu.key)?.session.startDebug(),
+            },
             { label: 'Close', shortcut: 'Ctrl+Shift+W', onSelect: () => onClose(menu.key) },
             ...(tabs.length > 1 ? [{ label: 'Close others', onSelect: () => onCloseOthers(menu.key) }] : []),
           ]}
@@ -308,6 +312,11 @@ function Tab(props: TabProps) {
           }}
         >
           {tab.title}
+        </span>
+      )}
+      {state.status?.kube?.debugContainer && (
+        <span className="tab-debug" title={`Debug container ${state.status.kube.debugContainer.name}`}>
+          debug
         </span>
       )}
       <TabRecordingDot features={tab.session.features} />

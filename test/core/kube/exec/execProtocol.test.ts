@@ -253,7 +253,7 @@ describe('messages for a command that could not start', () => {
     );
     expect(error.reason).toBe('noShell');
     expect(error.message).toBe(
-      'The container "app" of pod default/distroless has no shell (sh was not found): distroless images ship without one. Use a debug container (kubectl debug) or set a shell override.',
+      'The container "app" of pod default/distroless has no shell (sh was not found): distroless images ship without one. Use "Debug with an ephemeral container" (on this card, or in the record\'s or the tab\'s menu), or set a shell override.',
     );
   });
 

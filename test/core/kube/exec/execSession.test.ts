@@ -202,7 +202,7 @@ describe.skipIf(kube === null)('openKubeExecSession against the test API server'
     const error = await expectOpenError(openKubeExecSession(options({ pod: 'distroless', container: 'app' })));
     expect(error.reason).toBe('noShell');
     expect(error.message).toBe(
-      'The container "app" of pod default/distroless has no shell (sh was not found): distroless images ship without one. Use a debug container (kubectl debug) or set a shell override.',
+      'The container "app" of pod default/distroless has no shell (sh was not found): distroless images ship without one. Use "Debug with an ephemeral container" (on this card, or in the record\'s or the tab\'s menu), or set a shell override.',
     );
     // Reported as soon as the status arrives, not after the grace period.
     expect(performance.now() - started).toBeLessThan(1_500);
