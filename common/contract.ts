@@ -401,6 +401,63 @@ export interface SessionChannel {
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
+// File transfers (issue 12): files in and out of the machine a tab's shell runs on, over that tab's own connection
+// (SFTP for SSH, tar over a second exec for Kubernetes). main/core/files does the work.
+
+/** Why a transfer failed; the message says what to do. */
+export const FILE_TRANSFER_FAILURES = [
+  /** A name would write outside the chosen folder (.., absolute, a slash), or cannot cross the tar script. */
+  'badName',
+  /** The container has no tar (or no sh to run it): the message names a debug container as the way. */
+  'noTar',
+  /** The remote or local path is not there. */
+  'notFound',
+  /** A folder is where a file would go, or the other way round. */
+  'conflict',
+  'cancelled',
+  /** The remote side failed (permission, disk full, connection lost); the message carries its words. */
+  'remote',
+  /** The local side failed. */
+  'local',
+  /** The tab's connection cannot move files (it is not open, or its transport has no file channel). */
+  'unsupported',
+] as const;
+export type FileTransferFailure = (typeof FILE_TRANSFER_FAILURES)[number];
+
+/** main → renderer while a transfer runs, a few times a second; the renderer works out rate and time left. */
+export interface FileTransferProgress {
+  bytesDone: number;
+  bytesTotal: number;
+  /** True when the total came from `du` (Kubernetes downloads): rounded to KiB, a little off. */
+  totalIsEstimate: boolean;
+  /** The file being copied now, relative to the chosen folder. */
+  currentName: string;
+}
+
+/** What an upload would do, shown before it starts. */
+export interface FileUploadPlan {
+  /** The destination as an absolute remote path. */
+  destination: string;
+  files: number;
+  folders: number;
+  bytesTotal: number;
+  /** Remote paths (relative to destination) an upload would replace. */
+  overwrites: string[];
+  /** Paths where a file meets a folder of the same name: the upload would fail there. */
+  conflicts: string[];
+  /** Local paths not sent (symlinks and special files, as `kubectl cp` skips them). */
+  skipped: string[];
+}
+
+export interface FileTransferResult {
+  bytes: number;
+  /** Where the result went: the remote destination, or the local path of a download. */
+  savedAs: string;
+  /** Paths not copied (symlinks, special files). */
+  skipped: string[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
 // App events (common/requestKeys.ts: AppEvent): main → every connected renderer (every Electron window, every
 // browser-mode tab), whoever caused the change, so no list a window shows goes stale until a reload.
 

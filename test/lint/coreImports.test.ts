@@ -14,6 +14,7 @@ const ROOMS_TOP_DOWN = [
   'kubeconfigImport',
   'sessions',
   'connect',
+  'files',
   'kube/exec',
   'ssh',
   'terminal',

@@ -40,6 +40,7 @@ import {
   closeWithin,
   type Disposable,
   formatSeconds,
+  type RemoteFileAccess,
   Opening,
   swallowErrorsUntilClose,
   type TerminalExit,
@@ -48,6 +49,7 @@ import {
 } from '../../terminal';
 import { messageOf } from '../../../../common/errors';
 import { accessScrubber } from '../access';
+import { openKubeExecCommand } from './execCommand';
 
 export { KUBE_EXEC_FAILURES, KubeExecError, type KubeExecFailure } from './execErrors';
 export { buildExecUrl, parseExecStatus, SHELL_PROBE, shellCommand, type ExecStatus } from './execProtocol';
@@ -233,6 +235,8 @@ type Phase = 'connecting' | 'starting' | 'open' | 'failed';
 class KubeExecSession extends TransportSession {
   /** Settles when the session opens (see openKubeExecSession) or fails to; its listeners and timers go with it. */
   private readonly opening = new Opening<void>();
+  /** Files move over a second exec into the same container, running tar (main/core/files). */
+  readonly remoteFiles: RemoteFileAccess;
   private phase: Phase = 'connecting';
   private readonly target: string;
   private held: Uint8Array[] = [];
@@ -252,6 +256,19 @@ class KubeExecSession extends TransportSession {
   ) {
     super('a Kubernetes exec session');
     this.target = `pod ${context.namespace}/${context.pod}`;
+    this.remoteFiles = {
+      kind: 'exec',
+      target: `${context.container === null ? 'the container' : `container ${context.container}`} of ${this.target}`,
+      run: (command) =>
+        openKubeExecCommand({
+          kubeConfig: options.kubeConfig,
+          namespace: options.namespace,
+          pod: options.pod,
+          container: options.container,
+          command,
+          createWebSocket: options.createWebSocket,
+        }),
+    };
     swallowErrorsUntilClose(ws);
 
     this.disposables.listen(ws, 'message', (data: WebSocket.RawData) => this.onMessage(toBuffer(data)));

@@ -3,3 +3,4 @@
  * frames and status messages, and the wording of its failures.
  */
 export { openKubeExecSession, shellCommand } from './execSession';
+export { openKubeExecCommand, type KubeExecCommandOptions } from './execCommand';
