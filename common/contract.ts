@@ -23,7 +23,7 @@ import {
   type ClusterPodView,
 } from './clusters';
 import { DNS_LABEL_PATTERN, podFieldsSchema, podSaveSchema, type ConnectionMethod, type PodView } from './pods';
-import { MAX_INPUT_CHARS } from './limits';
+import { MAX_DROPPED_ITEMS, MAX_INPUT_CHARS, MAX_TRANSFER_PATH_CHARS } from './limits';
 import { byNamespace, type AppEvent, type RequestKey } from './requestKeys';
 import { settingsSaveSchema, type TerminalSettings } from './settings';
 
@@ -156,6 +156,41 @@ export interface ClusterSavePodResult {
   created: boolean;
 }
 
+/** File transfers (issue 12; the types are with FILE_TRANSFER_FAILURES below). */
+function fileTransferRequests() {
+  const path = (what: string) =>
+    z
+      .string()
+      .max(MAX_TRANSFER_PATH_CHARS, { message: `${what} is at most ${MAX_TRANSFER_PATH_CHARS} characters` })
+      .refine((text) => !text.includes('\0'), { message: `${what} cannot contain a NUL character` });
+  const localPaths = z
+    .array(path('a local path').pipe(z.string().min(1, { message: 'a local path cannot be empty' })))
+    .max(MAX_DROPPED_ITEMS, { message: `at most ${MAX_DROPPED_ITEMS} items in one upload` });
+  /** Chosen by the renderer (a UUID), so progress events can name the transfer before the request answers. */
+  const transferId = z.string().uuid({ message: 'not a transfer id' });
+  const sessionId = z.number().int().positive({ message: 'not a session id' });
+  return {
+    'files.planUpload': request<FileUploadPlan>().with(
+      z.object({ sessionId, paths: localPaths, destination: path('the destination') }).strict(),
+    ),
+    'files.upload': request<FileTransferResult>().with(
+      z.object({ sessionId, transferId, paths: localPaths.min(1), destination: path('the destination') }).strict(),
+    ),
+    'files.download': request<FileTransferResult>().with(
+      z
+        .object({
+          sessionId,
+          transferId,
+          remotePath: path('the remote path').pipe(
+            z.string().trim().min(1, { message: 'name a remote file or folder' }),
+          ),
+        })
+        .strict(),
+    ),
+    'files.cancel': request<{ cancelled: boolean }>().with(z.object({ transferId }).strict()),
+  } as const;
+}
+
 export const requests = {
   'app.info': request<AppInfo>().with(z.object({}).strict()),
   'pods.list': request<PodView[]>().with(
@@ -243,6 +278,7 @@ export const requests = {
   'kubeconfigs.list': request<KubeconfigView[]>().with(z.object({}).strict()),
   /** Records that used the context keep their other settings and lose only the link. */
   'kubeconfigs.remove': request<{ removed: boolean }>().with(z.object({ id: importedKubeconfigIdSchema }).strict()),
+  ...fileTransferRequests(),
 } as const;
 
 /** Compile-time proof that requestKeys.ts lists exactly the keys of this table (an error here names the odd one out). */
@@ -375,6 +411,8 @@ export type SessionEnd =
  */
 export type SessionEvent =
   | { type: 'data'; data: Uint8Array }
+  /** A file transfer on this session's connection moved on (files.upload / files.download, by their transferId). */
+  | { type: 'transfer'; transferId: string; progress: FileTransferProgress }
   | { type: 'status'; status: SessionStatus }
   | { type: 'end'; end: SessionEnd }
   | { type: 'recordingFailed'; message: string };

@@ -59,3 +59,9 @@ export const MAX_LOGGED_IN_SOCKETS = 32;
  * few planted cookies would make every request of ours fail with 431.
  */
 export const MAX_REQUEST_HEADER_BYTES = 1 * MIB;
+
+/** Linux's PATH_MAX: no local or remote path a file transfer names is longer. */
+export const MAX_TRANSFER_PATH_CHARS = 4096;
+
+/** Items dropped on a tab in one go (each may be a folder of any size); more is a mistake, not a workflow. */
+export const MAX_DROPPED_ITEMS = 256;

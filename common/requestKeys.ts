@@ -27,6 +27,10 @@ export const REQUEST_KEYS = [
   'kubeconfigs.import',
   'kubeconfigs.list',
   'kubeconfigs.remove',
+  'files.planUpload',
+  'files.upload',
+  'files.download',
+  'files.cancel',
 ] as const;
 export type RequestKey = (typeof REQUEST_KEYS)[number];
 

@@ -16,6 +16,7 @@ import type { KubeconfigImporter } from './kubeconfigImport';
 import { saveRecord } from './pods';
 import type { ClientConnection, SessionManager } from './sessions';
 import type { Store } from './store';
+import { downloadFile, FileTransfers, planUpload, toContractError, uploadFiles } from './files';
 
 export type Handlers = {
   [K in RequestKey]: (payload: RequestPayload<K>, client: ClientConnection) => Promise<RequestResult<K>>;
@@ -29,10 +30,13 @@ export interface HandlerDependencies {
   /** pods/refresh.ts refreshPod with the chain's Kubernetes methods; ContractError('notFound') for an unknown id. */
   refreshPod(id: string): Promise<PodRefreshResult>;
   kubeconfigs: KubeconfigImporter;
+  /** Where downloads are saved: the user's Downloads folder (desktop), or the browser-mode server's choice. */
+  downloadsDir: string;
 }
 
 export function createHandlers(deps: HandlerDependencies): Handlers {
   const { store, sessions } = deps;
+  const transfers = new FileTransfers();
   return {
     'app.info': async () => deps.appInfo,
     'pods.list': async ({ query }) => store.pods.list(query),
@@ -72,5 +76,28 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
       deps.kubeconfigs.import(files, selected, replaces, allowedLocalFiles),
     'kubeconfigs.list': async () => store.importedKubeconfigs.list(),
     'kubeconfigs.remove': async ({ id }) => ({ removed: store.importedKubeconfigs.remove(id) }),
+    'files.planUpload': async ({ sessionId, paths, destination }, client) =>
+      planUpload(sessions.fileAccess(sessionId, client).access, paths, destination).catch((error: unknown) => {
+        throw toContractError(error);
+      }),
+    'files.upload': async ({ sessionId, transferId, paths, destination }, client) => {
+      const { access, post, ended } = sessions.fileAccess(sessionId, client);
+      return transfers.run(transferId, client, ended, (signal) =>
+        uploadFiles(access, paths, destination, {
+          signal,
+          onProgress: (progress) => post({ type: 'transfer', transferId, progress }),
+        }),
+      );
+    },
+    'files.download': async ({ sessionId, transferId, remotePath }, client) => {
+      const { access, post, ended } = sessions.fileAccess(sessionId, client);
+      return transfers.run(transferId, client, ended, (signal) =>
+        downloadFile(access, remotePath, deps.downloadsDir, {
+          signal,
+          onProgress: (progress) => post({ type: 'transfer', transferId, progress }),
+        }),
+      );
+    },
+    'files.cancel': async ({ transferId }, client) => ({ cancelled: transfers.cancel(transferId, client) }),
   };
 }

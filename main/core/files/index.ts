@@ -6,3 +6,4 @@
 export { downloadFile, planUpload, uploadFiles } from './fileTransfers';
 export { PROGRESS_INTERVAL_MS, type TransferOptions } from './progress';
 export { FileTransferError } from './transferError';
+export { FileTransfers, toContractError } from './transfers';

@@ -34,7 +34,20 @@ function call<T>(run: (callback: (error: Error | null | undefined, value: T) => 
   return new Promise((resolve, reject) => run((error, value) => (error ? reject(error) : resolve(value))));
 }
 
+/**
+ * A cancelled stream is destroyed with reads or writes still out; their answers arrive later and the stream emits
+ * 'error' again, after its reader stopped listening. Unheard, that throw runs up through ssh2's packet parser and ends
+ * the whole connection, shell included. Readers still get every error through their own listeners.
+ */
+function quiet<T extends Readable | Writable>(stream: T): T {
+  stream.on('error', () => undefined);
+  return stream;
+}
+
 export function sftpFiles(sftp: SFTPWrapper): RemoteFileSystem {
+  // ssh2 emits 'error' on the channel for a protocol problem (each request also fails with it); unheard, the throw
+  // would end the whole SSH connection, shell included.
+  sftp.on('error', () => undefined);
   return {
     realpath: (path) => call<string>((done) => sftp.realpath(path, done)),
     lstat: (path) =>
@@ -52,8 +65,8 @@ export function sftpFiles(sftp: SFTPWrapper): RemoteFileSystem {
         .map((entry) => ({ name: entry.filename, stat: statOf(entry.attrs) }));
     },
     mkdir: (path, mode) => call<void>((done) => sftp.mkdir(path, { mode }, (error) => done(error, undefined))),
-    createReadStream: (path): Readable => sftp.createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }),
-    createWriteStream: (path, mode): Writable => sftp.createWriteStream(path, { flags: 'wx', mode }),
+    createReadStream: (path): Readable => quiet(sftp.createReadStream(path, { highWaterMark: READ_CHUNK_BYTES })),
+    createWriteStream: (path, mode): Writable => quiet(sftp.createWriteStream(path, { flags: 'wx', mode })),
     rename: async (from, to) => {
       try {
         // ssh2 throws at once when the server did not announce the extension (OpenSSH always does).
