@@ -19,6 +19,13 @@ export function isSessionEvent(value: unknown): value is SessionEvent {
       return isRecord(value.end) && typeof value.end.kind === 'string';
     case 'recordingFailed':
       return typeof value.message === 'string';
+    case 'transfer':
+      return (
+        typeof value.transferId === 'string' &&
+        isRecord(value.progress) &&
+        typeof value.progress.bytesDone === 'number' &&
+        typeof value.progress.bytesTotal === 'number'
+      );
     default:
       return false;
   }

@@ -164,6 +164,13 @@ export class TerminalSession {
   /** Listeners for file-transfer progress on this tab's connection (files.upload / files.download). */
   private readonly transferListeners = new Set<(transferId: string, progress: FileTransferProgress) => void>();
 
+  /** The files requests bound to this tab's open session, or null while no shell is open. */
+  files(): { sessionId: number; api: RendererClient['api']['files'] } | null {
+    const { phase, sessionId } = this.state;
+    if (phase !== 'connected' || sessionId === null) return null;
+    return { sessionId, api: this.options.client.api.files };
+  }
+
   /** Calls `listener` with each progress report of this tab's transfers; returns the unsubscribe. */
   onTransferProgress(listener: (transferId: string, progress: FileTransferProgress) => void): () => void {
     this.transferListeners.add(listener);
