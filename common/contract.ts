@@ -30,7 +30,7 @@ import {
   type PodSummary,
   type PodView,
 } from './pods';
-import { MAX_INPUT_CHARS, MAX_PODS_LIST_IDS } from './limits';
+import { MAX_DROPPED_ITEMS, MAX_INPUT_CHARS, MAX_PODS_LIST_IDS, MAX_TRANSFER_PATH_CHARS } from './limits';
 import { byNamespace, type AppEvent, type RequestKey } from './requestKeys';
 import { settingsSaveSchema, type TerminalSettings } from './settings';
 import {
@@ -171,6 +171,41 @@ export interface ClusterSavePodResult {
   created: boolean;
 }
 
+/** File transfers (issue 12; the types are with FILE_TRANSFER_FAILURES below). */
+function fileTransferRequests() {
+  const path = (what: string) =>
+    z
+      .string()
+      .max(MAX_TRANSFER_PATH_CHARS, { message: `${what} is at most ${MAX_TRANSFER_PATH_CHARS} characters` })
+      .refine((text) => !text.includes('\0'), { message: `${what} cannot contain a NUL character` });
+  const localPaths = z
+    .array(path('a local path').pipe(z.string().min(1, { message: 'a local path cannot be empty' })))
+    .max(MAX_DROPPED_ITEMS, { message: `at most ${MAX_DROPPED_ITEMS} items in one upload` });
+  /** Chosen by the renderer (a UUID), so progress events can name the transfer before the request answers. */
+  const transferId = z.string().uuid({ message: 'not a transfer id' });
+  const sessionId = z.number().int().positive({ message: 'not a session id' });
+  return {
+    'files.planUpload': request<FileUploadPlan>().with(
+      z.object({ sessionId, paths: localPaths, destination: path('the destination') }).strict(),
+    ),
+    'files.upload': request<FileTransferResult>().with(
+      z.object({ sessionId, transferId, paths: localPaths.min(1), destination: path('the destination') }).strict(),
+    ),
+    'files.download': request<FileTransferResult>().with(
+      z
+        .object({
+          sessionId,
+          transferId,
+          remotePath: path('the remote path').pipe(
+            z.string().trim().min(1, { message: 'name a remote file or folder' }),
+          ),
+        })
+        .strict(),
+    ),
+    'files.cancel': request<{ cancelled: boolean }>().with(z.object({ transferId }).strict()),
+  } as const;
+}
+
 export const requests = {
   'app.info': request<AppInfo>().with(z.object({}).strict()),
   /** The sidebar's records: summaries (a full record is pods.get), sorted by name, matching `query` when given. */
@@ -291,6 +326,7 @@ export const requests = {
   'records.export': request<RecordsExportResult>().with(recordsExportSchema),
   /** Refresh all, one record at a time (the page runs a few at once): the CLI's `pods backfill` for this record. */
   'records.backfill': request<BackfillLine>().with(idSchema),
+  ...fileTransferRequests(),
 } as const;
 
 /** Compile-time proof that requestKeys.ts lists exactly the keys of this table (an error here names the odd one out). */
@@ -431,6 +467,8 @@ export type SessionEnd =
  */
 export type SessionEvent =
   | { type: 'data'; data: Uint8Array }
+  /** A file transfer on this session's connection moved on (files.upload / files.download, by their transferId). */
+  | { type: 'transfer'; transferId: string; progress: FileTransferProgress }
   | { type: 'status'; status: SessionStatus }
   | { type: 'end'; end: SessionEnd }
   | { type: 'recordingFailed'; message: string }
@@ -455,6 +493,63 @@ export interface SessionChannel {
   send(command: SessionCommand): void;
   /** Stops listening; does not end the session (use `api.sessions.close`). */
   detach(): void;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// File transfers (issue 12): files in and out of the machine a tab's shell runs on, over that tab's own connection
+// (SFTP for SSH, tar over a second exec for Kubernetes). main/core/files does the work.
+
+/** Why a transfer failed; the message says what to do. */
+export const FILE_TRANSFER_FAILURES = [
+  /** A name would write outside the chosen folder (.., absolute, a slash), or cannot cross the tar script. */
+  'badName',
+  /** The container has no tar (or no sh to run it): the message names a debug container as the way. */
+  'noTar',
+  /** The remote or local path is not there. */
+  'notFound',
+  /** A folder is where a file would go, or the other way round. */
+  'conflict',
+  'cancelled',
+  /** The remote side failed (permission, disk full, connection lost); the message carries its words. */
+  'remote',
+  /** The local side failed. */
+  'local',
+  /** The tab's connection cannot move files (it is not open, or its transport has no file channel). */
+  'unsupported',
+] as const;
+export type FileTransferFailure = (typeof FILE_TRANSFER_FAILURES)[number];
+
+/** main → renderer while a transfer runs, a few times a second; the renderer works out rate and time left. */
+export interface FileTransferProgress {
+  bytesDone: number;
+  bytesTotal: number;
+  /** True when the total came from `du` (Kubernetes downloads): rounded to KiB, a little off. */
+  totalIsEstimate: boolean;
+  /** The file being copied now, relative to the chosen folder. */
+  currentName: string;
+}
+
+/** What an upload would do, shown before it starts. */
+export interface FileUploadPlan {
+  /** The destination as an absolute remote path. */
+  destination: string;
+  files: number;
+  folders: number;
+  bytesTotal: number;
+  /** Remote paths (relative to destination) an upload would replace. */
+  overwrites: string[];
+  /** Paths where a file meets a folder of the same name: the upload would fail there. */
+  conflicts: string[];
+  /** Local paths not sent (symlinks and special files, as `kubectl cp` skips them). */
+  skipped: string[];
+}
+
+export interface FileTransferResult {
+  bytes: number;
+  /** Where the result went: the remote destination, or the local path of a download. */
+  savedAs: string;
+  /** Paths not copied (symlinks, special files). */
+  skipped: string[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -79,3 +79,9 @@ export const MAX_RECORDS_FILE_BYTES = MAX_CLIENT_MESSAGE_BYTES / 2;
  * same API server at once and slow the app's own sessions, for little gain on two cores.
  */
 export const REFRESH_ALL_PARALLEL_LOOKUPS = 4;
+
+/** Linux's PATH_MAX: no local or remote path a file transfer names is longer. */
+export const MAX_TRANSFER_PATH_CHARS = 4096;
+
+/** Items dropped on a tab in one go (each may be a folder of any size); more is a mistake, not a workflow. */
+export const MAX_DROPPED_ITEMS = 256;

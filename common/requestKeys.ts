@@ -31,6 +31,10 @@ export const REQUEST_KEYS = [
   'records.import',
   'records.export',
   'records.backfill',
+  'files.planUpload',
+  'files.upload',
+  'files.download',
+  'files.cancel',
 ] as const;
 export type RequestKey = (typeof REQUEST_KEYS)[number];
 

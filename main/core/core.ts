@@ -2,6 +2,7 @@
  * Wires the store, the secret box and the session manager into one request dispatcher that both transports call.
  */
 import { homedir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type AppEventType,
@@ -31,6 +32,12 @@ import { acquireAppLock, DATABASE_FILE_NAME, openStore, type Store } from './sto
 import { messageOf } from '../../common/errors';
 import type { PodFields } from '../../common/pods';
 import { debugImageFor } from '../../common/settings';
+
+/** ~/Downloads when there is one (XDG's default name, and macOS's and Windows'), else the home folder. */
+function defaultDownloadsDir(homeDir: string): string {
+  const downloads = join(homeDir, 'Downloads');
+  return existsSync(downloads) ? downloads : homeDir;
+}
 
 /** Session recordings (asciicast files) live beside the database, in the same owner-only data directory. */
 export const RECORDINGS_DIR_NAME = 'recordings';
@@ -71,6 +78,11 @@ export interface CoreOptions {
   /** The environment and home directory to read kubeconfigs, known_hosts and SSH_AUTH_SOCK from (tests pass their own). */
   env?: NodeJS.ProcessEnv;
   homeDir?: string;
+  /**
+   * Where files.download saves (desktop: Electron's "downloads" path). Default: ~/Downloads when it exists, else the
+   * home folder, which is where browsers save too.
+   */
+  downloadsDir?: string;
   /** The in-cluster service-account directory (default /var/run/secrets/kubernetes.io/serviceaccount). */
   serviceAccountDir?: string;
   /** The user's login-shell environment for exec credential plugins (default: captured once, lazily). */
@@ -162,6 +174,7 @@ export function createCore(options: CoreOptions): PodtermCore {
     sessions,
     appInfo: { version: options.version, mode: options.mode, dataDir: options.dataDir },
     kubeconfigs: createKubeconfigImporter({ repository: store.importedKubeconfigs, homeDir }),
+    downloadsDir: options.downloadsDir ?? defaultDownloadsDir(homeDir),
     refreshPod: (id) => refreshPod(id, store.pods, kube),
     backfill: async (id) => {
       const view = store.pods.get(id);

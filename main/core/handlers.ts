@@ -17,6 +17,7 @@ import { saveRecord, type BackfillLine } from './pods';
 import { exportRecords, importRecords, prepareImport, type ImportTarget } from './recordsTransfer';
 import type { ClientConnection, SessionManager } from './sessions';
 import type { Store } from './store';
+import { downloadFile, FileTransfers, planUpload, toContractError, uploadFiles } from './files';
 
 export type Handlers = {
   [K in RequestKey]: (payload: RequestPayload<K>, client: ClientConnection) => Promise<RequestResult<K>>;
@@ -32,6 +33,8 @@ export interface HandlerDependencies {
   kubeconfigs: KubeconfigImporter;
   /** pods/backfill.ts backfillRecord for one record with the chain's Kubernetes methods (Refresh all). */
   backfill(id: string): Promise<BackfillLine>;
+  /** Where downloads are saved: the user's Downloads folder (desktop), or the browser-mode server's choice. */
+  downloadsDir: string;
 }
 
 export function createHandlers(deps: HandlerDependencies): Handlers {
@@ -40,6 +43,7 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
     pods: store.pods,
     kubeconfigExists: (id) => store.importedKubeconfigs.get(id) !== null,
   };
+  const transfers = new FileTransfers();
   return {
     'app.info': async () => deps.appInfo,
     'pods.list': async ({ query, ids }) => store.pods.summaries(query, ids),
@@ -89,5 +93,28 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
     'records.import': async (input) => importRecords(input, importTarget),
     'records.export': async ({ includeSecrets }) => exportRecords(store.pods, includeSecrets),
     'records.backfill': async ({ id }) => deps.backfill(id),
+    'files.planUpload': async ({ sessionId, paths, destination }, client) =>
+      planUpload(sessions.fileAccess(sessionId, client).access, paths, destination).catch((error: unknown) => {
+        throw toContractError(error);
+      }),
+    'files.upload': async ({ sessionId, transferId, paths, destination }, client) => {
+      const { access, post, ended } = sessions.fileAccess(sessionId, client);
+      return transfers.run(transferId, client, ended, (signal) =>
+        uploadFiles(access, paths, destination, {
+          signal,
+          onProgress: (progress) => post({ type: 'transfer', transferId, progress }),
+        }),
+      );
+    },
+    'files.download': async ({ sessionId, transferId, remotePath }, client) => {
+      const { access, post, ended } = sessions.fileAccess(sessionId, client);
+      return transfers.run(transferId, client, ended, (signal) =>
+        downloadFile(access, remotePath, deps.downloadsDir, {
+          signal,
+          onProgress: (progress) => post({ type: 'transfer', transferId, progress }),
+        }),
+      );
+    },
+    'files.cancel': async ({ transferId }, client) => ({ cancelled: transfers.cancel(transferId, client) }),
   };
 }

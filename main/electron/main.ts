@@ -62,7 +62,13 @@ async function start(): Promise<void> {
     platform: process.platform,
     allowBasicText: allowsBasicTextSecrets(process.argv, process.env),
   });
-  core = createCore({ dataDir: app.getPath('userData'), secretBox, mode: 'electron', version: app.getVersion() });
+  core = createCore({
+    dataDir: app.getPath('userData'),
+    downloadsDir: app.getPath('downloads'),
+    secretBox,
+    mode: 'electron',
+    version: app.getVersion(),
+  });
   registerIpcHandlers({
     ipcMain,
     core,

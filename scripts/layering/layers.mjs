@@ -151,8 +151,9 @@ export const CORE_ROOM_ORDER = [
   // The two shell transports, each implementing terminal's interface. Peers: neither knows the other. ssh checks
   // host keys against the store.
   ['kube/exec', 'ssh'],
-  // The access chain: walks kube/access, kube/api and kube/exec, then ssh, one attempt per method.
-  ['connect'],
+  // The access chain: walks kube/access, kube/api and kube/exec, then ssh, one attempt per method. Its peer files
+  // moves files over the file access an open shell's transport offers (SFTP, tar over exec), knowing neither library.
+  ['connect', 'files'],
   // The session manager runs the chain for a tab, then carries the shell's output (flow control, recording).
   ['sessions'],
   // Request-level features beside the sessions, peers: Refresh reuses connect's Kubernetes methods, the cluster

@@ -290,6 +290,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHarness 
       'PrintMotd no',
       'PrintLastLog no',
       'UseDNS no',
+      // File transfers (main/core/files) speak SFTP, which Debian's sshd_config enables the same way.
+      'Subsystem sftp internal-sftp',
       // Real servers re-key every GB or hour; a small limit makes every flood test re-key too (ssh2 re-checks the host key).
       `RekeyLimit ${REKEY_LIMIT}`,
       // DEBUG1 logs every "userauth-request", which is how tests prove no credential was sent before a host-key decision.

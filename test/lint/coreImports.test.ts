@@ -15,6 +15,7 @@ const ROOMS_TOP_DOWN = [
   'kubeconfigImport',
   'sessions',
   'connect',
+  'files',
   'kube/exec',
   'ssh',
   'terminal',

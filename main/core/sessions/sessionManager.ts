@@ -9,6 +9,7 @@ import {
   type HostKeyDecision,
   type SessionCommand,
   type SessionEnd,
+  type SessionEvent,
   type SessionStatus,
   type TerminalSize,
 } from '../../../common/contract';
@@ -27,7 +28,7 @@ import type { PodRepository } from '../store';
 import type { ClientConnection, SessionStream } from './clientConnection';
 import { SessionDataPipe } from './flowControl';
 import { RecordingError, type RecordingOutcome, SessionRecording } from './recording';
-import type { TerminalSession } from '../terminal';
+import type { RemoteFileAccess, TerminalSession } from '../terminal';
 import { messageOf } from '../../../common/errors';
 import { containsInterrupt } from '../../../common/flowControl';
 
@@ -155,6 +156,33 @@ export class SessionManager {
     session.pending = null;
     this.update(session, { phase: 'connecting', hostKeyPrompt: null, authPrompt: null });
     return pending as Extract<PendingQuestion, { kind: K }>;
+  }
+
+  /**
+   * The open shell's way to move files (main/core/files, wired by handlers.ts), a way to post transfer progress on
+   * the session's stream, and a signal that fires when the session ends (a transfer does not outlive its tab).
+   */
+  fileAccess(
+    sessionId: number,
+    client: ClientConnection,
+  ): { access: RemoteFileAccess; post(event: SessionEvent): void; ended: AbortSignal } {
+    const session = this.owned(sessionId, client);
+    if (!session) throw new ContractError('notFound', `No open session ${sessionId} in this window.`);
+    if (!session.terminal || session.status.phase !== 'connected') {
+      throw new ContractError(
+        'invalidPayload',
+        'Files move once the shell is open; wait for the prompt, or reconnect.',
+      );
+    }
+    const access = session.terminal.remoteFiles;
+    if (!access) throw new ContractError('forbidden', 'This connection cannot move files.');
+    return {
+      access,
+      post: (event) => {
+        if (!session.ended) session.stream.post(event);
+      },
+      ended: session.abort.signal,
+    };
   }
 
   /**

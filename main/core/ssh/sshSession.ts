@@ -28,6 +28,7 @@ import {
   closeWithin,
   type Disposable,
   formatSeconds,
+  type RemoteFileAccess,
   Opening,
   swallowErrorsUntilClose,
   type TerminalExit,
@@ -35,6 +36,7 @@ import {
   TransportSession,
 } from '../terminal';
 import { classifySocketError } from '../net';
+import { sftpFiles } from './sftpFiles';
 import { SecretScrubber } from '../secrets';
 import { messageOf } from '../../../common/errors';
 import { SshLogin, type LoginMethod, type LoginStep, type SshAuthChallenge } from './sshLogin';
@@ -531,6 +533,17 @@ class SshTerminalSession extends TransportSession {
   private connectionClosed = false;
   /** Set while discardBuffered() empties the channel's buffer: what it reads is dropped, not delivered. */
   private discarding = false;
+  /** Files move over SFTP on this same connection: a channel of its own, no second login (main/core/files). */
+  readonly remoteFiles: RemoteFileAccess = {
+    kind: 'sftp',
+    open: () =>
+      new Promise((resolve, reject) =>
+        this.client.sftp((error, sftp) => {
+          if (error) reject(new Error(this.scrubber.scrub(`the server refused an SFTP channel: ${error.message}`)));
+          else resolve(sftpFiles(sftp));
+        }),
+      ),
+  };
 
   constructor(
     private readonly client: Ssh2.Client,

@@ -7,3 +7,10 @@
 export type { Disposable, TerminalExit, TerminalSession } from './terminalSession';
 export { Disposables, Opening, TransportSession } from './transportSession';
 export { checkTerminalSize, closeWithin, formatSeconds, swallowErrorsUntilClose } from './transportHelpers';
+export type {
+  RemoteCommand,
+  RemoteCommandEnd,
+  RemoteFileAccess,
+  RemoteFileStat,
+  RemoteFileSystem,
+} from './remoteFiles';

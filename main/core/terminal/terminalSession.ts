@@ -2,6 +2,8 @@
  * The one interface the session manager knows. sshSession.ts (ssh2) implements it now; the Kubernetes exec session will
  * too. A TerminalSession is an opened shell: connecting, authenticating and host-key checks happen before one exists.
  */
+import type { RemoteFileAccess } from './remoteFiles';
+
 export interface TerminalExit {
   /** Null when the remote reported no code (killed by a signal, or the server sent none). */
   code: number | null;
@@ -15,6 +17,8 @@ export interface Disposable {
 }
 
 export interface TerminalSession {
+  /** How files move to and from where this shell runs (main/core/files), when the transport can. */
+  readonly remoteFiles?: RemoteFileAccess;
   write(data: Uint8Array | string): void;
   resize(cols: number, rows: number): void;
   /** Real backpressure: stops reading from the remote until resume() (ssh2 stream.pause(), ws.pause()). */

@@ -21,6 +21,13 @@ export function isSessionEvent(value: unknown): value is SessionEvent {
       return typeof value.message === 'string';
     case 'interruptSeen':
       return true;
+    case 'transfer':
+      return (
+        typeof value.transferId === 'string' &&
+        isRecord(value.progress) &&
+        typeof value.progress.bytesDone === 'number' &&
+        typeof value.progress.bytesTotal === 'number'
+      );
     default:
       return false;
   }

@@ -16,6 +16,7 @@ import { INITIAL_SEARCH_STATE, TerminalSearch, type SearchFeatureState, type Sea
 import { installTextHook } from './features/textHook';
 import { loadUnicode11 } from './features/unicode';
 import { loadWebLinks } from './features/webLinks';
+import { WorkingDirectory } from './features/workingDirectory';
 import { settingsStore } from './settingsStore';
 import { StateStore } from './stateStore';
 
@@ -50,6 +51,8 @@ export class TerminalFeatures extends DisposableOwner {
   private readonly clipboard: ClipboardKeys;
   private readonly renderer: RendererChoice;
   private readonly recording: SessionRecording;
+  /** The shell's directory from OSC 7: where an upload dropped on the tab goes unless the person changes it. */
+  readonly workingDirectory: WorkingDirectory;
 
   constructor(term: Terminal, element: HTMLElement, options: TerminalFeaturesOptions) {
     super();
@@ -61,6 +64,7 @@ export class TerminalFeatures extends DisposableOwner {
     this.register(new LiveSettings(term, this.renderer, options));
     this.recording = new SessionRecording(this.state, options);
     this.register(installTextHook(element, term));
+    this.workingDirectory = this.register(new WorkingDirectory(term));
   }
 
   /** The terminal was opened into the page: now a renderer can be chosen (WebGL needs a canvas in the document). */

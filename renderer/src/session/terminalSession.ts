@@ -6,6 +6,7 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import type {
+  FileTransferProgress,
   HostKeyDecision,
   SessionChannel,
   SessionEnd,
@@ -174,6 +175,21 @@ export class TerminalSession {
 
   readonly subscribe = this.store.subscribe;
   readonly getState = this.store.getState;
+  /** Listeners for file-transfer progress on this tab's connection (files.upload / files.download). */
+  private readonly transferListeners = new Set<(transferId: string, progress: FileTransferProgress) => void>();
+
+  /** The files requests bound to this tab's open session, or null while no shell is open. */
+  files(): { sessionId: number; api: RendererClient['api']['files'] } | null {
+    const { phase, sessionId } = this.state;
+    if (phase !== 'connected' || sessionId === null) return null;
+    return { sessionId, api: this.options.client.api.files };
+  }
+
+  /** Calls `listener` with each progress report of this tab's transfers; returns the unsubscribe. */
+  onTransferProgress(listener: (transferId: string, progress: FileTransferProgress) => void): () => void {
+    this.transferListeners.add(listener);
+    return () => this.transferListeners.delete(listener);
+  }
 
   private get state(): TabSessionState {
     return this.store.getState();
@@ -267,6 +283,8 @@ export class TerminalSession {
     const word = this.state.restored ? 'Connecting…' : 'Reconnecting…';
     this.term.write(`${SOFT_RESET}\r\n${DIM}${word}${RESET}\r\n`);
     this.announced = false;
+    // The new shell starts wherever its login puts it; the old one's directory report no longer holds.
+    this.features.workingDirectory.reset();
     void this.connect();
     this.focus();
   }
@@ -385,6 +403,9 @@ export class TerminalSession {
         return;
       case 'recordingFailed':
         this.features.recordingFailed(event.message);
+        return;
+      case 'transfer':
+        for (const listener of this.transferListeners) listener(event.transferId, event.progress);
         return;
     }
   }

@@ -51,6 +51,8 @@ export interface ExecPlan {
   tty: boolean;
   /** False for an image with nothing executable in it (distroless): every exec fails after the upgrade. */
   hasExecutables: boolean;
+  /** The exec's PATH, when the image lacks some programs (hiddenPrograms.ts); CONTAINER_PATH otherwise. */
+  path?: string;
 }
 
 export interface ExecOutcome {
@@ -81,7 +83,9 @@ export interface ExecSession {
 /** The subset of a process both runners offer. */
 interface Runner {
   pid: number;
-  write(bytes: Buffer): void;
+  /** False when the process is not reading fast enough; 'drain' (onDrain) says when to send more. */
+  write(bytes: Buffer): boolean;
+  onDrain(listener: () => void): void;
   endStdin(): void;
   resize(cols: number, rows: number): boolean;
   pause(): void;
@@ -112,9 +116,9 @@ async function isExecutableFile(path: string): Promise<boolean> {
 }
 
 /** argv[0] resolved the way execvp would inside the container: a path as-is, a bare name through PATH. */
-async function resolveExecutable(name: string): Promise<string | null> {
+async function resolveExecutable(name: string, searchPath: string): Promise<string | null> {
   if (name.includes('/')) return (await isExecutableFile(name)) ? name : null;
-  for (const dir of CONTAINER_PATH.split(':')) {
+  for (const dir of searchPath.split(':')) {
     const candidate = join(dir, name);
     if (await isExecutableFile(candidate)) return candidate;
   }
@@ -188,7 +192,11 @@ function startPty(
   return {
     term,
     pid: term.pid,
-    write: (bytes) => writeBytes(bytes),
+    write: (bytes) => {
+      writeBytes(bytes);
+      return true;
+    },
+    onDrain: () => undefined,
     endStdin: () => term.write(PTY_EOF),
     resize: (cols, rows) => {
       term.resize(cols, rows);
@@ -245,6 +253,9 @@ export function runExec(ws: WebSocket, protocol: string, plan: ExecPlan, hooks: 
       send(CHANNEL_ERROR, Buffer.from(JSON.stringify(status)));
       // Close frames queue behind data frames, so the status always arrives first.
       ws.close(1000);
+      // Reading may be paused for a process that read its stdin slowly; the close handshake needs the client's answer
+      // (a kubelet closes the stream once the process is gone, whatever input is still on its way).
+      ws.resume();
       settle({ status, exitCode, killedBecauseClientLeft: false });
     } else {
       settle({ status: null, exitCode, killedBecauseClientLeft: true });
@@ -260,7 +271,7 @@ export function runExec(ws: WebSocket, protocol: string, plan: ExecPlan, hooks: 
   const env: Record<string, string> = {
     TERM: 'xterm-256color',
     HOME: hooks.containerDir,
-    PATH: CONTAINER_PATH,
+    PATH: plan.path ?? CONTAINER_PATH,
     LANG: 'C.UTF-8',
     // Real containers get the pod name as hostname and HOSTNAME; prompts and scripts read it.
     HOSTNAME: plan.pod,
@@ -268,7 +279,7 @@ export function runExec(ws: WebSocket, protocol: string, plan: ExecPlan, hooks: 
 
   const start = async () => {
     const executable = plan.command[0] ?? '';
-    const path = plan.hasExecutables ? await resolveExecutable(executable) : null;
+    const path = plan.hasExecutables ? await resolveExecutable(executable, env.PATH ?? CONTAINER_PATH) : null;
     if (ws.readyState !== WebSocket.OPEN) {
       settle({ status: null, exitCode: null, killedBecauseClientLeft: false });
       return;
@@ -302,7 +313,8 @@ export function runExec(ws: WebSocket, protocol: string, plan: ExecPlan, hooks: 
       const pid = child.pid ?? 0;
       runner = {
         pid,
-        write: (bytes) => child.stdin?.write(bytes),
+        write: (bytes) => child.stdin?.write(bytes) ?? true,
+        onDrain: (listener) => child.stdin?.once('drain', listener),
         endStdin: () => child.stdin?.end(),
         resize: () => false,
         pause: () => {
@@ -330,7 +342,11 @@ export function runExec(ws: WebSocket, protocol: string, plan: ExecPlan, hooks: 
     const channel = message[0];
     const payload = message.subarray(1);
     if (channel === CHANNEL_STDIN) {
-      if (plan.stdin && !processDone) runner?.write(payload);
+      // A process that reads slowly slows the client down, as the kubelet's stream copy does: stop reading the socket.
+      if (plan.stdin && !processDone && runner && !runner.write(payload)) {
+        ws.pause();
+        runner.onDrain(() => ws.resume());
+      }
     } else if (channel === CHANNEL_RESIZE) {
       const size = parseResize(payload);
       if (size && plan.tty && runner && !processDone && runner.resize(size.width, size.height)) {

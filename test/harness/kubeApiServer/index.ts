@@ -19,6 +19,7 @@ import { WebSocketServer } from 'ws';
 import { authenticate, authorize, FORBIDDEN_USER, TOKEN_USER } from './auth';
 import { CERT_USER_NAME, generatePki, OPENSSL, opensslAvailable } from './certs';
 import { containerForExec, makeCluster, type Cluster } from './fixtures';
+import { pathWithout } from './hiddenPrograms';
 import { buildKubeconfig, type KubeconfigUser } from './kubeconfig';
 import { handleRest } from './rest';
 import { chooseProtocol, queryBool, runExec, type ExecOutcome, type ExecPlan, type ExecSession } from './exec';
@@ -45,6 +46,8 @@ export interface KubeApiServerOptions {
   port?: number;
   /** Called with one line per HTTP request ("GET /api/v1/... 200 token-user"); never given credentials. */
   log?: (line: string) => void;
+  /** Programs an image lacks, by "namespace/pod" (e.g. { 'default/shell-pod': ['tar'] }): its execs cannot find them. */
+  withoutPrograms?: Record<string, string[]>;
 }
 
 export interface ExecRequestRecord {
@@ -206,6 +209,10 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     const containerDir = join(root, 'container');
     await Promise.all([mkdir(pkiDir, { mode: 0o700 }), mkdir(containerDir)]);
     const pki = await generatePki(pkiDir);
+    const pathByPod = new Map<string, string>();
+    for (const [pod, hidden] of Object.entries(options.withoutPrograms ?? {})) {
+      pathByPod.set(pod, await pathWithout(root, `path-${pathByPod.size}`, hidden));
+    }
     const cluster = makeCluster();
     const debugContainers = new DebugContainers(cluster, containerDir);
     const newToken = () => randomBytes(TOKEN_BYTES).toString('base64url');
@@ -358,7 +365,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       }
       record(request, user, 101);
       wss.handleUpgrade(request, socket, head, (ws) => {
-        const session = runExec(ws, protocol, plan, {
+        const path = pathByPod.get(`${plan.namespace}/${plan.pod}`);
+        const session = runExec(ws, protocol, path === undefined ? plan : { ...plan, path }, {
           containerDir,
           onResize: (width, height) => resizes.push({ exec: index, width, height }),
           onPing: () => pingsReceived++,

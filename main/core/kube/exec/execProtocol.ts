@@ -34,6 +34,11 @@ export interface ExecTarget {
   container: string | null;
   /** argv; each element becomes its own `command=` parameter. */
   command: readonly string[];
+  /**
+   * 'terminal' (the default): a TTY, stderr merged into stdout. 'pipes': stdin, stdout and stderr as separate byte
+   * streams with no TTY, as `kubectl cp` and `kubectl exec -i` ask for (a TTY would mangle binary data).
+   */
+  streams?: 'terminal' | 'pipes';
 }
 
 /**
@@ -53,7 +58,8 @@ export function buildExecUrl(server: string, target: ExecTarget): string {
   // encodeURIComponent rather than URLSearchParams: "%20" for a space reads the same to every server, "+" only to some.
   const query = target.command.map((argument) => `command=${encodeURIComponent(argument)}`);
   if (target.container !== null) query.push(`container=${encodeURIComponent(target.container)}`);
-  query.push('stdin=true', 'stdout=true', 'tty=true');
+  if (target.streams === 'pipes') query.push('stdin=true', 'stdout=true', 'stderr=true');
+  else query.push('stdin=true', 'stdout=true', 'tty=true');
   url.search = `?${query.join('&')}`;
   url.hash = '';
   return url.toString();

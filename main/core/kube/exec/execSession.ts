@@ -41,6 +41,7 @@ import {
   closeWithin,
   type Disposable,
   formatSeconds,
+  type RemoteFileAccess,
   Opening,
   swallowErrorsUntilClose,
   type TerminalExit,
@@ -52,6 +53,7 @@ import { accessScrubber } from '../access';
 import { serverConnection, type ServerConnection } from '../api';
 import { dialServer } from '../../net';
 import type { Socket } from 'node:net';
+import { openKubeExecCommand } from './execCommand';
 
 export { KUBE_EXEC_FAILURES, KubeExecError, type KubeExecFailure } from './execErrors';
 export { buildExecUrl, parseExecStatus, SHELL_PROBE, shellCommand, type ExecStatus } from './execProtocol';
@@ -279,6 +281,8 @@ type Phase = 'connecting' | 'starting' | 'open' | 'failed';
 class KubeExecSession extends TransportSession {
   /** Settles when the session opens (see openKubeExecSession) or fails to; its listeners and timers go with it. */
   private readonly opening = new Opening<void>();
+  /** Files move over a second exec into the same container, running tar (main/core/files). */
+  readonly remoteFiles: RemoteFileAccess;
   private phase: Phase = 'connecting';
   private readonly target: string;
   private held: Uint8Array[] = [];
@@ -298,6 +302,19 @@ class KubeExecSession extends TransportSession {
   ) {
     super('a Kubernetes exec session');
     this.target = `pod ${context.namespace}/${context.pod}`;
+    this.remoteFiles = {
+      kind: 'exec',
+      target: `${context.container === null ? 'the container' : `container ${context.container}`} of ${this.target}`,
+      run: (command) =>
+        openKubeExecCommand({
+          kubeConfig: options.kubeConfig,
+          namespace: options.namespace,
+          pod: options.pod,
+          container: options.container,
+          command,
+          createWebSocket: options.createWebSocket,
+        }),
+    };
     swallowErrorsUntilClose(ws);
 
     this.disposables.listen(ws, 'message', (data: WebSocket.RawData) => this.onMessage(toBuffer(data)));

@@ -4,3 +4,4 @@
  */
 export { KubeExecError } from './execErrors';
 export { type KubeAttachOptions, openKubeAttachSession, openKubeExecSession, shellCommand } from './execSession';
+export { openKubeExecCommand, type KubeExecCommandOptions } from './execCommand';

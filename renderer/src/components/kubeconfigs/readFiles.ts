@@ -105,6 +105,12 @@ interface FilePaths {
   pathForFile(file: File): string;
 }
 
+/** A dropped file's full local path from the Electron preload; null in the browser mode, which cannot know it. */
+export function localPathOf(file: File): string | null {
+  const paths = (window as unknown as Partial<Record<string, FilePaths>>)[FILE_PATHS_GLOBAL];
+  return paths?.pathForFile(file) || null;
+}
+
 /**
  * The folder a dropped or picked file lives in, from the Electron preload (so its relative certificate paths resolve
  * like kubectl's); undefined in the browser mode, which cannot know it.

@@ -2,7 +2,9 @@
  * One tab's content: the terminal (mounted once, hidden rather than unmounted when another tab is active), the
  * connecting card, host-key or login question over it, and the end bar under it.
  */
-import { useEffect, useLayoutEffect, useRef, useSyncExternalStore } from 'react';
+import { type DragEvent, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { localPathOf } from '../kubeconfigs/readFiles';
+import { UploadDialog } from './UploadDialog';
 import type { TabModel } from '../tabs/tabModel';
 import { ConnectingCard } from './ConnectingCard';
 import { EndBar, RestoredBar } from './EndBar';
@@ -47,12 +49,27 @@ export function SessionPane({ tab, active, onEditRecord, onBrowseClusters }: Ses
     if (!focused || focused === document.body || pane.current?.contains(focused)) session.focus();
   }, [active, connected, session]);
 
+  // A drop of files on a connected tab is an upload (the window's kubeconfig drop sees it prevented and leaves it).
+  const [upload, setUpload] = useState<string[] | null>(null);
+  const onDragOver = (event: DragEvent) => {
+    if (!connected || !event.dataTransfer.types.includes('Files')) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  };
+  const onDrop = (event: DragEvent) => {
+    if (!connected || event.dataTransfer.files.length === 0) return;
+    event.preventDefault();
+    const paths = [...event.dataTransfer.files].map(localPathOf);
+    setUpload(paths.every((path) => path !== null) ? paths : []);
+  };
+
   const prompt = state.status?.hostKeyPrompt ?? null;
   const authPrompt = state.status?.authPrompt ?? null;
   const kube = state.status?.kube ?? null;
   const connecting = state.phase === 'opening' || state.phase === 'connecting';
   return (
-    <div ref={pane} className="session-pane" hidden={!active}>
+    <div ref={pane} className="session-pane" hidden={!active} onDragOver={onDragOver} onDrop={onDrop}>
+      {upload && <UploadDialog session={session} paths={upload} onClose={() => setUpload(null)} />}
       {kube?.debugContainer && (
         <div className="session-bar" data-testid="debug-bar">
           <span className="session-bar-badge">Debug container</span>
