@@ -4,7 +4,8 @@
  * real PTY. kubectl itself is the judge of its faithfulness (test/kube/). Nothing in here mocks Podterm.
  *
  * Layout: certs.ts (openssl PKI), auth.ts, fixtures.ts (the pods), rest.ts (discovery and reads), exec.ts (one exec
- * session), status.ts (metav1.Status bodies), kubeconfig.ts.
+ * session), status.ts (metav1.Status bodies), kubeconfig.ts, rbac.ts (a namespace-scoped user and
+ * SelfSubjectAccessReview), watch.ts (pod changes and watches), pagination.ts (chunked lists).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -22,10 +23,20 @@ import { buildKubeconfig, type KubeconfigUser } from './kubeconfig';
 import { handleRest } from './rest';
 import { chooseProtocol, queryBool, runExec, type ExecOutcome, type ExecPlan, type ExecSession } from './exec';
 import { badRequest, forbidden, notFound, unauthorized, type JsonReply } from './status';
+import { ACCESS_REVIEW_PATH, answerAccessReview, NAMESPACED_USER, rbacDenial, TEAM_NAMESPACE } from './rbac';
+import { DEFAULT_BOOKMARK_INTERVAL_MS, isWatch, PodChanges, serveWatch } from './watch';
+import { podTable, selectByLabels } from './rest';
 import { missingPeer } from '../skipReasons';
 
 export type { ExecOutcome } from './exec';
 export { buildKubeconfig, type KubeconfigEntry } from './kubeconfig';
+export { NAMESPACED_USER, TEAM_NAMESPACE, TEAM_READONLY_NAMESPACE } from './rbac';
+export type { PodChanges } from './watch';
+
+/** A watch on pods: all of them, or one namespace's. */
+const POD_WATCH_PATH = /^\/api\/v1\/(?:namespaces\/([^/]+)\/)?pods\/?$/;
+/** A SelfSubjectAccessReview is a few hundred bytes; a body beyond this is not one. */
+const MAX_REVIEW_BODY_BYTES = 64 * 1024;
 
 /** The exec subresource path; the only one served over an upgrade. */
 const EXEC_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec\/?$/;
@@ -41,6 +52,8 @@ export interface KubeApiServerOptions {
   port?: number;
   /** Called with one line per HTTP request ("GET /api/v1/... 200 token-user"); never given credentials. */
   log?: (line: string) => void;
+  /** How often an idle pod watch that allows bookmarks gets one (watch.ts DEFAULT_BOOKMARK_INTERVAL_MS). */
+  bookmarkIntervalMs?: number;
 }
 
 export interface ExecRequestRecord {
@@ -83,6 +96,8 @@ export interface KubeApiServer {
   users: {
     token: { name: 'token-user'; token: string };
     forbidden: { name: 'forbidden-user'; token: string };
+    /** A Role in namespace "team" only (rbac.ts): no namespace list, no other namespace. */
+    namespaced: { name: 'team-user'; token: string };
     cert: { name: 'cert-user'; certPem: string; keyPem: string; certFile: string; keyFile: string };
   };
   /**
@@ -90,7 +105,7 @@ export interface KubeApiServer {
    * inlined as certificate-authority-data. 'badToken' uses a token the server rejects.
    */
   kubeconfig(options: {
-    user: 'token' | 'cert' | 'forbidden' | 'badToken';
+    user: 'token' | 'cert' | 'forbidden' | 'badToken' | 'namespaced';
     namespace?: string;
     contextName?: string;
     clusterName?: string;
@@ -106,6 +121,8 @@ export interface KubeApiServer {
   requests: RequestRecord[];
   /** WebSocket pings received on exec sockets (each was answered with a pong). */
   readonly pingsReceived: number;
+  /** The cluster's pods as they change: add, delete, restart, forget the watch history (→ 410). Watches follow. */
+  changes: PodChanges;
   /** Abruptly destroys every open exec socket (a server or network failure). */
   dropConnections(): void;
   stop(): Promise<void>;
@@ -199,11 +216,14 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     const newToken = () => randomBytes(TOKEN_BYTES).toString('base64url');
     const tokenUserToken = newToken();
     const forbiddenUserToken = newToken();
+    const namespacedUserToken = newToken();
+    const changes = new PodChanges(cluster);
     /** Never registered: the kubeconfig for 'badToken' carries it so the server answers 401. */
     const badToken = newToken();
     const tokens = new Map([
       [tokenUserToken, TOKEN_USER],
       [forbiddenUserToken, FORBIDDEN_USER],
+      [namespacedUserToken, NAMESPACED_USER],
     ]);
 
     const execRequests: ExecRequestRecord[] = [];
@@ -230,8 +250,35 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       const url = new URL(request.url ?? '/', 'https://127.0.0.1');
       const user = authenticate(request, tokens);
       let reply: JsonReply;
+      const denied = user ? rbacDenial(user, request.method ?? 'GET', url) : null;
       if (!user) {
         reply = unauthorized();
+      } else if (denied) {
+        reply = denied;
+      } else if (request.method === 'POST' && url.pathname === ACCESS_REVIEW_PATH) {
+        return void readBody(request).then((body) => {
+          const answer = body === null ? badRequest('request body too large') : answerAccessReview(user, body);
+          record(request, user, answer.code);
+          sendJson(response, answer);
+        });
+      } else if (request.method === 'GET' && POD_WATCH_PATH.test(url.pathname) && isWatch(url.searchParams)) {
+        const selected = selectByLabels(url.searchParams.get('labelSelector'));
+        if ('error' in selected) return sendJson(response, badRequest(selected.error));
+        const namespace = POD_WATCH_PATH.exec(url.pathname)?.[1];
+        const wantsTable = (request.headers.accept ?? '').includes('as=Table');
+        record(request, user, 200);
+        return serveWatch(
+          response,
+          {
+            namespace: namespace ? decodeURIComponent(namespace) : null,
+            params: url.searchParams,
+            matches: (pod) => selected.matches(pod.metadata.labels),
+            render: (pod) => (wantsTable ? podTable([pod], pod.metadata.resourceVersion, Date.now()) : pod),
+            bookmarkIntervalMs: options.bookmarkIntervalMs ?? DEFAULT_BOOKMARK_INTERVAL_MS,
+          },
+          changes,
+          cluster,
+        );
       } else if (EXEC_PATH.test(url.pathname)) {
         const prepared = prepareExec(url, user, cluster);
         reply = isReply(prepared)
@@ -256,6 +303,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
         sendRawJson(socket, reply);
       };
       if (!user) return refuse(unauthorized());
+      const denied = rbacDenial(user, request.method ?? 'GET', url);
+      if (denied) return refuse(denied);
       if (!EXEC_PATH.test(url.pathname)) {
         return refuse(
           handleRest(
@@ -347,6 +396,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     const users: KubeApiServer['users'] = {
       token: { name: TOKEN_USER, token: tokenUserToken },
       forbidden: { name: FORBIDDEN_USER, token: forbiddenUserToken },
+      namespaced: { name: NAMESPACED_USER, token: namespacedUserToken },
       cert: {
         name: CERT_USER_NAME,
         certPem: pki.client.certPem,
@@ -362,15 +412,19 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
           ? { kind: 'cert', certPem: users.cert.certPem, keyPem: users.cert.keyPem }
           : {
               kind: 'token',
-              token:
-                config.user === 'token' ? tokenUserToken : config.user === 'forbidden' ? forbiddenUserToken : badToken,
+              token: {
+                token: tokenUserToken,
+                forbidden: forbiddenUserToken,
+                namespaced: namespacedUserToken,
+                badToken,
+              }[config.user],
             };
       return buildKubeconfig([
         {
           contextName: config.contextName ?? 'test',
           clusterName: config.clusterName ?? 'test',
           userName: config.userName ?? 'test',
-          namespace: config.namespace ?? 'default',
+          namespace: config.namespace ?? (config.user === 'namespaced' ? TEAM_NAMESPACE : 'default'),
           server: config.server ?? url,
           ca: config.caFile ? { file: pki.ca.certFile } : { pem: pki.ca.certPem },
           user,
@@ -401,6 +455,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       execRequests,
       resizes,
       requests,
+      changes,
       get pingsReceived() {
         return pingsReceived;
       },
@@ -413,6 +468,18 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     await rm(root, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** A request's body, or null when it is larger than any access review. */
+async function readBody(request: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REVIEW_BODY_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
 }
 
 /**
