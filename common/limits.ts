@@ -59,3 +59,9 @@ export const MAX_LOGGED_IN_SOCKETS = 32;
  * few planted cookies would make every request of ours fail with 431.
  */
 export const MAX_REQUEST_HEADER_BYTES = 1 * MIB;
+
+/**
+ * Namespaces one window follows live at once (clusters.watchPods): each is a watch held open on the API server, and a
+ * person reads a handful; a page asking for more is refused with this number.
+ */
+export const MAX_POD_WATCHES_PER_WINDOW = 32;

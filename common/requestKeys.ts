@@ -3,6 +3,8 @@
  * import them without bundling the validator (main validates; the preload only forwards). contract.ts checks at
  * compile time that this list and its request table name exactly the same keys.
  */
+import type { ClusterPodsUpdate } from './clusters';
+
 export const REQUEST_KEYS = [
   'app.info',
   'pods.list',
@@ -15,6 +17,11 @@ export const REQUEST_KEYS = [
   'clusters.namespaces',
   'clusters.pods',
   'clusters.savePod',
+  'clusters.execAccess',
+  'clusters.watchPods',
+  'clusters.unwatchPods',
+  'clusters.shownNamespaces',
+  'clusters.setShownNamespaces',
   'sessions.open',
   'sessions.close',
   'sessions.answerHostKey',
@@ -73,16 +80,35 @@ export const APP_EVENT_TYPES = [
   'podsChanged',
 ] as const;
 export type AppEventType = (typeof APP_EVENT_TYPES)[number];
-export interface AppEvent {
+/** Shared state of this kind changed: reload it. */
+export interface SharedStateEvent {
   type: AppEventType;
 }
 
+/** A followed namespace's pods changed (clusters.watchPods): sent only to the window that follows it. */
+export const CLUSTER_PODS_EVENT = 'clusterPods';
+export interface ClusterPodsEvent {
+  type: typeof CLUSTER_PODS_EVENT;
+  watchId: number;
+  updates: ClusterPodsUpdate[];
+}
+
+export type AppEvent = SharedStateEvent | ClusterPodsEvent;
+
 export function isAppEvent(value: unknown): value is AppEvent {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (APP_EVENT_TYPES as readonly unknown[]).includes((value as { type?: unknown }).type)
-  );
+  if (typeof value !== 'object' || value === null) return false;
+  const event = value as { type?: unknown; watchId?: unknown; updates?: unknown };
+  if (event.type === CLUSTER_PODS_EVENT) {
+    return typeof event.watchId === 'number' && Array.isArray(event.updates);
+  }
+  return (APP_EVENT_TYPES as readonly unknown[]).includes(event.type);
+}
+
+/** The event alone, without anything else a message might carry (what the preload and the web client pass on). */
+export function appEventOnly(event: AppEvent): AppEvent {
+  return event.type === CLUSTER_PODS_EVENT
+    ? { type: event.type, watchId: event.watchId, updates: event.updates }
+    : { type: event.type };
 }
 
 /** main → preload (webContents.postMessage), then preload → page (window.postMessage as `{ type, event }`). */

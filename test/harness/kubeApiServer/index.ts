@@ -30,7 +30,7 @@ import { missingPeer } from '../skipReasons';
 
 export type { ExecOutcome } from './exec';
 export { buildKubeconfig, type KubeconfigEntry } from './kubeconfig';
-export { NAMESPACED_USER, TEAM_NAMESPACE, TEAM_READONLY_NAMESPACE } from './rbac';
+export { NAMESPACED_USER, TEAM_NAMESPACE, TEAM_NO_WATCH_NAMESPACE, TEAM_READONLY_NAMESPACE } from './rbac';
 export type { PodChanges } from './watch';
 
 /** A watch on pods: all of them, or one namespace's. */

@@ -16,6 +16,8 @@ export const NAMESPACED_USER = 'team-user';
 export const TEAM_NAMESPACE = 'team';
 /** A namespace where team-user may look at pods but not exec into them. */
 export const TEAM_READONLY_NAMESPACE = 'team-readonly';
+/** A namespace where team-user may get and list pods but not watch them (a Role written without the watch verb). */
+export const TEAM_NO_WATCH_NAMESPACE = 'team-nowatch';
 
 interface Rule {
   namespace: string;
@@ -48,6 +50,13 @@ const NAMESPACED_USER_RULES: readonly Rule[] = [
     verbs: POD_READ_VERBS,
     binding: 'team-readonly-pods',
     role: 'pod-reader',
+  },
+  {
+    namespace: TEAM_NO_WATCH_NAMESPACE,
+    resources: ['pods'],
+    verbs: ['get', 'list'],
+    binding: 'team-nowatch-pods',
+    role: 'pod-lister',
   },
 ];
 

@@ -31,6 +31,8 @@ export class PodChanges {
   /** Changes at or below this resourceVersion are forgotten: a watch from before it gets 410. */
   private forgottenUpTo = 0;
   private readonly listeners = new Set<(change: Change) => void>();
+  /** Ends each open watch, as the server does when a watch's timeoutSeconds pass. */
+  readonly openWatches = new Set<() => void>();
 
   constructor(private readonly cluster: Cluster) {}
 
@@ -101,8 +103,16 @@ export class PodChanges {
 
   /** Forgets every change so far (a compaction): a watch resuming from an older resourceVersion gets 410. */
   forgetHistory(): void {
+    // The cluster moves on past the compaction (as etcd's revision always does), so a list made now gets a version a
+    // watch can start from, while every version a client held before is too old.
+    this.cluster.resourceVersion = nextResourceVersion();
     this.forgottenUpTo = Number(this.cluster.resourceVersion);
     this.history = [];
+  }
+
+  /** Ends every open watch normally (the server's timeout): clients resume from the last version they saw. */
+  endWatches(): void {
+    for (const end of [...this.openWatches]) end();
   }
 
   /** The changes after a resourceVersion, or null when some of them are forgotten (→ 410 Expired). */
@@ -158,7 +168,9 @@ export function serveWatch(
     'Cache-Control': 'no-cache, private',
     'Transfer-Encoding': 'chunked',
   });
-  const send = (type: string, object: unknown) => response.write(`${JSON.stringify({ type, object })}\n`);
+  const send = (type: string, object: unknown) => {
+    if (!response.writableEnded) response.write(`${JSON.stringify({ type, object })}\n`);
+  };
   const rawVersion = params.get('resourceVersion') ?? '';
   const fromVersion = rawVersion === '' || rawVersion === '0' ? null : Number(rawVersion);
   if (fromVersion !== null && !Number.isFinite(fromVersion)) {
@@ -203,7 +215,10 @@ export function serveWatch(
     Number.isFinite(timeoutSeconds) && timeoutSeconds > 0
       ? setTimeout(() => response.end(), timeoutSeconds * 1000)
       : null;
+  const end = () => response.end();
+  changes.openWatches.add(end);
   response.on('close', () => {
+    changes.openWatches.delete(end);
     unsubscribe();
     if (bookmarks) clearInterval(bookmarks);
     if (timeout) clearTimeout(timeout);

@@ -10,9 +10,12 @@
  */
 import { Readable } from 'node:stream';
 import {
+  AuthorizationV1Api,
   CoreV1Api,
   createConfiguration,
+  HttpMethod,
   Observable,
+  RequestContext as RequestContextClass,
   ResponseContext,
   ServerConfiguration,
   type HttpLibrary,
@@ -111,15 +114,60 @@ const dispatcherHttpLibrary: HttpLibrary = {
   send: (request) => new Observable(send(request)),
 };
 
-/** A CoreV1Api for the kubeconfig's current context, as `kubeConfig.makeApiClient(CoreV1Api)`, without fetch. */
-export function makeCoreV1Api(kubeConfig: KubeConfig): CoreV1Api {
+/** The generated API classes kube/api uses; each is built the same way. */
+type ApiClass<Api> = new (configuration: ReturnType<typeof createConfiguration>) => Api;
+
+function makeApi<Api>(kubeConfig: KubeConfig, api: ApiClass<Api>): Api {
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new Error('No active cluster!');
-  return new CoreV1Api(
+  return new api(
     createConfiguration({
       baseServer: new ServerConfiguration(cluster.server, {}),
       authMethods: { default: kubeConfig },
       httpApi: dispatcherHttpLibrary,
     }),
   );
+}
+
+/** A CoreV1Api for the kubeconfig's current context, as `kubeConfig.makeApiClient(CoreV1Api)`, without fetch. */
+export function makeCoreV1Api(kubeConfig: KubeConfig): CoreV1Api {
+  return makeApi(kubeConfig, CoreV1Api);
+}
+
+/** An AuthorizationV1Api (SelfSubjectAccessReview), the same way. */
+export function makeAuthorizationV1Api(kubeConfig: KubeConfig): AuthorizationV1Api {
+  return makeApi(kubeConfig, AuthorizationV1Api);
+}
+
+/** An answer whose body is read as it arrives (a watch), with its status and headers. */
+export interface StreamedAnswer {
+  status: number;
+  body: Readable;
+}
+
+/**
+ * A GET whose answer is a stream (a watch: one JSON event per line, for minutes), with the kubeconfig's credentials
+ * and TLS, through the same dispatcher as the API classes. The signal ends it.
+ */
+export async function openApiStream(
+  kubeConfig: KubeConfig,
+  path: string,
+  signal: AbortSignal,
+): Promise<StreamedAnswer> {
+  const cluster = kubeConfig.getCurrentCluster();
+  if (!cluster) throw new Error('No active cluster!');
+  const context = new RequestContextClass(`${cluster.server.replace(/\/+$/, '')}${path}`, HttpMethod.GET);
+  await kubeConfig.applySecurityAuthentication(context);
+  const url = new URL(context.getUrl());
+  const response = await settleOnAbort(
+    (context.getDispatcher() ?? defaultDispatcher()).request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: 'GET',
+      headers: { 'user-agent': USER_AGENT, accept: 'application/json', ...context.getHeaders() },
+      signal,
+    }),
+    signal,
+  );
+  return { status: response.statusCode, body: response.body };
 }

@@ -9,7 +9,13 @@
  * pod, Enter opens and S saves.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
-import type { ClusterContextList, ClusterContextView, ClusterPodView } from '../../../../common/clusters';
+import type {
+  ClusterContextList,
+  ClusterContextView,
+  ClusterExecAccess,
+  ClusterNamespaceList,
+  ClusterPodView,
+} from '../../../../common/clusters';
 import { KUBE_AUTH_KIND_LABELS } from '../../../../common/importedKubeconfigs';
 import type { PodView } from '../../../../common/pods';
 import type { RendererClient } from '../../client';
@@ -29,6 +35,7 @@ import {
   type Loadable,
   type TreeRow,
 } from './clusterTree';
+import { usePodWatches } from './usePodWatches';
 import './ClusterBrowser.css';
 import { messageOf } from '../../../../common/errors';
 
@@ -56,8 +63,12 @@ interface ClusterBrowserProps {
 export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBrowserProps) {
   const [list, setList] = useState<Loadable<ClusterContextList>>({ state: 'loading' });
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
-  const [namespaces, setNamespaces] = useState<ReadonlyMap<string, Loadable<string[]>>>(new Map());
+  const [namespaces, setNamespaces] = useState<ReadonlyMap<string, Loadable<ClusterNamespaceList>>>(new Map());
   const [pods, setPods] = useState<ReadonlyMap<string, Loadable<ClusterPodView[]>>>(new Map());
+  const [execAccess, setExecAccess] = useState<ReadonlyMap<string, ClusterExecAccess>>(new Map());
+  const { follow, followOnly } = usePodWatches(client, setPods);
+  /** Namespaces whose exec access was asked for already (main caches the answers; this asks once per namespace). */
+  const execAsked = useRef(new Set<string>());
   const [filter, setFilter] = useState('');
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -114,7 +125,7 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
       for (const context of list.state === 'ready' ? list.value.contexts : []) {
         const loaded = namespaces.get(refKey(context.ref));
         if (!expanded.has(refKey(context.ref)) || loaded?.state !== 'ready') continue;
-        for (const namespace of loaded.value) {
+        for (const namespace of loaded.value.namespaces) {
           if (started >= MAX_FILTER_LOADS) return;
           if (pods.has(namespaceKey(context.ref, namespace))) continue;
           started += 1;
@@ -126,9 +137,33 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
   }, [filter, list, namespaces, expanded, pods, loadPods]);
 
   const contexts = useMemo(() => (list.state === 'ready' ? list.value.contexts : []), [list]);
+
+  // Every expanded namespace (of an expanded context) is followed live; collapsing either stops its watch.
+  useEffect(() => {
+    const wanted = new Map<string, { context: ClusterContextView; namespace: string }>();
+    for (const context of contexts) {
+      const loaded = namespaces.get(refKey(context.ref));
+      if (!expanded.has(refKey(context.ref)) || loaded?.state !== 'ready') continue;
+      for (const namespace of loaded.value.namespaces) {
+        const key = namespaceKey(context.ref, namespace);
+        if (expanded.has(key)) wanted.set(key, { context, namespace });
+      }
+    }
+    followOnly(wanted);
+    // Before offering Open in a namespace, ask once whether the user may exec there (main caches the answer too).
+    for (const [key, { context, namespace }] of wanted) {
+      if (execAsked.current.has(key)) continue;
+      execAsked.current.add(key);
+      client.api.clusters.execAccess({ context: context.ref, namespace }).then(
+        (answer) => setExecAccess((current) => new Map(current).set(key, answer)),
+        () => undefined,
+      );
+    }
+  }, [client, contexts, expanded, namespaces, followOnly]);
+
   const rows = useMemo(
-    () => visibleRows({ contexts, expanded, namespaces, pods, filter }),
-    [contexts, expanded, namespaces, pods, filter],
+    () => visibleRows({ contexts, expanded, namespaces, pods, filter, follow, execAccess }),
+    [contexts, expanded, namespaces, pods, filter, follow, execAccess],
   );
   const selectable = rows.filter((row) => row.kind !== 'message');
   const selected = selectable.find((row) => row.key === selectedKey) ?? null;
@@ -144,11 +179,11 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
         return next;
       });
       if (!willOpen) return;
-      // Expanding always asks again: a cluster changes under you, and a failed context may work now.
+      // Expanding a context always asks again (a failed context may work now); an expanded namespace is followed
+      // live by the effect above, which lists it first.
       if (row.kind === 'context') loadNamespaces(row.context);
-      else loadPods(row.context, row.namespace);
     },
-    [loadNamespaces, loadPods],
+    [loadNamespaces],
   );
 
   /** The loaded pods of a pod row's namespace (where a finished pod's running peers are looked for). */
@@ -161,9 +196,23 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
     [pods],
   );
 
+  const execRefusal = useCallback(
+    (row: TreeRow): string | null => {
+      if (row.kind !== 'pod') return null;
+      const answer = execAccess.get(namespaceKey(row.context.ref, row.pod.namespace));
+      return answer && !answer.allowed ? (answer.reason ?? 'You may not open a shell in this namespace.') : null;
+    },
+    [execAccess],
+  );
+
   const act = useCallback(
     async (row: TreeRow, action: PodAction) => {
       if (row.kind !== 'pod') return;
+      const refusal = action === 'open' ? execRefusal(row) : null;
+      if (refusal) {
+        setNotice(refusal);
+        return;
+      }
       // A finished pod cannot open a shell: Open goes to a running pod of its workload (a record following it), or
       // says why there is nothing to open, instead of saving a record that can only fail.
       const finished = action === 'open' && isFinished(row.pod);
@@ -197,7 +246,24 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
         setBusyPod(null);
       }
     },
-    [client, onSaved, onOpen, peersOf],
+    [client, onSaved, onOpen, peersOf, execRefusal],
+  );
+
+  /** Adds a namespace to the context's "namespaces to show" and lists the context's namespaces again. */
+  const addShownNamespace = useCallback(
+    async (context: ClusterContextView, namespace: string) => {
+      try {
+        const current = await client.api.clusters.shownNamespaces({ context: context.ref });
+        await client.api.clusters.setShownNamespaces({
+          context: context.ref,
+          namespaces: [...new Set([...current, namespace])],
+        });
+        loadNamespaces(context);
+      } catch (error) {
+        setNotice(`Could not add ${namespace}: ${messageOf(error)}`);
+      }
+    },
+    [client, loadNamespaces],
   );
 
   useEffect(() => {
@@ -325,7 +391,9 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
             busy={row.key === busyPod}
             onSelect={() => setSelectedKey(row.key)}
             onToggle={() => toggle(row)}
-            openOffer={row.kind === 'pod' ? openOffer(row.pod, peersOf(row)) : null}
+            openOffer={row.kind === 'pod' && !execRefusal(row) ? openOffer(row.pod, peersOf(row)) : null}
+            execRefusal={execRefusal(row)}
+            onAddNamespace={(context, namespace) => void addShownNamespace(context, namespace)}
             onAction={(action) => void act(row, action)}
             onMenu={(x, y) => setMenu({ row, x, y })}
           />
@@ -343,7 +411,7 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
           y={menu.y}
           onClose={() => setMenu(null)}
           items={[
-            ...(openOffer(menu.row.pod, peersOf(menu.row))
+            ...(!execRefusal(menu.row) && openOffer(menu.row.pod, peersOf(menu.row))
               ? [
                   {
                     label: openOffer(menu.row.pod, peersOf(menu.row))!.menuLabel,
@@ -378,6 +446,10 @@ interface RowProps {
   busy: boolean;
   /** What Open offers for a pod row (openOffer); null: nothing can open (a finished pod without running peers). */
   openOffer: OpenOffer | null;
+  /** Why the user may not exec into this pod (its namespace's RBAC), or null. */
+  execRefusal: string | null;
+  /** Adds a namespace to a context's "namespaces to show" (the partial-list line offers it). */
+  onAddNamespace(context: ClusterContextView, namespace: string): void;
   onSelect(): void;
   onToggle(): void;
   onAction(action: PodAction): void;
@@ -391,6 +463,8 @@ function Row({
   selected,
   busy,
   openOffer: offer,
+  execRefusal: refusal,
+  onAddNamespace,
   onSelect,
   onToggle,
   onAction,
@@ -398,12 +472,15 @@ function Row({
 }: RowProps) {
   const style = { height: ROW_HEIGHT };
   if (row.kind === 'message') {
+    const partialOf = row.partialOf;
     return (
       <div
         className={`cluster-row cluster-message depth-${row.depth} ${row.tone === 'error' ? 'cluster-error' : 'muted'}`}
         role={row.tone === 'error' ? 'alert' : undefined}
+        data-testid={partialOf ? 'cluster-partial' : undefined}
       >
         {row.text}
+        {partialOf && <AddNamespace onAdd={(namespace) => onAddNamespace(partialOf, namespace)} />}
       </div>
     );
   }
@@ -474,7 +551,7 @@ function Row({
           onSelect();
           onMenu(event.clientX, event.clientY);
         }}
-        title={`${pod.name}: ${pod.status}, ${pod.ready} ready, ${pod.restarts} restarts · containers ${pod.containers.join(', ')}${labelsText(pod)}`}
+        title={`${pod.name}: ${pod.status}, ${pod.ready} ready, ${pod.restarts} restarts · containers ${pod.containers.join(', ')}${labelsText(pod)}${refusal ? ` · ${refusal}` : ''}`}
       >
         <span className={`cluster-dot tone-${tone}`} aria-hidden="true" />
         <span className="cluster-name cluster-pod-name">{pod.name}</span>
@@ -499,7 +576,11 @@ function Row({
               event.stopPropagation();
               onAction('save');
             }}
-            title="Save this pod to the sidebar (S)"
+            title={
+              refusal
+                ? 'Save this pod to the sidebar (S); give its record SSH details to open a shell over SSH'
+                : 'Save this pod to the sidebar (S)'
+            }
           >
             Save
           </button>
@@ -520,6 +601,49 @@ function Row({
         </span>
       </div>
     </>
+  );
+}
+
+/** "Add a namespace" on the partial-list line: a namespace name, added to the context's namespaces to show. */
+function AddNamespace({ onAdd }: { onAdd(namespace: string): void }) {
+  const [editing, setEditing] = useState(false);
+  const [value, setValue] = useState('');
+  const valid = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value.trim());
+  if (!editing) {
+    return (
+      <button type="button" className="btn-link cluster-add-namespace" onClick={() => setEditing(true)}>
+        Add a namespace…
+      </button>
+    );
+  }
+  return (
+    <form
+      className="cluster-add-namespace-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (!valid) return;
+        onAdd(value.trim());
+        setValue('');
+        setEditing(false);
+      }}
+    >
+      <input
+        className="input cluster-add-namespace-input"
+        aria-label="Namespace to show"
+        placeholder="namespace"
+        autoFocus
+        value={value}
+        spellCheck={false}
+        onChange={(event) => setValue(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') setEditing(false);
+          event.stopPropagation();
+        }}
+      />
+      <button type="submit" className="btn btn-small" disabled={!valid}>
+        Show
+      </button>
+    </form>
   );
 }
 
