@@ -8,7 +8,17 @@
  * Keyboard: ↓ from the filter enters the tree; ↑/↓ move; → or Enter expands; ← collapses or goes to the parent; on a
  * pod, Enter opens and S saves.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+  type RefObject,
+} from 'react';
 import type {
   ClusterContextList,
   ClusterContextView,
@@ -20,6 +30,7 @@ import { KUBE_AUTH_KIND_LABELS } from '../../../../common/importedKubeconfigs';
 import type { PodView } from '../../../../common/pods';
 import type { RendererClient } from '../../client';
 import { useAppEvent } from '../../hooks/useAppEvent';
+import { useElementHeight } from '../../hooks/useElementHeight';
 import { useNow } from '../../hooks/useNow';
 import { ContextMenu } from '../ContextMenu';
 import { SearchIcon } from '../icons';
@@ -44,6 +55,12 @@ type PodAction = 'save' | 'open' | 'follow';
 
 /** Row height in px: one line per row keeps a 50-pod namespace on one screen. */
 const ROW_HEIGHT = 26;
+/**
+ * A namespace with more pods than this draws only the rows in sight (plus OVERSCAN_ROWS each side): 20,000 rows in the
+ * DOM would take seconds to lay out, a screenful takes a millisecond. Smaller ones draw every row, as before.
+ */
+const VIRTUAL_RUN_MIN_ROWS = 200;
+const OVERSCAN_ROWS = 20;
 /** Typing pauses this long before a filter loads the pods of namespaces not opened yet. */
 const FILTER_LOAD_DELAY_MS = 250;
 /** Namespaces a filter loads at once: a cluster of hundreds of namespaces is searched in batches, not all at once. */
@@ -75,6 +92,9 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
   const [busyPod, setBusyPod] = useState<string | null>(null);
   const [menu, setMenu] = useState<{ row: TreeRow; x: number; y: number } | null>(null);
   const treeRef = useRef<HTMLDivElement | null>(null);
+  const treeHeight = useElementHeight(treeRef);
+  const [scrollTop, setScrollTop] = useState(0);
+  const scroll = useMemo(() => ({ top: scrollTop, height: treeHeight }), [scrollTop, treeHeight]);
   const now = useNow(30_000);
 
   const fetchContexts = useCallback(() => {
@@ -357,6 +377,7 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
         aria-label="Contexts, namespaces and pods"
         tabIndex={0}
         onKeyDown={onTreeKey}
+        onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
         onFocus={() => {
           if (!selected && selectable[0]) setSelectedKey(selectable[0].key);
         }}
@@ -381,23 +402,38 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
             )}
           </>
         )}
-        {rows.map((row, index) => (
-          <Row
-            key={row.key}
-            columnHeader={row.kind === 'pod' && rows[index - 1]?.kind !== 'pod'}
-            row={row}
-            now={now}
-            selected={row.key === selected?.key}
-            busy={row.key === busyPod}
-            onSelect={() => setSelectedKey(row.key)}
-            onToggle={() => toggle(row)}
-            openOffer={row.kind === 'pod' && !execRefusal(row) ? openOffer(row.pod, peersOf(row)) : null}
-            execRefusal={execRefusal(row)}
-            onAddNamespace={(context, namespace) => void addShownNamespace(context, namespace)}
-            onAction={(action) => void act(row, action)}
-            onMenu={(x, y) => setMenu({ row, x, y })}
-          />
-        ))}
+        {segmentsOf(rows).map((segment) => {
+          const renderRow = (row: TreeRow, columnHeader: boolean, top?: number) => (
+            <Row
+              key={row.key}
+              columnHeader={columnHeader}
+              top={top}
+              row={row}
+              now={now}
+              selected={row.key === selected?.key}
+              busy={row.key === busyPod}
+              onSelect={() => setSelectedKey(row.key)}
+              onToggle={() => toggle(row)}
+              openOffer={row.kind === 'pod' && !execRefusal(row) ? openOffer(row.pod, peersOf(row)) : null}
+              execRefusal={execRefusal(row)}
+              onAddNamespace={(context, namespace) => void addShownNamespace(context, namespace)}
+              onAction={(action) => void act(row, action)}
+              onMenu={(x, y) => setMenu({ row, x, y })}
+            />
+          );
+          if (segment.kind === 'row') return renderRow(segment.row, segment.columnHeader);
+          return (
+            <PodRun
+              key={`${segment.rows[0]?.key ?? ''}#run`}
+              rows={segment.rows}
+              treeRows={rows}
+              treeRef={treeRef}
+              scroll={scroll}
+              selectedKey={selectedKey}
+              renderRow={renderRow}
+            />
+          );
+        })}
       </div>
       <div className="sidebar-footer cluster-footer" aria-live="polite">
         <span className={notice ? 'cluster-notice' : undefined}>
@@ -437,8 +473,85 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
   );
 }
 
+/** The tree's rows as drawn: single rows, and each namespace's pods as one run (virtualised when long). */
+type Segment = { kind: 'row'; row: TreeRow; columnHeader: boolean } | { kind: 'run'; rows: TreeRow[] };
+
+function segmentsOf(rows: readonly TreeRow[]): Segment[] {
+  const segments: Segment[] = [];
+  let run: TreeRow[] = [];
+  const endRun = () => {
+    if (run.length >= VIRTUAL_RUN_MIN_ROWS) segments.push({ kind: 'run', rows: run });
+    else run.forEach((row, index) => segments.push({ kind: 'row', row, columnHeader: index === 0 }));
+    run = [];
+  };
+  for (const row of rows) {
+    if (row.kind === 'pod') run.push(row);
+    else {
+      endRun();
+      segments.push({ kind: 'row', row, columnHeader: false });
+    }
+  }
+  endRun();
+  return segments;
+}
+
+interface PodRunProps {
+  rows: TreeRow[];
+  /** Every row of the tree: when it changes, rows above this run may have come or gone. */
+  treeRows: readonly TreeRow[];
+  treeRef: RefObject<HTMLDivElement | null>;
+  scroll: { top: number; height: number };
+  selectedKey: string | null;
+  renderRow(row: TreeRow, columnHeader: boolean, top?: number): ReactNode;
+}
+
+/**
+ * A long run of pod rows: a block as tall as all of them, drawing only those in the tree's viewport. Rows have one
+ * fixed height, so the rows in sight are arithmetic on the tree's scroll position and the block's offset in it.
+ */
+function PodRun({ rows, treeRows, treeRef, scroll, selectedKey, renderRow }: PodRunProps) {
+  const blockRef = useRef<HTMLDivElement | null>(null);
+  const [blockTop, setBlockTop] = useState(0);
+  // The block moves when rows above it change (treeRows) or the tree scrolls: measure again then.
+  useLayoutEffect(() => {
+    const top = blockRef.current?.offsetTop ?? 0;
+    if (top !== blockTop) setBlockTop(top);
+  }, [treeRows, scroll, blockTop]);
+  // The keyboard moved the selection to a row not drawn: scroll it into sight (the tree's own effect finds drawn ones).
+  useLayoutEffect(() => {
+    const index = rows.findIndex((row) => row.key === selectedKey);
+    const tree = treeRef.current;
+    if (index < 0 || !tree) return;
+    const rowTop = blockTop + index * ROW_HEIGHT;
+    if (rowTop < tree.scrollTop) tree.scrollTop = rowTop;
+    else if (rowTop + ROW_HEIGHT > tree.scrollTop + tree.clientHeight) {
+      tree.scrollTop = rowTop + ROW_HEIGHT - tree.clientHeight;
+    }
+  }, [selectedKey, rows, blockTop, treeRef]);
+  const first = Math.max(0, Math.floor((scroll.top - blockTop) / ROW_HEIGHT) - OVERSCAN_ROWS);
+  const last = Math.min(rows.length, Math.ceil((scroll.top + scroll.height - blockTop) / ROW_HEIGHT) + OVERSCAN_ROWS);
+  return (
+    <>
+      <PodColumnsHeader />
+      <div
+        ref={blockRef}
+        className="cluster-run"
+        style={{ height: rows.length * ROW_HEIGHT }}
+        data-testid="cluster-run"
+        data-rows={rows.length}
+      >
+        {rows
+          .slice(first, Math.max(first, last))
+          .map((row, offset) => renderRow(row, false, (first + offset) * ROW_HEIGHT))}
+      </div>
+    </>
+  );
+}
+
 interface RowProps {
   row: TreeRow;
+  /** In a virtualised run: the row's offset in it (drawn absolutely positioned). */
+  top?: number | undefined;
   /** The first pod of a namespace's list: name the columns above it. */
   columnHeader: boolean;
   now: number;
@@ -458,6 +571,7 @@ interface RowProps {
 
 function Row({
   row,
+  top,
   columnHeader,
   now,
   selected,
@@ -470,7 +584,10 @@ function Row({
   onAction,
   onMenu,
 }: RowProps) {
-  const style = { height: ROW_HEIGHT };
+  const style =
+    top === undefined
+      ? { height: ROW_HEIGHT }
+      : { height: ROW_HEIGHT, position: 'absolute' as const, top, left: 0, right: 0 };
   if (row.kind === 'message') {
     const partialOf = row.partialOf;
     return (
