@@ -91,6 +91,8 @@ describe.skipIf(skipReason !== null)('cluster browser for a namespace-scoped use
     await namespaceRow(TEAM_NAMESPACE).click();
     await expect.poll(() => podRow('team-api-0').count()).toBe(1);
     await saveScreenshot(page, 'cluster-browser-scoped');
+    // Followed live once its list is in: the watch is open.
+    await expect.poll(() => namespaceRow(TEAM_NAMESPACE).getAttribute('data-follow')).toBe('watching');
     await podRow('team-api-0').hover();
     await podRow('team-api-0').getByRole('button', { name: 'Open', exact: true }).click();
     await waitForTerminalText(page, /Connected via .* to team\/team-api-0/);

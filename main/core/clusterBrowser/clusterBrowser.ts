@@ -117,9 +117,8 @@ export function createClusterBrowser(options: ClusterBrowserOptions): ClusterBro
     );
     const namespaces = candidates.filter((_, index) => allowed[index]).sort();
     const partial =
-      `${contextAccess.description} may not list the cluster's namespaces, so this shows the ones Podterm knows of ` +
-      "that you may list pods in: the context's namespace, your saved records' and those added under Namespaces to " +
-      'show.';
+      `${contextAccess.description} may not list the cluster's namespaces: shown are those you may list pods in ` +
+      "(the context's own, your records', and those you add).";
     return { namespaces, partial };
   }
 

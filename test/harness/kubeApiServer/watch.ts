@@ -168,6 +168,8 @@ export function serveWatch(
     'Cache-Control': 'no-cache, private',
     'Transfer-Encoding': 'chunked',
   });
+  // kube-apiserver flushes the headers at once, so a client knows its watch is open before the first event.
+  response.flushHeaders();
   const send = (type: string, object: unknown) => {
     if (!response.writableEnded) response.write(`${JSON.stringify({ type, object })}\n`);
   };

@@ -114,7 +114,10 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
   const loadNamespaces = useCallback(
     (context: ClusterContextView) => {
       const key = refKey(context.ref);
-      setNamespaces((current) => new Map(current).set(key, { state: 'loading' }));
+      // A list already shown stays while it is asked for again, so its expanded namespaces keep their live watches.
+      setNamespaces((current) =>
+        current.get(key)?.state === 'ready' ? current : new Map(current).set(key, { state: 'loading' }),
+      );
       client.api.clusters.namespaces({ context: context.ref }).then(
         (value) => setNamespaces((current) => new Map(current).set(key, { state: 'ready', value })),
         (error: unknown) =>
@@ -596,7 +599,7 @@ function Row({
         role={row.tone === 'error' ? 'alert' : undefined}
         data-testid={partialOf ? 'cluster-partial' : undefined}
       >
-        {row.text}
+        <span>{row.text}</span>
         {partialOf && <AddNamespace onAdd={(namespace) => onAddNamespace(partialOf, namespace)} />}
       </div>
     );
@@ -637,6 +640,7 @@ function Row({
         aria-expanded={row.expanded}
         aria-selected={selected}
         aria-level={2}
+        data-follow={row.following ?? undefined}
         onClick={() => {
           onSelect();
           onToggle();

@@ -10,9 +10,12 @@ import type {
   ClusterPodView,
 } from '../../../../common/clusters';
 
-/** How a followed namespace is kept up to date (usePodWatches.ts), for the line under it. */
+/**
+ * How a followed namespace is kept up to date (usePodWatches.ts), for the line under it: listing (its first list is
+ * arriving), listed (its watch is being opened), watching (live), retrying, polling (a list every few seconds), failed.
+ */
 export interface FollowInfo {
-  mode: 'listing' | 'watching' | 'retrying' | 'polling' | 'failed';
+  mode: 'listing' | 'listed' | 'watching' | 'retrying' | 'polling' | 'failed';
   message: string | null;
 }
 
@@ -34,6 +37,8 @@ export type TreeRow =
       expanded: boolean;
       loading: boolean;
       count: number | null;
+      /** How its pods are followed (usePodWatches.ts); null when not followed. */
+      following: FollowInfo['mode'] | null;
     }
   | { kind: 'pod'; key: string; context: ClusterContextView; pod: ClusterPodView }
   | {
@@ -106,6 +111,7 @@ export function visibleRows(state: TreeState): TreeRow[] {
         expanded: open,
         loading: pods.state === 'loading' || state.follow?.get(nsKey)?.mode === 'listing',
         count: pods.state === 'ready' ? pods.value.length : null,
+        following: state.follow?.get(nsKey)?.mode ?? null,
       });
       if (!open) continue;
       const follow = state.follow?.get(nsKey);

@@ -67,6 +67,7 @@ export function usePodWatches(
           case 'listEnded':
             if (entry.relisting) entry.shown = entry.relisting;
             entry.relisting = null;
+            if (!entry.listedOnce) setInfo(entry.key, { mode: 'listed', message: null });
             entry.listedOnce = true;
             changed = true;
             break;
