@@ -3,6 +3,7 @@
  * chunked lists (issue 15): each answer is the one kubectl expects from a real cluster, in the real server's words.
  */
 import { spawn } from 'node:child_process';
+import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startKubeApiServer,
@@ -136,4 +137,61 @@ describe.skipIf(missing !== null)('kubectl against the test API server: RBAC, ac
       child.kill();
     }
   });
+
+  it('a watch sends BOOKMARKs when allowed, and ERROR 410 Expired "too old resource version" from a compacted version', async (context) => {
+    if (!server) return context.skip();
+    const firstVersion = Number(
+      server.changes.addPod({ namespace: TEAM_NAMESPACE, name: 'old-0' }).metadata.resourceVersion,
+    );
+    const lines = await watchLines(`resourceVersion=${firstVersion}&allowWatchBookmarks=true`, (seen) =>
+      seen.some((line) => line.includes('BOOKMARK')),
+    );
+    expect(JSON.parse(lines.find((line) => line.includes('BOOKMARK'))!)).toMatchObject({
+      type: 'BOOKMARK',
+      object: { kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion: expect.stringMatching(/^\d+$/) } },
+    });
+    server.changes.forgetHistory();
+    const expired = await watchLines(`resourceVersion=${firstVersion}`, (seen) => seen.length > 0);
+    expect(JSON.parse(expired[0]!)).toEqual({
+      type: 'ERROR',
+      object: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: expect.stringMatching(new RegExp(`^too old resource version: ${firstVersion} \\(\\d+\\)$`)),
+        reason: 'Expired',
+        code: 410,
+      },
+    });
+  });
+
+  /** Reads a pod watch in the team namespace as team-user, line by line, until `enough` says so. */
+  function watchLines(query: string, enough: (lines: string[]) => boolean): Promise<string[]> {
+    return new Promise((resolve, reject) => {
+      const url = new URL(`${server!.url}/api/v1/namespaces/${TEAM_NAMESPACE}/pods?watch=true&${query}`);
+      const call = request(
+        url,
+        { ca: server!.caPem, headers: { authorization: `Bearer ${server!.users.namespaced.token}` } },
+        (response) => {
+          expect(response.statusCode).toBe(200);
+          expect(response.headers['transfer-encoding']).toBe('chunked');
+          let text = '';
+          const lines = () => text.split('\n').filter((line) => line !== '');
+          response.on('data', (chunk: Buffer) => {
+            text += chunk.toString('utf8');
+            if (enough(lines())) {
+              call.destroy();
+              resolve(lines());
+            }
+          });
+          response.on('end', () => resolve(lines()));
+        },
+      );
+      call.on('error', (error) => {
+        if (!call.destroyed) reject(error);
+      });
+      call.end();
+    });
+  }
 });

@@ -128,6 +128,26 @@ describe('namespace-scoped user', () => {
     expect(reviews()).toBe(before + 2);
   });
 
+  it('a record that follows a workload, and Refresh, work for such a user (they never needed the namespace list)', async (context) => {
+    if (!kube) return context.skip(NO_KUBE_API_SERVER);
+    const record = await core.request(
+      'pods.save',
+      { fields: { name: 'team api', namespace: TEAM_NAMESPACE, labelSelector: 'app=team-api', kubeContext: 'team' } },
+      client,
+    );
+    const refreshed = await core.request('pods.refresh', { id: record.id }, client);
+    expect(refreshed).toMatchObject({ found: true, pod: expect.objectContaining({ name: 'team-api-0' }) });
+    const { sessionId } = await core.request(
+      'sessions.open',
+      { podId: record.id, size: { cols: 80, rows: 24 } },
+      client,
+    );
+    const status = await core.connected(client, sessionId);
+    expect(status.target).toMatch(/team\/team-api-0/);
+    await core.request('sessions.close', { sessionId }, client);
+    expect(kube.execRequests.at(-1)).toMatchObject({ namespace: TEAM_NAMESPACE, pod: 'team-api-0', user: 'team-user' });
+  });
+
   it('follows a namespace live: a chunked list, then added, restarted and deleted pods; stops when unwatched', async (context) => {
     if (!kube) return context.skip(NO_KUBE_API_SERVER);
     kube.changes.addPods(TEAM_NAMESPACE, 5, 'worker');
