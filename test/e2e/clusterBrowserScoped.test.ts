@@ -115,6 +115,15 @@ describe.skipIf(skipReason !== null)('cluster browser for a namespace-scoped use
       .poll(() => podRow('team-batch-7').locator('.cluster-restarts').innerText(), { timeout: 15_000 })
       .toBe('1');
     await saveScreenshot(page, 'cluster-browser-live-deleted');
+
+    // Hidden (the sidebar shows Saved), the browser keeps no watch open; shown again, it follows anew.
+    expect(kube.changes.openWatches.size).toBeGreaterThan(0);
+    await page.getByRole('tab', { name: 'Saved' }).click();
+    await expect.poll(() => kube!.changes.openWatches.size, { timeout: 15_000 }).toBe(0);
+    kube.changes.addPod({ namespace: TEAM_NAMESPACE, name: 'while-hidden' });
+    await page.getByRole('tab', { name: 'Clusters' }).click();
+    await expect.poll(() => podRow('while-hidden').count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => kube!.changes.openWatches.size, { timeout: 15_000 }).toBeGreaterThan(0);
   });
 
   it('a namespace added to show where exec is forbidden says why and offers no Open', async (context) => {

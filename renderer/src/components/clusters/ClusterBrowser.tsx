@@ -161,10 +161,15 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
 
   const contexts = useMemo(() => (list.state === 'ready' ? list.value.contexts : []), [list]);
 
-  // Every expanded namespace (of an expanded context) is followed live; collapsing either stops its watch.
+  // The browser pane hidden (the sidebar shows Saved: its height is 0) or the page hidden: no watch is kept.
+  const pageVisible = usePageVisible();
+  const visible = pageVisible && treeHeight > 0;
+
+  // Every expanded namespace (of an expanded context) is followed live while the browser is in sight; collapsing
+  // either, or hiding the browser, stops its watch (showing it again lists and watches anew).
   useEffect(() => {
     const wanted = new Map<string, { context: ClusterContextView; namespace: string }>();
-    for (const context of contexts) {
+    for (const context of visible ? contexts : []) {
       const loaded = namespaces.get(refKey(context.ref));
       if (!expanded.has(refKey(context.ref)) || loaded?.state !== 'ready') continue;
       for (const namespace of loaded.value.namespaces) {
@@ -182,7 +187,7 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
         () => undefined,
       );
     }
-  }, [client, contexts, expanded, namespaces, followOnly]);
+  }, [client, contexts, expanded, namespaces, followOnly, visible]);
 
   const rows = useMemo(
     () => visibleRows({ contexts, expanded, namespaces, pods, filter, follow, execAccess }),
@@ -474,6 +479,17 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
       )}
     </section>
   );
+}
+
+/** Whether the page is visible (not a background tab or a minimised window), kept current. */
+function usePageVisible(): boolean {
+  const [visible, setVisible] = useState(() => document.visibilityState !== 'hidden');
+  useEffect(() => {
+    const onChange = () => setVisible(document.visibilityState !== 'hidden');
+    document.addEventListener('visibilitychange', onChange);
+    return () => document.removeEventListener('visibilitychange', onChange);
+  }, []);
+  return visible;
 }
 
 /** The tree's rows as drawn: single rows, and each namespace's pods as one run (virtualised when long). */

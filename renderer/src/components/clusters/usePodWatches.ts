@@ -32,11 +32,14 @@ export function usePodWatches(
   const [follow, setFollow] = useState<ReadonlyMap<string, FollowInfo>>(new Map());
   const byKey = useRef(new Map<string, Followed>());
   const byId = useRef(new Map<number, Followed>());
+  /** Namespaces whose pods were shown before: following one again (the browser shown again) replaces them whole. */
+  const shownBefore = useRef(new Set<string>());
   /** Updates that arrived before watchPods answered with their id (main starts listing at once). */
   const early = useRef(new Map<number, ClusterPodsUpdate[]>());
 
   const publish = useCallback(
     (entry: Followed) => {
+      shownBefore.current.add(entry.key);
       const value = [...entry.shown.values()].sort((a, b) => a.name.localeCompare(b.name));
       setPods((current) => new Map(current).set(entry.key, { state: 'ready', value }));
     },
@@ -123,17 +126,21 @@ export function usePodWatches(
   const followNamespace = useCallback(
     (key: string, context: ClusterContextView, namespace: string) => {
       if (byKey.current.has(key)) return;
+      // Pods shown before stay until the new list is whole (then it replaces them), instead of blinking to empty.
+      const again = shownBefore.current.has(key);
       const entry: Followed = {
         key,
         watchId: null,
         cancelled: false,
         shown: new Map(),
         relisting: null,
-        listedOnce: false,
+        listedOnce: again,
       };
       byKey.current.set(key, entry);
-      setPods((current) => new Map(current).set(key, { state: 'loading' }));
-      setInfo(key, { mode: 'listing', message: null });
+      if (!again) {
+        setPods((current) => new Map(current).set(key, { state: 'loading' }));
+        setInfo(key, { mode: 'listing', message: null });
+      }
       client.api.clusters.watchPods({ context: context.ref, namespace }).then(
         ({ watchId }) => {
           if (entry.cancelled) {
