@@ -87,3 +87,56 @@ export interface ClusterPodView {
   /** The default-container annotation, when it names one of the containers. */
   defaultContainer: string | null;
 }
+
+/**
+ * A context's namespaces as the browser shows them. When the user may not list namespaces (namespace-scoped RBAC, the
+ * everyday shape of shared clusters), they are the ones Podterm knows of (the context's own, `default` when it names
+ * none, those the user's records use, those the user added to the context's "namespaces to show"), each only when
+ * the user may list its pods; `partial` then says why the list is not the cluster's whole list.
+ */
+export interface ClusterNamespaceList {
+  namespaces: string[];
+  /** null when this is the cluster's list; else one quiet sentence saying why it is partial. */
+  partial: string | null;
+}
+
+/** Whether the user may open a shell in a namespace's pods (create pods/exec), and why not. */
+export interface ClusterExecAccess {
+  allowed: boolean;
+  /** Why not, for people (the authorizer's words when it gave any); null when allowed. */
+  reason: string | null;
+}
+
+export const clusterUnwatchPodsSchema = z
+  .object({ watchId: z.number().int({ message: 'not a watch id' }).min(1, { message: 'not a watch id' }) })
+  .strict();
+
+/** A namespace's "namespaces to show" setting: extra namespaces to list when the cluster's list is forbidden. */
+export const clusterShownNamespacesSchema = z
+  .object({
+    context: clusterContextRefSchema,
+    namespaces: z.array(clusterPodsSchema.shape.namespace).max(200, { message: 'at most 200 namespaces' }),
+  })
+  .strict();
+
+/** One change the watch of a namespace's pods saw (clusters.watchPods), as the page applies it. */
+export interface ClusterPodChange {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  pod: ClusterPodView;
+}
+
+/**
+ * What a followed namespace pushes (AppEvent `clusterPods`), in order: a list in chunks (listStarted, chunk…,
+ * listEnded: pods the list did not name are gone), then changes as they happen, and how it is followed.
+ */
+export type ClusterPodsUpdate =
+  | { kind: 'listStarted' }
+  | { kind: 'chunk'; pods: ClusterPodView[] }
+  | { kind: 'listEnded' }
+  | { kind: 'changes'; changes: ClusterPodChange[] }
+  | {
+      kind: 'state';
+      /** watching: live; retrying: reconnecting after an error; polling: listed every few seconds; failed: stopped. */
+      mode: 'watching' | 'retrying' | 'polling' | 'failed';
+      message: string | null;
+    };

@@ -18,8 +18,12 @@ import {
   clusterContextRefSchema,
   clusterNamespacesSchema,
   clusterPodsSchema,
+  clusterShownNamespacesSchema,
+  clusterUnwatchPodsSchema,
   importedKubeconfigIdSchema,
   type ClusterContextList,
+  type ClusterExecAccess,
+  type ClusterNamespaceList,
   type ClusterPodView,
 } from './clusters';
 import {
@@ -47,8 +51,11 @@ export {
   APP_EVENT_TYPES,
   ELECTRON_BRIDGE_GLOBAL,
   isAppEvent,
+  appEventOnly,
+  CLUSTER_PODS_EVENT,
   type AppEvent,
   type AppEventType,
+  type ClusterPodsEvent,
   REQUEST_KEYS,
   SESSION_PORT_CHANNEL,
   isRequestKey,
@@ -236,8 +243,22 @@ export const requests = {
   'pods.duplicate': request<PodView>().with(idSchema),
   /** The cluster browser: every context of the default kubeconfig and every imported one, plus sources that failed. */
   'clusters.contexts': request<ClusterContextList>().with(z.object({}).strict()),
-  /** A context's namespaces, sorted. Fails with the access module's message (401, 403, unreachable, …). */
-  'clusters.namespaces': request<string[]>().with(clusterNamespacesSchema),
+  /**
+   * A context's namespaces, sorted; when listing them is forbidden, the ones Podterm knows of that the user may list
+   * pods in, and why the list is partial. Fails with the access module's message (401, unreachable, …).
+   */
+  'clusters.namespaces': request<ClusterNamespaceList>().with(clusterNamespacesSchema),
+  /** Whether the user may open a shell in the namespace's pods (SelfSubjectAccessReview, cached briefly). */
+  'clusters.execAccess': request<ClusterExecAccess>().with(clusterPodsSchema),
+  /**
+   * Follows a namespace's pods for this window: chunks of the list, then the watch's changes, pushed as `clusterPods`
+   * app events with the returned id until clusters.unwatchPods or the window goes away.
+   */
+  'clusters.watchPods': request<{ watchId: number }>().with(clusterPodsSchema),
+  'clusters.unwatchPods': request<{ stopped: boolean }>().with(clusterUnwatchPodsSchema),
+  /** The context's "namespaces to show": listed when the cluster's namespace list is forbidden. */
+  'clusters.shownNamespaces': request<string[]>().with(clusterNamespacesSchema),
+  'clusters.setShownNamespaces': request<string[]>().with(clusterShownNamespacesSchema),
   /** A namespace's pods with phase, ready containers, restarts and age, sorted by name. */
   'clusters.pods': request<ClusterPodView[]>().with(clusterPodsSchema),
   /**

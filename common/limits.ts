@@ -85,3 +85,9 @@ export const MAX_TRANSFER_PATH_CHARS = 4096;
 
 /** Items dropped on a tab in one go (each may be a folder of any size); more is a mistake, not a workflow. */
 export const MAX_DROPPED_ITEMS = 256;
+
+/**
+ * Namespaces one window follows live at once (clusters.watchPods): each is a watch held open on the API server, and a
+ * person reads a handful; a page asking for more is refused with this number.
+ */
+export const MAX_POD_WATCHES_PER_WINDOW = 32;

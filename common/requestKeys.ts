@@ -3,6 +3,8 @@
  * import them without bundling the validator (main validates; the preload only forwards). contract.ts checks at
  * compile time that this list and its request table name exactly the same keys.
  */
+import type { ClusterPodsUpdate } from './clusters';
+
 export const REQUEST_KEYS = [
   'app.info',
   'pods.list',
@@ -15,6 +17,11 @@ export const REQUEST_KEYS = [
   'clusters.namespaces',
   'clusters.pods',
   'clusters.savePod',
+  'clusters.execAccess',
+  'clusters.watchPods',
+  'clusters.unwatchPods',
+  'clusters.shownNamespaces',
+  'clusters.setShownNamespaces',
   'sessions.open',
   'sessions.close',
   'sessions.answerHostKey',
@@ -81,7 +88,8 @@ export const APP_EVENT_TYPES = [
   'podsChanged',
 ] as const;
 export type AppEventType = (typeof APP_EVENT_TYPES)[number];
-export interface AppEvent {
+/** Shared state of this kind changed: reload it. */
+export interface SharedStateEvent {
   type: AppEventType;
   /**
    * podsChanged only: just these records changed, and only in what a connection or Refresh learns (status, last
@@ -91,13 +99,33 @@ export interface AppEvent {
   podIds?: string[];
 }
 
+/** A followed namespace's pods changed (clusters.watchPods): sent only to the window that follows it. */
+export const CLUSTER_PODS_EVENT = 'clusterPods';
+export interface ClusterPodsEvent {
+  type: typeof CLUSTER_PODS_EVENT;
+  watchId: number;
+  updates: ClusterPodsUpdate[];
+}
+
+export type AppEvent = SharedStateEvent | ClusterPodsEvent;
+
 export function isAppEvent(value: unknown): value is AppEvent {
   if (typeof value !== 'object' || value === null) return false;
-  const { type, podIds } = value as { type?: unknown; podIds?: unknown };
+  const event = value as { type?: unknown; watchId?: unknown; updates?: unknown; podIds?: unknown };
+  if (event.type === CLUSTER_PODS_EVENT) {
+    return typeof event.watchId === 'number' && Array.isArray(event.updates);
+  }
+  const { podIds } = event;
   return (
-    (APP_EVENT_TYPES as readonly unknown[]).includes(type) &&
+    (APP_EVENT_TYPES as readonly unknown[]).includes(event.type) &&
     (podIds === undefined || (Array.isArray(podIds) && podIds.every((id) => typeof id === 'string')))
   );
+}
+
+/** The event alone, without anything else a message might carry (what the preload and the web client pass on). */
+export function appEventOnly(event: AppEvent): AppEvent {
+  if (event.type === CLUSTER_PODS_EVENT) return { type: event.type, watchId: event.watchId, updates: event.updates };
+  return { type: event.type, ...(event.podIds ? { podIds: [...event.podIds] } : {}) };
 }
 
 /** main → preload (webContents.postMessage), then preload → page (window.postMessage as `{ type, event }`). */

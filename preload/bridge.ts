@@ -6,6 +6,7 @@ import type { BridgeApi, ResultEnvelope } from '../common/contract';
 import {
   APP_EVENT_CHANNEL,
   byNamespace,
+  appEventOnly,
   isAppEvent,
   SESSION_PORT_CHANNEL,
   type AppEventMessage,
@@ -52,7 +53,7 @@ export function forwardSessionPort<Port>(
 
 /**
  * Handles main's app event (shared state changed): checks its shape and posts it to the page as
- * `{ type: APP_EVENT_CHANNEL, event }` with only the event's type, so nothing else main might attach reaches the page.
+ * `{ type: APP_EVENT_CHANNEL, event }` with only the event's own fields, so nothing else main might attach reaches the page.
  * Returns whether it was forwarded.
  */
 export function forwardAppEvent(
@@ -60,8 +61,6 @@ export function forwardAppEvent(
   postToPage: (message: AppEventMessage, targetOrigin: string) => void,
 ): boolean {
   if (!isAppEvent(message)) return false;
-  // Only the fields an app event has, copied: nothing else main's message might carry reaches the page.
-  const event = { type: message.type, ...(message.podIds ? { podIds: [...message.podIds] } : {}) };
-  postToPage({ type: APP_EVENT_CHANNEL, event }, '*');
+  postToPage({ type: APP_EVENT_CHANNEL, event: appEventOnly(message) }, '*');
   return true;
 }

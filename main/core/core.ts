@@ -189,6 +189,15 @@ export function createCore(options: CoreOptions): PodtermCore {
     },
     clusters: createClusterBrowser({
       imported: store.importedKubeconfigs,
+      shown: store.contextNamespaces,
+      // A record names its context by kube-context (the default kubeconfig's) or by its imported context's id.
+      recordNamespaces: (ref) =>
+        store.pods
+          .list()
+          .filter((record) =>
+            ref.source === 'default' ? record.kubeContext === ref.name : record.kubeconfigId === ref.id,
+          )
+          .map((record) => record.namespace),
       environment: accessEnvironment,
       execCredentials,
       ...(options.kubeTimeoutMs ? { timeoutMs: options.kubeTimeoutMs } : {}),

@@ -64,6 +64,16 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
     'clusters.namespaces': async ({ context }) => deps.clusters.namespaces(context),
     'clusters.pods': async ({ context, namespace }) => deps.clusters.pods(context, namespace),
     'clusters.savePod': async (request) => savePodRecord(store.pods, request),
+    'clusters.execAccess': async ({ context, namespace }) => deps.clusters.execAccess(context, namespace),
+    'clusters.watchPods': async ({ context, namespace }, client) => ({
+      watchId: await deps.clusters.watchPods(context, namespace, client),
+    }),
+    'clusters.unwatchPods': async ({ watchId }, client) => ({
+      stopped: deps.clusters.unwatchPods(watchId, client),
+    }),
+    'clusters.shownNamespaces': async ({ context }) => deps.clusters.shownNamespaces(context),
+    'clusters.setShownNamespaces': async ({ context, namespaces }) =>
+      deps.clusters.setShownNamespaces(context, namespaces),
     'sessions.open': async ({ podId, size, container, debug }, client) => ({
       sessionId: sessions.open(
         podId,

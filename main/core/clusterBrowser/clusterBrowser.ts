@@ -8,9 +8,20 @@ import type {
   ClusterContextList,
   ClusterContextRef,
   ClusterContextView,
+  ClusterExecAccess,
+  ClusterNamespaceList,
   ClusterPodView,
 } from '../../../common/clusters';
-import { type ListAccess, type ListedPod, listNamespaces, listPods, PodReadError } from '../kube/api';
+import {
+  type FollowOptions,
+  followPods,
+  type ListAccess,
+  type ListedPod,
+  listNamespaces,
+  listPods,
+  PodReadError,
+  reviewAccess,
+} from '../kube/api';
 import {
   type AccessEnvironment,
   accessFromContext,
@@ -25,7 +36,14 @@ import {
   proxyEnvironmentOf,
   withProxy,
 } from '../kube/access';
-import type { ImportedKubeconfigRepository } from '../store';
+import type { ContextNamespaceRepository, ImportedKubeconfigRepository } from '../store';
+import { PodWatches, type WatchingWindow } from './podWatches';
+
+/**
+ * How long "may this user exec in that namespace" is believed (per context and namespace): RBAC changes rarely, and a
+ * minute spares the API server a review per pod row while still seeing a new RoleBinding soon after it is made.
+ */
+export const EXEC_ACCESS_CACHE_MS = 60_000;
 import { ContractError } from '../../../common/contract';
 import { messageOf } from '../../../common/errors';
 
@@ -34,8 +52,17 @@ export type ImportedContextSource = Pick<ImportedKubeconfigRepository, 'list' | 
 
 export interface ClusterBrowser {
   contexts(): Promise<ClusterContextList>;
-  namespaces(ref: ClusterContextRef): Promise<string[]>;
+  namespaces(ref: ClusterContextRef): Promise<ClusterNamespaceList>;
   pods(ref: ClusterContextRef, namespace: string): Promise<ClusterPodView[]>;
+  /** Whether the user may create pods/exec in the namespace (a SelfSubjectAccessReview, cached briefly). */
+  execAccess(ref: ClusterContextRef, namespace: string): Promise<ClusterExecAccess>;
+  /** Follows a namespace's pods for a window (podWatches.ts); returns the watch id its app events carry. */
+  watchPods(ref: ClusterContextRef, namespace: string, window: WatchingWindow): Promise<number>;
+  /** Stops a window's watch; false when it had none of that id. */
+  unwatchPods(watchId: number, window: WatchingWindow): boolean;
+  /** The context's "namespaces to show" (kept in the store). */
+  shownNamespaces(ref: ClusterContextRef): string[];
+  setShownNamespaces(ref: ClusterContextRef, namespaces: readonly string[]): string[];
   /** The access for a context, for the selector choice and tests. */
   access(ref: ClusterContextRef): Promise<ListAccess>;
 }
@@ -48,13 +75,54 @@ export interface ClusterBrowserOptions {
   timeoutMs?: number;
   /** Shared with the connect chain's resolver, so an exec plugin runs once for both. */
   execCredentials?: ExecCredentialCache;
+  /** The namespaces the user's saved records use in a context, offered when the namespace list is forbidden. */
+  recordNamespaces?: (ref: ClusterContextRef) => string[];
+  /** Each context's "namespaces to show"; absent, none are kept. */
+  shown?: ContextNamespaceRepository;
+  /** Follower tuning (tests). */
+  follow?: FollowOptions;
+  /** The clock, for the exec-access cache (tests). */
+  now?: () => number;
 }
+
+/** A context's access plus the namespace the context names ('default' when it names none). */
+type ContextAccess = ListAccess & { namespace: string };
 
 export function createClusterBrowser(options: ClusterBrowserOptions): ClusterBrowser {
   const { environment } = options;
   // A plugin runs once per credential lifetime, not per click (and not again for the connect chain, when shared).
   const execCredentials = options.execCredentials ?? new ExecCredentialCache();
   const listOptions = options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {};
+  const now = options.now ?? Date.now;
+  const execAnswers = new Map<string, { answer: ClusterExecAccess; at: number }>();
+  const watches = new PodWatches(podView);
+
+  /**
+   * For a user who may not list namespaces: the context's own, the records' and the user's own choice, each kept when
+   * the user may list its pods (asked with a SelfSubjectAccessReview per namespace, at once).
+   */
+  async function knownNamespaces(ref: ClusterContextRef, contextAccess: ContextAccess): Promise<ClusterNamespaceList> {
+    const candidates = [
+      ...new Set([
+        contextAccess.namespace,
+        ...(options.recordNamespaces?.(ref) ?? []),
+        ...(options.shown?.list(ref) ?? []),
+      ]),
+    ];
+    const allowed = await Promise.all(
+      candidates.map((namespace) =>
+        reviewAccess(contextAccess, { verb: 'list', resource: 'pods', namespace }, listOptions).then(
+          (answer) => answer.allowed,
+          () => false,
+        ),
+      ),
+    );
+    const namespaces = candidates.filter((_, index) => allowed[index]).sort();
+    const partial =
+      `${contextAccess.description} may not list the cluster's namespaces: shown are those you may list pods in ` +
+      "(the context's own, your records', and those you add).";
+    return { namespaces, partial };
+  }
 
   async function loadDefault() {
     const { loaded, searched } = await loadEnvironmentKubeconfig(environment);
@@ -62,7 +130,7 @@ export function createClusterBrowser(options: ClusterBrowserOptions): ClusterBro
     return { loaded, searchedText: searched.fromEnv ? `KUBECONFIG (${shown})` : shown };
   }
 
-  async function resolveIn(loaded: LoadedKubeconfig, contextName: string, label: string): Promise<ListAccess> {
+  async function resolveIn(loaded: LoadedKubeconfig, contextName: string, label: string): Promise<ContextAccess> {
     const choice = chooseContext(loaded, { kubeContext: contextName });
     const resolved = await accessFromContext({
       loaded,
@@ -72,12 +140,17 @@ export function createClusterBrowser(options: ClusterBrowserOptions): ClusterBro
       loginEnv: () => environment.loginEnv(),
     });
     return withProxy(
-      { kubeConfig: resolved.kubeConfig, server: resolved.server, description: label },
+      {
+        kubeConfig: resolved.kubeConfig,
+        server: resolved.server,
+        description: label,
+        namespace: choice.context.namespace ?? 'default',
+      },
       await proxyEnvironmentOf(environment),
     );
   }
 
-  async function access(ref: ClusterContextRef): Promise<ListAccess> {
+  async function access(ref: ClusterContextRef): Promise<ContextAccess> {
     if (ref.source === 'default') {
       const { loaded, searchedText } = await loadDefault();
       if (loaded === null) throw new Error(`no default kubeconfig: ${searchedText} does not exist.`);
@@ -120,10 +193,65 @@ export function createClusterBrowser(options: ClusterBrowserOptions): ClusterBro
     },
     async namespaces(ref) {
       try {
-        return await listNamespaces(await access(ref), listOptions);
+        const contextAccess = await access(ref);
+        try {
+          return { namespaces: await listNamespaces(contextAccess, listOptions), partial: null };
+        } catch (error) {
+          if (!(error instanceof PodReadError && error.reason === 'forbidden')) throw error;
+          return await knownNamespaces(ref, contextAccess);
+        }
       } catch (error) {
         throw asContractError(error);
       }
+    },
+    async execAccess(ref, namespace) {
+      const key = `${refText(ref)}/${namespace}`;
+      const cached = execAnswers.get(key);
+      if (cached && now() - cached.at < EXEC_ACCESS_CACHE_MS) return cached.answer;
+      const contextAccess = await access(ref).catch((error: unknown) => {
+        throw asContractError(error);
+      });
+      let answer: ClusterExecAccess;
+      try {
+        const review = await reviewAccess(contextAccess, {
+          verb: 'create',
+          resource: 'pods',
+          subresource: 'exec',
+          namespace,
+        });
+        answer = review.allowed
+          ? { allowed: true, reason: null }
+          : {
+              allowed: false,
+              reason:
+                `${contextAccess.description} may not open a shell in namespace "${namespace}" (create pods/exec is ` +
+                `not allowed${review.reason ? `: ${review.reason}` : ''}). Ask for RBAC permission to create ` +
+                'pods/exec there, or save the pod and give its record SSH details.',
+            };
+      } catch {
+        // The review could not be asked (an old or unusual server): offer Open, and let the connection say why it fails.
+        return { allowed: true, reason: null };
+      }
+      execAnswers.set(key, { answer, at: now() });
+      return answer;
+    },
+    async watchPods(ref, namespace, window) {
+      const contextAccess = await access(ref).catch((error: unknown) => {
+        throw asContractError(error);
+      });
+      return watches.watch(window, async (listener) =>
+        followPods(contextAccess, namespace, listener, { ...listOptions, ...options.follow }),
+      );
+    },
+    unwatchPods(watchId, window) {
+      return watches.unwatch(window, watchId);
+    },
+    shownNamespaces(ref) {
+      return options.shown?.list(ref) ?? [];
+    },
+    setShownNamespaces(ref, namespaces) {
+      if (!options.shown) throw new ContractError('internal', 'namespaces to show cannot be kept without a store.');
+      return options.shown.replace(ref, namespaces);
     },
     async pods(ref, namespace) {
       try {
@@ -134,6 +262,9 @@ export function createClusterBrowser(options: ClusterBrowserOptions): ClusterBro
     },
   };
 }
+
+const refText = (ref: ClusterContextRef): string =>
+  ref.source === 'default' ? `default:${ref.name}` : `imported:${ref.id}`;
 
 function defaultContexts(loaded: LoadedKubeconfig): ClusterContextView[] {
   const { kubeConfig } = loaded;

@@ -19,9 +19,11 @@ import { SqliteImportedKubeconfigRepository } from './importedKubeconfigReposito
 import { migrate, newestSchemaVersion, SchemaTooNewError } from './migrate';
 import { type KubeconfigContextOf, SqlitePodRepository } from './podRepository';
 import { SqliteSettingsRepository } from './settingsRepository';
+import { SqliteContextNamespaceRepository } from './contextNamespaceRepository';
 import type { Store } from './types';
 
 export type {
+  ContextNamespaceRepository,
   KnownHostRepository,
   ImportedKubeconfigRepository,
   NewKubeconfig,
@@ -85,6 +87,7 @@ export function openStore({
       knownHosts: new SqliteKnownHostRepository(db, now),
       importedKubeconfigs: new SqliteImportedKubeconfigRepository(db, secretBox, now),
       settings: new SqliteSettingsRepository(db),
+      contextNamespaces: new SqliteContextNamespaceRepository(db),
       path,
       close: () => db.close(),
     };

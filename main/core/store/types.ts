@@ -2,6 +2,7 @@
  * The store's public surface: what the rest of main may ask of the database. Repositories hold prepared statements;
  * nothing outside main/core/store writes SQL.
  */
+import type { ClusterContextRef } from '../../../common/clusters';
 import type { KubeconfigView } from '../../../common/importedKubeconfigs';
 import type {
   ConnectionMethod,
@@ -77,6 +78,13 @@ export interface KnownHostRepository {
 }
 
 /** Terminal and appearance settings; every read returns the full object, defaults filled in. */
+/** Each context's "namespaces to show" (contextNamespaceRepository.ts). */
+export interface ContextNamespaceRepository {
+  list(ref: ClusterContextRef): string[];
+  /** Replaces the context's list; returns it as stored (sorted, without repeats). */
+  replace(ref: ClusterContextRef, namespaces: readonly string[]): string[];
+}
+
 export interface SettingsRepository {
   get(): TerminalSettings;
   /** Stores the given keys (validated by the contract) in one transaction and returns the full result. */
@@ -112,6 +120,7 @@ export interface Store {
   knownHosts: KnownHostRepository;
   importedKubeconfigs: ImportedKubeconfigRepository;
   settings: SettingsRepository;
+  contextNamespaces: ContextNamespaceRepository;
   /** The database file's path (":memory:" in some tests). */
   readonly path: string;
   close(): void;

@@ -7,6 +7,7 @@ import {
   APP_EVENT_CHANNEL,
   buildContractApi,
   ContractError,
+  appEventOnly,
   isAppEvent,
   SESSION_PORT_CHANNEL,
   type AppEvent,
@@ -54,7 +55,7 @@ export function createElectronClient(bridge: BridgeApi, page: Window = window): 
     // Only the preload, posting to this very window, hands over ports; ignore anything from frames or other windows.
     if (event.source !== page) return;
     if (isRecord(event.data) && event.data.type === APP_EVENT_CHANNEL && isAppEvent(event.data.event)) {
-      const appEvent: AppEvent = { type: event.data.event.type };
+      const appEvent: AppEvent = appEventOnly(event.data.event);
       for (const listener of [...appEventListeners]) listener(appEvent);
       return;
     }

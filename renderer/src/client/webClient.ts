@@ -7,6 +7,7 @@
 import {
   buildContractApi,
   ContractError,
+  appEventOnly,
   isAppEvent,
   type AppEvent,
   type RequestInput,
@@ -135,7 +136,7 @@ export function createWebClient(
     } else if (message.kind === 'session' && isSessionEvent(message.event)) {
       route(message.sessionId, message.event);
     } else if (message.kind === 'app' && isAppEvent(message.event)) {
-      const event: AppEvent = { type: message.event.type };
+      const event: AppEvent = appEventOnly(message.event);
       for (const listener of [...appEventListeners]) listener(event);
     }
   }

@@ -69,7 +69,8 @@ export function usePods(client: RendererClient, onError: (message: string) => vo
   }, [reload]);
   // Saved, deleted or re-statused anywhere (another tab, a connection's outcome): the list and its dots follow at once.
   useAppEvent(client, 'podsChanged', (event) => {
-    if (event.podIds && event.podIds.length <= MAX_PODS_LIST_IDS) void reloadSome(event.podIds);
+    const podIds = 'podIds' in event ? event.podIds : undefined;
+    if (podIds && podIds.length <= MAX_PODS_LIST_IDS) void reloadSome(podIds);
     else void reload();
   });
 

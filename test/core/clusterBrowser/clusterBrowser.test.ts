@@ -62,11 +62,10 @@ describe('cluster browser', () => {
   it('lists namespaces, then pods with phase, ready containers, restarts and age', async (context) => {
     if (!kube) return context.skip(NO_KUBE_API_SERVER);
     const dev = { source: 'default', name: 'dev' } as const;
-    expect(await core.request('clusters.namespaces', { context: dev }, client)).toEqual([
-      'default',
-      'kube-system',
-      'prod',
-    ]);
+    expect(await core.request('clusters.namespaces', { context: dev }, client)).toEqual({
+      namespaces: ['default', 'kube-system', 'prod'],
+      partial: null,
+    });
     const pods = await core.request('clusters.pods', { context: dev, namespace: 'default' }, client);
     const row = (name: string) => pods.find((pod) => pod.name === name)!;
     expect(pods.map((pod) => pod.name)).toEqual(['distroless', 'finished', 'multi', 'shell-pod']);
@@ -112,7 +111,7 @@ describe('cluster browser', () => {
     );
     expect(!missing.ok && missing.error.message).toMatch(/^context "nope" is not defined in/);
     expect(
-      await core.request('clusters.namespaces', { context: { source: 'default', name: 'dev' } }, client),
+      (await core.request('clusters.namespaces', { context: { source: 'default', name: 'dev' } }, client)).namespaces,
     ).toHaveLength(3);
   });
 });

@@ -91,14 +91,14 @@ export interface Namespace {
 export interface Cluster {
   namespaces: Namespace[];
   pods: FixturePod[];
-  /** A resourceVersion for lists; nothing changes, so one number serves. */
+  /** The resourceVersion of the latest change (clusterChanges.ts moves it on every change), for lists and watches. */
   resourceVersion: string;
 }
 
 const HOST_IP = '10.0.0.10';
 const MINUTE_MS = 60_000;
 
-interface PodSpecInput {
+export interface PodSpecInput {
   namespace: string;
   name: string;
   containers: ContainerSpec[];
@@ -119,7 +119,7 @@ let resourceVersionCounter = 1000;
 export const nextResourceVersion = () => String(++resourceVersionCounter);
 export const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
-function makePod(input: PodSpecInput, now: number): FixturePod {
+export function makePod(input: PodSpecInput, now: number): FixturePod {
   const created = iso(now - input.ageMinutes * MINUTE_MS);
   const running = input.phase === 'Running';
   const pending = input.phase === 'Pending';
@@ -178,7 +178,7 @@ function makePod(input: PodSpecInput, now: number): FixturePod {
   return { pod, hasExecutables: input.hasExecutables ?? true };
 }
 
-function makeNamespace(name: string, now: number): Namespace {
+export function makeNamespace(name: string, now: number): Namespace {
   return {
     kind: 'Namespace',
     apiVersion: 'v1',

@@ -4,8 +4,9 @@
  * real PTY. kubectl itself is the judge of its faithfulness (test/kube/). Nothing in here mocks Podterm.
  *
  * Layout: certs.ts (openssl PKI), auth.ts, fixtures.ts (the pods), rest.ts (discovery and reads), exec.ts (one exec
- * session), ephemeral.ts (debug containers: the ephemeralcontainers subresource, a pods watch, attach) with attach.ts
- * (a debug container's process), status.ts (metav1.Status bodies), kubeconfig.ts.
+ * session), ephemeral.ts (debug containers: the ephemeralcontainers subresource, a watch of one pod, attach) with
+ * attach.ts (a debug container's process), status.ts (metav1.Status bodies), kubeconfig.ts, rbac.ts (a
+ * namespace-scoped user and SelfSubjectAccessReview), watch.ts (pod changes and watches), pagination.ts (chunked lists).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -25,12 +26,22 @@ import { handleRest } from './rest';
 import { chooseProtocol, queryBool, runExec, type ExecOutcome, type ExecPlan, type ExecSession } from './exec';
 import { ATTACH_PATH, DebugContainers, EPHEMERAL_PATH } from './ephemeral';
 import { badRequest, forbidden, notFound, unauthorized, type JsonReply } from './status';
+import { ACCESS_REVIEW_PATH, answerAccessReview, NAMESPACED_USER, rbacDenial, TEAM_NAMESPACE } from './rbac';
+import { DEFAULT_BOOKMARK_INTERVAL_MS, isWatch, PodChanges, serveWatch } from './watch';
+import { podTable, selectByLabels } from './rest';
 import { missingPeer } from '../skipReasons';
 
 export type { ExecOutcome } from './exec';
 export type { DebugContainers, DebugControls } from './ephemeral';
 export { targetCommandLine } from './attach';
 export { buildKubeconfig, type KubeconfigEntry } from './kubeconfig';
+export { NAMESPACED_USER, TEAM_NAMESPACE, TEAM_NO_WATCH_NAMESPACE, TEAM_READONLY_NAMESPACE } from './rbac';
+export type { PodChanges } from './watch';
+
+/** A watch on pods: all of them, or one namespace's. */
+const POD_WATCH_PATH = /^\/api\/v1\/(?:namespaces\/([^/]+)\/)?pods\/?$/;
+/** A SelfSubjectAccessReview is a few hundred bytes; a body beyond this is not one. */
+const MAX_REVIEW_BODY_BYTES = 64 * 1024;
 
 /** The exec subresource path; the only one served over an upgrade. */
 const EXEC_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec\/?$/;
@@ -48,6 +59,8 @@ export interface KubeApiServerOptions {
   log?: (line: string) => void;
   /** Programs an image lacks, by "namespace/pod" (e.g. { 'default/shell-pod': ['tar'] }): its execs cannot find them. */
   withoutPrograms?: Record<string, string[]>;
+  /** How often an idle pod watch that allows bookmarks gets one (watch.ts DEFAULT_BOOKMARK_INTERVAL_MS). */
+  bookmarkIntervalMs?: number;
 }
 
 export interface ExecRequestRecord {
@@ -92,6 +105,8 @@ export interface KubeApiServer {
   users: {
     token: { name: 'token-user'; token: string };
     forbidden: { name: 'forbidden-user'; token: string };
+    /** A Role in namespace "team" only (rbac.ts): no namespace list, no other namespace. */
+    namespaced: { name: 'team-user'; token: string };
     cert: { name: 'cert-user'; certPem: string; keyPem: string; certFile: string; keyFile: string };
   };
   /**
@@ -99,7 +114,7 @@ export interface KubeApiServer {
    * inlined as certificate-authority-data. 'badToken' uses a token the server rejects.
    */
   kubeconfig(options: {
-    user: 'token' | 'cert' | 'forbidden' | 'badToken';
+    user: 'token' | 'cert' | 'forbidden' | 'badToken' | 'namespaced';
     namespace?: string;
     contextName?: string;
     clusterName?: string;
@@ -120,6 +135,8 @@ export interface KubeApiServer {
    * pulled), the requests they got, and the containers' processes.
    */
   debugContainers: DebugContainers;
+  /** The cluster's pods as they change: add, delete, restart, forget the watch history (→ 410). Watches follow. */
+  changes: PodChanges;
   /** Abruptly destroys every open exec socket (a server or network failure). */
   dropConnections(): void;
   stop(): Promise<void>;
@@ -218,11 +235,14 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     const newToken = () => randomBytes(TOKEN_BYTES).toString('base64url');
     const tokenUserToken = newToken();
     const forbiddenUserToken = newToken();
+    const namespacedUserToken = newToken();
+    const changes = new PodChanges(cluster);
     /** Never registered: the kubeconfig for 'badToken' carries it so the server answers 401. */
     const badToken = newToken();
     const tokens = new Map([
       [tokenUserToken, TOKEN_USER],
       [forbiddenUserToken, FORBIDDEN_USER],
+      [namespacedUserToken, NAMESPACED_USER],
     ]);
 
     const execRequests: ExecRequestRecord[] = [];
@@ -249,8 +269,11 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       const url = new URL(request.url ?? '/', 'https://127.0.0.1');
       const user = authenticate(request, tokens);
       let reply: JsonReply;
+      const denied = user ? rbacDenial(user, request.method ?? 'GET', url) : null;
       if (!user) {
         reply = unauthorized();
+      } else if (denied) {
+        reply = denied;
       } else if (EPHEMERAL_PATH.test(url.pathname)) {
         // The subresource's PATCH and PUT carry a body: read it, then answer.
         const chunks: Buffer[] = [];
@@ -267,7 +290,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
           sendJson(response, answer);
         });
         return;
-      } else if (debugContainers.isPodWatch(url) && request.method === 'GET') {
+      } else if (debugContainers.isPodWatch(url) && followsOnePod(url) && request.method === 'GET') {
+        // kubectl debug follows its one pod by name; ephemeral.ts streams that pod's debug-container states.
         const refused = debugContainers.serveWatch(url, user, response);
         record(request, user, refused?.code ?? 200);
         if (refused) sendJson(response, refused);
@@ -276,6 +300,30 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
         const prepared = debugContainers.prepareAttach(url, user);
         reply =
           'process' in prepared ? badRequest(request.method === 'GET' ? UPGRADE_REQUIRED : SPDY_UNSUPPORTED) : prepared;
+      } else if (request.method === 'POST' && url.pathname === ACCESS_REVIEW_PATH) {
+        return void readBody(request).then((body) => {
+          const answer = body === null ? badRequest('request body too large') : answerAccessReview(user, body);
+          record(request, user, answer.code);
+          sendJson(response, answer);
+        });
+      } else if (request.method === 'GET' && POD_WATCH_PATH.test(url.pathname) && isWatch(url.searchParams)) {
+        const selected = selectByLabels(url.searchParams.get('labelSelector'));
+        if ('error' in selected) return sendJson(response, badRequest(selected.error));
+        const namespace = POD_WATCH_PATH.exec(url.pathname)?.[1];
+        const wantsTable = (request.headers.accept ?? '').includes('as=Table');
+        record(request, user, 200);
+        return serveWatch(
+          response,
+          {
+            namespace: namespace ? decodeURIComponent(namespace) : null,
+            params: url.searchParams,
+            matches: (pod) => selected.matches(pod.metadata.labels),
+            render: (pod) => (wantsTable ? podTable([pod], pod.metadata.resourceVersion, Date.now()) : pod),
+            bookmarkIntervalMs: options.bookmarkIntervalMs ?? DEFAULT_BOOKMARK_INTERVAL_MS,
+          },
+          changes,
+          cluster,
+        );
       } else if (EXEC_PATH.test(url.pathname)) {
         const prepared = prepareExec(url, user, cluster);
         reply = isReply(prepared)
@@ -300,6 +348,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
         sendRawJson(socket, reply);
       };
       if (!user) return refuse(unauthorized());
+      const denied = rbacDenial(user, request.method ?? 'GET', url);
+      if (denied) return refuse(denied);
       if (ATTACH_PATH.test(url.pathname)) {
         const plan = debugContainers.prepareAttach(url, user);
         if (!('process' in plan)) return refuse(plan);
@@ -407,6 +457,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     const users: KubeApiServer['users'] = {
       token: { name: TOKEN_USER, token: tokenUserToken },
       forbidden: { name: FORBIDDEN_USER, token: forbiddenUserToken },
+      namespaced: { name: NAMESPACED_USER, token: namespacedUserToken },
       cert: {
         name: CERT_USER_NAME,
         certPem: pki.client.certPem,
@@ -422,15 +473,19 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
           ? { kind: 'cert', certPem: users.cert.certPem, keyPem: users.cert.keyPem }
           : {
               kind: 'token',
-              token:
-                config.user === 'token' ? tokenUserToken : config.user === 'forbidden' ? forbiddenUserToken : badToken,
+              token: {
+                token: tokenUserToken,
+                forbidden: forbiddenUserToken,
+                namespaced: namespacedUserToken,
+                badToken,
+              }[config.user],
             };
       return buildKubeconfig([
         {
           contextName: config.contextName ?? 'test',
           clusterName: config.clusterName ?? 'test',
           userName: config.userName ?? 'test',
-          namespace: config.namespace ?? 'default',
+          namespace: config.namespace ?? (config.user === 'namespaced' ? TEAM_NAMESPACE : 'default'),
           server: config.server ?? url,
           ca: config.caFile ? { file: pki.ca.certFile } : { pem: pki.ca.certPem },
           user,
@@ -464,6 +519,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       resizes,
       requests,
       debugContainers,
+      changes,
       get pingsReceived() {
         return pingsReceived;
       },
@@ -476,6 +532,18 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     await rm(root, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** A request's body, or null when it is larger than any access review. */
+async function readBody(request: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REVIEW_BODY_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
 }
 
 /**
@@ -500,4 +568,9 @@ export function devAndExpiredKubeconfig(server: KubeApiServer): string {
     ],
     'dev',
   );
+}
+
+/** A watch of one pod by name (fieldSelector metadata.name=…), as kubectl debug and `kubectl get pod NAME -w` make. */
+function followsOnePod(url: URL): boolean {
+  return /(^|,)metadata\.name=/.test(url.searchParams.get('fieldSelector') ?? '');
 }

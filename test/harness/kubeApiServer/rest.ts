@@ -5,6 +5,8 @@
 import { authorize } from './auth';
 import type { Cluster, Namespace, Pod } from './fixtures';
 import { badRequest, forbidden, methodNotAllowed, noSuchResource, notFound, type JsonReply } from './status';
+import { chunkOf, isChunk, type Chunk } from './pagination';
+import { AUTHORIZATION_GROUP, AUTHORIZATION_RESOURCES } from './rbac';
 
 /** What GET /version says: a plausible v1.32.0 build, matching the kubectl these machines carry. */
 const VERSION_INFO = {
@@ -85,11 +87,11 @@ function column(name: string, description: string, priority = 0, format = '') {
 }
 
 /** The columns and cells kube-apiserver's pod printer (pkg/printers/internalversion) produces. */
-function podTable(pods: Pod[], resourceVersion: string, now: number) {
+export function podTable(pods: Pod[], resourceVersion: string, now: number, more: Chunk<Pod>['metadata'] = {}) {
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
-    metadata: { resourceVersion },
+    metadata: { resourceVersion, ...more },
     columnDefinitions: [
       column('Name', 'Name must be unique within a namespace.', 0, 'name'),
       column('Ready', 'The aggregate readiness state of this pod for accepting traffic.'),
@@ -124,11 +126,16 @@ function podTable(pods: Pod[], resourceVersion: string, now: number) {
   };
 }
 
-function namespaceTable(namespaces: Namespace[], resourceVersion: string, now: number) {
+function namespaceTable(
+  namespaces: Namespace[],
+  resourceVersion: string,
+  now: number,
+  more: Chunk<Namespace>['metadata'] = {},
+) {
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
-    metadata: { resourceVersion },
+    metadata: { resourceVersion, ...more },
     columnDefinitions: [
       column('Name', 'Name must be unique within a namespace.', 0, 'name'),
       column('Status', 'The status of the namespace'),
@@ -142,11 +149,16 @@ function namespaceTable(namespaces: Namespace[], resourceVersion: string, now: n
 }
 
 /** Items in a list carry no kind/apiVersion on the wire; the list does. */
-function list<T extends { kind: string; apiVersion: string }>(kind: string, items: T[], resourceVersion: string) {
+function list<T extends { kind: string; apiVersion: string }>(
+  kind: string,
+  items: T[],
+  resourceVersion: string,
+  more: Chunk<T>['metadata'] = {},
+) {
   return {
     kind,
     apiVersion: 'v1',
-    metadata: { resourceVersion },
+    metadata: { resourceVersion, ...more },
     items: items.map(({ kind: _kind, apiVersion: _apiVersion, ...rest }) => rest),
   };
 }
@@ -174,7 +186,7 @@ export function handleRest(request: RestRequest, cluster: Cluster): JsonReply {
     }
     return methodNotAllowed();
   }
-  // A watch is a long-lived stream; nothing here needs one, and a silent plain list would mislead whoever tries.
+  // Pod watches are served by watch.ts before this; a watch on anything else would be a silent plain list here.
   if (
     url.searchParams.get('watch') &&
     url.searchParams.get('watch') !== 'false' &&
@@ -191,20 +203,18 @@ export function handleRest(request: RestRequest, cluster: Cluster): JsonReply {
       serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: request.serverAddress }],
     });
   }
-  if (path === '/apis') return ok({ kind: 'APIGroupList', apiVersion: 'v1', groups: [] });
+  if (path === '/apis') return ok({ kind: 'APIGroupList', apiVersion: 'v1', groups: [AUTHORIZATION_GROUP] });
+  if (path === '/apis/authorization.k8s.io/v1') return ok(AUTHORIZATION_RESOURCES);
   if (path === '/api/v1') return ok(API_RESOURCES);
 
-  if (path === '/api/v1/pods') {
-    return ok(
-      wantsTable ? podTable(pods, cluster.resourceVersion, now) : list('PodList', pods, cluster.resourceVersion),
-    );
-  }
+  if (path === '/api/v1/pods') return podList(pods, cluster, url, wantsTable, now);
   if (path === '/api/v1/namespaces') {
-    const namespaces = cluster.namespaces;
+    const chunk = chunkOf(cluster.namespaces, cluster.resourceVersion, url.searchParams);
+    if (!isChunk(chunk)) return chunk;
     return ok(
       wantsTable
-        ? namespaceTable(namespaces, cluster.resourceVersion, now)
-        : list('NamespaceList', namespaces, cluster.resourceVersion),
+        ? namespaceTable(chunk.items, chunk.resourceVersion, now, chunk.metadata)
+        : list('NamespaceList', chunk.items, chunk.resourceVersion, chunk.metadata),
     );
   }
 
@@ -224,11 +234,7 @@ export function handleRest(request: RestRequest, cluster: Cluster): JsonReply {
   const inNamespace = pods.filter((pod) => pod.metadata.namespace === namespaceName);
   if (rest.length === 1) {
     // Like kube-apiserver: listing in a namespace that does not exist is an empty list, not an error.
-    return ok(
-      wantsTable
-        ? podTable(inNamespace, cluster.resourceVersion, now)
-        : list('PodList', inNamespace, cluster.resourceVersion),
-    );
+    return podList(inNamespace, cluster, url, wantsTable, now);
   }
   const podName = rest[1] ?? '';
   const pod = inNamespace.find((candidate) => candidate.metadata.name === podName);
@@ -236,12 +242,23 @@ export function handleRest(request: RestRequest, cluster: Cluster): JsonReply {
   return ok(wantsTable ? podTable([pod], cluster.resourceVersion, now) : pod);
 }
 
+/** A pod list, whole or the chunk `limit`/`continue` ask for. */
+function podList(pods: Pod[], cluster: Cluster, url: URL, wantsTable: boolean, now: number): JsonReply {
+  const chunk = chunkOf(pods, cluster.resourceVersion, url.searchParams);
+  if (!isChunk(chunk)) return chunk;
+  return ok(
+    wantsTable
+      ? podTable(chunk.items, chunk.resourceVersion, now, chunk.metadata)
+      : list('PodList', chunk.items, chunk.resourceVersion, chunk.metadata),
+  );
+}
+
 /**
  * `?labelSelector=` as kube-apiserver reads its equality-based form (k8s.io/apimachinery/pkg/labels): comma-separated
  * `k=v`, `k==v`, `k!=v`, `k`, `!k`. Written independently of Podterm's own parser so the server stays a judge of it.
  * Set-based terms answer 400 here (the real server supports them; nothing in Podterm sends them).
  */
-function selectByLabels(
+export function selectByLabels(
   selector: string | null,
 ): { matches: (labels: Record<string, string>) => boolean } | { error: string } {
   if (selector === null || selector.trim() === '') return { matches: () => true };

@@ -14,6 +14,8 @@
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type {
+  AuthorizationV1Api,
+  Configuration,
   CoreV1Api,
   HttpLibrary,
   KubeConfig,
@@ -155,14 +157,17 @@ async function send(request: RequestContext, dispatcher: Promise<Dispatcher>): P
   });
 }
 
+/** The generated API classes kube/api uses; each is built the same way. */
+type ApiClass<Api> = new (configuration: Configuration) => Api;
+
 /**
- * A CoreV1Api for the kubeconfig's current context, as `kubeConfig.makeApiClient(CoreV1Api)`, without fetch. `proxyEnv`
+ * An API object for the kubeconfig's current context, as `kubeConfig.makeApiClient(api)`, without fetch. `proxyEnv`
  * holds the environment's proxy variables (ResolvedAccess.proxyEnv); the kubeconfig's proxy-url wins over them.
  */
-export function makeCoreV1Api(kubeConfig: KubeConfig, proxyEnv?: NodeJS.ProcessEnv): CoreV1Api {
+function makeApi<Api>(kubeConfig: KubeConfig, api: ApiClass<Api>, proxyEnv: NodeJS.ProcessEnv | undefined): Api {
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new Error('No active cluster!');
-  const { CoreV1Api, createConfiguration, Observable, ServerConfiguration } = kubernetesClient();
+  const { createConfiguration, Observable, ServerConfiguration } = kubernetesClient();
   // Read once per API object: the kubeconfig's files and auth providers, and the proxy choice.
   const connection = serverConnection(kubeConfig, proxyEnv);
   // Its failure is reported by the first request; until then nobody awaits it.
@@ -182,11 +187,52 @@ export function makeCoreV1Api(kubeConfig: KubeConfig, proxyEnv?: NodeJS.ProcessE
         ),
       ),
   };
-  return new CoreV1Api(
+  return new api(
     createConfiguration({
       baseServer: new ServerConfiguration(cluster.server, {}),
       authMethods: { default: authentication },
       httpApi,
     }),
   );
+}
+
+/** A CoreV1Api for the kubeconfig's current context (pods, namespaces), through its proxy and TLS settings. */
+export function makeCoreV1Api(kubeConfig: KubeConfig, proxyEnv?: NodeJS.ProcessEnv): CoreV1Api {
+  return makeApi(kubeConfig, kubernetesClient().CoreV1Api, proxyEnv);
+}
+
+/** An AuthorizationV1Api (SelfSubjectAccessReview), the same way. */
+export function makeAuthorizationV1Api(kubeConfig: KubeConfig, proxyEnv?: NodeJS.ProcessEnv): AuthorizationV1Api {
+  return makeApi(kubeConfig, kubernetesClient().AuthorizationV1Api, proxyEnv);
+}
+
+/** An answer whose body is read as it arrives (a watch), with its status and headers. */
+export interface StreamedAnswer {
+  status: number;
+  body: Readable;
+}
+
+/**
+ * A GET whose answer is a stream (a watch: one JSON event per line, for minutes), with the kubeconfig's credentials,
+ * TLS and proxy, through the same dispatcher as the API classes. The signal ends it.
+ */
+export async function openApiStream(
+  kubeConfig: KubeConfig,
+  path: string,
+  signal: AbortSignal,
+  proxyEnv?: NodeJS.ProcessEnv,
+): Promise<StreamedAnswer> {
+  const connection = await serverConnection(kubeConfig, proxyEnv);
+  const url = new URL(`${connection.server.href.replace(/\/+$/, '')}${path}`);
+  const response = await settleOnAbort(
+    dispatcherFor(kubeConfig, connection).request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: 'GET',
+      headers: { 'user-agent': USER_AGENT, accept: 'application/json', ...connection.headers },
+      signal,
+    }),
+    signal,
+  );
+  return { status: response.statusCode, body: response.body };
 }

@@ -3,7 +3,25 @@
  * label selector picks, and the bounds every request gets (a reach deadline, an answer timeout, servers found
  * unreachable in this run), and debug containers (adding one, waiting for it to run).
  */
-export { type ListAccess, type ListedPod, listNamespaces, listPods } from './lists';
+export {
+  LIST_CHUNK_SIZE,
+  type ListAccess,
+  type ListedPod,
+  listNamespaces,
+  listPods,
+  listPodsInChunks,
+  type PodListing,
+} from './lists';
+export { type AccessAnswer, type AccessQuestion, reviewAccess } from './accessReview';
+export {
+  type FollowOptions,
+  type FollowState,
+  followPods,
+  type PodFollower,
+  type PodFollowListener,
+  POLL_INTERVAL_MS,
+  type WatchChange,
+} from './podWatch';
 export {
   DEFAULT_CONTAINER_ANNOTATION,
   DEFAULT_POD_READ_TIMEOUT_MS,

@@ -103,13 +103,24 @@ export async function withApiCall<T>(
   call: (api: CoreV1Api, options: ApiCallOptions) => Promise<T>,
   describe: (error: unknown, errorBody: string | null) => Error,
 ): Promise<T> {
+  return withApi(access, timeouts, makeCoreV1Api, call, describe);
+}
+
+/** withApiCall for any of the generated API classes (accessReview.ts uses AuthorizationV1Api). */
+export async function withApi<Api, T>(
+  access: Pick<ResolvedAccess, 'kubeConfig' | 'server' | 'description' | 'proxyEnv'>,
+  timeouts: { timeoutMs: number; reachTimeoutMs?: number | undefined },
+  makeApi: (kubeConfig: ResolvedAccess['kubeConfig'], proxyEnv: ResolvedAccess['proxyEnv']) => Api,
+  call: (api: Api, options: ApiCallOptions) => Promise<T>,
+  describe: (error: unknown, errorBody: string | null) => Error,
+): Promise<T> {
   const deadline = startRequestDeadline(access.server, {
     answerTimeoutMs: timeouts.timeoutMs,
     reachTimeoutMs: timeouts.reachTimeoutMs,
   });
   const errorBody: { text: string | null } = { text: null };
   try {
-    const api = makeCoreV1Api(access.kubeConfig, access.proxyEnv);
+    const api = makeApi(access.kubeConfig, access.proxyEnv);
     return await call(api, {
       middleware: [abortAndKeepErrorBody(deadline.signal, errorBody)],
       middlewareMergeStrategy: 'append',

@@ -13,6 +13,7 @@ import { migration as createSettings } from './0070-create-settings';
 import { migration as addKubeconfigContext } from './0080-add-kubeconfig-context';
 import { migration as indexPodsSearch } from './0090-index-pods-search';
 import { migration as addSourceId } from './0100-add-source-id';
+import { migration as createContextNamespaces } from './0110-create-context-namespaces';
 
 export const MIGRATIONS: readonly Migration[] = [
   createPods,
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   addKubeconfigContext,
   indexPodsSearch,
   addSourceId,
+  createContextNamespaces,
 ];

@@ -8,12 +8,29 @@
  * Keyboard: ↓ from the filter enters the tree; ↑/↓ move; → or Enter expands; ← collapses or goes to the parent; on a
  * pod, Enter opens and S saves.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
-import type { ClusterContextList, ClusterContextView, ClusterPodView } from '../../../../common/clusters';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+  type RefObject,
+} from 'react';
+import type {
+  ClusterContextList,
+  ClusterContextView,
+  ClusterExecAccess,
+  ClusterNamespaceList,
+  ClusterPodView,
+} from '../../../../common/clusters';
 import { KUBE_AUTH_KIND_LABELS } from '../../../../common/importedKubeconfigs';
 import type { PodView } from '../../../../common/pods';
 import type { RendererClient } from '../../client';
 import { useAppEvent } from '../../hooks/useAppEvent';
+import { useElementHeight } from '../../hooks/useElementHeight';
 import { useNow } from '../../hooks/useNow';
 import { ContextMenu } from '../ContextMenu';
 import { SearchIcon } from '../icons';
@@ -29,6 +46,7 @@ import {
   type Loadable,
   type TreeRow,
 } from './clusterTree';
+import { usePodWatches } from './usePodWatches';
 import './ClusterBrowser.css';
 import { messageOf } from '../../../../common/errors';
 
@@ -37,6 +55,12 @@ type PodAction = 'save' | 'open' | 'follow';
 
 /** Row height in px: one line per row keeps a 50-pod namespace on one screen. */
 const ROW_HEIGHT = 26;
+/**
+ * A namespace with more pods than this draws only the rows in sight (plus OVERSCAN_ROWS each side): 20,000 rows in the
+ * DOM would take seconds to lay out, a screenful takes a millisecond. Smaller ones draw every row, as before.
+ */
+const VIRTUAL_RUN_MIN_ROWS = 200;
+const OVERSCAN_ROWS = 20;
 /** Typing pauses this long before a filter loads the pods of namespaces not opened yet. */
 const FILTER_LOAD_DELAY_MS = 250;
 /** Namespaces a filter loads at once: a cluster of hundreds of namespaces is searched in batches, not all at once. */
@@ -56,14 +80,21 @@ interface ClusterBrowserProps {
 export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBrowserProps) {
   const [list, setList] = useState<Loadable<ClusterContextList>>({ state: 'loading' });
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
-  const [namespaces, setNamespaces] = useState<ReadonlyMap<string, Loadable<string[]>>>(new Map());
+  const [namespaces, setNamespaces] = useState<ReadonlyMap<string, Loadable<ClusterNamespaceList>>>(new Map());
   const [pods, setPods] = useState<ReadonlyMap<string, Loadable<ClusterPodView[]>>>(new Map());
+  const [execAccess, setExecAccess] = useState<ReadonlyMap<string, ClusterExecAccess>>(new Map());
+  const { follow, followOnly } = usePodWatches(client, setPods);
+  /** Namespaces whose exec access was asked for already (main caches the answers; this asks once per namespace). */
+  const execAsked = useRef(new Set<string>());
   const [filter, setFilter] = useState('');
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busyPod, setBusyPod] = useState<string | null>(null);
   const [menu, setMenu] = useState<{ row: TreeRow; x: number; y: number } | null>(null);
   const treeRef = useRef<HTMLDivElement | null>(null);
+  const treeHeight = useElementHeight(treeRef);
+  const [scrollTop, setScrollTop] = useState(0);
+  const scroll = useMemo(() => ({ top: scrollTop, height: treeHeight }), [scrollTop, treeHeight]);
   const now = useNow(30_000);
 
   const fetchContexts = useCallback(() => {
@@ -83,7 +114,10 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
   const loadNamespaces = useCallback(
     (context: ClusterContextView) => {
       const key = refKey(context.ref);
-      setNamespaces((current) => new Map(current).set(key, { state: 'loading' }));
+      // A list already shown stays while it is asked for again, so its expanded namespaces keep their live watches.
+      setNamespaces((current) =>
+        current.get(key)?.state === 'ready' ? current : new Map(current).set(key, { state: 'loading' }),
+      );
       client.api.clusters.namespaces({ context: context.ref }).then(
         (value) => setNamespaces((current) => new Map(current).set(key, { state: 'ready', value })),
         (error: unknown) =>
@@ -114,7 +148,7 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
       for (const context of list.state === 'ready' ? list.value.contexts : []) {
         const loaded = namespaces.get(refKey(context.ref));
         if (!expanded.has(refKey(context.ref)) || loaded?.state !== 'ready') continue;
-        for (const namespace of loaded.value) {
+        for (const namespace of loaded.value.namespaces) {
           if (started >= MAX_FILTER_LOADS) return;
           if (pods.has(namespaceKey(context.ref, namespace))) continue;
           started += 1;
@@ -126,9 +160,38 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
   }, [filter, list, namespaces, expanded, pods, loadPods]);
 
   const contexts = useMemo(() => (list.state === 'ready' ? list.value.contexts : []), [list]);
+
+  // The browser pane hidden (the sidebar shows Saved: its height is 0) or the page hidden: no watch is kept.
+  const pageVisible = usePageVisible();
+  const visible = pageVisible && treeHeight > 0;
+
+  // Every expanded namespace (of an expanded context) is followed live while the browser is in sight; collapsing
+  // either, or hiding the browser, stops its watch (showing it again lists and watches anew).
+  useEffect(() => {
+    const wanted = new Map<string, { context: ClusterContextView; namespace: string }>();
+    for (const context of visible ? contexts : []) {
+      const loaded = namespaces.get(refKey(context.ref));
+      if (!expanded.has(refKey(context.ref)) || loaded?.state !== 'ready') continue;
+      for (const namespace of loaded.value.namespaces) {
+        const key = namespaceKey(context.ref, namespace);
+        if (expanded.has(key)) wanted.set(key, { context, namespace });
+      }
+    }
+    followOnly(wanted);
+    // Before offering Open in a namespace, ask once whether the user may exec there (main caches the answer too).
+    for (const [key, { context, namespace }] of wanted) {
+      if (execAsked.current.has(key)) continue;
+      execAsked.current.add(key);
+      client.api.clusters.execAccess({ context: context.ref, namespace }).then(
+        (answer) => setExecAccess((current) => new Map(current).set(key, answer)),
+        () => undefined,
+      );
+    }
+  }, [client, contexts, expanded, namespaces, followOnly, visible]);
+
   const rows = useMemo(
-    () => visibleRows({ contexts, expanded, namespaces, pods, filter }),
-    [contexts, expanded, namespaces, pods, filter],
+    () => visibleRows({ contexts, expanded, namespaces, pods, filter, follow, execAccess }),
+    [contexts, expanded, namespaces, pods, filter, follow, execAccess],
   );
   const selectable = rows.filter((row) => row.kind !== 'message');
   const selected = selectable.find((row) => row.key === selectedKey) ?? null;
@@ -144,11 +207,11 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
         return next;
       });
       if (!willOpen) return;
-      // Expanding always asks again: a cluster changes under you, and a failed context may work now.
+      // Expanding a context always asks again (a failed context may work now); an expanded namespace is followed
+      // live by the effect above, which lists it first.
       if (row.kind === 'context') loadNamespaces(row.context);
-      else loadPods(row.context, row.namespace);
     },
-    [loadNamespaces, loadPods],
+    [loadNamespaces],
   );
 
   /** The loaded pods of a pod row's namespace (where a finished pod's running peers are looked for). */
@@ -161,9 +224,23 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
     [pods],
   );
 
+  const execRefusal = useCallback(
+    (row: TreeRow): string | null => {
+      if (row.kind !== 'pod') return null;
+      const answer = execAccess.get(namespaceKey(row.context.ref, row.pod.namespace));
+      return answer && !answer.allowed ? (answer.reason ?? 'You may not open a shell in this namespace.') : null;
+    },
+    [execAccess],
+  );
+
   const act = useCallback(
     async (row: TreeRow, action: PodAction) => {
       if (row.kind !== 'pod') return;
+      const refusal = action === 'open' ? execRefusal(row) : null;
+      if (refusal) {
+        setNotice(refusal);
+        return;
+      }
       // A finished pod cannot open a shell: Open goes to a running pod of its workload (a record following it), or
       // says why there is nothing to open, instead of saving a record that can only fail.
       const finished = action === 'open' && isFinished(row.pod);
@@ -197,7 +274,24 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
         setBusyPod(null);
       }
     },
-    [client, onSaved, onOpen, peersOf],
+    [client, onSaved, onOpen, peersOf, execRefusal],
+  );
+
+  /** Adds a namespace to the context's "namespaces to show" and lists the context's namespaces again. */
+  const addShownNamespace = useCallback(
+    async (context: ClusterContextView, namespace: string) => {
+      try {
+        const current = await client.api.clusters.shownNamespaces({ context: context.ref });
+        await client.api.clusters.setShownNamespaces({
+          context: context.ref,
+          namespaces: [...new Set([...current, namespace])],
+        });
+        loadNamespaces(context);
+      } catch (error) {
+        setNotice(`Could not add ${namespace}: ${messageOf(error)}`);
+      }
+    },
+    [client, loadNamespaces],
   );
 
   useEffect(() => {
@@ -291,6 +385,7 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
         aria-label="Contexts, namespaces and pods"
         tabIndex={0}
         onKeyDown={onTreeKey}
+        onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
         onFocus={() => {
           if (!selected && selectable[0]) setSelectedKey(selectable[0].key);
         }}
@@ -315,21 +410,38 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
             )}
           </>
         )}
-        {rows.map((row, index) => (
-          <Row
-            key={row.key}
-            columnHeader={row.kind === 'pod' && rows[index - 1]?.kind !== 'pod'}
-            row={row}
-            now={now}
-            selected={row.key === selected?.key}
-            busy={row.key === busyPod}
-            onSelect={() => setSelectedKey(row.key)}
-            onToggle={() => toggle(row)}
-            openOffer={row.kind === 'pod' ? openOffer(row.pod, peersOf(row)) : null}
-            onAction={(action) => void act(row, action)}
-            onMenu={(x, y) => setMenu({ row, x, y })}
-          />
-        ))}
+        {segmentsOf(rows).map((segment) => {
+          const renderRow = (row: TreeRow, columnHeader: boolean, top?: number) => (
+            <Row
+              key={row.key}
+              columnHeader={columnHeader}
+              top={top}
+              row={row}
+              now={now}
+              selected={row.key === selected?.key}
+              busy={row.key === busyPod}
+              onSelect={() => setSelectedKey(row.key)}
+              onToggle={() => toggle(row)}
+              openOffer={row.kind === 'pod' && !execRefusal(row) ? openOffer(row.pod, peersOf(row)) : null}
+              execRefusal={execRefusal(row)}
+              onAddNamespace={(context, namespace) => void addShownNamespace(context, namespace)}
+              onAction={(action) => void act(row, action)}
+              onMenu={(x, y) => setMenu({ row, x, y })}
+            />
+          );
+          if (segment.kind === 'row') return renderRow(segment.row, segment.columnHeader);
+          return (
+            <PodRun
+              key={`${segment.rows[0]?.key ?? ''}#run`}
+              rows={segment.rows}
+              treeRows={rows}
+              treeRef={treeRef}
+              scroll={scroll}
+              selectedKey={selectedKey}
+              renderRow={renderRow}
+            />
+          );
+        })}
       </div>
       <div className="sidebar-footer cluster-footer" aria-live="polite">
         <span className={notice ? 'cluster-notice' : undefined}>
@@ -343,7 +455,7 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
           y={menu.y}
           onClose={() => setMenu(null)}
           items={[
-            ...(openOffer(menu.row.pod, peersOf(menu.row))
+            ...(!execRefusal(menu.row) && openOffer(menu.row.pod, peersOf(menu.row))
               ? [
                   {
                     label: openOffer(menu.row.pod, peersOf(menu.row))!.menuLabel,
@@ -369,8 +481,96 @@ export function ClusterBrowser({ client, filterRef, onSaved, onOpen }: ClusterBr
   );
 }
 
+/** Whether the page is visible (not a background tab or a minimised window), kept current. */
+function usePageVisible(): boolean {
+  const [visible, setVisible] = useState(() => document.visibilityState !== 'hidden');
+  useEffect(() => {
+    const onChange = () => setVisible(document.visibilityState !== 'hidden');
+    document.addEventListener('visibilitychange', onChange);
+    return () => document.removeEventListener('visibilitychange', onChange);
+  }, []);
+  return visible;
+}
+
+/** The tree's rows as drawn: single rows, and each namespace's pods as one run (virtualised when long). */
+type Segment = { kind: 'row'; row: TreeRow; columnHeader: boolean } | { kind: 'run'; rows: TreeRow[] };
+
+function segmentsOf(rows: readonly TreeRow[]): Segment[] {
+  const segments: Segment[] = [];
+  let run: TreeRow[] = [];
+  const endRun = () => {
+    if (run.length >= VIRTUAL_RUN_MIN_ROWS) segments.push({ kind: 'run', rows: run });
+    else run.forEach((row, index) => segments.push({ kind: 'row', row, columnHeader: index === 0 }));
+    run = [];
+  };
+  for (const row of rows) {
+    if (row.kind === 'pod') run.push(row);
+    else {
+      endRun();
+      segments.push({ kind: 'row', row, columnHeader: false });
+    }
+  }
+  endRun();
+  return segments;
+}
+
+interface PodRunProps {
+  rows: TreeRow[];
+  /** Every row of the tree: when it changes, rows above this run may have come or gone. */
+  treeRows: readonly TreeRow[];
+  treeRef: RefObject<HTMLDivElement | null>;
+  scroll: { top: number; height: number };
+  selectedKey: string | null;
+  renderRow(row: TreeRow, columnHeader: boolean, top?: number): ReactNode;
+}
+
+/**
+ * A long run of pod rows: a block as tall as all of them, drawing only those in the tree's viewport. Rows have one
+ * fixed height, so the rows in sight are arithmetic on the tree's scroll position and the block's offset in it.
+ */
+function PodRun({ rows, treeRows, treeRef, scroll, selectedKey, renderRow }: PodRunProps) {
+  const blockRef = useRef<HTMLDivElement | null>(null);
+  const [blockTop, setBlockTop] = useState(0);
+  // The block moves when rows above it change (treeRows) or the tree scrolls: measure again then.
+  useLayoutEffect(() => {
+    const top = blockRef.current?.offsetTop ?? 0;
+    if (top !== blockTop) setBlockTop(top);
+  }, [treeRows, scroll, blockTop]);
+  // The keyboard moved the selection to a row not drawn: scroll it into sight (the tree's own effect finds drawn ones).
+  useLayoutEffect(() => {
+    const index = rows.findIndex((row) => row.key === selectedKey);
+    const tree = treeRef.current;
+    if (index < 0 || !tree) return;
+    const rowTop = blockTop + index * ROW_HEIGHT;
+    if (rowTop < tree.scrollTop) tree.scrollTop = rowTop;
+    else if (rowTop + ROW_HEIGHT > tree.scrollTop + tree.clientHeight) {
+      tree.scrollTop = rowTop + ROW_HEIGHT - tree.clientHeight;
+    }
+  }, [selectedKey, rows, blockTop, treeRef]);
+  const first = Math.max(0, Math.floor((scroll.top - blockTop) / ROW_HEIGHT) - OVERSCAN_ROWS);
+  const last = Math.min(rows.length, Math.ceil((scroll.top + scroll.height - blockTop) / ROW_HEIGHT) + OVERSCAN_ROWS);
+  return (
+    <>
+      <PodColumnsHeader />
+      <div
+        ref={blockRef}
+        className="cluster-run"
+        style={{ height: rows.length * ROW_HEIGHT }}
+        data-testid="cluster-run"
+        data-rows={rows.length}
+      >
+        {rows
+          .slice(first, Math.max(first, last))
+          .map((row, offset) => renderRow(row, false, (first + offset) * ROW_HEIGHT))}
+      </div>
+    </>
+  );
+}
+
 interface RowProps {
   row: TreeRow;
+  /** In a virtualised run: the row's offset in it (drawn absolutely positioned). */
+  top?: number | undefined;
   /** The first pod of a namespace's list: name the columns above it. */
   columnHeader: boolean;
   now: number;
@@ -378,6 +578,10 @@ interface RowProps {
   busy: boolean;
   /** What Open offers for a pod row (openOffer); null: nothing can open (a finished pod without running peers). */
   openOffer: OpenOffer | null;
+  /** Why the user may not exec into this pod (its namespace's RBAC), or null. */
+  execRefusal: string | null;
+  /** Adds a namespace to a context's "namespaces to show" (the partial-list line offers it). */
+  onAddNamespace(context: ClusterContextView, namespace: string): void;
   onSelect(): void;
   onToggle(): void;
   onAction(action: PodAction): void;
@@ -386,24 +590,33 @@ interface RowProps {
 
 function Row({
   row,
+  top,
   columnHeader,
   now,
   selected,
   busy,
   openOffer: offer,
+  execRefusal: refusal,
+  onAddNamespace,
   onSelect,
   onToggle,
   onAction,
   onMenu,
 }: RowProps) {
-  const style = { height: ROW_HEIGHT };
+  const style =
+    top === undefined
+      ? { height: ROW_HEIGHT }
+      : { height: ROW_HEIGHT, position: 'absolute' as const, top, left: 0, right: 0 };
   if (row.kind === 'message') {
+    const partialOf = row.partialOf;
     return (
       <div
         className={`cluster-row cluster-message depth-${row.depth} ${row.tone === 'error' ? 'cluster-error' : 'muted'}`}
         role={row.tone === 'error' ? 'alert' : undefined}
+        data-testid={partialOf ? 'cluster-partial' : undefined}
       >
-        {row.text}
+        <span>{row.text}</span>
+        {partialOf && <AddNamespace onAdd={(namespace) => onAddNamespace(partialOf, namespace)} />}
       </div>
     );
   }
@@ -443,6 +656,7 @@ function Row({
         aria-expanded={row.expanded}
         aria-selected={selected}
         aria-level={2}
+        data-follow={row.following ?? undefined}
         onClick={() => {
           onSelect();
           onToggle();
@@ -474,7 +688,7 @@ function Row({
           onSelect();
           onMenu(event.clientX, event.clientY);
         }}
-        title={`${pod.name}: ${pod.status}, ${pod.ready} ready, ${pod.restarts} restarts · containers ${pod.containers.join(', ')}${labelsText(pod)}`}
+        title={`${pod.name}: ${pod.status}, ${pod.ready} ready, ${pod.restarts} restarts · containers ${pod.containers.join(', ')}${labelsText(pod)}${refusal ? ` · ${refusal}` : ''}`}
       >
         <span className={`cluster-dot tone-${tone}`} aria-hidden="true" />
         <span className="cluster-name cluster-pod-name">{pod.name}</span>
@@ -499,7 +713,11 @@ function Row({
               event.stopPropagation();
               onAction('save');
             }}
-            title="Save this pod to the sidebar (S)"
+            title={
+              refusal
+                ? 'Save this pod to the sidebar (S); give its record SSH details to open a shell over SSH'
+                : 'Save this pod to the sidebar (S)'
+            }
           >
             Save
           </button>
@@ -520,6 +738,49 @@ function Row({
         </span>
       </div>
     </>
+  );
+}
+
+/** "Add a namespace" on the partial-list line: a namespace name, added to the context's namespaces to show. */
+function AddNamespace({ onAdd }: { onAdd(namespace: string): void }) {
+  const [editing, setEditing] = useState(false);
+  const [value, setValue] = useState('');
+  const valid = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value.trim());
+  if (!editing) {
+    return (
+      <button type="button" className="btn-link cluster-add-namespace" onClick={() => setEditing(true)}>
+        Add a namespace…
+      </button>
+    );
+  }
+  return (
+    <form
+      className="cluster-add-namespace-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (!valid) return;
+        onAdd(value.trim());
+        setValue('');
+        setEditing(false);
+      }}
+    >
+      <input
+        className="input cluster-add-namespace-input"
+        aria-label="Namespace to show"
+        placeholder="namespace"
+        autoFocus
+        value={value}
+        spellCheck={false}
+        onChange={(event) => setValue(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') setEditing(false);
+          event.stopPropagation();
+        }}
+      />
+      <button type="submit" className="btn btn-small" disabled={!valid}>
+        Show
+      </button>
+    </form>
   );
 }
 

@@ -2,7 +2,22 @@
  * The cluster browser's model as plain functions: what is loaded per context and namespace, and the flat list of rows
  * the tree shows for the current expansion and filter (one list, so keyboard navigation is an index).
  */
-import type { ClusterContextRef, ClusterContextView, ClusterPodView } from '../../../../common/clusters';
+import type {
+  ClusterContextRef,
+  ClusterContextView,
+  ClusterExecAccess,
+  ClusterNamespaceList,
+  ClusterPodView,
+} from '../../../../common/clusters';
+
+/**
+ * How a followed namespace is kept up to date (usePodWatches.ts), for the line under it: listing (its first list is
+ * arriving), listed (its watch is being opened), watching (live), retrying, polling (a list every few seconds), failed.
+ */
+export interface FollowInfo {
+  mode: 'listing' | 'listed' | 'watching' | 'retrying' | 'polling' | 'failed';
+  message: string | null;
+}
 
 /** A request's state: not asked yet, in flight, answered, or failed with the main side's message. */
 export type Loadable<T> =
@@ -22,16 +37,29 @@ export type TreeRow =
       expanded: boolean;
       loading: boolean;
       count: number | null;
+      /** How its pods are followed (usePodWatches.ts); null when not followed. */
+      following: FollowInfo['mode'] | null;
     }
   | { kind: 'pod'; key: string; context: ClusterContextView; pod: ClusterPodView }
-  | { kind: 'message'; key: string; tone: 'error' | 'muted'; text: string; depth: 1 | 2 };
+  | {
+      kind: 'message';
+      key: string;
+      tone: 'error' | 'muted';
+      text: string;
+      depth: 1 | 2;
+      partialOf?: ClusterContextView;
+    };
 
 export interface TreeState {
   contexts: ClusterContextView[];
   expanded: ReadonlySet<string>;
-  namespaces: ReadonlyMap<string, Loadable<string[]>>;
+  namespaces: ReadonlyMap<string, Loadable<ClusterNamespaceList>>;
   pods: ReadonlyMap<string, Loadable<ClusterPodView[]>>;
   filter: string;
+  /** How each followed namespace is kept up to date; absent: not followed. */
+  follow?: ReadonlyMap<string, FollowInfo>;
+  /** Whether the user may exec in a namespace, once asked. */
+  execAccess?: ReadonlyMap<string, ClusterExecAccess>;
 }
 
 /**
@@ -53,8 +81,19 @@ export function visibleRows(state: TreeState): TreeRow[] {
       continue;
     }
     if (namespaces.state !== 'ready') continue;
+    if (namespaces.value.partial) {
+      // Said once, quietly, under the context: the user may not list namespaces, so these are the known ones.
+      rows.push({
+        kind: 'message',
+        key: `${key}#partial`,
+        tone: 'muted',
+        text: namespaces.value.partial,
+        depth: 1,
+        partialOf: context,
+      });
+    }
     let shown = 0;
-    for (const namespace of namespaces.value) {
+    for (const namespace of namespaces.value.namespaces) {
       const nsKey = namespaceKey(context.ref, namespace);
       const pods = state.pods.get(nsKey) ?? { state: 'idle' };
       const nameMatches = needle === '' || namespace.toLowerCase().includes(needle);
@@ -70,10 +109,25 @@ export function visibleRows(state: TreeState): TreeRow[] {
         context,
         namespace,
         expanded: open,
-        loading: pods.state === 'loading',
+        loading: pods.state === 'loading' || state.follow?.get(nsKey)?.mode === 'listing',
         count: pods.state === 'ready' ? pods.value.length : null,
+        following: state.follow?.get(nsKey)?.mode ?? null,
       });
       if (!open) continue;
+      const follow = state.follow?.get(nsKey);
+      if (follow?.message && follow.mode !== 'watching' && pods.state !== 'error') {
+        rows.push({
+          kind: 'message',
+          key: `${nsKey}#follow`,
+          tone: follow.mode === 'failed' ? 'error' : 'muted',
+          text: follow.message,
+          depth: 2,
+        });
+      }
+      const exec = state.execAccess?.get(nsKey);
+      if (exec && !exec.allowed && exec.reason) {
+        rows.push({ kind: 'message', key: `${nsKey}#exec`, tone: 'muted', text: exec.reason, depth: 2 });
+      }
       if (pods.state === 'error') {
         rows.push({ kind: 'message', key: `${nsKey}#error`, tone: 'error', text: pods.message, depth: 2 });
       } else if (pods.state === 'ready' && pods.value.length === 0) {
