@@ -27,6 +27,7 @@ export const REQUEST_KEYS = [
   'kubeconfigs.import',
   'kubeconfigs.list',
   'kubeconfigs.remove',
+  'ssh.settings',
 ] as const;
 export type RequestKey = (typeof REQUEST_KEYS)[number];
 

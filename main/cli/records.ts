@@ -136,13 +136,16 @@ type CellReading = { value: unknown } | { problem: string };
 const CELL_READERS: Record<PodNonTextFieldName, (cell: string) => CellReading> = {
   sshPort: (cell) =>
     /^\s*\d+\s*$/.test(cell) ? { value: Number(cell) } : { problem: 'a whole number between 1 and 65535' },
-  insecureSkipTlsVerify: (cell) => {
-    const word = cell.trim().toLowerCase();
-    if (TRUE_WORDS.has(word)) return { value: true };
-    if (FALSE_WORDS.has(word)) return { value: false };
-    return { problem: 'true or false' };
-  },
+  insecureSkipTlsVerify: readBoolean,
+  sshAllowProxyCommand: readBoolean,
 };
+
+function readBoolean(cell: string): CellReading {
+  const word = cell.trim().toLowerCase();
+  if (TRUE_WORDS.has(word)) return { value: true };
+  if (FALSE_WORDS.has(word)) return { value: false };
+  return { problem: 'true or false' };
+}
 
 function fromCsvCell(column: string, cell: string): CellReading {
   const reader = Object.hasOwn(CELL_READERS, column) ? CELL_READERS[column as PodNonTextFieldName] : undefined;

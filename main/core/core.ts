@@ -20,7 +20,7 @@ import {
   lazyLoginEnvironment,
 } from './kube/access';
 import { createClusterBrowser } from './clusterBrowser';
-import { type ConnectionMethodHandler, kubeMethods, sshMethod } from './connect';
+import { type ConnectionMethodHandler, kubeMethods, sshMethod, sshSettingsView } from './connect';
 import { refreshPod } from './pods';
 import { createHandlers, type Handlers } from './handlers';
 import { createKubeconfigImporter } from './kubeconfigImport';
@@ -149,6 +149,7 @@ export function createCore(options: CoreOptions): PodtermCore {
     appInfo: { version: options.version, mode: options.mode, dataDir: options.dataDir },
     kubeconfigs: createKubeconfigImporter({ repository: store.importedKubeconfigs, homeDir }),
     refreshPod: (id) => refreshPod(id, store.pods, kube),
+    sshSettings: async (request) => sshSettingsView(request, { home: homeDir, env }),
     clusters: createClusterBrowser({
       imported: store.importedKubeconfigs,
       environment: accessEnvironment,

@@ -29,6 +29,8 @@ export interface HandlerDependencies {
   /** pods/refresh.ts refreshPod with the chain's Kubernetes methods; ContractError('notFound') for an unknown id. */
   refreshPod(id: string): Promise<PodRefreshResult>;
   kubeconfigs: KubeconfigImporter;
+  /** connect/sshSettings.ts: the form's SSH settings over ~/.ssh/config. */
+  sshSettings(request: RequestPayload<'ssh.settings'>): Promise<RequestResult<'ssh.settings'>>;
 }
 
 export function createHandlers(deps: HandlerDependencies): Handlers {
@@ -72,5 +74,6 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
       deps.kubeconfigs.import(files, selected, replaces, allowedLocalFiles),
     'kubeconfigs.list': async () => store.importedKubeconfigs.list(),
     'kubeconfigs.remove': async ({ id }) => ({ removed: store.importedKubeconfigs.remove(id) }),
+    'ssh.settings': async (request) => deps.sshSettings(request),
   };
 }

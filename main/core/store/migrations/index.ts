@@ -11,6 +11,7 @@ import { migration as addLabelSelector } from './0050-add-label-selector';
 import { migration as addPodStatus } from './0060-add-pod-status';
 import { migration as createSettings } from './0070-create-settings';
 import { migration as addKubeconfigContext } from './0080-add-kubeconfig-context';
+import { migration as addSshRoute } from './0090-add-ssh-route';
 
 export const MIGRATIONS: readonly Migration[] = [
   createPods,
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   addPodStatus,
   createSettings,
   addKubeconfigContext,
+  addSshRoute,
 ];
