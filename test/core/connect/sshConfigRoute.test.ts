@@ -19,7 +19,7 @@ import { planSsh } from '../../../main/core/ssh';
 import type { KnownHostRepository, PodConnectRecord } from '../../../main/core/store';
 import { record } from '../../harness/sessionRecorder';
 import { missingServer } from '../../harness/skipReasons';
-import { startSshAgent, startSshd, type SshAgentHarness, type SshdHarness } from '../../harness/sshd';
+import { startSshAgent, startSshd, type SshAgentHarness } from '../../harness/sshd';
 
 const run = promisify(execFile);
 
