@@ -72,7 +72,7 @@ export const TEXT_INPUTS = {
   },
   sshHost: { label: 'SSH host', placeholder: '10.0.0.5 or node-3.internal', mono: true },
   sshPort: { label: 'SSH port', placeholder: '22', mono: true, wholeNumber: 'between 1 and 65535' },
-  sshUser: { label: 'SSH user', placeholder: 'root', mono: true },
+  sshUser: { label: 'SSH user', placeholder: "~/.ssh/config's, or yours", mono: true },
   sshPrivateKeyPath: { label: 'Private key path', placeholder: '~/.ssh/id_ed25519', mono: true, wide: true },
   sshProxyJump: {
     label: 'Jump hosts (ProxyJump)',
