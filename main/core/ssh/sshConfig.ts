@@ -130,14 +130,17 @@ export function splitConfigLine(line: string): string[] | { error: string } {
 }
 
 /** The keyword and its arguments: "Keyword value", "Keyword=value" and "Keyword = value" are the same line. */
-function keywordAndArgs(line: string): { keyword: string; args: string[] } | { error: string } | null {
+function keywordAndArgs(line: string): { keyword: string; args: string[]; rest: string } | { error: string } | null {
   const trimmed = line.trim();
   if (trimmed === '' || trimmed.startsWith('#')) return null;
   const split = /^([^\s=]+)\s*(?:=\s*|\s+|$)(.*)$/.exec(trimmed);
   if (!split) return { error: 'not "Keyword value"' };
+  const keyword = split[1]!.toLowerCase();
+  // ProxyCommand is the rest of the line as written, quotes and all: the shell reads it, not ssh.
+  if (keyword === 'proxycommand') return { keyword, args: [split[2]!.trim()], rest: split[2]!.trim() };
   const words = splitConfigLine(split[2]!);
   if ('error' in words) return words;
-  return { keyword: split[1]!.toLowerCase(), args: words };
+  return { keyword, args: words, rest: split[2]!.trim() };
 }
 
 /** OpenSSH's match_pattern: `*` any run of characters, `?` one character, the rest literal. */
@@ -381,7 +384,7 @@ class Resolution {
         return;
       case 'proxycommand':
         if (r.proxyJump === undefined && r.proxyCommand === undefined) {
-          r.proxyCommand = at(first.toLowerCase() === 'none' ? null : args.join(' '));
+          r.proxyCommand = at(first.toLowerCase() === 'none' ? null : first);
         }
         return;
       case 'serveraliveinterval': {

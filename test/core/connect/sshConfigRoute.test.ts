@@ -85,6 +85,12 @@ beforeAll(async () => {
       '  ForwardAgent yes',
       'Host inner-agent',
       '  IdentityAgent ~/agent.sock',
+      // The classic ProxyCommand: the real ssh client's -W through the bastion, quoted as people write it.
+      'Host proxied',
+      `  HostName ${TARGET_ADDRESS}`,
+      `  Port ${target!.port}`,
+      `  IdentityFile ${target!.clientKeyPath}`,
+      `  ProxyCommand ssh -F /dev/null -i "${bastion!.clientKeyPath}" -p ${bastion!.port} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR -W %h:%p ${user}@${bastion!.host}`,
       `Match host ${TARGET_ADDRESS} user ${user}`,
       '  ServerAliveInterval 20',
       'Host *',
@@ -272,9 +278,37 @@ describe.skipIf(skip)('a record naming only a Host alias, connected as ssh would
   });
 });
 
+describe.skipIf(skip)('ProxyCommand runs only for a record that allows it', () => {
+  it('refuses to run it by default, saying how to allow it', async () => {
+    const asked = tab();
+    await expect(method().open(recordFor({ sshHost: 'proxied' }), asked.context, {} as never)).rejects.toThrow(
+      /gives proxied a ProxyCommand \(~\/\.ssh\/config:\d+\), which runs a program: Podterm runs it only when the record allows it/,
+    );
+    expect(asked.hostKeyPrompts).toEqual([]);
+  });
+
+  it('with the record ticked, speaks SSH over the command to the target', async () => {
+    const asked = tab();
+    const opened = await method().open(
+      recordFor({ sshHost: 'proxied', sshAllowProxyCommand: true }),
+      asked.context,
+      {} as never,
+    );
+    try {
+      expect(asked.hostKeyPrompts.map((prompt) => [prompt.host, prompt.port])).toEqual([
+        [TARGET_ADDRESS, target!.port],
+      ]);
+      await runOn(opened.session, /route:127\.0\.0\.1 \d+ 127\.0\.0\.2 \d+:end/);
+      expect(asked.steps().some((step) => step.label.startsWith('running ProxyCommand'))).toBe(true);
+    } finally {
+      await opened.session.close();
+    }
+  });
+});
+
 describe.skipIf(skip)('the plan against ssh -G for the same config', () => {
   it('every effective setting of each alias is what ssh -G prints', async () => {
-    for (const host of ['inner-box', 'inner-direct', 'inner-agent', 'bastion-a']) {
+    for (const host of ['inner-box', 'inner-direct', 'inner-agent', 'bastion-a', 'proxied']) {
       const { stdout } = await run('ssh', ['-G', '-F', configPath, host]);
       const printed = new Map<string, string[]>();
       for (const line of stdout.split('\n')) {
@@ -298,6 +332,7 @@ describe.skipIf(skip)('the plan against ssh -G for the same config', () => {
         userknownhostsfile: [t.userKnownHostsFiles.value.join(' ')],
       };
       if (t.proxyJump.value) ours.proxyjump = [t.proxyJump.value];
+      if (t.proxyCommand.value) ours.proxycommand = [t.proxyCommand.value];
       if (t.identityAgent.source.from === 'config') ours.identityagent = [t.identityAgent.value ?? 'none'];
       const theirs = Object.fromEntries(
         Object.keys(ours).map((keyword) => [
