@@ -45,6 +45,7 @@ import {
   type RecordsImportResult,
   type RecordsPreview,
 } from './records';
+import { sshSettingsRequestSchema, type SshSettingsView } from './sshSettings';
 
 export {
   APP_EVENT_CHANNEL,
@@ -241,6 +242,8 @@ export const requests = {
    * it could not save a copy with them itself.
    */
   'pods.duplicate': request<PodView>().with(idSchema),
+  /** What ~/.ssh/config supplies for the form's SSH host (common/sshSettings.ts), each setting with its source. */
+  'ssh.settings': request<SshSettingsView>().with(sshSettingsRequestSchema),
   /** The cluster browser: every context of the default kubeconfig and every imported one, plus sources that failed. */
   'clusters.contexts': request<ClusterContextList>().with(z.object({}).strict()),
   /**
@@ -395,6 +398,22 @@ export interface ConnectionAttempt {
    * context's name ("imported context sandbox") for the record's kubeconfig method.
    */
   label?: string;
+  /** What happened inside the attempt: SSH's jump hosts, each with its time, and notes (a keyword not used). */
+  steps?: AttemptStep[];
+}
+
+/** One step inside an attempt: a hop of an SSH route (running, done, failed, with its time), or a note. */
+export interface AttemptStep {
+  /** "jump host 1 of 2, bastion (ops@10.0.0.1:22)", or the note's text. */
+  label: string;
+  /** Which hop of the SSH route, counting from 0 (the target last); absent for a note. */
+  hopIndex?: number;
+  /** Epoch ms. */
+  startedAt: number;
+  durationMs: number | null;
+  outcome: 'running' | 'done' | 'failed' | 'note';
+  /** Why it failed. */
+  detail?: string;
 }
 
 /** An SSH host key Podterm has not seen before, waiting for the user's decision. No credential is sent until then. */
@@ -405,6 +424,8 @@ export interface HostKeyPrompt {
   keyType: string;
   /** OpenSSH style: "SHA256:" + unpadded base64. */
   fingerprint: string;
+  /** Which jump host asks ("jump host 1 of 2, bastion"); absent for the target itself. */
+  hop?: string;
   /**
    * Keys of other types already trusted for this host. Not empty means the host is known, but the server did not show
    * any of those keys this time: its keys were replaced, or this is not the same server. OpenSSH warns about it too.

@@ -12,6 +12,8 @@ export const DNS_LABEL_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const POD_NAME_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** A host name or an IPv4/IPv6 literal; no scheme, no path, no spaces. */
 const SSH_HOST_PATTERN = /^[A-Za-z0-9._:[\]-]+$/;
+/** ProxyJump: "[user@]host[:port]" hops separated by commas (ssh:// URIs too); parsed again when connecting. */
+const SSH_PROXY_JUMP_PATTERN = /^[A-Za-z0-9._@:[\]/-]+(,[A-Za-z0-9._@:[\]/-]+)*$/;
 /** A POSIX user name as OpenSSH accepts it. */
 const SSH_USER_PATTERN = /^[A-Za-z0-9._][A-Za-z0-9._-]*\$?$/;
 
@@ -171,6 +173,12 @@ export const podFieldsSchema = z
     }),
     sshAuthKind: z.enum(SSH_AUTH_KINDS).default('password'),
     sshPrivateKeyPath: optionalText(4096),
+    /** The record's own jump hosts, as ProxyJump writes them ("bastion,ops@inner:2222"); empty: ~/.ssh/config's. */
+    sshProxyJump: optionalText(1024).refine((v) => v == null || SSH_PROXY_JUMP_PATTERN.test(v), {
+      message: 'jump hosts as [user@]host[:port], separated by commas, e.g. bastion,ops@10.0.0.2:2222',
+    }),
+    /** ~/.ssh/config's ProxyCommand for this host may run (it executes a program, so it is off unless ticked). */
+    sshAllowProxyCommand: z.boolean().default(false),
     shell: optionalText(1024),
     notes: optionalText(10_000),
   })
@@ -210,9 +218,6 @@ export const podSaveSchema = z
   .strict()
   .superRefine((input, ctx) => {
     const f = input.fields;
-    if (f.sshHost && !f.sshUser) {
-      ctx.addIssue({ code: 'custom', path: ['fields', 'sshUser'], message: 'SSH needs a user name' });
-    }
     if (f.sshHost && f.sshAuthKind === 'privateKeyPath' && !f.sshPrivateKeyPath) {
       ctx.addIssue({
         code: 'custom',

@@ -42,6 +42,7 @@ export const REQUEST_KEYS = [
   'files.upload',
   'files.download',
   'files.cancel',
+  'ssh.settings',
 ] as const;
 export type RequestKey = (typeof REQUEST_KEYS)[number];
 

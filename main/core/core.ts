@@ -22,7 +22,7 @@ import {
   preloadKubernetesClient,
 } from './kube/access';
 import { createClusterBrowser } from './clusterBrowser';
-import { type ConnectionMethodHandler, kubeMethods, sshMethod } from './connect';
+import { type ConnectionMethodHandler, kubeMethods, sshMethod, sshSettingsView } from './connect';
 import { backfillRecord, planRefreshWith, refreshPod } from './pods';
 import { createHandlers, type Handlers } from './handlers';
 import { createKubeconfigImporter } from './kubeconfigImport';
@@ -187,6 +187,7 @@ export function createCore(options: CoreOptions): PodtermCore {
       if (line.outcome === 'updated') appEvents.broadcast('podsChanged');
       return line;
     },
+    sshSettings: async (request) => sshSettingsView(request, { home: homeDir, env }),
     clusters: createClusterBrowser({
       imported: store.importedKubeconfigs,
       shown: store.contextNamespaces,

@@ -35,6 +35,8 @@ export interface HandlerDependencies {
   backfill(id: string): Promise<BackfillLine>;
   /** Where downloads are saved: the user's Downloads folder (desktop), or the browser-mode server's choice. */
   downloadsDir: string;
+  /** connect/sshSettings.ts: the form's SSH settings over ~/.ssh/config. */
+  sshSettings(request: RequestPayload<'ssh.settings'>): Promise<RequestResult<'ssh.settings'>>;
 }
 
 export function createHandlers(deps: HandlerDependencies): Handlers {
@@ -126,5 +128,6 @@ export function createHandlers(deps: HandlerDependencies): Handlers {
       );
     },
     'files.cancel': async ({ transferId }, client) => ({ cancelled: transfers.cancel(transferId, client) }),
+    'ssh.settings': async (request) => deps.sshSettings(request),
   };
 }

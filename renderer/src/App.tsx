@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import type { AppInfo, PodRefreshResult } from '../../common/contract';
 import type { PodSaveInput, PodSummary, PodView } from '../../common/pods';
+import type { SshSettingsRequest } from '../../common/sshSettings';
 import type { RendererClient } from './client';
 import { ClusterBrowser } from './components/clusters/ClusterBrowser';
 import { SidebarModes, type SidebarMode } from './components/clusters/SidebarModes';
@@ -115,6 +116,7 @@ export function App({ client }: { client: RendererClient }) {
     requestAnimationFrame(() => clustersFilterRef.current?.focus());
   }, []);
   const savePod = (input: PodSaveInput) => client.api.pods.save(input);
+  const lookUpSshSettings = useCallback((request: SshSettingsRequest) => client.api.ssh.settings(request), [client]);
   const onSaved = (saved: PodView) => {
     setForm(null);
     setSelectedId(saved.id);
@@ -249,6 +251,7 @@ export function App({ client }: { client: RendererClient }) {
           onSaved={onSaved}
           onClose={() => setForm(null)}
           kubeconfigs={kubeconfigUi.kubeconfigs}
+          lookUpSshSettings={lookUpSshSettings}
         />
       )}
       {kubeconfigUi.overlays}

@@ -56,6 +56,7 @@ async function seed(store: Store): Promise<{ api: PodView; bastion: PodView; bot
       podName: 'api-0',
       clusterHost: 'https://10.0.0.1:6443',
       insecureSkipTlsVerify: false,
+      sshAllowProxyCommand: false,
       sshPort: 22,
       sshAuthKind: 'password',
     },
@@ -69,6 +70,7 @@ async function seed(store: Store): Promise<{ api: PodView; bastion: PodView; bot
       sshPort: 2222,
       sshUser: 'ops',
       insecureSkipTlsVerify: false,
+      sshAllowProxyCommand: false,
       sshAuthKind: 'password',
     },
     secrets: { sshPassword: 'hunter2' },
@@ -83,6 +85,7 @@ async function seed(store: Store): Promise<{ api: PodView; bastion: PodView; bot
       sshPort: 22,
       sshUser: 'root',
       insecureSkipTlsVerify: false,
+      sshAllowProxyCommand: false,
       sshAuthKind: 'agent',
     },
     secrets: {},
@@ -254,6 +257,7 @@ describe('pods import', () => {
     expect(payments).toMatchObject({
       podName: 'payments-7d9f',
       insecureSkipTlsVerify: false,
+      sshAllowProxyCommand: false,
       notes: 'owner: team-pay, on call',
     });
     expect((await store.pods.getForConnect(payments!.id))!.secrets.token).toBe('tok-1');
@@ -422,7 +426,13 @@ describe('pods backfill', () => {
     const kubeconfig = join(scratch.dir, 'kubeconfig');
     await mkdir(scratch.home, { recursive: true });
     await writeFile(kubeconfig, kube!.kubeconfig({ user: 'token', contextName: 'test-ctx' }));
-    const base = { namespace: 'default', insecureSkipTlsVerify: false, sshPort: 22, sshAuthKind: 'password' as const };
+    const base = {
+      namespace: 'default',
+      insecureSkipTlsVerify: false,
+      sshAllowProxyCommand: false,
+      sshPort: 22,
+      sshAuthKind: 'password' as const,
+    };
     const shell = await store.pods.save({ fields: { ...base, name: 'shell', podName: 'shell-pod' }, secrets: {} });
     const gone = await store.pods.save({ fields: { ...base, name: 'gone', podName: 'replaced-pod' }, secrets: {} });
     await store.pods.save({
@@ -487,6 +497,7 @@ describe('pods backfill on a desktop database', () => {
         sshHost: 'h.example.com',
         sshUser: 'me',
         insecureSkipTlsVerify: false,
+        sshAllowProxyCommand: false,
         sshPort: 22,
         sshAuthKind: 'password',
       },
@@ -530,6 +541,7 @@ describe('pods backfill on a desktop database', () => {
         podName: 'shell-pod',
         kubeconfigId: linked!.id,
         insecureSkipTlsVerify: false,
+        sshAllowProxyCommand: false,
         sshPort: 22,
         sshAuthKind: 'password',
       },

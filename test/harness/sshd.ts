@@ -53,7 +53,8 @@ const POLL_MS = 50;
 const STOP_TIMEOUT_MS = 5_000;
 
 export interface SshdHarness {
-  host: '127.0.0.1';
+  /** The loopback address it listens on (SshdOptions.listenAddress). */
+  host: string;
   port: number;
   /** e.g. "ssh-ed25519". */
   hostKeyType: string;
@@ -126,9 +127,9 @@ export async function findFreePort(): Promise<number> {
 }
 
 /** True once something on the port speaks SSH (sends its "SSH-2.0-" banner). */
-function speaksSsh(port: number): Promise<boolean> {
+function speaksSsh(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
+    const socket = createConnection({ host, port });
     let banner = '';
     const done = (ok: boolean) => {
       socket.destroy();
@@ -215,6 +216,11 @@ export interface SshdOptions {
    * Needs root and unshare(1); check with canUsePrivateHosts() first.
    */
   hostsFile?: string;
+  /**
+   * The loopback address to listen on (default 127.0.0.1). Another one (127.0.0.2) gives a jump-host test a target
+   * whose log and address tell the route it was reached by.
+   */
+  listenAddress?: string;
 }
 
 export async function startSshd(options: SshdOptions = {}): Promise<SshdHarness | null> {
@@ -264,12 +270,13 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHarness 
     }
 
     const port = await findFreePort();
+    const address = options.listenAddress ?? '127.0.0.1';
     const configPath = join(dir, 'sshd_config');
     const logPath = join(dir, 'sshd.log');
     const pidPath = join(dir, 'sshd.pid');
     const config = [
       `Port ${port}`,
-      'ListenAddress 127.0.0.1',
+      `ListenAddress ${address}`,
       `HostKey ${hostKeyPath}`,
       `HostKey ${secondHostKeyPath}`,
       `AuthorizedKeysFile ${authorizedKeysPath}`,
@@ -329,7 +336,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHarness 
         ]);
       } else await run(sshdPath, ['-f', configPath, '-E', logPath]);
       await waitUntil('sshd to write its pid file', () => exists(pidPath));
-      await waitUntil(`sshd to answer on 127.0.0.1:${port}`, () => speaksSsh(port));
+      await waitUntil(`sshd to answer on ${address}:${port}`, () => speaksSsh(port, address));
     } catch (error) {
       const log = await readFile(logPath, 'utf8').catch(() => '(no log)');
       const reason = `sshd did not start: ${(error as Error).message}\n${log}`;
@@ -369,7 +376,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHarness 
     };
 
     return {
-      host: '127.0.0.1',
+      host: address,
       port,
       hostKeyType: hostPublic.keyType,
       hostPublicKey: hostPublic.blob,
@@ -381,11 +388,11 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHarness 
       keyPassphrase: KEY_PASSPHRASE,
       passwordUser: password.user,
       passwordSkipReason: password.reason,
-      knownHostsLine: `[127.0.0.1]:${port} ${hostPublic.keyType} ${hostPublic.base64}`,
+      knownHostsLine: `[${address}]:${port} ${hostPublic.keyType} ${hostPublic.base64}`,
       secondHostKey: {
         keyType: secondPublic.keyType,
         blob: secondPublic.blob,
-        knownHostsLine: `[127.0.0.1]:${port} ${secondPublic.keyType} ${secondPublic.base64}`,
+        knownHostsLine: `[${address}]:${port} ${secondPublic.keyType} ${secondPublic.base64}`,
       },
       dir,
       readLog: () => readFile(logPath, 'utf8'),

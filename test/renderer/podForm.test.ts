@@ -84,6 +84,8 @@ describe('pod form model', () => {
       sshUser: 'ops',
       sshAuthKind: 'privateKeyPath',
       sshPrivateKeyPath: '~/.ssh/id_ed25519',
+      sshProxyJump: 'jump,ops@inner:2200',
+      sshAllowProxyCommand: true,
       shell: '/bin/bash',
       notes: 'primary',
     });

@@ -62,6 +62,7 @@ async function seed(store: Store): Promise<{ bastion: PodView; api: PodView }> {
       sshPort: 2222,
       sshUser: 'ops',
       insecureSkipTlsVerify: false,
+      sshAllowProxyCommand: false,
       sshAuthKind: 'password',
       notes: 'jump host',
     },
@@ -74,6 +75,7 @@ async function seed(store: Store): Promise<{ bastion: PodView; api: PodView }> {
       podName: 'api-0',
       clusterHost: 'https://10.0.0.1:6443',
       insecureSkipTlsVerify: false,
+      sshAllowProxyCommand: false,
       sshPort: 22,
       sshAuthKind: 'password',
     },
@@ -300,11 +302,13 @@ describe('pods import of a partial row', () => {
     const { at, bastion } = await seededDataDir();
     const before = await storedDataFingerprint(at.dataDir);
     const json = join(at.dir, 'bad.json');
-    // Clearing the user of a record that has an SSH host leaves SSH without a user.
-    await writeFile(json, JSON.stringify([{ id: bastion.id, sshUser: null }]));
+    // Switching a record with no key path to key-file auth leaves it without the file: the rule spans two fields.
+    await writeFile(json, JSON.stringify([{ id: bastion.id, sshAuthKind: 'privateKeyPath' }]));
     const run = await cli(at, ['pods', 'import', json]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('row 1, field sshUser: SSH needs a user name');
+    expect(run.stderr).toContain(
+      'row 1, field sshPrivateKeyPath: give the path of the private key, e.g. ~/.ssh/id_ed25519',
+    );
     expect(await storedDataFingerprint(at.dataDir)).toBe(before);
   });
 });
@@ -358,6 +362,7 @@ describe('control characters in names', () => {
           namespace: 'default',
           podName: 'p',
           insecureSkipTlsVerify: false,
+          sshAllowProxyCommand: false,
           sshPort: 22,
           sshAuthKind: 'password',
         },

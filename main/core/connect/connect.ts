@@ -3,7 +3,7 @@
  * record per method. It falls back only when a method could not open a shell; a shell that opened and later exits is
  * the session's business, not a reason to try the next method.
  */
-import type { ConnectionAttempt } from '../../../common/contract';
+import type { AttemptStep, ConnectionAttempt } from '../../../common/contract';
 import { methodName, type ConnectionMethod } from '../../../common/pods';
 import { UnreachableServers } from '../kube/api';
 import { SecretScrubber } from '../secrets';
@@ -111,7 +111,13 @@ export async function connect(
         attempt.detail = scrubber.scrub(detail);
         publish();
       };
-      const opened = await handler.open(record, { ...context, progress }, run);
+      const reportSteps = (steps: AttemptStep[]) => {
+        attempt.steps = steps.map((step) =>
+          step.detail === undefined ? step : { ...step, detail: scrubber.scrub(step.detail) },
+        );
+        publish();
+      };
+      const opened = await handler.open(record, { ...context, progress, reportSteps }, run);
       attempt.durationMs = now() - attempt.startedAt;
       attempt.outcome = 'opened';
       attempt.detail = opened.target;

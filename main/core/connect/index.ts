@@ -8,4 +8,5 @@ export { connect, ConnectAbortedError, ConnectFailedError, newChainRun, recordSc
 export { FinishedPodError, isNoShellFailure, kubeMethods } from './kubeMethod';
 export { isUnreachableFailure, type LearnedStatus, statusOfConnectFailure, statusOfLostSession } from './outcomeStatus';
 export { sshMethod } from './sshMethod';
+export { sshSettingsView } from './sshSettings';
 export type { ConnectionMethodHandler, KubeMethodHandler } from './types';

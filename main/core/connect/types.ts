@@ -3,6 +3,7 @@
  * the record's kubeconfig, token auth, in-cluster config, SSH); the chain in connect.ts tries them in order.
  */
 import type {
+  AttemptStep,
   AuthPrompt,
   ConnectionAttempt,
   HostKeyDecision,
@@ -35,6 +36,8 @@ export interface ConnectContext {
   promptHostKey(prompt: Omit<HostKeyPrompt, 'promptId'>): Promise<HostKeyDecision>;
   /** Asks the user the SSH server's login questions; resolves with the answers, or null (cancelled, tab closed). */
   promptAuth(prompt: Omit<AuthPrompt, 'promptId'>): Promise<string[] | null>;
+  /** The running attempt's steps (SSH hops, notes), shown in the attempt log; set by connect() for each attempt. */
+  reportSteps?(steps: AttemptStep[]): void;
 }
 
 export interface OpenedSession {

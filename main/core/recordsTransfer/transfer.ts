@@ -285,7 +285,11 @@ type Conversion = { value: unknown } | { problem: string };
  * The fields `convert` reads from text as numbers or booleans. The type demands every such field of the schema, so a
  * new number or boolean field does not compile until it is listed here and given its case in `convert`.
  */
-const NON_TEXT_FIELDS_CONVERTED: Record<PodNonTextFieldName, true> = { sshPort: true, insecureSkipTlsVerify: true };
+const NON_TEXT_FIELDS_CONVERTED: Record<PodNonTextFieldName, true> = {
+  sshPort: true,
+  insecureSkipTlsVerify: true,
+  sshAllowProxyCommand: true,
+};
 void NON_TEXT_FIELDS_CONVERTED;
 
 const TRUE_WORDS = new Set(['true', 'yes', '1']);
@@ -305,7 +309,8 @@ function convert(target: RecordTarget, raw: unknown, format: RecordsFileFormat):
       if (typeof raw === 'number') return { value: raw };
       if (typeof raw === 'string' && /^\s*\d+\s*$/.test(raw)) return { value: Number(raw) };
       return { problem: 'a whole number between 1 and 65535' };
-    case 'insecureSkipTlsVerify': {
+    case 'insecureSkipTlsVerify':
+    case 'sshAllowProxyCommand': {
       if (typeof raw === 'boolean') return { value: raw };
       const word = String(raw).trim().toLowerCase();
       if (TRUE_WORDS.has(word)) return { value: true };

@@ -33,6 +33,11 @@ export interface HostKeyVerifierOptions {
   store: KnownHostRepository;
   /** Asks the user about a key neither the files nor the store know. */
   prompt: (question: HostKeyQuestion) => Promise<HostKeyDecision>;
+  /**
+   * What to do with a key nobody knows (StrictHostKeyChecking): ask (the default), refuse without asking ("yes"), or
+   * accept it and remember it ("accept-new"). A changed or revoked key is refused whatever this says.
+   */
+  unknownKeys?: 'ask' | 'refuse' | 'acceptAndRemember';
 }
 
 /** The only hashed-hostname format OpenSSH has ever written (HashKnownHosts): "|1|base64(salt)|base64(HMAC-SHA1)". */
@@ -49,7 +54,7 @@ interface KnownKey {
   revoked: boolean;
 }
 
-export const HOST_KEY_ERROR_KINDS = ['changed', 'revoked', 'cancelled', 'unreadable', 'malformed'] as const;
+export const HOST_KEY_ERROR_KINDS = ['changed', 'revoked', 'cancelled', 'unreadable', 'malformed', 'unknown'] as const;
 export type HostKeyErrorKind = (typeof HOST_KEY_ERROR_KINDS)[number];
 
 /** A refused host key. `kind` is for code; the message is for the person deciding what to do. */
@@ -276,7 +281,19 @@ export function createHostKeyVerifier(options: HostKeyVerifierOptions): VerifyHo
         fingerprint: fingerprintSha256(entry.key),
         source: describeSource(entry.source),
       }));
-    const decision: unknown = await prompt({ host, port, keyType, fingerprint: presentedFingerprint, otherKnownKeys });
+    const policy = options.unknownKeys ?? 'ask';
+    if (policy === 'refuse') {
+      throw new HostKeyError(
+        'unknown',
+        host,
+        port,
+        `The SSH host key for ${name} (${keyType} ${presentedFingerprint}) is not known, and StrictHostKeyChecking is yes in ~/.ssh/config: refused without asking. Add the key to ~/.ssh/known_hosts (ssh-keyscan, after checking its fingerprint) or set StrictHostKeyChecking ask for this host.`,
+      );
+    }
+    const decision: unknown =
+      policy === 'acceptAndRemember'
+        ? 'acceptAndRemember'
+        : await prompt({ host, port, keyType, fingerprint: presentedFingerprint, otherKnownKeys });
     // The answer crossed a process boundary; anything but a known decision counts as "no".
     const safeDecision: HostKeyDecision = HOST_KEY_DECISIONS.includes(decision as HostKeyDecision)
       ? (decision as HostKeyDecision)

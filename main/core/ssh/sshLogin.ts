@@ -24,9 +24,24 @@ export interface SshAuthChallenge {
   prompts: Array<{ prompt: string; echo: boolean }>;
 }
 
-/** What the login needs to know of the credentials: their kind, the saved password (null: none), the agent's socket. */
+/** One key offered in turn, as `ssh` offers the agent's keys and each IdentityFile. */
+export interface IdentityOffer {
+  /** For people: "the SSH agent at /run/user/1000/ssh-agent.sock", "~/.ssh/id_ed25519 (~/.ssh/config:4)". */
+  label: string;
+  /** The key file is encrypted: the user is asked for its passphrase before it is offered. */
+  encrypted: boolean;
+}
+
+/**
+ * What the login needs to know of the credentials: their kind, the saved password (null: none), the agent's socket;
+ * or, as `ssh HOST` does, the keys the user has (the agent, then each IdentityFile in order), then whatever the
+ * server asks (a password, keyboard-interactive questions), asked of the user.
+ */
 export type LoginCredential =
-  { kind: 'password'; password: string | null } | { kind: 'privateKey' } | { kind: 'agent'; agentSocket: string };
+  | { kind: 'password'; password: string | null }
+  | { kind: 'privateKey' }
+  | { kind: 'agent'; agentSocket: string }
+  | { kind: 'identities'; identities: readonly IdentityOffer[] };
 
 /** One keyboard-interactive question as the server sends it (echo: whether the answer may be shown while typed). */
 export interface ServerPrompt {
@@ -41,7 +56,11 @@ export type LoginMethod =
   /** The password the user just typed, through the password method. */
   | { type: 'password'; password: string }
   /** Keyboard-interactive: the server's questions follow (questions()). */
-  | { type: 'keyboard-interactive' };
+  | { type: 'keyboard-interactive' }
+  /** The key offered in turn (credential kind 'identities'), with the passphrase the user gave for it. */
+  | { type: 'identity'; index: number; passphrase?: string }
+  /** Nothing to offer: the server's answer lists the methods it takes. */
+  | { type: 'none' };
 
 /** What to do next. */
 export type LoginStep =
@@ -73,9 +92,10 @@ export const KEYBOARD_INTERACTIVE_TITLE = 'The server asks';
 /** The first line of the instructions when the user is asked again after a refusal. */
 export const PASSWORD_RETRY_NOTICE = 'The server did not accept that password; try again.';
 export const QUESTIONS_RETRY_NOTICE = 'The server did not accept the previous answer; try again.';
+export const PASSPHRASE_RETRY_NOTICE = 'That passphrase does not decrypt the key; try again.';
 
 /** What the user was asked, so that answered() knows where the reply goes. */
-type Awaiting = { for: 'password' | 'questions'; challenge: SshAuthChallenge };
+type Awaiting = { for: 'password' | 'questions' | 'passphrase'; challenge: SshAuthChallenge };
 
 /**
  * One login's state. Feed it, in ssh2's order: begin() when the server is ready for authentication, refused() each
@@ -86,7 +106,14 @@ export class SshLogin {
   /** The password in play: the saved one, or the one the user typed when asked. */
   private password: string | null;
   /** No password is saved: the user types it, and may mistype it. */
-  private readonly passwordTyped: boolean;
+  private passwordTyped: boolean;
+  /** The keys offered in turn (credential kind 'identities'), and the one on offer (-1: none yet). */
+  private readonly identities: readonly IdentityOffer[];
+  private identityIndex = -1;
+  /** Every key was offered: the server's other methods follow. */
+  private identitiesDone = false;
+  /** How many times the user was asked for the passphrase of the key on offer. */
+  private passphraseAsks = 0;
   /** How many times the user was asked for the password (for the password method). */
   private passwordAsks = 0;
   /** The password in play answered the server's keyboard-interactive "Password:" (it never goes there twice). */
@@ -109,10 +136,33 @@ export class SshLogin {
     const { credential } = options;
     this.password = credential.kind === 'password' ? credential.password : null;
     this.passwordTyped = credential.kind === 'password' && credential.password === null;
+    this.identities = credential.kind === 'identities' ? credential.identities : [];
+  }
+
+  /** Offers the next key (asking for its passphrase first when it is encrypted); once none is left, 'none'. */
+  private nextIdentity(): LoginStep {
+    this.identityIndex += 1;
+    this.passphraseAsks = 0;
+    const offer = this.identities[this.identityIndex];
+    // The server answers 'none' with the methods it takes, which refused() then follows.
+    if (offer === undefined) return { kind: 'send', method: { type: 'none' } };
+    if (offer.encrypted) return this.askForPassphrase(offer, '');
+    return { kind: 'send', method: { type: 'identity', index: this.identityIndex } };
+  }
+
+  private askForPassphrase(offer: IdentityOffer, instructions: string): LoginStep {
+    this.passphraseAsks += 1;
+    if (!this.options.canAskUser) return this.nextIdentity();
+    return this.ask('passphrase', {
+      title: 'Key passphrase',
+      instructions,
+      prompts: [{ prompt: `Passphrase for ${offer.label}:`, echo: false }],
+    });
   }
 
   /** The server is ready to authenticate us: the first method. */
   begin(): LoginStep {
+    if (this.options.credential.kind === 'identities') return this.nextIdentity();
     // A password record with nothing saved: ask for it, as ssh does, and use it for this login only.
     if (this.passwordTyped) return this.askForPassword('');
     return { kind: 'send', method: { type: 'saved' } };
@@ -123,6 +173,14 @@ export class SshLogin {
    * accepted that method as one of several it requires.
    */
   refused(methodsLeft: readonly string[], partialSuccess: boolean): LoginStep {
+    if (this.options.credential.kind === 'identities' && !this.identitiesDone) {
+      const keysLeft = this.identityIndex + 1 < this.identities.length;
+      if (!partialSuccess && keysLeft && methodsLeft.includes('publickey')) return this.nextIdentity();
+      // No key let us in (or one did, as a first factor): from here on, as a record whose password is not saved.
+      this.identitiesDone = true;
+      this.passwordTyped = true;
+      if (!partialSuccess && methodsLeft.includes('password')) return this.askForPassword('');
+    }
     if (this.mayAskPasswordAgain(methodsLeft, partialSuccess)) return this.askForPassword(PASSWORD_RETRY_NOTICE);
     if (partialSuccess) this.firstFactorAccepted = true;
     if (
@@ -157,11 +215,26 @@ export class SshLogin {
     });
   }
 
+  /**
+   * The passphrase the user gave for the key on offer does not decrypt it: ask again (up to MAX_USER_TRIES), then go
+   * on to the next key.
+   */
+  passphraseRefused(): LoginStep {
+    const offer = this.identities[this.identityIndex];
+    if (offer === undefined) throw new Error('passphraseRefused() without a key on offer');
+    if (this.passphraseAsks < MAX_USER_TRIES) return this.askForPassphrase(offer, PASSPHRASE_RETRY_NOTICE);
+    return this.nextIdentity();
+  }
+
   /** The user's reply to the last 'ask' step: one answer per prompt, or null when they cancelled. */
   answered(answers: readonly string[] | null): LoginStep {
     const awaiting = this.awaiting;
     if (awaiting === null) throw new Error('answered() without a question to the user');
     this.awaiting = null;
+    if (answers === null && awaiting.for === 'passphrase') {
+      // As ssh: a key whose passphrase is not given is skipped, and the next one offered.
+      return this.nextIdentity();
+    }
     if (answers === null) {
       return {
         kind: 'fail',
@@ -171,6 +244,9 @@ export class SshLogin {
     // One answer per prompt, whatever came back: the server counts them.
     const complete = awaiting.challenge.prompts.map((_, index) => answers[index] ?? '');
     if (awaiting.for === 'questions') return { kind: 'answerServer', answers: complete };
+    if (awaiting.for === 'passphrase') {
+      return { kind: 'send', method: { type: 'identity', index: this.identityIndex, passphrase: complete[0] ?? '' } };
+    }
     const password = complete[0] ?? '';
     this.password = password;
     return { kind: 'send', method: { type: 'password', password } };
@@ -194,7 +270,8 @@ export class SshLogin {
    */
   private mayAnswerQuestions(methodsLeft: readonly string[]): boolean {
     return (
-      this.firstFactorAccepted || (this.options.credential.kind === 'password' && !methodsLeft.includes('password'))
+      this.firstFactorAccepted ||
+      ((this.options.credential.kind === 'password' || this.identitiesDone) && !methodsLeft.includes('password'))
     );
   }
 
@@ -238,6 +315,7 @@ export class SshLogin {
     if (methodsLeft.length > 0 && !methodsLeft.includes(words.method)) {
       return `${prefix}: the server does not allow ${words.method} authentication (${methods})`;
     }
+    if (this.identitiesDone && this.passwordAsks > 0) return `${prefix}: the server rejected the password (${methods})`;
     return `${prefix}: ${words.rejected} (${methods})`;
   }
 }
@@ -258,6 +336,14 @@ function credentialWords(credential: LoginCredential): { rejected: string; metho
     case 'agent':
       return {
         rejected: `the server accepted none of the keys in the SSH agent at ${credential.agentSocket}`,
+        method: 'publickey',
+      };
+    case 'identities':
+      return {
+        rejected:
+          credential.identities.length === 0
+            ? 'no key to offer (no SSH agent, no IdentityFile readable)'
+            : `the server accepted none of the keys offered (${credential.identities.map((offer) => offer.label).join('; ')})`,
         method: 'publickey',
       };
   }

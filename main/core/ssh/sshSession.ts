@@ -21,6 +21,7 @@ import type {
   ParsedKey,
   ServerHostKeyAlgorithm,
 } from 'ssh2';
+import type { Duplex } from 'node:stream';
 import type { TerminalSize } from '../../../common/contract';
 import { HostKeyError, type VerifyHostKey } from './hostKeys';
 import {
@@ -39,7 +40,14 @@ import { classifySocketError } from '../net';
 import { sftpFiles } from './sftpFiles';
 import { SecretScrubber } from '../secrets';
 import { messageOf } from '../../../common/errors';
-import { SshLogin, type LoginMethod, type LoginStep, type SshAuthChallenge } from './sshLogin';
+import {
+  SshLogin,
+  type IdentityOffer,
+  type LoginCredential,
+  type LoginMethod,
+  type LoginStep,
+  type SshAuthChallenge,
+} from './sshLogin';
 import { BoundedChannelWindow, openNextChannelWithWindow } from './channelWindow';
 import { FlowControlConstants } from '../../../common/flowControl';
 
@@ -67,27 +75,34 @@ export const DEFAULT_READY_TIMEOUT_MS = 10_000;
  * SSH-level keepalives while a shell is open. A dropped network (laptop sleep, VPN change) otherwise leaves the tab
  * silently frozen until TCP gives up, which can take many minutes; 15 s × 3 unanswered reports it within a minute.
  */
-const KEEPALIVE_INTERVAL_MS = 15_000;
-const KEEPALIVE_COUNT_MAX = 3;
+export const KEEPALIVE_INTERVAL_MS = 15_000;
+export const KEEPALIVE_COUNT_MAX = 3;
 
 export type SshAuth =
   /** password null: none is saved; the user is asked when the server wants one (through askUser), as ssh does. */
   | { kind: 'password'; password: string | null }
   | { kind: 'privateKey'; privateKey: string | Buffer; passphrase?: string }
-  | { kind: 'agent'; agentSocket: string };
+  | { kind: 'agent'; agentSocket: string }
+  /**
+   * As `ssh HOST`: the agent's keys (when there is an agent), then each key file in order (an encrypted one asks for
+   * its passphrase), then whatever the server asks. `agent` is a socket path, a Windows pipe (\\.\pipe\…) or
+   * "pageant"; ssh2 speaks to each.
+   */
+  | { kind: 'identities'; agent: string | null; keyFiles: ReadonlyArray<{ label: string; privateKey: Buffer }> };
 
 export type AskUser = (challenge: SshAuthChallenge) => Promise<string[] | null>;
 
-export interface SshSessionOptions {
+/** One SSH server on the way: a jump host, or the target itself. */
+export interface SshHopOptions {
   host: string;
   port: number;
   username: string;
   auth: SshAuth;
-  size: TerminalSize;
-  /** Defaults to DEFAULT_TERM. */
-  term?: string;
-  /** Runs this command under a PTY instead of the login shell (a shell override, e.g. "bash -l" or "tmux attach"). */
-  command?: string;
+  /**
+   * How messages and questions name this hop when it is not the only one ("jump host bastion"); the target's
+   * messages say "user@host:port" alone.
+   */
+  name?: string;
   /**
    * Decides whether the server's host key is trusted. Called after key exchange and before any credential is sent;
    * reject to refuse. Usually the function built by createHostKeyVerifier.
@@ -99,15 +114,49 @@ export interface SshSessionOptions {
    */
   preferHostKeyTypes?: readonly string[];
   /**
-   * Asks the user what the server wants to know before it lets them in: the password when none is saved, and
-   * keyboard-interactive questions Podterm cannot answer itself (a one-time code after the key, a PAM question).
-   * Resolves with one answer per prompt, or null when the user cancels. Without it, such a server is a failed login.
+   * Asks the user what the server wants to know before it lets them in: the password when none is saved, a key's
+   * passphrase, and keyboard-interactive questions Podterm cannot answer itself (a one-time code after the key, a PAM
+   * question). Resolves with one answer per prompt, or null when the user cancels. Without it, such a server is a
+   * failed login.
    */
   askUser?: AskUser;
   /** Defaults to DEFAULT_READY_TIMEOUT_MS. The clock stops while verifyHostKey or askUser wait for the user. */
   readyTimeoutMs?: number;
+  /** SSH keepalives (ServerAliveInterval/CountMax); defaults to KEEPALIVE_INTERVAL_MS × KEEPALIVE_COUNT_MAX. */
+  keepalive?: { intervalMs: number; countMax: number };
+  /** Something the user should know that is not a failure: a key file skipped and why, a certificate not used. */
+  onNote?: (note: string) => void;
+}
+
+export interface SshSessionOptions extends SshHopOptions {
+  size: TerminalSize;
+  /** Defaults to DEFAULT_TERM. */
+  term?: string;
+  /** Runs this command under a PTY instead of the login shell (a shell override, e.g. "bash -l" or "tmux attach"). */
+  command?: string;
+  /**
+   * Jump hosts (ProxyJump), in order: the first is dialled, each next hop (and then the target) is reached through a
+   * TCP forward on the one before. Each has its own user, credentials, host-key check and questions.
+   */
+  jumps?: readonly SshHopOptions[];
+  /** Speak SSH over this stream instead of dialling the first hop (ProxyCommand's stdin and stdout). */
+  sock?: Duplex;
+  /** Each hop's progress, for the attempt log: connecting, connected or failed, with when. */
+  onHop?: (event: SshHopEvent) => void;
   /** Aborts connecting (not an open session: close that instead). */
   signal?: AbortSignal;
+}
+
+/** One hop's progress. `index` counts from 0 in the order dialled; the target is the last. */
+export interface SshHopEvent {
+  index: number;
+  /** "jump host bastion (ops@10.0.0.1:22)" or "ops@10.0.0.9:22". */
+  target: string;
+  state: 'connecting' | 'connected' | 'failed';
+  /** Epoch ms. */
+  at: number;
+  /** Why it failed. */
+  detail?: string;
 }
 
 export const SSH_CONNECT_FAILURES = [
@@ -153,9 +202,12 @@ const PHASE_WORDS: Record<Phase, string> = {
  * The ssh2 auth method for these credentials; null for a password that is not saved (asked for when the server wants
  * it). Parses a private key locally first, so a bad passphrase never dials.
  */
-function prepareAuth(options: SshSessionOptions, target: string): AnyAuthMethod | null {
+function prepareAuth(options: SshHopOptions, target: string): AnyAuthMethod | null {
   const { auth, username } = options;
   switch (auth.kind) {
+    case 'identities':
+      // Offered one by one by the login (prepareIdentities).
+      return null;
     case 'password':
       return auth.password === null ? null : { type: 'password', username, password: auth.password };
     case 'agent':
@@ -242,6 +294,8 @@ function scrubberOf(auth: SshAuth): SecretScrubber {
       return SecretScrubber.of([auth.privateKey.toString(), auth.passphrase]);
     case 'agent':
       return SecretScrubber.none;
+    case 'identities':
+      return SecretScrubber.of(auth.keyFiles.map((file) => file.privateKey.toString()));
   }
 }
 
@@ -317,30 +371,208 @@ class PausableTimer {
   }
 }
 
+type Ssh2Client = Ssh2.Client;
+
+/** "user@host:port", and for a hop with a name, "jump host bastion (user@host:port)". */
+function hopTarget(hop: SshHopOptions): string {
+  const address = `${hop.username}@${hop.host}:${hop.port}`;
+  return hop.name ? `${hop.name} (${address})` : address;
+}
+
+/** The secrets every hop sends, so no message of any hop repeats one. */
+function scrubberOfHops(hops: readonly SshHopOptions[]): SecretScrubber {
+  const secrets: Array<string | null | undefined> = [];
+  for (const { auth } of hops) {
+    if (auth.kind === 'password') secrets.push(auth.password);
+    if (auth.kind === 'privateKey') secrets.push(auth.privateKey.toString(), auth.passphrase);
+    if (auth.kind === 'identities') secrets.push(...auth.keyFiles.map((file) => file.privateKey.toString()));
+  }
+  return SecretScrubber.of(secrets);
+}
+
 /**
- * Connects, checks the host key, authenticates and opens a PTY shell. Resolves once the shell channel is open; rejects
- * with an SshConnectError otherwise. Never logs or repeats a password, key or passphrase.
+ * Connects (through each jump host in turn), checks each host key, authenticates on each and opens a PTY shell on the
+ * target. Resolves once the shell channel is open; rejects with an SshConnectError naming the hop that failed
+ * otherwise. Never logs or repeats a password, key or passphrase.
  */
-export function openSshSession(options: SshSessionOptions): Promise<TerminalSession> {
-  const { host, port, username, signal, verifyHostKey } = options;
-  const target = `${username}@${host}:${port}`;
-  const timeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+export async function openSshSession(options: SshSessionOptions): Promise<TerminalSession> {
+  const hops: SshHopOptions[] = [...(options.jumps ?? []), options];
+  const target = hopTarget(options);
+  const scrubber = hops.length > 1 ? scrubberOfHops(hops) : scrubberOf(options.auth);
+  const clients: Ssh2Client[] = [];
+  let index = 0;
+  const report = (state: SshHopEvent['state'], detail?: string) =>
+    options.onHop?.({
+      index,
+      target: hopTarget(hops[index]!),
+      state,
+      at: Date.now(),
+      ...(detail === undefined ? {} : { detail }),
+    });
+  try {
+    let sock = options.sock;
+    for (; index < hops.length; index += 1) {
+      const hop = hops[index]!;
+      report('connecting');
+      const client = await connectHop(hop, sock, options.signal);
+      clients.push(client);
+      report('connected');
+      const next = hops[index + 1];
+      if (next !== undefined) sock = await forwardThrough(client, hop, next, options.signal);
+    }
+    index = hops.length - 1;
+    const client = clients[clients.length - 1]!;
+    const { channel, window } = await openShell(client, options, target, options.signal);
+    return new SshTerminalSession(client, channel, target, scrubber, window, clients.slice(0, -1));
+  } catch (error) {
+    for (const client of clients.reverse()) client.destroy();
+    const failure = scrubbed(error instanceof Error ? error : new Error(String(error)), scrubber);
+    if (index < hops.length) report('failed', failure.message);
+    throw failure;
+  }
+}
+
+/**
+ * Opens a TCP forward from `through` to the next hop (ProxyJump's direct-tcpip channel): the stream the next hop's
+ * SSH speaks over.
+ */
+function forwardThrough(
+  client: Ssh2Client,
+  through: SshHopOptions,
+  next: SshHopOptions,
+  signal: AbortSignal | undefined,
+): Promise<Duplex> {
+  const opening = new Opening<Duplex>();
+  const where = `${next.host}:${next.port}`;
+  const fail = (message: string, cause?: unknown) =>
+    opening.fail(new SshConnectError('unreachable', message, cause === undefined ? undefined : { cause }));
+  opening.disposables.listen(client, 'close', () =>
+    fail(`SSH through ${hopTarget(through)} failed: it closed the connection before reaching ${where}`),
+  );
+  opening.disposables.onAbort(signal, () => {
+    opening.fail(new SshConnectError('aborted', `SSH to ${hopTarget(next)} was cancelled`));
+  });
+  // The originating address and port are informational for the jump host's log; OpenSSH's client sends these too.
+  client.forwardOut('127.0.0.1', 0, next.host, next.port, (error, channel) => {
+    if (error) {
+      fail(`${hopTarget(through)} could not reach ${where}: ${error.message}`, error);
+      return;
+    }
+    if (!opening.succeed(channel)) channel.close();
+  });
+  return opening.promise;
+}
+
+/**
+ * Opens the PTY shell (or the command) on a connected client, with a bounded receive window where ssh2's internals
+ * allow it (channelWindow.ts): a paused tab must not have megabytes of a flood on their way.
+ */
+function openShell(
+  client: Ssh2Client,
+  options: SshSessionOptions,
+  target: string,
+  signal: AbortSignal | undefined,
+): Promise<{ channel: ClientChannel; window: BoundedChannelWindow | null }> {
+  const opening = new Opening<{ channel: ClientChannel; window: BoundedChannelWindow | null }>();
+  const what = options.command ? 'command' : 'shell';
+  opening.disposables.listen(client, 'close', () =>
+    opening.fail(
+      new SshConnectError(
+        'protocol',
+        `SSH to ${target} failed: the server closed the connection while opening the ${what}`,
+      ),
+    ),
+  );
+  opening.disposables.onAbort(signal, () => {
+    opening.fail(new SshConnectError('aborted', `SSH to ${target} was cancelled`));
+  });
+  const window = { term: options.term ?? DEFAULT_TERM, cols: options.size.cols, rows: options.size.rows };
+  const opened = (error: Error | undefined, channel: ClientChannel) => {
+    if (error) {
+      opening.fail(
+        new SshConnectError(
+          'protocol',
+          `SSH to ${target} connected, but the server would not open a ${what}: ${error.message}`,
+          { cause: error },
+        ),
+      );
+      return;
+    }
+    const bounded = windowBounded ? BoundedChannelWindow.install(client, channel, windowBytes) : null;
+    // Aborted while the server was opening it: the caller destroys the client.
+    if (!opening.succeed({ channel, window: bounded })) channel.close();
+  };
+  const windowBytes = FlowControlConstants.SSH_CHANNEL_WINDOW_BYTES;
+  const windowBounded = openNextChannelWithWindow(client, windowBytes);
+  if (options.command !== undefined) client.exec(options.command, { pty: window }, opened);
+  else client.shell(window, opened);
+  return opening.promise;
+}
+
+/** A key the login may offer: the agent, or a key file (parsed, or encrypted and parsed once its passphrase comes). */
+type PreparedIdentity = { offer: IdentityOffer } & ({ agent: string } | { key: ParsedKey } | { encrypted: Buffer });
+
+/** The agent (first, as ssh offers it) and the usable key files, each skipped file told through onNote. */
+function prepareIdentities(
+  auth: Extract<SshAuth, { kind: 'identities' }>,
+  onNote: ((note: string) => void) | undefined,
+): PreparedIdentity[] {
+  const prepared: PreparedIdentity[] = [];
+  if (auth.agent !== null) {
+    const label = auth.agent === 'pageant' ? 'Pageant' : `the SSH agent at ${auth.agent}`;
+    prepared.push({ offer: { label, encrypted: false }, agent: auth.agent });
+  }
+  for (const file of auth.keyFiles) {
+    const read = readPrivateKey(file.privateKey, undefined);
+    switch (read.problem) {
+      case null:
+        prepared.push({ offer: { label: file.label, encrypted: false }, key: read.key });
+        break;
+      case 'passphrase':
+        prepared.push({ offer: { label: file.label, encrypted: true }, encrypted: file.privateKey });
+        break;
+      case 'noKey':
+        onNote?.(`${file.label} is not offered: the file holds no key`);
+        break;
+      case 'publicKey':
+        onNote?.(`${file.label} is not offered: it is a public key, not the private key`);
+        break;
+      case 'unreadable':
+        onNote?.(`${file.label} is not offered: not a private key Podterm can read (${read.said})`);
+        break;
+    }
+  }
+  return prepared;
+}
+
+/**
+ * Connects to one hop (dialled, or over `sock`), checks its host key and authenticates. Resolves with the client once
+ * it is ready for channels.
+ */
+function connectHop(
+  hop: SshHopOptions,
+  sock: Duplex | undefined,
+  signal: AbortSignal | undefined,
+): Promise<Ssh2Client> {
+  const { host, port, username, verifyHostKey } = hop;
+  const target = hopTarget(hop);
+  const timeoutMs = hop.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
 
   if (signal?.aborted) {
     return Promise.reject(new SshConnectError('aborted', `SSH to ${target} was cancelled`));
   }
   // ssh2's and the server's texts end up in these messages; none may repeat the credentials this session sends.
-  const scrubber = scrubberOf(options.auth);
+  const scrubber = scrubberOf(hop.auth);
   let authMethod: AnyAuthMethod | null;
   try {
-    authMethod = prepareAuth(options, target);
+    authMethod = prepareAuth(hop, target);
   } catch (error) {
     return Promise.reject(scrubbed(error instanceof Error ? error : new Error(String(error)), scrubber));
   }
 
   const client = new (ssh2().Client)();
   swallowErrorsUntilClose(client);
-  const opening = new Opening<TerminalSession>();
+  const opening = new Opening<Ssh2Client>();
   let phase: Phase = 'connecting';
   let authAttempted = false;
 
@@ -358,9 +590,12 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
     if (opening.fail(scrubbed(error, scrubber))) client.destroy();
   }
 
-  const login = new SshLogin({ target, credential: options.auth, canAskUser: options.askUser !== undefined });
-  // Never called without options.askUser: the login gives up instead of asking when nobody is there.
-  const askTheUser = options.askUser ?? (() => Promise.resolve(null));
+  const identities = hop.auth.kind === 'identities' ? prepareIdentities(hop.auth, hop.onNote) : [];
+  const credential: LoginCredential =
+    hop.auth.kind === 'identities' ? { kind: 'identities', identities: identities.map((i) => i.offer) } : hop.auth;
+  const login = new SshLogin({ target, credential, canAskUser: hop.askUser !== undefined });
+  // Never called without hop.askUser: the login gives up instead of asking when nobody is there.
+  const askTheUser = hop.askUser ?? (() => Promise.resolve(null));
 
   /**
    * Carries out one step of the login: `next` hands ssh2 the method to send, `answerServer` answers the
@@ -369,9 +604,13 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
   const follow = (step: LoginStep, next: NextAuthMethod, answerServer?: (answers: string[]) => void): void => {
     if (opening.settled) return;
     switch (step.kind) {
-      case 'send':
-        next(sshAuthMethod(step.method, next));
+      case 'send': {
+        const method = sshAuthMethod(step.method, next);
+        // A passphrase that does not decrypt the key: the login asks again or moves on, nothing is sent.
+        if (method === 'wrongPassphrase') follow(login.passphraseRefused(), next, answerServer);
+        else next(method);
         return;
+      }
       case 'answerServer':
         answerServer?.(step.answers);
         return;
@@ -396,8 +635,18 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
   };
 
   /** ssh2's form of the method the login chose. */
-  const sshAuthMethod = (method: LoginMethod, next: NextAuthMethod): AnyAuthMethod => {
+  const sshAuthMethod = (method: LoginMethod, next: NextAuthMethod): AnyAuthMethod | 'wrongPassphrase' => {
     switch (method.type) {
+      case 'none':
+        return { type: 'none', username };
+      case 'identity': {
+        const identity = identities[method.index]!;
+        if ('agent' in identity) return { type: 'agent', username, agent: identity.agent };
+        if ('key' in identity) return { type: 'publickey', username, key: identity.key };
+        const read = readPrivateKey(identity.encrypted, method.passphrase ?? '');
+        if (read.problem === null) return { type: 'publickey', username, key: read.key };
+        return 'wrongPassphrase';
+      }
       case 'saved':
         // begin() sends the saved credential only when there is one (an unsaved password is asked for instead).
         return authMethod!;
@@ -469,31 +718,7 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
     ),
   );
   connecting.listen(client, 'ready', () => {
-    phase = 'openingShell';
-    const window = { term: options.term ?? DEFAULT_TERM, cols: options.size.cols, rows: options.size.rows };
-    const opened = (error: Error | undefined, channel: ClientChannel) => {
-      if (opening.settled) {
-        // Aborted or timed out while the server was opening it; the client is already being destroyed.
-        return;
-      }
-      if (error) {
-        fail(
-          new SshConnectError(
-            'protocol',
-            `SSH to ${target} connected, but the server would not open a ${options.command ? 'command' : 'shell'}: ${error.message}`,
-            { cause: error },
-          ),
-        );
-        return;
-      }
-      const window = bounded ? BoundedChannelWindow.install(client, channel, windowBytes) : null;
-      opening.succeed(new SshTerminalSession(client, channel, target, scrubber, window));
-    };
-    // A paused tab must not have megabytes of a flood on their way (FlowControlConstants.SSH_CHANNEL_WINDOW_BYTES).
-    const windowBytes = FlowControlConstants.SSH_CHANNEL_WINDOW_BYTES;
-    const bounded = openNextChannelWithWindow(client, windowBytes);
-    if (options.command !== undefined) client.exec(options.command, { pty: window }, opened);
-    else client.shell(window, opened);
+    opening.succeed(client);
   });
 
   connecting.onAbort(signal, () => fail(new SshConnectError('aborted', `SSH to ${target} was cancelled`)));
@@ -506,11 +731,12 @@ export function openSshSession(options: SshSessionOptions): Promise<TerminalSess
       username,
       authHandler,
       hostVerifier,
-      ...hostKeyAlgorithms(options.preferHostKeyTypes ?? []),
+      ...hostKeyAlgorithms(hop.preferHostKeyTypes ?? []),
       // ssh2's own ready timeout would also count the minutes a person spends on the host-key prompt; ours does not.
       readyTimeout: 0,
-      keepaliveInterval: KEEPALIVE_INTERVAL_MS,
-      keepaliveCountMax: KEEPALIVE_COUNT_MAX,
+      keepaliveInterval: hop.keepalive?.intervalMs ?? KEEPALIVE_INTERVAL_MS,
+      keepaliveCountMax: hop.keepalive?.countMax ?? KEEPALIVE_COUNT_MAX,
+      ...(sock === undefined ? {} : { sock }),
     });
     // A keystroke is one small packet: with Nagle's algorithm on (ssh2 leaves it on) it waits for the ACK of the
     // previous one, which the server delays by ~40 ms. OpenSSH turns it off for interactive sessions too.
@@ -552,6 +778,8 @@ class SshTerminalSession extends TransportSession {
     private readonly scrubber: SecretScrubber,
     /** Null when ssh2's internals were not as expected: ssh2's own 2 MiB window applies then. */
     private readonly window: BoundedChannelWindow | null,
+    /** The jump hosts' connections the shell's connection runs through, first dialled first. */
+    private readonly jumpClients: readonly Ssh2Client[] = [],
   ) {
     super('an SSH session');
     this.disposables.listen(channel, 'exit', (code: number | null, signal?: string) => {
@@ -643,6 +871,16 @@ class SshTerminalSession extends TransportSession {
   }
 
   protected async shutdown(): Promise<void> {
+    await this.closeTarget();
+    // Then each jump host's connection, the one nearest the target first.
+    for (const jump of [...this.jumpClients].reverse()) {
+      const closed = new Promise<void>((resolve) => jump.once('close', () => resolve()));
+      jump.end();
+      await closeWithin(closed, () => jump.destroy());
+    }
+  }
+
+  private async closeTarget(): Promise<void> {
     if (this.connectionClosed) return;
     const closed = new Promise<void>((resolve) => this.client.once('close', () => resolve()));
     // Hang up the shell first, as closing a terminal window does: a shell that receives SIGHUP passes it on to its

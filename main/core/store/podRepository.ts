@@ -66,6 +66,8 @@ const FIELD_COLUMNS: { [Name in keyof Required<PodFields>]: FieldColumn<PodField
   sshUser: asIs('ssh_user'),
   sshAuthKind: asIs('ssh_auth_kind'),
   sshPrivateKeyPath: asIs('ssh_private_key_path'),
+  sshProxyJump: asIs('ssh_proxy_jump'),
+  sshAllowProxyCommand: flag('ssh_allow_proxy_command'),
   shell: asIs('shell'),
   notes: asIs('notes'),
 };

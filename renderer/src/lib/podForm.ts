@@ -72,8 +72,14 @@ export const TEXT_INPUTS = {
   },
   sshHost: { label: 'SSH host', placeholder: '10.0.0.5 or node-3.internal', mono: true },
   sshPort: { label: 'SSH port', placeholder: '22', mono: true, wholeNumber: 'between 1 and 65535' },
-  sshUser: { label: 'SSH user', placeholder: 'root', mono: true },
+  sshUser: { label: 'SSH user', placeholder: "~/.ssh/config's, or yours", mono: true },
   sshPrivateKeyPath: { label: 'Private key path', placeholder: '~/.ssh/id_ed25519', mono: true, wide: true },
+  sshProxyJump: {
+    label: 'Jump hosts (ProxyJump)',
+    placeholder: "bastion,ops@10.0.0.2:2222 (empty: ~/.ssh/config's)",
+    mono: true,
+    wide: true,
+  },
   shell: { label: 'Shell override', placeholder: 'e.g. /bin/bash (empty: the default shell)', mono: true, wide: true },
 } as const satisfies { [Name in PodFieldName]?: TextInputSpec<PodFields[Name]> };
 export type TextInputName = keyof typeof TEXT_INPUTS;
@@ -87,6 +93,7 @@ type BooleanFieldName = {
 /** The checkbox of each boolean field; the type demands one per boolean field of the schema. */
 export const CHECKBOXES = {
   insecureSkipTlsVerify: { label: 'Skip TLS verification (insecure)' },
+  sshAllowProxyCommand: { label: "Run the config's ProxyCommand (it executes a program)" },
 } as const satisfies Record<BooleanFieldName, { label: string }>;
 export type CheckboxName = keyof typeof CHECKBOXES;
 const CHECKBOX_NAMES = Object.keys(CHECKBOXES) as CheckboxName[];

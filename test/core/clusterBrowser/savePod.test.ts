@@ -84,6 +84,7 @@ describe('savePodRecord', () => {
         sshHost: 'h.example.com',
         sshUser: 'me',
         insecureSkipTlsVerify: false,
+        sshAllowProxyCommand: false,
         sshPort: 22,
         sshAuthKind: 'password',
       },

@@ -45,7 +45,13 @@ async function methods(kubeconfigText: string | null) {
   return { resolver, methods: kubeMethods({ resolver }) };
 }
 
-const base = { namespace: 'default', insecureSkipTlsVerify: false, sshPort: 22, sshAuthKind: 'password' as const };
+const base = {
+  namespace: 'default',
+  insecureSkipTlsVerify: false,
+  sshAllowProxyCommand: false,
+  sshPort: 22,
+  sshAuthKind: 'password' as const,
+};
 
 describe('planRefresh', () => {
   it('returns what Refresh would store, and stores nothing', async (context) => {

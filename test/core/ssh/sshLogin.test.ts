@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   KEYBOARD_INTERACTIVE_TITLE,
   MAX_USER_TRIES,
+  PASSPHRASE_RETRY_NOTICE,
   PASSWORD_RETRY_NOTICE,
   QUESTIONS_RETRY_NOTICE,
   SshLogin,
@@ -414,4 +415,86 @@ describe('the failure message after a refused credential', () => {
 
 it('refuses an answer nobody asked for', () => {
   expect(() => newLogin(key).answered(['unasked'])).toThrow(/without a question/);
+});
+
+describe("the keys the user has, as ssh HOST offers them (credential kind 'identities')", () => {
+  const agentOffer = { label: 'the SSH agent at /tmp/agent.sock', encrypted: false };
+  const plainKey = { label: '~/.ssh/id_ed25519', encrypted: false };
+  const lockedKey = { label: '~/.ssh/id_locked', encrypted: true };
+  const identities = (...offers: Array<{ label: string; encrypted: boolean }>): LoginCredential => ({
+    kind: 'identities',
+    identities: offers,
+  });
+  const askPassphrase = (label: string, instructions = '') =>
+    ask({ title: 'Key passphrase', instructions, prompts: [{ prompt: `Passphrase for ${label}:`, echo: false }] });
+
+  it('offers each key in order while the server still takes public keys', () => {
+    const login = newLogin(identities(agentOffer, plainKey));
+    expect(login.begin()).toEqual(send({ type: 'identity', index: 0 }));
+    expect(login.refused(PASSWORD_SERVER, false)).toEqual(send({ type: 'identity', index: 1 }));
+  });
+
+  it("asks for an encrypted key's passphrase before offering it, again when it is wrong, then moves on", () => {
+    const login = newLogin(identities(lockedKey, plainKey));
+    expect(login.begin()).toEqual(askPassphrase(lockedKey.label));
+    expect(login.answered(['wrong'])).toEqual(send({ type: 'identity', index: 0, passphrase: 'wrong' }));
+    for (let round = 2; round <= MAX_USER_TRIES; round += 1) {
+      expect(login.passphraseRefused()).toEqual(askPassphrase(lockedKey.label, PASSPHRASE_RETRY_NOTICE));
+      expect(login.answered(['wrong'])).toEqual(send({ type: 'identity', index: 0, passphrase: 'wrong' }));
+    }
+    expect(login.passphraseRefused()).toEqual(send({ type: 'identity', index: 1 }));
+  });
+
+  it('skips a key whose passphrase question is cancelled, as ssh does', () => {
+    const login = newLogin(identities(lockedKey));
+    expect(login.begin()).toEqual(askPassphrase(lockedKey.label));
+    expect(login.answered(null)).toEqual(send({ type: 'none' }));
+    // Nothing left to offer: the password the server takes is asked for.
+    expect(login.refused(PASSWORD_SERVER, false)).toEqual(askPassword());
+  });
+
+  it('after the keys, asks for the password the server takes, as for a record whose password is not saved', () => {
+    const login = newLogin(identities(plainKey));
+    expect(login.begin()).toEqual(send({ type: 'identity', index: 0 }));
+    expect(login.refused(PASSWORD_SERVER, false)).toEqual(askPassword());
+    expect(login.answered(['typed'])).toEqual(send({ type: 'password', password: 'typed' }));
+    expect(login.refused(PASSWORD_SERVER, false)).toEqual(askPassword(PASSWORD_RETRY_NOTICE));
+  });
+
+  it('after the keys, answers keyboard-interactive through the user', () => {
+    const login = newLogin(identities(plainKey));
+    login.begin();
+    expect(login.refused(PAM_SERVER, false)).toEqual(sendKeyboard);
+    expect(login.questions('', '', ONE_TIME_CODE)).toEqual(askServerQuestion(ONE_TIME_CODE));
+  });
+
+  it('a key that is a first factor leads to the second, asked of the user', () => {
+    const login = newLogin(identities(plainKey, agentOffer));
+    login.begin();
+    expect(login.refused(SECOND_FACTOR, true)).toEqual(sendKeyboard);
+  });
+
+  it('names every key offered when the server takes none and nothing else', () => {
+    const login = newLogin(identities(agentOffer, plainKey));
+    login.begin();
+    login.refused(['publickey'], false);
+    expect(login.refused(['publickey'], false)).toEqual(
+      fail(
+        `${failed}: the server accepted none of the keys offered (${agentOffer.label}; ${plainKey.label}) (methods it offers: publickey)`,
+      ),
+    );
+  });
+
+  it('with no key at all, asks the server what it takes', () => {
+    const login = newLogin(identities());
+    expect(login.begin()).toEqual(send({ type: 'none' }));
+    expect(login.refused(['publickey'], false)).toEqual(
+      fail(`${failed}: no key to offer (no SSH agent, no IdentityFile readable) (methods it offers: publickey)`),
+    );
+  });
+
+  it('nobody to ask: an encrypted key is skipped, not a failure', () => {
+    const login = newLogin(identities(lockedKey, plainKey), false);
+    expect(login.begin()).toEqual(send({ type: 'identity', index: 1 }));
+  });
 });

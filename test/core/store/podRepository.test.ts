@@ -72,6 +72,8 @@ describe('PodRepository', () => {
       sshUser: null,
       sshAuthKind: 'password',
       sshPrivateKeyPath: null,
+      sshProxyJump: null,
+      sshAllowProxyCommand: false,
       shell: null,
       notes: null,
       storedSecrets: NO_SECRETS,
@@ -106,6 +108,8 @@ describe('PodRepository', () => {
       sshUser: 'ops',
       sshAuthKind: 'privateKeyPath' as const,
       sshPrivateKeyPath: '~/.ssh/id_ed25519',
+      sshProxyJump: 'jump,ops@inner:2200',
+      sshAllowProxyCommand: true,
       shell: '/bin/bash',
       notes: 'new',
     };

@@ -14,6 +14,7 @@ import { migration as addKubeconfigContext } from './0080-add-kubeconfig-context
 import { migration as indexPodsSearch } from './0090-index-pods-search';
 import { migration as addSourceId } from './0100-add-source-id';
 import { migration as createContextNamespaces } from './0110-create-context-namespaces';
+import { migration as addSshRoute } from './0120-add-ssh-route';
 
 export const MIGRATIONS: readonly Migration[] = [
   createPods,
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly Migration[] = [
   indexPodsSearch,
   addSourceId,
   createContextNamespaces,
+  addSshRoute,
 ];

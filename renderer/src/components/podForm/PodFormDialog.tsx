@@ -30,6 +30,8 @@ import { CheckboxField, Section, SelectField, TextAreaField, TextField } from '.
 import { KubeconfigChoice } from './KubeconfigChoice';
 import { KubeconfigField } from './KubeconfigField';
 import { SecretField } from './SecretField';
+import { SshConfigPreview } from './SshConfigPreview';
+import type { SshSettingsRequest, SshSettingsView } from '../../../../common/sshSettings';
 import './PodForm.css';
 import { messageOf } from '../../../../common/errors';
 
@@ -54,9 +56,18 @@ interface PodFormDialogProps {
   onClose(): void;
   /** Imported kubeconfig contexts for the Kubeconfig choice. */
   kubeconfigs?: KubeconfigView[];
+  /** What ~/.ssh/config supplies for the SSH host typed (`ssh.settings`); without it the form shows nothing of it. */
+  lookUpSshSettings?(request: SshSettingsRequest): Promise<SshSettingsView>;
 }
 
-export function PodFormDialog({ pod, onSave, onSaved, onClose, kubeconfigs = [] }: PodFormDialogProps) {
+export function PodFormDialog({
+  pod,
+  onSave,
+  onSaved,
+  onClose,
+  kubeconfigs = [],
+  lookUpSshSettings,
+}: PodFormDialogProps) {
   const [values, setValues] = useState<PodFormValues>(() => formValuesFrom(pod));
   const [secrets, setSecrets] = useState<SecretEdits>(emptySecretEdits);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -237,7 +248,22 @@ export function PodFormDialog({ pod, onSave, onSaved, onClose, kubeconfigs = [] 
           {secretInput('sshPrivateKey')}
           {secretInput('sshPassphrase')}
           {values.sshAuthKind === 'agent' && (
-            <p className="span-2 form-note">Uses the keys loaded in the SSH agent of the machine Podterm runs on.</p>
+            <p className="span-2 form-note">
+              Uses the keys you have, as ssh does: the SSH agent, then the IdentityFiles ~/.ssh/config names.
+            </p>
+          )}
+          {textInput('sshProxyJump')}
+          {checkbox('sshAllowProxyCommand')}
+          {lookUpSshSettings && (
+            <SshConfigPreview
+              lookUp={lookUpSshSettings}
+              request={{
+                sshHost: values.sshHost,
+                sshUser: values.sshUser || null,
+                sshPort: /^\d+$/.test(values.sshPort.trim()) ? Number(values.sshPort) : undefined,
+                sshProxyJump: values.sshProxyJump || null,
+              }}
+            />
           )}
         </Section>
 

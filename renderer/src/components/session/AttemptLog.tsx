@@ -1,8 +1,11 @@
-/** The connect chain's attempts, one compact line each: method, outcome, duration, and why. */
-import type { ConnectionAttempt } from '../../../../common/contract';
+/**
+ * The connect chain's attempts, one compact line each: method, outcome, duration, and why; under an SSH attempt, each
+ * jump host with its time (and which one failed, and why) and the notes about ~/.ssh/config.
+ */
+import type { AttemptStep, ConnectionAttempt } from '../../../../common/contract';
 import { useNow } from '../../hooks/useNow';
 import { methodName } from '../../../../common/pods';
-import { ATTEMPT_OUTCOME_WORDS, attemptDuration, FAILED_ATTEMPT_MARK } from '../../lib/format';
+import { ATTEMPT_OUTCOME_WORDS, attemptDuration, FAILED_ATTEMPT_MARK, formatDuration } from '../../lib/format';
 import './AttemptLog.css';
 
 /** Running attempts show a live duration; a quarter second is smooth enough without re-rendering constantly. */
@@ -30,8 +33,28 @@ export function AttemptLog({ attempts }: { attempts: ConnectionAttempt[] }) {
           <span className="attempt-outcome">{ATTEMPT_OUTCOME_WORDS[attempt.outcome]}</span>
           <span className="attempt-duration">{attemptDuration(attempt, now)}</span>
           <span className="attempt-detail">{attempt.detail ?? ''}</span>
+          {(attempt.steps ?? []).map((step, stepIndex) => (
+            <span key={stepIndex} className={`attempt-step ${step.outcome}`}>
+              {stepLine(step, now)}
+            </span>
+          ))}
         </li>
       ))}
     </ol>
   );
+}
+
+const STEP_WORDS: Record<AttemptStep['outcome'], string> = {
+  running: 'connecting',
+  done: 'connected',
+  failed: 'failed',
+  note: '',
+};
+
+/** "↳ jump host 1 of 2, bastion (ops@10.0.0.1:22): connected, 120 ms", or "· note". */
+function stepLine(step: AttemptStep, now: number): string {
+  if (step.outcome === 'note') return `· ${step.label}`;
+  const took = formatDuration(step.durationMs ?? Math.max(0, now - step.startedAt));
+  const why = step.detail ? `: ${step.detail}` : '';
+  return `↳ ${step.label}: ${STEP_WORDS[step.outcome]}, ${took}${why}`;
 }

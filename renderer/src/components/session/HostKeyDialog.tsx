@@ -27,6 +27,7 @@ export function HostKeyDialog({ prompt, busy, active, onAnswer }: HostKeyDialogP
       <div className="session-card-title" id={titleId}>
         <KeyIcon />
         {knownByOtherKey ? 'New type of host key' : 'Unknown host key'}
+        {prompt.hop ? ` of ${prompt.hop}` : ''}
       </div>
       {knownByOtherKey ? (
         <>
@@ -51,6 +52,12 @@ export function HostKeyDialog({ prompt, busy, active, onAnswer }: HostKeyDialogP
         </p>
       )}
       <dl className="host-key-facts">
+        {prompt.hop && (
+          <>
+            <dt>Asked by</dt>
+            <dd>{prompt.hop}</dd>
+          </>
+        )}
         <dt>Host</dt>
         <dd className="mono">
           {prompt.host}:{prompt.port}
