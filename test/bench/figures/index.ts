@@ -1,0 +1,23 @@
+/** Every figure, in the design's order (performance.md, "The figures the project reports"). */
+import type { BenchContext } from '../context';
+import type { Row } from '../stats';
+import { parser } from './parser';
+import { startup } from './startup';
+import { renderers, throughput } from './throughput';
+
+export interface Figure {
+  id: string;
+  title: string;
+  run(context: BenchContext): Promise<Row[]>;
+}
+
+export const FIGURES: Figure[] = [
+  { id: 'B1', title: 'parser ceiling (@xterm/headless on fixed corpora)', run: parser },
+  {
+    id: 'B2',
+    title: 'session throughput: page vs bare page, Node vs parser and transport, flow-control constants',
+    run: throughput,
+  },
+  { id: 'B5', title: 'default renderer vs DOM renderer vs bare page', run: renderers },
+  { id: 'B10', title: 'browser-mode server start → URL printed', run: startup },
+];
