@@ -1,6 +1,8 @@
 /** Every figure, in the design's order (performance.md, "The figures the project reports"). */
 import type { BenchContext } from '../context';
 import type { Row } from '../stats';
+import { interrupt } from './interrupt';
+import { keystroke } from './keystroke';
 import { parser } from './parser';
 import { startup } from './startup';
 import { renderers, throughput } from './throughput';
@@ -18,6 +20,8 @@ export const FIGURES: Figure[] = [
     title: 'session throughput: page vs bare page, Node vs parser and transport, flow-control constants',
     run: throughput,
   },
+  { id: 'B3', title: '^C during a `yes` flood until the prompt is drawn', run: interrupt },
+  { id: 'B4', title: 'keystroke → echo drawn, quiet and while another tab floods', run: keystroke },
   { id: 'B5', title: 'default renderer vs DOM renderer vs bare page', run: renderers },
   { id: 'B10', title: 'browser-mode server start → URL printed', run: startup },
 ];

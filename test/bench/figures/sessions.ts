@@ -17,6 +17,8 @@ import type { AppHandle, BenchContext } from '../context';
 
 export const SSH_RECORD = 'bench ssh';
 export const EXEC_RECORD = 'bench exec';
+/** A second SSH record, for the tab that floods while another tab echoes (B4). */
+export const FLOOD_RECORD = 'bench flood';
 
 export interface PageSessions {
   handle: AppHandle;
@@ -32,6 +34,7 @@ export function pageSessions(context: BenchContext): Promise<PageSessions> {
     const [handle, sshd, kube] = await Promise.all([context.appHandle(), context.sshd(), context.kube()]);
     await saveSshRecord(handle, sshd, SSH_RECORD);
     await saveExecRecord(handle, kube, EXEC_RECORD);
+    await saveSshRecord(handle, sshd, FLOOD_RECORD);
     const { page } = handle;
     await reload(page);
     await openTab(page, SSH_RECORD);

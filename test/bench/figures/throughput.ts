@@ -5,7 +5,7 @@
  * pipe as Podterm's. B5: the default renderer against the DOM renderer and the bare page.
  */
 import type { Page } from 'playwright-core';
-import { activateTab, clearScreen, reload } from '../app';
+import { activateTab, clearScreen } from '../app';
 import type { BenchContext } from '../context';
 import { END_MARKER, type Corpus } from '../corpus';
 import { openCoreSession, openPipeSession, PODTERM_CONSTANTS, VS_CODE_CONSTANTS } from '../nodePipes';
@@ -181,7 +181,6 @@ export async function renderers(context: BenchContext): Promise<Row[]> {
     }
   } finally {
     await handle.api.request('settings.save', { renderer: initial });
-    await reload(page).catch(() => undefined);
   }
   const d = summarize(samples.default);
   const dom = summarize(samples.dom);
