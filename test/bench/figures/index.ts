@@ -1,6 +1,7 @@
 /** Every figure, in the design's order (performance.md, "The figures the project reports"). */
 import type { BenchContext } from '../context';
 import type { Row } from '../stats';
+import { connect, fallback } from './connect';
 import { interrupt } from './interrupt';
 import { keystroke } from './keystroke';
 import { parser } from './parser';
@@ -23,5 +24,7 @@ export const FIGURES: Figure[] = [
   { id: 'B3', title: '^C during a `yes` flood until the prompt is drawn', run: interrupt },
   { id: 'B4', title: 'keystroke → echo drawn, quiet and while another tab floods', run: keystroke },
   { id: 'B5', title: 'default renderer vs DOM renderer vs bare page', run: renderers },
+  { id: 'B8', title: 'click → first prompt over exec, against kubectl exec -it', run: connect },
+  { id: 'B9', title: 'time to the SSH fallback: cluster unreachable / refused / 401', run: fallback },
   { id: 'B10', title: 'browser-mode server start → URL printed', run: startup },
 ];
