@@ -26,6 +26,8 @@ export interface AppHandle {
   app: WebApp;
   page: Page;
   api: ApiSocket;
+  /** The page's secret: another socket of the same user logs in with it. */
+  secret: string;
   lagFile: string;
 }
 
@@ -67,7 +69,7 @@ export class BenchContext {
   }
 
   corpora(): Promise<Corpus[]> {
-    return this.once('corpora', async () => writeCorpora(await this.scratch(), this.size(16, 1)));
+    return this.once('corpora', async () => writeCorpora(await this.scratch(), this.size(8, 1)));
   }
 
   sshd(): Promise<SshdHarness> {
@@ -129,7 +131,7 @@ export class BenchContext {
     });
     const { socket } = await ApiSocket.logIn(Number(new URL(app.origin).port), { secret: secret! });
     this.onStop(() => socket.close());
-    return { app, page, api: socket, lagFile };
+    return { app, page, api: socket, secret: secret!, lagFile };
   }
 
   /** The server's event-loop delay since the last reading (lagProbe.mjs), and its memory. */
