@@ -5,7 +5,7 @@
 import type { Page } from 'playwright-core';
 import { activateTab, clearScreen, PROMPT_PATTERN, typeLine } from '../app';
 import type { BenchContext } from '../context';
-import { armProbe, probeResult } from '../pageProbe';
+import { armProbe, probeResult, until } from '../pageProbe';
 import { interleave, row, summarize, type Row } from '../stats';
 import { rawExecShell, rawSsh2Shell } from '../transports';
 import { EXEC_RECORD, pageSessions, SSH_RECORD } from './sessions';
@@ -55,7 +55,10 @@ async function rawShell(kind: 'ssh2' | 'exec', context: BenchContext) {
       waiter();
     }
   });
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  // The login shell's start-up (rc files) must be over before anything is timed: wait for its prompt.
+  let seen = '';
+  shell.onData((chunk) => (seen = (seen + chunk.toString('latin1')).slice(-256)));
+  await until(`the raw ${kind} prompt`, () => /[$#] $/.test(seen), 60_000);
   return { shell, state };
 }
 

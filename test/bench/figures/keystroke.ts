@@ -55,8 +55,10 @@ async function rawShell(kind: 'ssh2' | 'exec', context: BenchContext) {
     listeners.next = null;
     next?.();
   });
-  // Let the prompt arrive before timing anything.
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  // The login shell's start-up (rc files) must be over before anything is timed: wait for its prompt.
+  let seen = '';
+  shell.onData((chunk) => (seen = (seen + chunk.toString('latin1')).slice(-256)));
+  await until(`the raw ${kind} prompt`, () => /[$#] $/.test(seen), 60_000);
   return { shell, listeners };
 }
 
