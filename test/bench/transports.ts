@@ -44,8 +44,7 @@ export function kubeconfigFile(context: BenchContext, kube: KubeApiServer): Prom
 
 /**
  * MB/s of a corpus cat through a remote pty to a process that discards it (stdout piped here and counted), from the
- * corpus's first bytes to the end marker, so neither the connection's set-up nor what the login shell prints first
- * (through a pty its stderr arrives on the same stream) is counted.
+ * first byte to the end marker, so the connection's set-up is not counted.
  */
 export function streamRate(command: string, args: string[], env: NodeJS.ProcessEnv, corpus: Corpus): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -55,10 +54,9 @@ export function streamRate(command: string, args: string[], env: NodeJS.ProcessE
     let stderr = '';
     const marker = new RegExp(`(^|\\n)${END_MARKER}`);
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const start = corpus.screenBytes.subarray(0, 48).toString('latin1');
     child.stdout.on('data', (chunk: Buffer) => {
+      if (first === 0) first = performance.now();
       tail = (tail + chunk.toString('latin1')).slice(-4096);
-      if (first === 0 && tail.includes(start)) first = performance.now();
       if (marker.test(tail)) {
         const ms = performance.now() - first;
         child.kill();
