@@ -1,7 +1,7 @@
 /**
  * Session throughput without a page (B2's Node rows):
  *  - through Podterm's core, by its public API (createCore via the test harness, a ClientConnection standing in for a
- *    window): the core's session and data pipe, ending in @xterm/headless with the renderer's own AckTracker;
+ *    window): the core's session and data pipe, ending in @xterm/headless fed by the renderer's own OutputFeed (its acks, its queue bound);
  *  - through a minimal pipe of the same shape (sshd pty → ssh2 → batcher → MessagePort → @xterm/headless with acks),
  *    with VS Code's flow-control constants and with Podterm's, to compare the constants on equal terms.
  */
@@ -11,7 +11,7 @@ import { Client, type ClientChannel } from 'ssh2';
 import type { SessionCommand, SessionEvent } from '../../common/contract';
 import { FlowControlConstants } from '../../common/flowControl';
 import type { ClientConnection, SessionStream } from '../../main/core';
-import { AckTracker } from '../../renderer/src/session/ackTracker';
+import { OutputFeed } from '../../renderer/src/session/outputFeed';
 import { createTestCore, type TestCore } from '../harness/core';
 import type { KubeApiServer } from '../harness/kubeApiServer';
 import type { SshdHarness } from '../harness/sshd';
@@ -57,7 +57,17 @@ class HeadlessClient implements ClientConnection {
   readonly terminal = new Terminal({ ...SIZE, scrollback: 1000, allowProposedApi: true });
   status: SessionEvent | undefined;
   private command: ((command: SessionCommand) => void) | undefined;
-  private readonly ack = new AckTracker((bytes) => this.command?.({ type: 'ack', bytes }));
+  private readonly feed = new OutputFeed(
+    (data, parsed) => {
+      const watch = this.watch;
+      const marker = watch?.holdsMarker(data) ?? false;
+      this.terminal.write(data, () => {
+        parsed();
+        if (marker) watch!.found();
+      });
+    },
+    (bytes) => this.command?.({ type: 'ack', bytes }),
+  );
   private screen = '';
   private readonly decoder = new TextDecoder();
   watch: MarkerWatch | null = null;
@@ -66,19 +76,17 @@ class HeadlessClient implements ClientConnection {
   openStream(): SessionStream {
     return {
       post: (event) => {
+        if (event.type === 'interruptSeen') {
+          this.feed.interruptSeen();
+          return;
+        }
         if (event.type !== 'data') {
           this.status = event;
           this.statusListener?.(event);
           return;
         }
         this.screen = (this.screen + this.decoder.decode(event.data, { stream: true })).slice(-512);
-        const watch = this.watch;
-        const done = this.ack.written(event.data.byteLength);
-        const marker = watch?.holdsMarker(event.data) ?? false;
-        this.terminal.write(event.data, () => {
-          done();
-          if (marker) watch!.found();
-        });
+        this.feed.receive(event.data);
       },
       onCommand: (listener) => void (this.command = listener),
       close: () => void (this.command = undefined),
