@@ -261,9 +261,10 @@ function kubeconfigText(p: Peers, setting: Setting): string {
 
 /** The kind of ending a message describes, in words both kubectl's and Podterm's messages map to. */
 function kindOf(text: string): Outcome {
-  // kubectl says "Unable to connect to the server: <the proxy's status text>" when CONNECT is refused.
+  // kubectl says "Unable to connect to the server: <the proxy's status text>" when CONNECT is refused. "(407)" with its
+  // parenthesis only: kubectl's log lines carry timestamps (04:14:07.407…) and ports that may hold the digits.
   if (
-    /407|Proxy Authentication Required|asks for credentials|refused the user name and password|Unable to connect to the server: Unauthorized/i.test(
+    /\(407\)|Proxy Authentication Required|asks for credentials|refused the user name and password|Unable to connect to the server: Unauthorized/i.test(
       text,
     )
   )
@@ -280,7 +281,7 @@ function kindOf(text: string): Outcome {
     return 'certificate name';
   if (/no such host|ENOTFOUND|could not be resolved/i.test(text)) return 'name not resolved';
   if (/SPDY is not supported by this test server/.test(text)) return 'fell back to SPDY';
-  if (/401|Unauthorized|did not accept the credentials|asked for the client to provide credentials/i.test(text))
+  if (/\(401|Unauthorized|did not accept the credentials|asked for the client to provide credentials/i.test(text))
     return 'unauthorized';
   return `other: ${text.replace(/\s+/g, ' ').slice(0, 200)}`;
 }
