@@ -22,23 +22,38 @@ function searchKeyOf(summary: PodSummary): string {
 export function usePods(client: RendererClient, onError: (message: string) => void) {
   const [query, setQuery] = useState('');
   const [all, setAll] = useState<PodSummary[] | null>(null);
-  /** Bumped by every whole-list load: an answer lands only if no newer whole-list load was asked for since. */
+  /** Bumped by every whole-list load asked for: a partial answer lands only if none was asked for since. */
   const latestFullLoad = useRef(0);
+  /**
+   * The whole-list load in flight, if any, and whether more changes came meanwhile. Loads never overlap: changes that
+   * arrive during one (a script saving records one by one) make one more load after it, not one load each.
+   */
+  const fullLoad = useRef<{ again: boolean } | null>(null);
   const onErrorRef = useRef(onError);
   useEffect(() => {
     onErrorRef.current = onError;
   });
 
   const reload = useCallback(async () => {
-    const ticket = ++latestFullLoad.current;
+    latestFullLoad.current++;
+    if (fullLoad.current) {
+      fullLoad.current.again = true;
+      return;
+    }
+    const state = { again: false };
+    fullLoad.current = state;
     try {
-      const result = await client.api.pods.list({});
-      if (ticket === latestFullLoad.current) setAll(result);
-    } catch (error) {
-      if (ticket === latestFullLoad.current) {
-        setAll((current) => current ?? []);
-        onErrorRef.current(messageOf(error));
-      }
+      do {
+        state.again = false;
+        try {
+          setAll(await client.api.pods.list({}));
+        } catch (error) {
+          setAll((current) => current ?? []);
+          onErrorRef.current(messageOf(error));
+        }
+      } while (state.again);
+    } finally {
+      fullLoad.current = null;
     }
   }, [client]);
 
