@@ -9,25 +9,16 @@ import WebSocket from 'ws';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
-  buildExecUrl,
   encodeFrame,
-  EXEC_SUBPROTOCOLS,
   ExecChannel,
   parseExecStatus,
   STDIN_EOF_FRAME,
   V5_PROTOCOL,
   type ExecStatus,
 } from './execProtocol';
-import {
-  describeSocketError,
-  describeUpgradeFailure,
-  displayServer,
-  KubeExecError,
-  type ExecErrorContext,
-} from './execErrors';
+import { describeSocketError, describeUpgradeFailure, KubeExecError, type ExecErrorContext } from './execErrors';
 import type { RemoteCommand, RemoteCommandEnd } from '../../terminal';
-import { messageOf } from '../../../../common/errors';
-import { accessScrubber } from '../access';
+import { openExecSocket } from './execSocket';
 
 /** Same reach budget as a shell's exec: a healthy API server upgrades in tens of milliseconds. */
 const CONNECT_TIMEOUT_MS = 8_000;
@@ -54,7 +45,9 @@ export interface KubeExecCommandOptions {
   pod: string;
   container: string | null;
   command: string[];
-  createWebSocket?: (url: string, protocols: string[], options: WebSocket.ClientOptions) => WebSocket;
+  /** The environment's proxy variables (ResolvedAccess.proxyEnv), as the shell's exec had them. */
+  proxyEnv?: NodeJS.ProcessEnv | undefined;
+  createWebSocket?: ((url: string, protocols: string[], options: WebSocket.ClientOptions) => WebSocket) | undefined;
 }
 
 function toBuffer(data: WebSocket.RawData): Buffer {
@@ -95,47 +88,13 @@ function endOf(status: ExecStatus | null, closeWords: string): RemoteCommandEnd 
  * arrives as `finished` with programMissing). Rejects with a KubeExecError for a refused or unreachable server.
  */
 export async function openKubeExecCommand(options: KubeExecCommandOptions): Promise<RemoteCommand> {
-  const { kubeConfig, namespace, pod, container, command } = options;
-  const server = kubeConfig.getCurrentCluster()?.server ?? '';
-  const scrubber = accessScrubber({ kubeConfig });
-  const context: ExecErrorContext = {
-    server: displayServer(server),
-    namespace,
-    pod,
-    container,
-    command,
-    hasCa: false,
+  const { namespace, pod } = options;
+  const { ws, context } = await openExecSocket({
+    ...options,
+    subresource: 'exec',
+    streams: 'pipes',
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
-    scrub: (text) => scrubber.scrub(text),
-  };
-  if (server === '')
-    throw new KubeExecError('config', `The kubeconfig's current context names no cluster with a server URL.`);
-  let url: string;
-  try {
-    url = buildExecUrl(server, { namespace, pod, container, command, streams: 'pipes' });
-  } catch (error) {
-    throw new KubeExecError(
-      'config',
-      `The cluster server URL "${context.server}" cannot be used: ${context.scrub(messageOf(error))}`,
-    );
-  }
-  const wsOptions: WebSocket.ClientOptions = { perMessageDeflate: false, followRedirects: false };
-  try {
-    await kubeConfig.applyToHTTPSOptions(wsOptions);
-  } catch (error) {
-    throw new KubeExecError(
-      'config',
-      `The kubeconfig for ${context.server} cannot be used: ${context.scrub(messageOf(error))}`,
-    );
-  }
-  context.hasCa = wsOptions.ca !== undefined;
-  const create = options.createWebSocket ?? ((u, p, o) => new WebSocket(u, p, o));
-  let ws: WebSocket;
-  try {
-    ws = create(url, [...EXEC_SUBPROTOCOLS], wsOptions);
-  } catch (error) {
-    throw describeSocketError(context, error instanceof Error ? error : new Error(String(error)));
-  }
+  });
   ws.on('error', () => undefined);
 
   await new Promise<void>((resolve, reject) => {

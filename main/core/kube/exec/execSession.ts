@@ -17,8 +17,6 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { TerminalSize } from '../../../../common/contract';
 import {
-  buildAttachUrl,
-  buildExecUrl,
   encodeFrame,
   EXEC_SUBPROTOCOLS,
   ExecChannel,
@@ -32,7 +30,6 @@ import {
   describeSocketError,
   describeStartFailure,
   describeUpgradeFailure,
-  displayServer,
   KubeExecError,
   type ExecErrorContext,
 } from './execErrors';
@@ -48,12 +45,8 @@ import {
   type TerminalSession,
   TransportSession,
 } from '../../terminal';
-import { messageOf } from '../../../../common/errors';
-import { accessScrubber } from '../access';
-import { serverConnection, type ServerConnection } from '../api';
-import { dialServer } from '../../net';
-import type { Socket } from 'node:net';
 import { openKubeExecCommand } from './execCommand';
+import { openExecSocket } from './execSocket';
 
 export { KUBE_EXEC_FAILURES, KubeExecError, type KubeExecFailure } from './execErrors';
 export { buildExecUrl, parseExecStatus, SHELL_PROBE, shellCommand, type ExecStatus } from './execProtocol';
@@ -118,9 +111,6 @@ export interface KubeExecOptions {
  */
 export type KubeExecExit = TerminalExit;
 
-const defaultCreateWebSocket = (url: string, protocols: string[], options: WebSocket.ClientOptions) =>
-  new WebSocket(url, protocols, options);
-
 /**
  * Opens a TTY exec in the pod. Resolves once the shell is running: the upgrade succeeded and either its first output
  * arrived or OPEN_GRACE_MS passed without a failure status. A command that exits at once (even non-zero) still
@@ -152,87 +142,14 @@ export async function openKubeAttachSession(options: KubeAttachOptions): Promise
 }
 
 async function openStream(options: KubeExecOptions, subresource: 'exec' | 'attach'): Promise<TerminalSession> {
-  const { kubeConfig, namespace, pod, container, command, signal } = options;
-  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  const cluster = kubeConfig.getCurrentCluster();
-  const server = cluster?.server ?? '';
-  const scrubber = accessScrubber({ kubeConfig });
-  const context: ExecErrorContext = {
-    server: displayServer(server),
-    namespace,
-    pod,
-    container,
-    command,
-    hasCa: false,
-    connectTimeoutMs,
-    subresource,
-    // The session sends the kubeConfig's credentials; no message about it may repeat them.
-    scrub: (text) => scrubber.scrub(text),
-  };
+  const { namespace, pod, signal } = options;
   if (signal?.aborted) throw new KubeExecError('aborted', `Opening a shell in pod ${namespace}/${pod} was cancelled`);
-  if (cluster === null || server === '') {
-    throw new KubeExecError('config', `The kubeconfig's current context names no cluster with a server URL.`);
-  }
   checkTerminalSize(options.size.cols, options.size.rows);
-
-  let url: string;
-  try {
-    url =
-      subresource === 'attach' && container !== null
-        ? buildAttachUrl(server, { namespace, pod, container })
-        : buildExecUrl(server, { namespace, pod, container, command });
-  } catch (error) {
-    throw new KubeExecError(
-      'config',
-      `The cluster server URL "${context.server}" cannot be used: ${context.scrub(messageOf(error))}`,
-    );
-  }
-  let connection: ServerConnection;
-  try {
-    // CA, client certificate and key, bearer token or basic auth, skip-verify, tls-server-name, the proxy.
-    connection = await serverConnection(kubeConfig, options.proxyEnv);
-  } catch (error) {
-    throw new KubeExecError(
-      'config',
-      `The kubeconfig for ${context.server} cannot be used: ${context.scrub(messageOf(error))}`,
-      null,
-      {
-        cause: error,
-      },
-    );
-  }
-  context.hasCa = connection.tls.ca !== undefined;
-  const wsOptions: WebSocket.ClientOptions = {
-    // The API server speaks no permessage-deflate; offering it only costs a header.
-    perMessageDeflate: false,
-    // A redirect on an exec upgrade would carry the credentials elsewhere.
-    followRedirects: false,
-    headers: connection.headers,
-    // The same dial as the pod reads (net/proxySocket.ts): direct or through the proxy, TLS checked as the kubeconfig
-    // says. Node's http client calls it with a callback when no agent is set.
-    createConnection: ((_options: unknown, callback: (error: Error | null, socket?: Socket) => void) => {
-      dialServer({
-        server: connection.server,
-        route: connection.route,
-        tls: connection.tls,
-        timeoutMs: connectTimeoutMs,
-        signal,
-      }).then(
-        (socket) => callback(null, socket),
-        (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
-      );
-      return undefined;
-    }) as unknown as WebSocket.ClientOptions['createConnection'],
-  };
-  if (signal?.aborted) throw new KubeExecError('aborted', `Opening a shell in pod ${namespace}/${pod} was cancelled`);
-
-  let ws: WebSocket;
-  try {
-    ws = (options.createWebSocket ?? defaultCreateWebSocket)(url, [...EXEC_SUBPROTOCOLS], wsOptions);
-  } catch (error) {
-    // Thrown synchronously: a malformed client key or certificate, or a URL the transport refuses.
-    throw describeSocketError(context, error instanceof Error ? error : new Error(String(error)));
-  }
+  const { ws, context } = await openExecSocket({
+    ...options,
+    subresource,
+    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+  });
   const session = new KubeExecSession(ws, context, options);
   await session.opened;
   return session;
@@ -312,6 +229,7 @@ class KubeExecSession extends TransportSession {
           pod: options.pod,
           container: options.container,
           command,
+          proxyEnv: options.proxyEnv,
           createWebSocket: options.createWebSocket,
         }),
     };
